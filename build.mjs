@@ -1,0 +1,50 @@
+// One build for the three bundles; copies the wasm files the C front end loads at run time.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+mkdirSync('dist', { recursive: true });
+
+// esbuild would pick web-tree-sitter's ESM build even for cjs output, and that bundle
+// crashes in Parser.init: point the import at the package's CommonJS file instead.
+const treeSitterDir = dirname(require.resolve('web-tree-sitter'));
+const treeSitterCjs = join(treeSitterDir, 'web-tree-sitter.cjs');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  alias: { 'web-tree-sitter': treeSitterCjs },
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: ['src/extension/analysisWorker.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/cli/checkWorker.ts'], outfile: 'dist/checkWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+].filter((b) => existsSync(b.entryPoints[0]));
+
+function copyAssets() {
+  copyFileSync(join(treeSitterDir, 'web-tree-sitter.wasm'), 'dist/web-tree-sitter.wasm');
+  copyFileSync(join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'), 'dist/tree-sitter-c.wasm');
+  const codicons = join(dirname(require.resolve('@vscode/codicons/package.json')), 'dist');
+  if (existsSync(codicons)) {
+    mkdirSync('dist/codicons', { recursive: true });
+    for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codicons, f), join('dist/codicons', f));
+  }
+}
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  copyAssets();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  copyAssets();
+  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+}

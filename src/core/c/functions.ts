@@ -1,0 +1,98 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { rangeOf, type SourceRange } from '../source';
+
+export interface FunctionDef {
+  name: string;
+  range: SourceRange;
+  /** Range of the declarator line, where editors put a CodeLens. */
+  nameRange: SourceRange;
+  /** The `compound_statement` node; valid only while its tree lives. */
+  body: Node;
+  /** The whole `function_definition` node; valid only while its tree lives. */
+  node: Node;
+  /** Parameter names, in order (empty names for unnamed or `void`). */
+  params: string[];
+}
+
+/** Finds the identifier a (possibly pointer / parenthesised) declarator declares. */
+export function declaratorName(decl: Node | null): Node | null {
+  let d = decl;
+  // Iterative: declarators nest (pointer → function → parenthesized → identifier).
+  for (let guard = 0; d && guard < 64; guard++) {
+    if (d.type === 'identifier' || d.type === 'field_identifier' || d.type === 'type_identifier') return d;
+    const inner = d.childForFieldName('declarator');
+    if (inner) {
+      d = inner;
+      continue;
+    }
+    const named = d.namedChildren.find((c) => c !== null && c.type.endsWith('declarator'));
+    d = named ?? d.namedChildren.find((c) => c !== null && c.type === 'identifier') ?? null;
+  }
+  return null;
+}
+
+function functionDeclarator(decl: Node | null): Node | null {
+  let d = decl;
+  for (let guard = 0; d && guard < 64; guard++) {
+    if (d.type === 'function_declarator') return d;
+    d = d.childForFieldName('declarator');
+  }
+  return null;
+}
+
+export function parameterNames(fnDecl: Node | null): string[] {
+  const params = fnDecl?.childForFieldName('parameters');
+  if (!params) return [];
+  const names: string[] = [];
+  for (const p of params.namedChildren) {
+    if (!p || p.type !== 'parameter_declaration') continue;
+    const id = declaratorName(p.childForFieldName('declarator'));
+    names.push(id ? id.text : '');
+  }
+  return names;
+}
+
+/**
+ * Lists function definitions anywhere in the tree (including inside `extern "C"`-like blocks,
+ * preprocessor conditionals and ERROR recoveries). Walks with a cursor: no recursion.
+ */
+export function listFunctions(tree: Tree): FunctionDef[] {
+  const out: FunctionDef[] = [];
+  const cursor = tree.walk();
+  try {
+    let descend = true;
+    for (;;) {
+      const node = cursor.currentNode;
+      if (descend && node.type === 'function_definition') {
+        const body = node.childForFieldName('body');
+        const declarator = node.childForFieldName('declarator');
+        const id = declaratorName(declarator);
+        if (body && id) {
+          out.push({
+            name: id.text,
+            range: rangeOf(node),
+            nameRange: rangeOf(id),
+            body,
+            node,
+            params: parameterNames(functionDeclarator(declarator)),
+          });
+        }
+        descend = false; // nested function definitions are not C
+      }
+      if (descend && cursor.gotoFirstChild()) continue;
+      descend = true;
+      if (cursor.gotoNextSibling()) continue;
+      let up = false;
+      while (cursor.gotoParent()) {
+        if (cursor.gotoNextSibling()) {
+          up = true;
+          break;
+        }
+      }
+      if (!up) break;
+    }
+  } finally {
+    cursor.delete();
+  }
+  return out;
+}

@@ -1,0 +1,2 @@
+// Simulator panel (browser side). Filled in by the webview issue.
+export {};
