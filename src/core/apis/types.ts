@@ -1,0 +1,83 @@
+/**
+ * The shape of built-in and configured API knowledge. Argument indexes are 0-based. A lock
+ * argument is normalised by the engine (`&dp->lock`, `&(dp->lock)`, `dp->lock` for APIs that take
+ * the lock by pointer value are the same lock when `byPointer` says so).
+ */
+
+export type LockMode = 'exclusive' | 'shared';
+
+/** Which return value of a try-acquire means "acquired". */
+export type TrySuccess = 'nonzero' | 'zero';
+
+export interface LockApi {
+  name: string;
+  kind: 'acquire' | 'release' | 'tryacquire';
+  /** Index of the lock argument; -1 when the lock is implicit (`rtnl_lock()`), see `implicitLock`. */
+  lockArg: number;
+  /** Name used for the lock when `lockArg` is -1 (e.g. `rtnl_mutex`, `ovs_mutex`). */
+  implicitLock?: string;
+  /** Acquire mode; releases leave it undefined (they release either) unless the API is mode-specific. */
+  mode?: LockMode;
+  /**
+   * Acquire and release must share a family (`ndis-rw`, `ndis-spin`, `ke-spin`, `linux-spin`, `mutex`,
+   * `rwsem`, `rcu`, `ovs-mutex`, `pthread-mutex`, ...). A release of another family is a mismatch.
+   */
+  family: string;
+  /** Variant that must match between acquire and release: `dpr`, `irqsave`, `irq`, `bh`, `plain`, ... */
+  variant?: string;
+  /** Argument holding the per-acquisition handle (LOCK_STATE_EX, irqsave flags, old IRQL, queued handle). */
+  handleArg?: number;
+  /** Try-acquire: which return value means success. */
+  trySuccess?: TrySuccess;
+  /** Recursive locks (ExAcquireResource* with Wait, rcu_read_lock) never double-acquire. */
+  recursive?: boolean;
+  /** The lock argument is the lock object itself, not its address (`NdisAcquireRWLockRead(dp->lock, ...)`). */
+  byValue?: boolean;
+}
+
+export type RefKind =
+  | 'get'          // +1 on the object argument (dev_hold, kref_get, OVS_REFCOUNT_REFERENCE)
+  | 'put'          // -1 on the object argument (dev_put, kref_put, OVS_REFCOUNT_DEREFERENCE)
+  | 'tryget'       // +1 when the call succeeds (refcount_inc_not_zero, ovs_refcount_try_ref_rcu)
+  | 'returnsRef'   // the return value is a new reference, or NULL / ERR_PTR / failure
+  | 'destroy'      // drops the owner's reference and marks for deletion (OVS_REFCOUNT_DESTROY)
+  | 'free'         // frees the object argument (kfree, free, ExFreePool)
+  | 'alloc';       // returns fresh memory owned by the caller (kmalloc, malloc)
+
+export interface RefApi {
+  name: string;
+  kind: RefKind;
+  /** Index of the object argument (get/put/tryget/destroy/free); for `returnsRef` with an out-parameter, that parameter. */
+  objArg?: number;
+  /**
+   * How the object is named from the argument: `&obj->ref` → obj (`field`), `obj` itself (`self`).
+   * For `field`, the engine strips `&` and the last `->field` / `.field`.
+   */
+  objFrom?: 'self' | 'field';
+  /** Try-get / returnsRef success: nonzero or zero return; `nonnull` for pointers (NULL and ERR_PTR fail). */
+  success?: 'nonzero' | 'zero' | 'nonnull';
+  /** The call takes over the reference passed in this argument (the caller must not drop it). */
+  consumes?: number;
+  /** `put` that returns the previous count (ovs_refcount_unref → 1 means last) or true when it was the last. */
+  lastWhen?: 'returns-one' | 'returns-true';
+  family?: string;
+}
+
+/** A function whose call never returns (abort, BUG, KeBugCheckEx, ...). */
+export interface NoReturnApi {
+  name: string;
+}
+
+/** Calls that modify the structure they are given (for write-under-read). */
+export interface MutatorApi {
+  name: string;
+  /** Index of the argument whose container is modified (e.g. hmap_remove(&m->entries, ...) → 0). */
+  containerArg: number;
+}
+
+export interface ApiKnowledge {
+  locks: LockApi[];
+  refs: RefApi[];
+  noReturn: NoReturnApi[];
+  mutators: MutatorApi[];
+}

@@ -1,0 +1,59 @@
+import type { SourceRange } from './source';
+
+/** Stable rule ids; each has a doc page under docs/rules/<id>.md. */
+export const RULE_IDS = [
+  'lock-leak', 'double-acquire', 'release-unheld', 'release-mismatch', 'write-under-read',
+  'ref-leak', 'ref-underflow', 'use-after-release', 'lock-order',
+  'analysis-incomplete', 'suppression-without-reason',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+export type Severity = 'error' | 'warning' | 'note';
+
+export interface RelatedLocation {
+  /** Omitted when the location is in the finding's own file. */
+  uri?: string;
+  range: SourceRange;
+  message: string;
+}
+
+/** One step of the path that proves a finding, in execution order. */
+export interface PathStep {
+  range: SourceRange;
+  message: string;
+}
+
+export interface TextEdit {
+  range: SourceRange;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  isPreferred?: boolean;
+}
+
+export interface Finding {
+  ruleId: RuleId;
+  severity: Severity;
+  message: string;
+  uri: string;
+  range: SourceRange;
+  /** Enclosing function (SARIF logicalLocations). */
+  functionName: string;
+  related: RelatedLocation[];
+  path: PathStep[];
+  fixes?: Fix[];
+  /**
+   * Identity that survives line shifts: rule, function and lock/object, plus the kind of exit.
+   * Patch review matches pre- and post-image findings by it.
+   */
+  key: string;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.uri < b.uri ? -1 : a.uri > b.uri ? 1
+    : a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column
+    || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
