@@ -1,11 +1,15 @@
 import * as path from 'node:path';
 import { runCheck } from './check';
+import { runPatch } from './patch';
+import { runSimulate } from './simulate';
 import { VERSION } from '../core/version';
 
 const HELP = `lockstep ${VERSION} — lock and reference-count review for C datapaths
 
 Usage:
   lockstep check [options] <files|dirs...>   analyse C files (directories recurse into .c/.h)
+  lockstep simulate [options]                 model-check a refcount protocol (see simulate --help)
+  lockstep patch [options] <file|->            what a patch or mbox series introduces (see patch --help)
   lockstep --version
   lockstep --help
 
@@ -26,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'check':
       return runCheck(rest, { distDir });
+    case 'simulate':
+      return runSimulate(rest, { distDir });
+    case 'patch':
+      return runPatch(rest, { distDir });
     default:
       process.stderr.write(`lockstep: unknown command '${cmd}' (try lockstep --help)\n`);
       return 2;
