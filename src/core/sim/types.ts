@@ -1,0 +1,189 @@
+// JSON-serialisable result types of the simulator. The CLI, the webview and the editor glue all read
+// these; keep them stable (add fields, never rename or remove).
+// Companions: `describeViolation` (src/core/sim/describe.ts) words a violation; `protocolListing(name)`
+// and `listProtocols()` (src/core/flowtable/protocols/index.ts) give listings and the protocol list;
+// `simulate(...)` (src/core/sim/simulate.ts) produces a SimulationResult.
+
+/** A place in a listing or a C file. `line` is 0-based (humans see line + 1). */
+export interface SourceLoc {
+  uri: string;
+  line: number;
+}
+
+/** Invariant ids, exactly as the issue names them. */
+export const INVARIANT_IDS = [
+  'use-after-free',
+  'double-free',
+  'negative-refcount',
+  'leak',
+  'deadlock',
+  'lock-discipline',
+  'stale-lookup',
+] as const;
+export type InvariantId = (typeof INVARIANT_IDS)[number];
+
+export type ContextRole = 'packet' | 'put';
+export type LockKind = 'rw' | 'mutex' | 'rcu';
+export type LockMode = 'read' | 'write';
+export type FlowFlag = 'ACTIVE' | 'INACTIVE';
+
+/** What is being explored: N packet contexts against M put (delete) contexts on an initial table. */
+export interface Scenario {
+  packets: number;
+  puts: number;
+  /** Keys of the flows in the table at the start (each with the protocol's initial refcount). */
+  flows: string[];
+  /** Preemption bound, or null for none (then the search is exhaustive). */
+  preemptions: number | null;
+  /** Partial-order reduction on (default) or off (full enumeration). */
+  reduction: boolean;
+}
+
+export interface LockSnapshot {
+  name: string;
+  kind: LockKind;
+  /** Context id holding it for writing (exclusive), or null. */
+  writer: number | null;
+  /** Context ids holding it for reading (or inside an RCU read-side section). */
+  readers: number[];
+  waitingWriters: number[];
+  waitingReaders: number[];
+}
+
+export interface FlowSnapshot {
+  /** Index in the table's flow list; stable over a run (a freed flow keeps its slot). */
+  id: number;
+  key: string;
+  refcount: number;
+  flag: FlowFlag;
+  freed: boolean;
+  /** Still reachable from the table (lookups can find it). */
+  linked: boolean;
+  /** A put that targeted this flow has completed: later lookups must not return it. */
+  retired: boolean;
+}
+
+export type ContextStatus = 'ready' | 'blocked' | 'done';
+
+export interface ContextSnapshot {
+  id: number;
+  /** "packet 1", "put 1". */
+  label: string;
+  role: ContextRole;
+  /** Index of the next instruction in the context's step program. */
+  pc: number;
+  /** Where the next instruction points (null once done). */
+  location: SourceLoc | null;
+  /** Text of the next instruction (empty once done). */
+  instruction: string;
+  status: ContextStatus;
+  /** Why a blocked context waits, in plain words ("waits for write lock table held by packet 1"). */
+  blockedReason: string | null;
+  /** Register values: a flow register shows the flow key (or null for NULL), a value register a number. */
+  registers: Record<string, string | number | null>;
+  /** Call depth (0 at top level). */
+  depth: number;
+}
+
+export interface StateSnapshot {
+  locks: LockSnapshot[];
+  flows: FlowSnapshot[];
+  contexts: ContextSnapshot[];
+}
+
+export interface ScheduleStep {
+  /** 0-based position in the schedule. */
+  index: number;
+  context: number;
+  contextLabel: string;
+  /** The branch taken by a nondeterministic choice (0 falls through, 1 jumps); absent otherwise. */
+  choice?: number;
+  /** The instruction executed, as text ("lookup F -> flow", "acquire table (read)"). */
+  instruction: string;
+  /** The source line the instruction points at. */
+  location: SourceLoc;
+  /** What the step did, in plain words ("refcount of F 2 -> 3", "waits: table held for writing by put 1"). */
+  effect: string;
+  /** Invariants broken by this step (empty for most steps). */
+  violations: InvariantId[];
+  /** The whole model state after the step. */
+  state: StateSnapshot;
+}
+
+export interface Violation {
+  invariant: InvariantId;
+  /** Plain words, e.g. "use after free: packet 2 reads flow F after put 1 freed it". */
+  message: string;
+  /** Replay string (see schedule.ts); `lockstep simulate --replay` reproduces it exactly. */
+  schedule: string;
+  steps: ScheduleStep[];
+  /** Index into `steps` of the step that breaks the invariant (the last one, or the last for leak/deadlock). */
+  at: number;
+}
+
+export type InvariantVerdict = 'safe' | 'violated' | 'unknown';
+
+export interface InvariantResult {
+  invariant: InvariantId;
+  /** 'unknown' when nothing broke but the search was not exhaustive (random walk, bound, limit). */
+  verdict: InvariantVerdict;
+}
+
+export interface SearchStats {
+  states: number;
+  transitions: number;
+  ms: number;
+  mode: 'exhaustive' | 'random' | 'replay';
+  reduction: boolean;
+  /** True when every reachable state (under the bound) was explored. */
+  complete: boolean;
+  /** Why the search stopped early, if it did. */
+  stoppedBecause: string | null;
+  /** Longest schedule explored. */
+  maxDepth: number;
+  /** Random mode: the seed and the number of runs. */
+  seed?: number;
+  runs?: number;
+}
+
+/** Price of one context running alone on the initial table (the uncontended path). */
+export interface ContextCost {
+  steps: number;
+  /** Acquisitions of locks that can block (rw and mutex). */
+  lockAcquisitions: number;
+  writeLockAcquisitions: number;
+  /** RCU read-side sections entered (never block). */
+  rcuReadSections: number;
+}
+
+export interface ProtocolCosts {
+  perPacket: ContextCost;
+  perPut: ContextCost;
+  /** Times a context had to wait for a lock in a round-robin run of the scenario. */
+  roundRobinWaits: number;
+  /** Steps of that round-robin run per packet. */
+  roundRobinStepsPerPacket: number;
+  /** Share (0..1) of explored states in which some context waits. */
+  blockedStateShare: number;
+}
+
+export interface SimulationResult {
+  protocol: string;
+  /** Listing the steps point at, e.g. lockstep-protocol:/seed-workflow.c. */
+  listingUri: string;
+  scenario: Scenario;
+  contexts: { id: number; label: string; role: ContextRole }[];
+  verdict: 'safe' | 'violated';
+  verdicts: InvariantResult[];
+  violations: Violation[];
+  stats: SearchStats;
+  costs: ProtocolCosts;
+}
+
+/** One protocol in `simulate --list` and the webview's picker. */
+export interface ProtocolInfo {
+  name: string;
+  title: string;
+  summary: string;
+  listingUri: string;
+}
