@@ -33,6 +33,27 @@ export interface LockApi {
   recursive?: boolean;
   /** The lock argument is the lock object itself, not its address (`NdisAcquireRWLockRead(dp->lock, ...)`). */
   byValue?: boolean;
+  /**
+   * The lock as an expression over the call's arguments (`$0` = first argument) when it is not just
+   * an argument: `OvsAcquireDatapathRead(dp, ...)` locks `$0->lock`, `OvsAcquirePidHashLock()` locks
+   * `&gOvsSwitchContext->pidHashLock`. Takes precedence over `lockArg` / `implicitLock`, which still
+   * hold the closest plain reading for engines that ignore this field.
+   */
+  lockExpr?: string;
+  /**
+   * The release names no lock, only the handle in `handleArg`: it releases whatever lock was acquired
+   * with that handle (`KeReleaseInStackQueuedSpinLock(&handle)`). `lockArg` is -1 then.
+   */
+  lockFromHandle?: boolean;
+  /** The acquire returns its handle instead of taking it as an argument (`KeAcquireSpinLockRaiseToDpc`, `srcu_read_lock`). */
+  handleFromReturn?: boolean;
+  /** The mode is given by this argument: nonzero / TRUE = exclusive (`NdisAcquireReadWriteLock(lock, fWrite, state)`). */
+  modeArg?: number;
+  /**
+   * A `Wait` argument: when it is FALSE / 0 the acquire is a try-acquire whose success is `trySuccess`
+   * (`ExAcquireResourceExclusiveLite(res, FALSE)`); otherwise the call always acquires.
+   */
+  waitArg?: number;
 }
 
 export type RefKind =
@@ -58,9 +79,21 @@ export interface RefApi {
   success?: 'nonzero' | 'zero' | 'nonnull';
   /** The call takes over the reference passed in this argument (the caller must not drop it). */
   consumes?: number;
-  /** `put` that returns the previous count (ovs_refcount_unref → 1 means last) or true when it was the last. */
-  lastWhen?: 'returns-one' | 'returns-true';
+  /**
+   * `put` that tells whether it dropped the last reference: returns the previous count
+   * (ovs_refcount_unref → 1 means last), true when it was the last (refcount_dec_and_test, kref_put),
+   * or the new count (InterlockedDecrement → 0 means last).
+   */
+  lastWhen?: 'returns-one' | 'returns-true' | 'returns-zero';
   family?: string;
+  /** The object is implicit (no argument names it): `OvsAcquireSwitchContext()` refs `gOvsSwitchContext`. */
+  implicitObj?: string;
+  /**
+   * The call counts as a reference operation only when the object argument's text matches this
+   * regular expression (case-insensitive): `InterlockedIncrement(&ctx->refCount)` is a get,
+   * `InterlockedIncrement(&stats->packets)` is not.
+   */
+  argPattern?: string;
 }
 
 /** A function whose call never returns (abort, BUG, KeBugCheckEx, ...). */

@@ -1,0 +1,67 @@
+import { FIELD, ref } from './define';
+import type { RefApi } from './types';
+
+/**
+ * Linux kernel references and allocations. Field-style APIs take `&obj->kref` / `&obj->refcnt`
+ * and count for `obj`. The skb consumers take over the caller's reference (`consumes`), so using
+ * the skb afterwards is a use-after-release and dropping it again an underflow.
+ */
+export const LINUX_REFS: RefApi[] = [
+  ref('kref_get', 'get', { ...FIELD, family: 'kref' }),
+  ref('kref_get_unless_zero', 'tryget', { ...FIELD, success: 'nonzero', family: 'kref' }),
+  ref('kref_put', 'put', { ...FIELD, lastWhen: 'returns-true', family: 'kref' }),
+
+  ref('refcount_inc', 'get', { ...FIELD, family: 'refcount' }),
+  ref('refcount_inc_not_zero', 'tryget', { ...FIELD, success: 'nonzero', family: 'refcount' }),
+  ref('refcount_dec', 'put', { ...FIELD, family: 'refcount' }),
+  ref('refcount_dec_and_test', 'put', { ...FIELD, lastWhen: 'returns-true', family: 'refcount' }),
+  ref('atomic_inc_not_zero', 'tryget', { ...FIELD, argPattern: 'ref', success: 'nonzero', family: 'atomic' }),
+  ref('atomic_dec_and_test', 'put', { ...FIELD, argPattern: 'ref', lastWhen: 'returns-true', family: 'atomic' }),
+
+  ref('dev_hold', 'get', { family: 'netdev' }),
+  ref('dev_put', 'put', { family: 'netdev' }),
+  ref('netdev_hold', 'get', { family: 'netdev' }),
+  ref('netdev_put', 'put', { family: 'netdev' }),
+  ref('dev_get_by_name', 'returnsRef', { success: 'nonnull', family: 'netdev' }),
+  ref('dev_get_by_index', 'returnsRef', { success: 'nonnull', family: 'netdev' }),
+  ref('netdev_get_by_name', 'returnsRef', { success: 'nonnull', family: 'netdev' }),
+  ref('netdev_get_by_index', 'returnsRef', { success: 'nonnull', family: 'netdev' }),
+  ref('in_dev_get', 'returnsRef', { success: 'nonnull', family: 'in-dev' }),
+  ref('in_dev_put', 'put', { family: 'in-dev' }),
+
+  ref('sock_hold', 'get', { family: 'sock' }),
+  ref('sock_put', 'put', { family: 'sock' }),
+  ref('sock_gen_put', 'put', { family: 'sock' }),
+
+  ref('skb_get', 'get', { family: 'skb' }),
+  ref('kfree_skb', 'put', { family: 'skb' }),
+  ref('kfree_skb_reason', 'put', { family: 'skb' }),
+  ref('consume_skb', 'put', { family: 'skb' }),
+  ref('dev_kfree_skb', 'put', { family: 'skb' }),
+  ref('dev_kfree_skb_any', 'put', { family: 'skb' }),
+  ref('dev_queue_xmit', 'put', { consumes: 0, family: 'skb' }),
+  ref('netif_rx', 'put', { consumes: 0, family: 'skb' }),
+  ref('netif_receive_skb', 'put', { consumes: 0, family: 'skb' }),
+  ref('napi_gro_receive', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
+
+  // nf_conntrack_get(&ct->ct_general) / nf_conntrack_put(&ct->ct_general); nf_ct_put(ct).
+  ref('nf_conntrack_get', 'get', { ...FIELD, family: 'conntrack' }),
+  ref('nf_conntrack_put', 'put', { ...FIELD, family: 'conntrack' }),
+  ref('nf_ct_put', 'put', { family: 'conntrack' }),
+
+  ref('get_net', 'get', { family: 'net' }),
+  ref('maybe_get_net', 'tryget', { success: 'nonnull', family: 'net' }),
+  ref('put_net', 'put', { family: 'net' }),
+  ref('of_node_get', 'get', { family: 'of-node' }),
+  ref('of_node_put', 'put', { family: 'of-node' }),
+  ref('dst_hold', 'get', { family: 'dst' }),
+  ref('dst_hold_safe', 'tryget', { success: 'nonzero', family: 'dst' }),
+  ref('dst_release', 'put', { family: 'dst' }),
+
+  ...['kmalloc', 'kzalloc', 'kcalloc', 'kmalloc_array', 'kvmalloc', 'kvzalloc', 'vmalloc', 'vzalloc', 'kmemdup', 'kstrdup']
+    .map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'kmalloc' })),
+  ref('kmem_cache_alloc', 'alloc', { success: 'nonnull', family: 'kmem-cache' }),
+  ref('kmem_cache_zalloc', 'alloc', { success: 'nonnull', family: 'kmem-cache' }),
+  ...['kfree', 'kvfree', 'vfree', 'kfree_sensitive', 'kfree_rcu'].map((name) => ref(name, 'free', { family: 'kmalloc' })),
+  ref('kmem_cache_free', 'free', { objArg: 1, objFrom: 'self', family: 'kmem-cache' }),
+];

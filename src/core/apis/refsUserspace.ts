@@ -1,0 +1,34 @@
+import { FIELD, ref } from './define';
+import type { RefApi } from './types';
+
+/**
+ * Open vSwitch userspace references (lib/ovs-atomic.h, lib/dpif-netdev.c, lib/netdev.c,
+ * ofproto) and C library allocations. `ovs_refcount_unref` returns the count *before* the
+ * decrement, so 1 means this was the last reference.
+ */
+export const USERSPACE_REFS: RefApi[] = [
+  ref('ovs_refcount_ref', 'get', { ...FIELD, family: 'ovs-refcount' }),
+  ref('ovs_refcount_try_ref_rcu', 'tryget', { ...FIELD, success: 'nonzero', family: 'ovs-refcount' }),
+  ref('ovs_refcount_unref', 'put', { ...FIELD, lastWhen: 'returns-one', family: 'ovs-refcount' }),
+  ref('ovs_refcount_unref_relaxed', 'put', { ...FIELD, lastWhen: 'returns-one', family: 'ovs-refcount' }),
+
+  // bool dp_netdev_flow_ref(flow): false when the flow is already dead.
+  ref('dp_netdev_flow_ref', 'tryget', { success: 'nonzero', family: 'dp-netdev-flow' }),
+  ref('dp_netdev_flow_unref', 'put', { family: 'dp-netdev-flow' }),
+
+  // int netdev_open(name, type, &netdevp): 0 fills *netdevp with a new reference.
+  ref('netdev_open', 'returnsRef', { objArg: 2, success: 'zero', family: 'netdev-userspace' }),
+  ref('netdev_ref', 'get', { family: 'netdev-userspace' }),
+  ref('netdev_close', 'put', { family: 'netdev-userspace' }),
+
+  ref('ofproto_rule_ref', 'get', { family: 'ofproto-rule' }),
+  ref('ofproto_rule_try_ref', 'tryget', { success: 'nonzero', family: 'ofproto-rule' }),
+  ref('ofproto_rule_unref', 'put', { family: 'ofproto-rule' }),
+
+  ...['malloc', 'calloc', 'strdup', 'strndup'].map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'libc' })),
+  // OVS's x* allocators abort instead of returning NULL.
+  ...['xmalloc', 'xzalloc', 'xcalloc', 'xmemdup', 'xstrdup', 'xmalloc_cacheline', 'xzalloc_cacheline']
+    .map((name) => ref(name, 'alloc', { family: 'libc' })),
+  ref('free', 'free', { family: 'libc' }),
+  ref('free_cacheline', 'free', { family: 'libc' }),
+];
