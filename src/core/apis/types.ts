@@ -108,9 +108,20 @@ export interface MutatorApi {
   containerArg: number;
 }
 
+/** A datapath's flow-table functions (project config `flowTable`), for protocol extraction. */
+export interface FlowTableApis {
+  lookup: string[];
+  insert: string[];
+  remove: string[];
+  free: string[];
+  use: string[];
+}
+
 export interface ApiKnowledge {
   locks: LockApi[];
   refs: RefApi[];
   noReturn: NoReturnApi[];
   mutators: MutatorApi[];
+  /** Only when a project config names them. */
+  flowTable?: FlowTableApis;
 }

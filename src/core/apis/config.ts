@@ -1,0 +1,177 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import lockstepSchema from '../../../schemas/lockstep.schema.json';
+import { builtinKnowledge } from './builtin';
+import { jsonErrorOffset, lineColumnOf } from './jsonLocation';
+import type { ApiKnowledge, FlowTableApis, LockApi, MutatorApi, RefApi } from './types';
+
+/** File name looked up at the analysed root (and its parents) when no `--config` is given. */
+export const CONFIG_FILE_NAME = 'lockstep.json';
+
+/** The validated content of a `lockstep.json` (see schemas/lockstep.schema.json). */
+export interface ProjectConfig {
+  locks?: (Omit<LockApi, 'lockArg'> & { lockArg?: number })[];
+  refs?: RefApi[];
+  noReturn?: string[];
+  mutators?: MutatorApi[];
+  disable?: string[];
+  flowTable?: Partial<FlowTableApis>;
+}
+
+/** A config that cannot be used; the message names the file, the field (JSON pointer) and the problem. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+let validator: ValidateFunction | undefined;
+
+function validate(value: unknown): ErrorObject[] {
+  // Compiled on first use: most runs have no config file.
+  validator ??= new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(lockstepSchema);
+  return validator(value) ? [] : [...(validator.errors ?? [])];
+}
+
+function describe(err: ErrorObject): string {
+  const p = err.params as Record<string, unknown>;
+  switch (err.keyword) {
+    case 'additionalProperties':
+      return `unknown property "${String(p.additionalProperty)}"`;
+    case 'required':
+      return `missing required property "${String(p.missingProperty)}"`;
+    case 'enum':
+      return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'pattern':
+      return 'must be a C identifier (letters, digits, _; not starting with a digit)';
+    default:
+      return err.message ?? err.keyword;
+  }
+}
+
+/** The most useful schema error: skip the `if/then` wrapper errors, prefer the deepest field. */
+function pickError(errors: ErrorObject[]): ErrorObject {
+  const real = errors.filter((e) => e.keyword !== 'if');
+  const pool = real.length > 0 ? real : errors;
+  return pool.reduce((best, e) => (e.instancePath.split('/').length > best.instancePath.split('/').length ? e : best), pool[0]!);
+}
+
+function fieldOf(err: ErrorObject): string {
+  if (err.keyword === 'required') return `${err.instancePath}/${String((err.params as { missingProperty: string }).missingProperty)}`;
+  if (err.keyword === 'additionalProperties') return `${err.instancePath}/${String((err.params as { additionalProperty: string }).additionalProperty)}`;
+  return err.instancePath || '/';
+}
+
+/** Parses and validates config text; `file` is only used in messages. */
+export function parseProjectConfig(text: string, file: string): ProjectConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const offset = jsonErrorOffset(text);
+    const at = lineColumnOf(text, offset < 0 ? 0 : offset);
+    const reason = e instanceof Error ? e.message.replace(/ in JSON at position \d+.*$/, '') : String(e);
+    throw new ConfigError(`${file}:${at.line}:${at.column}: invalid JSON: ${reason}`);
+  }
+  const errors = validate(value);
+  if (errors.length > 0) {
+    const err = pickError(errors);
+    const more = errors.filter((e) => e.keyword !== 'if').length - 1;
+    throw new ConfigError(`${file}: ${fieldOf(err)}: ${describe(err)}${more > 0 ? ` (and ${more} more problem${more > 1 ? 's' : ''})` : ''}`);
+  }
+  const config = value as ProjectConfig;
+  config.refs?.forEach((r, i) => {
+    if (r.argPattern === undefined) return;
+    try {
+      new RegExp(r.argPattern, 'i');
+    } catch (e) {
+      throw new ConfigError(`${file}: /refs/${i}/argPattern: not a valid regular expression (${e instanceof Error ? e.message : String(e)})`);
+    }
+  });
+  return config;
+}
+
+/** Reads and validates a config file. */
+export function loadProjectConfig(file: string): ProjectConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${file}: ${code === 'ENOENT' ? 'no such config file' : `cannot read (${code ?? String(e)})`}`);
+  }
+  return parseProjectConfig(text, file);
+}
+
+/**
+ * The `lockstep.json` that applies to a set of analysed paths: in their common directory or the
+ * nearest parent that has one (stopping after a directory holding `.git`).
+ */
+export function findProjectConfig(paths: string[]): string | undefined {
+  if (paths.length === 0) return undefined;
+  const dirs = paths.map((p) => {
+    const abs = path.resolve(p);
+    try {
+      return fs.statSync(abs).isDirectory() ? abs : path.dirname(abs);
+    } catch {
+      return path.dirname(abs);
+    }
+  });
+  let dir = dirs.reduce(commonDir);
+  for (;;) {
+    const candidate = path.join(dir, CONFIG_FILE_NAME);
+    if (fs.existsSync(candidate)) return candidate;
+    if (fs.existsSync(path.join(dir, '.git'))) return undefined;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function commonDir(a: string, b: string): string {
+  const pa = a.split(path.sep);
+  const pb = b.split(path.sep);
+  let n = 0;
+  while (n < pa.length && n < pb.length && pa[n] === pb[n]) n++;
+  return pa.slice(0, n).join(path.sep) || path.sep;
+}
+
+function byName<T extends { name: string }>(base: T[], add: T[] | undefined, disabled: Set<string>): T[] {
+  const map = new Map<string, T>();
+  for (const api of base) if (!disabled.has(api.name)) map.set(api.name, api);
+  for (const api of add ?? []) map.set(api.name, api); // a config entry replaces the built-in of that name
+  return [...map.values()];
+}
+
+function normaliseLock(api: NonNullable<ProjectConfig['locks']>[number]): LockApi {
+  const lockArg = api.lockArg ?? (api.implicitLock !== undefined || api.lockFromHandle ? -1 : 0);
+  const mode = api.mode ?? (api.kind === 'release' ? undefined : 'exclusive');
+  return { ...api, lockArg, ...(mode ? { mode } : {}) };
+}
+
+function normaliseRef(api: RefApi): RefApi {
+  const onArg = api.kind !== 'returnsRef' && api.kind !== 'alloc' && api.implicitObj === undefined;
+  return onArg ? { objArg: 0, objFrom: 'self', ...api } : api;
+}
+
+/** Built-in knowledge with a project config applied: disabled names removed, entries added or replaced by name. */
+export function mergeKnowledge(base: ApiKnowledge, config: ProjectConfig): ApiKnowledge {
+  const disabled = new Set(config.disable ?? []);
+  const merged: ApiKnowledge = {
+    locks: byName(base.locks, config.locks?.map(normaliseLock), disabled),
+    refs: byName(base.refs, config.refs?.map(normaliseRef), disabled),
+    noReturn: byName(base.noReturn, config.noReturn?.map((name) => ({ name })), disabled),
+    mutators: byName(base.mutators, config.mutators, disabled),
+  };
+  const ft = config.flowTable ?? base.flowTable;
+  if (ft) merged.flowTable = { lookup: ft.lookup ?? [], insert: ft.insert ?? [], remove: ft.remove ?? [], free: ft.free ?? [], use: ft.use ?? [] };
+  return merged;
+}
+
+/** Knowledge for a run: built-ins plus the given config file, if any. Throws ConfigError. */
+export function knowledgeFromConfigFile(file: string | undefined): ApiKnowledge {
+  const base = builtinKnowledge();
+  return file === undefined ? base : mergeKnowledge(base, loadProjectConfig(file));
+}
