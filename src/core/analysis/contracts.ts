@@ -1,0 +1,141 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { LockAnnotation } from '../c/annotations';
+import { declaratorName, parameterNames } from '../c/functions';
+import { normalizeLvalue, parameterize } from './exprs';
+import type { LockEffect } from './project';
+
+/**
+ * Lock contracts written on declarations and definitions: SAL, sparse and OVS's clang
+ * thread-safety macros, mapped to summary effects over the parameters (`$0` = first parameter).
+ */
+
+type ContractOp = LockEffect['op'];
+
+const MACROS: Record<string, { op: ContractOp; mode?: 'exclusive' | 'shared'; tryArgs?: boolean }> = {
+  _Acquires_lock_: { op: 'acquire' },
+  _Acquires_exclusive_lock_: { op: 'acquire', mode: 'exclusive' },
+  _Acquires_shared_lock_: { op: 'acquire', mode: 'shared' },
+  _Acquires_nonreentrant_lock_: { op: 'acquire' },
+  __acquires: { op: 'acquire' },
+  OVS_ACQUIRES: { op: 'acquire' },
+  OVS_ACQ_WRLOCK: { op: 'acquire', mode: 'exclusive' },
+  OVS_ACQ_RDLOCK: { op: 'acquire', mode: 'shared' },
+  _Releases_lock_: { op: 'release' },
+  _Releases_exclusive_lock_: { op: 'release', mode: 'exclusive' },
+  _Releases_shared_lock_: { op: 'release', mode: 'shared' },
+  _Releases_nonreentrant_lock_: { op: 'release' },
+  __releases: { op: 'release' },
+  OVS_RELEASES: { op: 'release' },
+  _Requires_lock_held_: { op: 'requires' },
+  _Requires_exclusive_lock_held_: { op: 'requires', mode: 'exclusive' },
+  _Requires_shared_lock_held_: { op: 'requires', mode: 'shared' },
+  __must_hold: { op: 'requires' },
+  OVS_REQUIRES: { op: 'requires' },
+  OVS_REQ_WRLOCK: { op: 'requires', mode: 'exclusive' },
+  OVS_REQ_RDLOCK: { op: 'requires', mode: 'shared' },
+  OVS_TRY_LOCK: { op: 'try', tryArgs: true },
+  OVS_TRY_WRLOCK: { op: 'try', mode: 'exclusive', tryArgs: true },
+  OVS_TRY_RDLOCK: { op: 'try', mode: 'shared', tryArgs: true },
+  __cond_acquires: { op: 'try' },
+};
+
+/** Splits a macro argument list at top-level commas. */
+function splitArgs(args: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of args) {
+    if (ch === '(' || ch === '[') depth++;
+    if (ch === ')' || ch === ']') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/**
+ * The lock identity an annotation names, in the engine's terms: `&t->lock` → `t->lock`; a
+ * pointer parameter `mutex` (clang capabilities may be pointers) → `*mutex`; fields as written.
+ */
+export function contractLockId(arg: string, params: string[]): string {
+  const t = normalizeLvalue(arg);
+  if (t.startsWith('&')) return normalizeLvalue(t.slice(1));
+  if (/^[A-Za-z_]\w*$/.test(t) && params.includes(t)) return `*${t}`;
+  return t;
+}
+
+interface FnDecl {
+  name: string;
+  start: number;
+  /** Annotations after this offset belong to the body, not the declaration. */
+  end: number;
+  params: string[];
+}
+
+function functionDecls(tree: Tree): FnDecl[] {
+  const out: FnDecl[] = [];
+  const stack: Node[] = [tree.rootNode];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'function_definition' || n.type === 'declaration') {
+      const decl = n.childForFieldName('declarator');
+      let fd: Node | null = decl;
+      while (fd && fd.type !== 'function_declarator') fd = fd.childForFieldName('declarator');
+      if (fd) {
+        const id = declaratorName(fd);
+        const body = n.type === 'function_definition' ? n.childForFieldName('body') : null;
+        if (id) out.push({ name: id.text, start: n.startIndex, end: body ? body.startIndex : n.endIndex, params: parameterNames(fd) });
+      }
+      continue;
+    }
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** Maps every lock annotation to the function declaration or definition it belongs to. */
+export function annotatedEffects(tree: Tree, text: string, annotations: LockAnnotation[]): Map<string, LockEffect[]> {
+  const result = new Map<string, LockEffect[]>();
+  if (annotations.length === 0) return result;
+  const decls = functionDecls(tree);
+  for (const a of annotations) {
+    const spec = MACROS[a.macro];
+    if (!spec) continue;
+    let owner = decls.find((d) => d.start <= a.offset && a.offset < d.end);
+    if (!owner) {
+      const next = decls.find((d) => d.start > a.offset);
+      // Only when nothing but declaration text stands between the annotation and the function.
+      if (next && !/[;{}]/.test(text.slice(a.offset, next.start))) owner = next;
+    }
+    if (!owner) continue;
+    const parts = splitArgs(a.args);
+    let trySuccess: 'nonzero' | 'zero' | undefined;
+    let locks = parts;
+    if (spec.tryArgs) {
+      const succ = parts[0] ?? 'true';
+      trySuccess = /^(0|false|FALSE)$/.test(succ.trim()) ? 'zero' : 'nonzero';
+      locks = parts.slice(1);
+    } else if (spec.op === 'try') {
+      trySuccess = 'nonzero';
+    }
+    const list = result.get(owner.name) ?? [];
+    for (const l of locks) {
+      if (!l) continue;
+      const id = contractLockId(l, owner.params);
+      list.push({
+        lock: parameterize(id, owner.params),
+        op: spec.op,
+        mode: spec.mode,
+        trySuccess,
+        family: '*',
+        variant: '*',
+        source: 'annotation',
+      });
+    }
+    result.set(owner.name, list);
+  }
+  return result;
+}

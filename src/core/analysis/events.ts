@@ -1,0 +1,32 @@
+import type { SourceRange } from '../source';
+import type { DeadObject, HeldLock, OwnedRef, Trail } from './state';
+
+/**
+ * What the path engine observed; rules turn events into findings. Each event carries the trail
+ * of the first (shortest) path that produced it.
+ */
+export type EngineEvent =
+  | { kind: 'double-acquire'; lock: HeldLock; api: string; range: SourceRange; trail: Trail | null }
+  | { kind: 'release-unheld'; id: string; display: string; api: string; range: SourceRange; trail: Trail | null; releasedBefore?: SourceRange }
+  | { kind: 'release-mismatch'; lock: HeldLock; api: string; range: SourceRange; reason: string; trail: Trail | null }
+  | { kind: 'held-at-exit'; lock: HeldLock; exitRange: SourceRange; isReturn: boolean; trail: Trail | null }
+  | { kind: 'write-under-read'; lock: HeldLock; api: string; range: SourceRange; container: string; trail: Trail | null }
+  | { kind: 'ref-at-exit'; ref: OwnedRef; exitRange: SourceRange; isReturn: boolean; trail: Trail | null }
+  | { kind: 'ref-underflow'; obj: string; display: string; api: string; range: SourceRange; trail: Trail | null; droppedBefore?: SourceRange }
+  | { kind: 'use-after-release'; dead: DeadObject; use: string; range: SourceRange; trail: Trail | null };
+
+export interface EventSink {
+  add(nodeId: number, key: string, ev: EngineEvent): void;
+  events(): EngineEvent[];
+}
+
+export function eventSink(): EventSink {
+  const seen = new Map<string, EngineEvent>();
+  return {
+    add(nodeId, key, ev) {
+      const k = `${ev.kind}|${nodeId}|${key}`;
+      if (!seen.has(k)) seen.set(k, ev);
+    },
+    events: () => [...seen.values()],
+  };
+}

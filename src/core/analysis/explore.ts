@@ -1,0 +1,140 @@
+import type { Node } from 'web-tree-sitter';
+import type { Cfg } from '../c/cfg';
+import { rangeOf, type SourceRange } from '../source';
+import { extractOps } from './ops';
+import { addTrail, cloneState, stateKey, type AbsState, type Truth } from './state';
+import { applyOp, learn, truthOf, type Branch, type FnContext } from './transfer';
+import { exitRefs } from './refExit';
+
+/** Default cap on distinct states kept per CFG node (see README: bounded work per function). */
+export const DEFAULT_MAX_STATES_PER_NODE = 64;
+/** Hard cap on node visits per function, whatever the per-node cap. */
+const MAX_VISITS = 200_000;
+
+export interface ExitInfo {
+  state: AbsState;
+  range: SourceRange;
+  isReturn: boolean;
+  /** What the return value is known to be on this path (for inferred try-wrappers). */
+  returns?: Truth;
+  /** Text of the returned expression, if any. */
+  returnText?: string;
+}
+
+export interface ExploreResult {
+  exits: ExitInfo[];
+  /** True when a cap dropped states: results are partial, findings still sound for what was seen. */
+  incomplete: boolean;
+  visits: number;
+}
+
+/**
+ * Explores every path of the CFG with the abstract state, joining identical states per node.
+ * Breadth-first, so the first path to reach a node (and so each event's trail) is a short one.
+ */
+export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node, maxStatesPerNode = DEFAULT_MAX_STATES_PER_NODE): ExploreResult {
+  const seen: Set<string>[] = cfg.nodes.map(() => new Set());
+  const queue: { node: number; s: AbsState }[] = [{ node: cfg.entry, s: initial }];
+  const exits: ExitInfo[] = [];
+  let incomplete = false;
+  let visits = 0;
+  const opsCache = new Map<number, ReturnType<typeof extractOps>>();
+  const opsOf = (n: Node): ReturnType<typeof extractOps> => {
+    let o = opsCache.get(n.id);
+    if (!o) {
+      o = extractOps(n);
+      opsCache.set(n.id, o);
+    }
+    return o;
+  };
+
+  for (let qi = 0; qi < queue.length; qi++) {
+    const { node: id, s } = queue[qi]!;
+    queue[qi] = undefined as unknown as { node: number; s: AbsState }; // let processed states be collected
+    if (++visits > MAX_VISITS) {
+      incomplete = true;
+      break;
+    }
+    const node = cfg.nodes[id]!;
+    const key = stateKey(s);
+    const set = seen[id]!;
+    if (set.has(key)) continue;
+    if (set.size >= maxStatesPerNode) {
+      incomplete = true;
+      continue;
+    }
+    set.add(key);
+
+    const push = (to: number | undefined, st: AbsState): void => {
+      if (to === undefined || to < 0) return;
+      queue.push({ node: to, s: st });
+    };
+
+    switch (node.kind) {
+      case 'entry':
+      case 'label':
+        push(node.succ[0], s);
+        break;
+      case 'exit': {
+        const ret = s.ret;
+        exits.push({
+          state: s,
+          range: ret?.range ?? endOfFunction(body),
+          isReturn: ret !== undefined,
+          returns: ret?.returns,
+          returnText: ret?.text,
+        });
+        break;
+      }
+      case 'noreturn':
+        break; // the path ends; nothing held matters any more
+      case 'branch':
+        node.succ.forEach((to, i) => push(to, i === 0 ? s : cloneState(s)));
+        break;
+      case 'stmt':
+      case 'return': {
+        let branches: Branch[] = [{ s: cloneState(s), env: new Map() }];
+        if (node.ast) for (const op of opsOf(node.ast)) branches = applyOp(ctx, id, op, branches);
+        for (const b of branches) {
+          if (node.kind === 'return' && node.ast) {
+            const value = node.ast.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? null;
+            const returns = value ? truthOf(b, value) : undefined;
+            exitRefs(ctx, b, value);
+            addTrail(b.s, rangeOf(node.ast), `returns${value ? ` \`${value.text.length > 40 ? `${value.text.slice(0, 37)}...` : value.text}\`` : ''}`);
+            b.s.ret = { range: rangeOf(node.ast), returns, text: value?.text };
+          }
+          push(node.succ[0], b.s);
+        }
+        break;
+      }
+      case 'cond': {
+        const cond = node.ast!;
+        let branches: Branch[] = [{ s: cloneState(s), env: new Map() }];
+        for (const op of opsOf(cond)) branches = applyOp(ctx, id, op, branches);
+        for (const b of branches) {
+          const t = truthOf(b, cond);
+          const label = cond.text.length > 60 ? `${cond.text.slice(0, 57)}...` : cond.text;
+          if (t !== 'zero') {
+            const tb: Branch = t === undefined ? { s: cloneState(b.s), env: b.env } : b;
+            if (t === undefined) learn(tb, cond, 'nonzero');
+            addTrail(tb.s, rangeOf(cond), `\`${label}\` is true`);
+            push(node.succ[0], tb.s);
+          }
+          if (t !== 'nonzero') {
+            if (t === undefined) learn(b, cond, 'zero');
+            addTrail(b.s, rangeOf(cond), `\`${label}\` is false`);
+            push(node.succ[1], b.s);
+          }
+        }
+        break;
+      }
+    }
+  }
+  return { exits, incomplete, visits };
+}
+
+function endOfFunction(body: Node): SourceRange {
+  // The closing brace of the body.
+  const end = body.endPosition;
+  return { start: { line: end.row, column: Math.max(0, end.column - 1) }, end: { line: end.row, column: end.column } };
+}

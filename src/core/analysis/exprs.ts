@@ -1,0 +1,125 @@
+/**
+ * Normalised expression text: the identity of locks and objects. Two spellings of one lvalue
+ * (`&dp->lock`, `&(dp->lock)`, `& dp -> lock`, `(*dp).lock`) give one identity, and two different
+ * lvalues never give the same one.
+ */
+
+/** Removes whitespace and comments that do not separate tokens. */
+export function squash(text: string): string {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\/\/[^\n]*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/ ?(->|\.|\(|\)|\[|\]|&|\*|,) ?/g, '$1')
+    .trim();
+}
+
+/** Strips parentheses that wrap the whole expression. */
+export function stripOuterParens(text: string): string {
+  let t = text;
+  for (;;) {
+    if (!(t.startsWith('(') && t.endsWith(')'))) return t;
+    let depth = 0;
+    let wraps = true;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] === '(') depth++;
+      else if (t[i] === ')') {
+        depth--;
+        if (depth === 0 && i < t.length - 1) {
+          wraps = false;
+          break;
+        }
+      }
+    }
+    if (!wraps) return t;
+    t = t.slice(1, -1);
+  }
+}
+
+/** Removes casts such as `(PNDIS_RW_LOCK_EX)` or `(struct foo *)` in front of an lvalue. */
+function stripCast(text: string): string {
+  const m = /^\((?:const |volatile |struct |union |enum )*[A-Za-z_]\w*(?: ?\*)*\)(.+)$/.exec(text);
+  return m && /^[&*A-Za-z_(]/.test(m[1]!) ? m[1]! : text;
+}
+
+/**
+ * Normalises an lvalue expression: `(*p).f` → `p->f`, `(&x)->f` → `x.f`, `&*p` → `p`, `*&x` → `x`,
+ * redundant parentheses dropped. Returns the canonical text.
+ */
+export function normalizeLvalue(text: string): string {
+  let t = stripCast(stripOuterParens(squash(text)));
+  for (let guard = 0; guard < 16; guard++) {
+    const before = t;
+    t = t.replace(/\(\*([A-Za-z_][\w.>-]*(?:\[[^\]]*\])*)\)\./g, '$1->');
+    t = t.replace(/\(&([A-Za-z_][\w.>-]*(?:\[[^\]]*\])*)\)->/g, '$1.');
+    t = t.replace(/\(([A-Za-z_][\w.>-]*(?:\[[^\]]*\])*)\)/g, (m, inner: string, offset: number) => {
+      // Keep parentheses of calls: `f(x)` — only drop when not preceded by an identifier character.
+      const prev = offset > 0 ? t[offset - 1] : '';
+      return prev && /[\w\])]/.test(prev) ? m : inner;
+    });
+    t = t.replace(/^&\*/, '').replace(/^\*&/, '');
+    t = stripOuterParens(t);
+    if (t === before) break;
+  }
+  return t;
+}
+
+/**
+ * Lock identity from the lock argument of an API. Pointer-taking APIs (`spin_lock(&dp->lock)`)
+ * name the lock by address: `&E` → `E`, a plain pointer `p` → `*p`. By-value APIs
+ * (`NdisAcquireRWLockRead(dp->Lock, ...)`, where `Lock` is itself a pointer) use the text as is.
+ */
+export function lockIdentity(argText: string, byValue: boolean): string {
+  const t = normalizeLvalue(argText);
+  if (byValue) return t;
+  if (t.startsWith('&')) return normalizeLvalue(t.slice(1));
+  return `*${t}`;
+}
+
+/** The object that owns a field access: `m->rwlock` → `m`, `dp->table.lock` → `dp->table`, `x` → `x`. */
+export function ownerOf(id: string): string {
+  const t = id.startsWith('*') ? id.slice(1) : id;
+  const m = /^(.*?)(->|\.)[A-Za-z_]\w*(\[[^\]]*\])*$/.exec(t);
+  return m ? m[1]! : t;
+}
+
+/** The root variable of an lvalue: `dp->table->lock` → `dp`, `*p` → `p`, `&x.y` → `x`. */
+export function rootVariable(text: string): string | null {
+  const m = /^[&*(\s]*([A-Za-z_]\w*)/.exec(text);
+  return m ? m[1]! : null;
+}
+
+/** Identifiers a pure expression mentions (used to kill facts when one is assigned). */
+export function identifiersOf(text: string): string[] {
+  const ids = new Set<string>();
+  const re = /(?<![.>\w])([A-Za-z_]\w*)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) ids.add(m[1]!);
+  return [...ids];
+}
+
+/**
+ * Substitutes call arguments for `$n` placeholders of a summary's lock expression and normalises:
+ * `$0->lock` with argument `&priv->tbl` → `priv->tbl.lock`.
+ */
+export function substituteParams(expr: string, args: string[]): string | null {
+  let missing = false;
+  const out = expr.replace(/\$(\d+)/g, (_m, n: string) => {
+    const a = args[Number(n)];
+    if (a === undefined) {
+      missing = true;
+      return '';
+    }
+    return `(${squash(a)})`;
+  });
+  if (missing) return null;
+  return normalizeLvalue(out);
+}
+
+/** Replaces parameter names in a lock identity with `$n`, for summaries (`dp->lock` → `$0->lock`). */
+export function parameterize(id: string, params: string[]): string {
+  return id.replace(/(?<![.>\w$])([A-Za-z_]\w*)/g, (name) => {
+    const i = params.indexOf(name);
+    return i >= 0 ? `$${i}` : name;
+  });
+}

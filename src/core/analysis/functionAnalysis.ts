@@ -1,0 +1,161 @@
+import type { Node } from 'web-tree-sitter';
+import { buildCfg } from '../c/cfg';
+import type { FunctionDef } from '../c/functions';
+import { eventSink, type EngineEvent } from './events';
+import { normalizeLvalue, parameterize, substituteParams, lockIdentity } from './exprs';
+import { explore, type ExitInfo } from './explore';
+import type { KnowledgeIndex } from './knowledgeIndex';
+import { calleeName, callArgs } from './ops';
+import type { LockEffect, LockOrderEdge, SummaryTable } from './project';
+import { emptyState, type AbsState, type HeldLock } from './state';
+import type { FnContext } from './transfer';
+
+export interface FunctionAnalysis {
+  fn: FunctionDef;
+  events: EngineEvent[];
+  exits: ExitInfo[];
+  incomplete: boolean;
+  /** Lock calls hidden inside ERROR nodes (names of the APIs). */
+  hiddenLockCalls: string[];
+  inferred: LockEffect[];
+  lockOrder: LockOrderEdge[];
+  /** Locks acquired at some exit that the contract or inference says the caller expects. */
+  expectedHeld: Set<string>;
+  locks: number;
+  refs: number;
+  visits: number;
+  /** Lock identities acquired anywhere in the body. */
+  acquired: string[];
+}
+
+export interface FunctionInput {
+  uri: string;
+  fn: FunctionDef;
+  index: KnowledgeIndex;
+  summaries: SummaryTable;
+  /** Annotated effects of this function (from its declaration or definition). */
+  contract: LockEffect[];
+  maxStatesPerNode?: number;
+}
+
+/** Lock identities this function acquires anywhere (directly or through summarised wrappers). */
+function acquiredInBody(body: Node, index: KnowledgeIndex, summaries: SummaryTable): Set<string> {
+  const ids = new Set<string>();
+  for (const call of body.descendantsOfType('call_expression')) {
+    if (!call) continue;
+    const name = calleeName(call);
+    if (!name) continue;
+    const args = callArgs(call).map((a) => a.text);
+    const api = index.locks.get(name);
+    if (api) {
+      if (api.kind === 'release') continue;
+      const text = api.lockExpr ? substituteParams(api.lockExpr, args) : api.lockArg >= 0 ? args[api.lockArg] : api.implicitLock;
+      if (text) ids.add(api.implicitLock && api.lockArg < 0 && !api.lockExpr ? text : lockIdentity(text, api.byValue === true));
+      continue;
+    }
+    for (const e of summaries[name]?.effects ?? []) {
+      if (e.op !== 'acquire' && e.op !== 'try') continue;
+      const t = substituteParams(e.lock, args);
+      if (t) ids.add(normalizeLvalue(t));
+    }
+  }
+  return ids;
+}
+
+function entryState(contract: LockEffect[], params: string[]): AbsState {
+  const s = emptyState();
+  for (const e of contract) {
+    if (e.op !== 'requires' && e.op !== 'release') continue;
+    const id = substituteParams(e.lock, params);
+    if (!id || s.locks.some((l) => l.id === id)) continue;
+    const held: HeldLock = {
+      id, display: id, mode: e.mode ?? 'exclusive', family: '*', variant: '*', api: 'caller',
+      site: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, fromEntry: true, depth: 1,
+    };
+    s.locks.push(held);
+  }
+  return s;
+}
+
+export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
+  const { fn, index, summaries } = input;
+  const hidden: string[] = [];
+  const cfg = buildCfg(fn.body, {
+    isNoReturn: (name) => index.noReturn.has(name) || summaries[name]?.noReturn === true,
+  });
+  for (const err of cfg.errors) {
+    for (const name of index.lockNames) if (err.text.includes(`${name}(`) || err.text.includes(`${name} (`)) hidden.push(name);
+  }
+  const ctx: FnContext = {
+    uri: input.uri,
+    fnName: fn.name,
+    params: fn.params,
+    index,
+    summaries,
+    acquiredInBody: acquiredInBody(fn.body, index, summaries),
+    sink: eventSink(),
+    lockOrder: [],
+    lockOrderSeen: new Set(),
+    touchedLocks: new Set(),
+    touchedRefs: new Set(),
+  };
+  const result = explore(ctx, cfg, entryState(input.contract, fn.params), fn.body, input.maxStatesPerNode);
+  const inferred = inferEffects(result.exits, fn.params, input.contract);
+  const expectedHeld = new Set<string>();
+  for (const e of [...input.contract, ...inferred]) {
+    if (e.op === 'acquire' || e.op === 'try') {
+      const id = substituteParams(e.lock, fn.params);
+      if (id) expectedHeld.add(id);
+    }
+  }
+  return {
+    fn,
+    events: ctx.sink.events(),
+    exits: result.exits,
+    incomplete: result.incomplete,
+    hiddenLockCalls: [...new Set(hidden)],
+    inferred,
+    lockOrder: ctx.lockOrder,
+    expectedHeld,
+    locks: ctx.touchedLocks.size,
+    refs: ctx.touchedRefs.size,
+    visits: result.visits,
+    acquired: [...ctx.acquiredInBody],
+  };
+}
+
+/**
+ * Infers what the function does to locks for its callers: a lock held at every exit is acquired
+ * for the caller; held exactly at exits returning one truth value is a try-acquire; released on
+ * every path without being taken here is released for the caller.
+ */
+export function inferEffects(exits: ExitInfo[], params: string[], contract: LockEffect[]): LockEffect[] {
+  if (exits.length === 0) return [];
+  const effects: LockEffect[] = [];
+  const annotated = new Set(contract.map((c) => `${c.op}:${c.lock}`));
+  const candidates = new Map<string, HeldLock>();
+  for (const e of exits) for (const l of e.state.locks) if (!l.fromEntry) candidates.set(l.id, l);
+  for (const [id, lock] of candidates) {
+    const lockParam = parameterize(id, params);
+    const heldAt = exits.filter((e) => e.state.locks.some((l) => l.id === id && !l.fromEntry));
+    const base = { lock: lockParam, mode: lock.mode, family: lock.family, variant: lock.variant, source: 'inferred' as const };
+    if (heldAt.length === exits.length) {
+      if (!annotated.has(`acquire:${lockParam}`)) effects.push({ ...base, op: 'acquire' });
+      continue;
+    }
+    const notHeld = exits.filter((e) => !heldAt.includes(e));
+    const hv = new Set(heldAt.map((e) => e.returns ?? '?'));
+    const nv = new Set(notHeld.map((e) => e.returns ?? '?'));
+    // A leak on an error path also splits exits by return value; a wrapper never releases the lock itself.
+    const releasesItself = exits.some((e) => e.state.released.includes(id));
+    if (!releasesItself && hv.size === 1 && nv.size === 1 && !hv.has('?') && !nv.has('?') && [...hv][0] !== [...nv][0]) {
+      effects.push({ ...base, op: 'try', trySuccess: [...hv][0] as 'zero' | 'nonzero' });
+    }
+  }
+  const releasedEverywhere = exits[0]!.state.releasedFromCaller.filter((id) => exits.every((e) => e.state.releasedFromCaller.includes(id)));
+  for (const id of releasedEverywhere) {
+    const lockParam = parameterize(id, params);
+    if (!annotated.has(`release:${lockParam}`)) effects.push({ lock: lockParam, op: 'release', family: '*', variant: '*', source: 'inferred' });
+  }
+  return effects;
+}

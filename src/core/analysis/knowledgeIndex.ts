@@ -1,0 +1,35 @@
+import type { ApiKnowledge, LockApi, MutatorApi, RefApi } from '../apis/types';
+
+/** Name-keyed lookups over the API knowledge; built once per analysis run. */
+export interface KnowledgeIndex {
+  locks: Map<string, LockApi>;
+  refs: Map<string, RefApi[]>;
+  noReturn: Set<string>;
+  mutators: Map<string, MutatorApi>;
+  /** A regex that matches any known lock call name (to tell when an ERROR node hides one). */
+  lockNames: Set<string>;
+}
+
+const cache = new WeakMap<ApiKnowledge, KnowledgeIndex>();
+
+export function indexKnowledge(k: ApiKnowledge): KnowledgeIndex {
+  const hit = cache.get(k);
+  if (hit) return hit;
+  const locks = new Map<string, LockApi>();
+  for (const l of k.locks) locks.set(l.name, l);
+  const refs = new Map<string, RefApi[]>();
+  for (const r of k.refs) {
+    const list = refs.get(r.name);
+    if (list) list.push(r);
+    else refs.set(r.name, [r]);
+  }
+  const idx: KnowledgeIndex = {
+    locks,
+    refs,
+    noReturn: new Set(k.noReturn.map((n) => n.name)),
+    mutators: new Map(k.mutators.map((m) => [m.name, m])),
+    lockNames: new Set(locks.keys()),
+  };
+  cache.set(k, idx);
+  return idx;
+}

@@ -1,0 +1,135 @@
+import type { Node } from 'web-tree-sitter';
+
+/**
+ * The effects of one CFG node's AST, in C evaluation order (operands before the operation):
+ * calls, assignments, and uses of objects through `->` / `*` (for use-after-release).
+ */
+export type Op =
+  | { op: 'call'; node: Node; name: string; args: Node[] }
+  | { op: 'assign'; node: Node; lhs: Node; rhs: Node | null }
+  | { op: 'use'; node: Node; base: Node };
+
+const MAX_OPS = 2000;
+
+/** Callee name of a call expression: identifiers only (`ops->lock(x)` is an indirect call: no name). */
+export function calleeName(call: Node): string | null {
+  const fn = call.childForFieldName('function');
+  if (!fn) return null;
+  if (fn.type === 'identifier') return fn.text;
+  if (fn.type === 'parenthesized_expression' && fn.namedChildren[0]?.type === 'identifier') return fn.namedChildren[0].text;
+  return null;
+}
+
+export function callArgs(call: Node): Node[] {
+  const list = call.childForFieldName('arguments');
+  if (!list) return [];
+  return list.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+/**
+ * Extracts ops iteratively (deeply nested expressions must not overflow the stack). Children are
+ * visited before their parent; for assignments the right side before the left.
+ */
+export function extractOps(root: Node): Op[] {
+  const ops: Op[] = [];
+  // Stack of [node, expanded?]; expanded nodes emit their own op on the second visit.
+  const stack: [Node, boolean][] = [[root, false]];
+  while (stack.length && ops.length < MAX_OPS) {
+    const [n, expanded] = stack.pop()!;
+    if (expanded) {
+      emit(n, ops);
+      continue;
+    }
+    // Nested function-like bodies (GNU statement expressions) are left opaque: rare in datapaths.
+    if (n.type === 'compound_statement' && n.id !== root.id) continue;
+    stack.push([n, true]);
+    const kids = childrenInOrder(n);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i]!, false]);
+  }
+  return ops;
+}
+
+function childrenInOrder(n: Node): Node[] {
+  const kids = n.namedChildren.filter((c): c is Node => c !== null);
+  if (n.type === 'assignment_expression') {
+    const lhs = n.childForFieldName('left');
+    const rhs = n.childForFieldName('right');
+    // Evaluate the right side first; the left side's subexpressions are uses.
+    return [rhs, lhsOperands(lhs)].flat().filter((c): c is Node => c !== null && c !== undefined);
+  }
+  if (n.type === 'init_declarator') {
+    const value = n.childForFieldName('value');
+    return value ? [value] : [];
+  }
+  if (n.type === 'call_expression') {
+    const args = n.childForFieldName('arguments');
+    const fn = n.childForFieldName('function');
+    const fnKids = fn && fn.type !== 'identifier' ? [fn] : [];
+    return [...fnKids, ...(args ? args.namedChildren.filter((c): c is Node => c !== null) : [])];
+  }
+  if (n.type === 'sizeof_expression' || n.type === 'alignof_expression' || n.type === 'offsetof_expression') return [];
+  if (n.type === 'string_literal' || n.type === 'number_literal' || n.type === 'char_literal') return [];
+  return kids;
+}
+
+/** For `a->b = x`, the operands read to compute the address (`a`), not the written field itself. */
+function lhsOperands(lhs: Node | null): Node[] {
+  if (!lhs) return [];
+  if (lhs.type === 'field_expression') {
+    const arg = lhs.childForFieldName('argument');
+    return arg ? [arg] : [];
+  }
+  if (lhs.type === 'subscript_expression') return lhs.namedChildren.filter((c): c is Node => c !== null);
+  if (lhs.type === 'pointer_expression') {
+    const arg = lhs.childForFieldName('argument');
+    return arg ? [arg] : [];
+  }
+  return [];
+}
+
+function emit(n: Node, ops: Op[]): void {
+  switch (n.type) {
+    case 'call_expression': {
+      const name = calleeName(n);
+      ops.push({ op: 'call', node: n, name: name ?? '', args: callArgs(n) });
+      return;
+    }
+    case 'assignment_expression': {
+      const lhs = n.childForFieldName('left');
+      if (lhs) ops.push({ op: 'assign', node: n, lhs, rhs: n.childForFieldName('right') });
+      if (lhs && lhs.type === 'field_expression' && lhs.childForFieldName('operator')?.text === '->') {
+        const base = lhs.childForFieldName('argument');
+        if (base) ops.push({ op: 'use', node: lhs, base });
+      }
+      return;
+    }
+    case 'update_expression': {
+      const arg = n.childForFieldName('argument');
+      if (arg) ops.push({ op: 'assign', node: n, lhs: arg, rhs: null });
+      return;
+    }
+    case 'init_declarator': {
+      const decl = n.childForFieldName('declarator');
+      let id = decl;
+      while (id && id.type !== 'identifier') id = id.childForFieldName('declarator') ?? id.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+      if (id) ops.push({ op: 'assign', node: n, lhs: id, rhs: n.childForFieldName('value') });
+      return;
+    }
+    case 'field_expression': {
+      if (n.childForFieldName('operator')?.text === '->') {
+        const base = n.childForFieldName('argument');
+        if (base) ops.push({ op: 'use', node: n, base });
+      }
+      return;
+    }
+    case 'pointer_expression': {
+      if (n.childForFieldName('operator')?.text === '*') {
+        const base = n.childForFieldName('argument');
+        if (base) ops.push({ op: 'use', node: n, base });
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}

@@ -1,0 +1,133 @@
+import type { LockMode } from '../apis/types';
+import type { SourceRange } from '../source';
+
+/** One lock held on a path. */
+export interface HeldLock {
+  /** Normalised identity (see exprs.ts). */
+  id: string;
+  /** The lock argument as the acquire wrote it, for messages. */
+  display: string;
+  mode: LockMode;
+  family: string;
+  variant: string;
+  /** Normalised handle expression (LOCK_STATE_EX, irqsave flags, in-stack queue handle), if any. */
+  handle?: string;
+  /** API (or wrapper) that took it. */
+  api: string;
+  site: SourceRange;
+  /** True when held on entry (from a contract such as `_Requires_lock_held_` or `__releases`). */
+  fromEntry: boolean;
+  /** Re-entry depth for recursive locks (rcu_read_lock). */
+  depth: number;
+  /** The acquire call's arguments as written (quick fixes build the matching release from them). */
+  args?: string[];
+}
+
+/** What a variable or a pure condition is known to be on this path. */
+export type Truth = 'zero' | 'nonzero';
+
+export interface Fact {
+  key: string;
+  value: Truth;
+  /** Identifiers whose assignment kills the fact. */
+  roots: string[];
+}
+
+/** An owned reference (reference-counting rules). */
+export interface OwnedRef {
+  /** Normalised object identity. */
+  obj: string;
+  display: string;
+  api: string;
+  site: SourceRange;
+  count: number;
+}
+
+/** A released or freed object (use-after-release). */
+export interface DeadObject {
+  obj: string;
+  display: string;
+  api: string;
+  site: SourceRange;
+  how: 'released' | 'freed' | 'destroyed';
+}
+
+/** The path so far, as a shared-tail list of the steps worth telling. */
+export interface Trail {
+  range: SourceRange;
+  message: string;
+  prev: Trail | null;
+  length: number;
+}
+
+export interface AbsState {
+  locks: HeldLock[];
+  facts: Fact[];
+  refs: OwnedRef[];
+  dead: DeadObject[];
+  /** Locks released on this path (double-release detection). */
+  released: string[];
+  /** Locks this path released that were held by the caller (release-wrapper inference). */
+  releasedFromCaller: string[];
+  trail: Trail | null;
+  /** Set by a `return`: where, and what it returns, while the state travels to the exit. */
+  ret?: { range: SourceRange; returns?: Truth; text?: string };
+}
+
+export function emptyState(): AbsState {
+  return { locks: [], facts: [], refs: [], dead: [], released: [], releasedFromCaller: [], trail: null };
+}
+
+export function cloneState(s: AbsState): AbsState {
+  return {
+    locks: s.locks.map((l) => ({ ...l })),
+    facts: [...s.facts],
+    refs: s.refs.map((r) => ({ ...r })),
+    dead: [...s.dead],
+    released: [...s.released],
+    releasedFromCaller: [...s.releasedFromCaller],
+    trail: s.trail,
+    ret: s.ret,
+  };
+}
+
+/** Identity of a state for joining: everything but the trail and source sites. */
+export function stateKey(s: AbsState): string {
+  const locks = s.locks.map((l) => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`).sort().join(';');
+  const facts = s.facts.map((f) => `${f.key}=${f.value}`).sort().join(';');
+  const refs = s.refs.map((r) => `${r.obj}:${r.count}`).sort().join(';');
+  const dead = s.dead.map((d) => `${d.obj}:${d.how}`).sort().join(';');
+  const rel = [...s.released].sort().join(';');
+  const relc = [...s.releasedFromCaller].sort().join(';');
+  return `${locks}#${facts}#${refs}#${dead}#${rel}#${relc}#${s.ret ? s.ret.range.start.line : ''}`;
+}
+
+export function addTrail(s: AbsState, range: SourceRange, message: string): void {
+  s.trail = { range, message, prev: s.trail, length: (s.trail?.length ?? 0) + 1 };
+}
+
+export function trailSteps(t: Trail | null): { range: SourceRange; message: string }[] {
+  const out: { range: SourceRange; message: string }[] = [];
+  for (let c = t; c; c = c.prev) out.push({ range: c.range, message: c.message });
+  return out.reverse();
+}
+
+export function findLock(s: AbsState, id: string): HeldLock | undefined {
+  return s.locks.find((l) => l.id === id);
+}
+
+export function getFact(s: AbsState, key: string): Truth | undefined {
+  return s.facts.find((f) => f.key === key)?.value;
+}
+
+export function setFact(s: AbsState, key: string, value: Truth, roots: string[]): void {
+  s.facts = s.facts.filter((f) => f.key !== key);
+  s.facts.push({ key, value, roots });
+}
+
+/** Forgets everything known about identifier `name` (it was assigned or its address escaped). */
+export function killFacts(s: AbsState, name: string): void {
+  if (s.facts.some((f) => f.key === name || f.roots.includes(name))) {
+    s.facts = s.facts.filter((f) => f.key !== name && !f.roots.includes(name));
+  }
+}

@@ -1,0 +1,387 @@
+import type { Node } from 'web-tree-sitter';
+import type { LockApi, LockMode } from '../apis/types';
+import { rangeOf, type SourceRange } from '../source';
+import type { EventSink } from './events';
+import { identifiersOf, lockIdentity, normalizeLvalue, ownerOf, rootVariable, squash, substituteParams } from './exprs';
+import type { KnowledgeIndex } from './knowledgeIndex';
+import type { Op } from './ops';
+import type { LockEffect, LockOrderEdge, SummaryTable } from './project';
+import { applyRefOp, type RefContext } from './refTransfer';
+import { addTrail, cloneState, findLock, getFact, killFacts, setFact, type AbsState, type HeldLock, type Truth } from './state';
+
+/** Per-function facts the transfer functions need. */
+export interface FnContext extends RefContext {
+  uri: string;
+  fnName: string;
+  params: string[];
+  index: KnowledgeIndex;
+  summaries: SummaryTable;
+  /** Lock identities this function acquires somewhere (release-unheld is only said of these). */
+  acquiredInBody: Set<string>;
+  sink: EventSink;
+  lockOrder: LockOrderEdge[];
+  lockOrderSeen: Set<string>;
+  touchedLocks: Set<string>;
+  touchedRefs: Set<string>;
+}
+
+/** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */
+export interface Branch {
+  s: AbsState;
+  env: Map<number, Truth>;
+}
+
+const ZERO_WORDS = new Set(['0', 'NULL', 'FALSE', 'false', 'STATUS_SUCCESS', 'NDIS_STATUS_SUCCESS', '0L', '0UL', '0U', 'nullptr']);
+const NONZERO_WORDS = new Set(['TRUE', 'true']);
+
+export function literalTruth(text: string): Truth | undefined {
+  const t = squash(text);
+  if (ZERO_WORDS.has(t)) return 'zero';
+  if (NONZERO_WORDS.has(t)) return 'nonzero';
+  if (/^-?(0x[0-9a-f]+|\d+)[ul]*$/i.test(t)) return /^-?(0x0+|0+)[ul]*$/i.test(t) ? 'zero' : 'nonzero';
+  if (/^-E[A-Z0-9]+$/.test(t) || /^-?(STATUS|NDIS_STATUS)_[A-Z_]+$/.test(t)) return 'nonzero';
+  return undefined;
+}
+
+function opposite(t: Truth): Truth {
+  return t === 'zero' ? 'nonzero' : 'zero';
+}
+
+function argText(args: Node[], i: number): string | undefined {
+  return args[i]?.text;
+}
+
+/** Resolves the lock an API call names, or undefined when it cannot. */
+function lockOfCall(api: LockApi, args: Node[]): { id: string; display: string } | undefined {
+  const argTexts = args.map((a) => a.text);
+  if (api.lockExpr) {
+    const text = substituteParams(api.lockExpr, argTexts);
+    if (text === null) return undefined;
+    return { id: lockIdentity(text, api.byValue === true), display: text };
+  }
+  if (api.lockArg < 0) {
+    if (api.implicitLock) return { id: api.implicitLock, display: api.implicitLock };
+    return undefined;
+  }
+  const a = argText(args, api.lockArg);
+  if (a === undefined) return undefined;
+  return { id: lockIdentity(a, api.byValue === true), display: squash(a) };
+}
+
+function handleOf(api: LockApi, args: Node[], call: Node): string | undefined {
+  if (api.handleFromReturn) {
+    const parent = call.parent;
+    if (parent?.type === 'assignment_expression') return normalizeLvalue(parent.childForFieldName('left')?.text ?? '');
+    if (parent?.type === 'init_declarator') return normalizeLvalue(parent.childForFieldName('declarator')?.text ?? '');
+    return undefined;
+  }
+  if (api.handleArg === undefined) return undefined;
+  const h = argText(args, api.handleArg);
+  if (h === undefined) return undefined;
+  const t = normalizeLvalue(h);
+  return t.startsWith('&') ? normalizeLvalue(t.slice(1)) : t;
+}
+
+function modeOf(api: LockApi, args: Node[]): LockMode {
+  if (api.modeArg !== undefined) {
+    const a = argText(args, api.modeArg);
+    const t = a !== undefined ? literalTruth(a) : undefined;
+    return t === 'zero' ? 'shared' : 'exclusive';
+  }
+  return api.mode ?? 'exclusive';
+}
+
+function recordOrder(ctx: FnContext, held: HeldLock[], id: string, range: SourceRange): void {
+  for (const h of held) {
+    if (h.id === id || h.family === 'rcu' || h.family === 'srcu') continue;
+    const k = `${h.id}->${id}`;
+    if (ctx.lockOrderSeen.has(k)) continue;
+    ctx.lockOrderSeen.add(k);
+    ctx.lockOrder.push({ first: h.id, second: id, uri: ctx.uri, functionName: ctx.fnName, firstRange: h.site, secondRange: range });
+  }
+}
+
+export interface AcquireSpec {
+  id: string;
+  display: string;
+  mode: LockMode;
+  family: string;
+  variant: string;
+  handle?: string;
+  api: string;
+  recursive: boolean;
+  args?: string[];
+}
+
+export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: AcquireSpec, range: SourceRange, checkDouble: boolean): void {
+  ctx.touchedLocks.add(spec.id);
+  const held = findLock(b.s, spec.id);
+  recordOrder(ctx, b.s.locks, spec.id, range);
+  if (held) {
+    if (spec.recursive || (held.mode === 'shared' && spec.mode === 'shared')) {
+      held.depth = Math.min(held.depth + 1, 3);
+      return;
+    }
+    if (checkDouble) ctx.sink.add(nodeId, spec.id, { kind: 'double-acquire', lock: { ...held }, api: spec.api, range, trail: b.s.trail });
+    return;
+  }
+  b.s.locks.push({
+    id: spec.id, display: spec.display, mode: spec.mode, family: spec.family, variant: spec.variant,
+    handle: spec.handle, api: spec.api, site: range, fromEntry: false, depth: 1, args: spec.args,
+  });
+  b.s.released = b.s.released.filter((r) => r !== spec.id);
+  addTrail(b.s, range, `\`${spec.display}\` taken (${spec.api})`);
+}
+
+export interface ReleaseSpec {
+  id?: string;
+  display: string;
+  family: string;
+  variant?: string;
+  mode?: LockMode;
+  handle?: string;
+  api: string;
+}
+
+export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: ReleaseSpec, range: SourceRange): void {
+  let held = spec.id !== undefined ? findLock(b.s, spec.id) : undefined;
+  if (!held && spec.id === undefined && spec.handle !== undefined) held = b.s.locks.find((l) => l.handle === spec.handle);
+  const id = spec.id ?? held?.id;
+  if (id !== undefined) ctx.touchedLocks.add(id);
+  if (!held) {
+    if (id === undefined) return; // a handle-only release whose acquire we never saw: nothing to say
+    if (b.s.released.includes(id) || ctx.acquiredInBody.has(id)) {
+      ctx.sink.add(nodeId, id, { kind: 'release-unheld', id, display: spec.display, api: spec.api, range, trail: b.s.trail });
+    } else if (!b.s.releasedFromCaller.includes(id)) {
+      // Released without being taken here: the caller holds it (a release wrapper).
+      b.s.releasedFromCaller.push(id);
+    }
+    return;
+  }
+  const reasons: string[] = [];
+  if (held.family !== '*' && spec.family !== '*' && held.family !== spec.family) {
+    reasons.push(`it was taken with ${held.api} (${held.family} family), a different lock API`);
+  } else if (held.variant !== '*' && spec.variant !== undefined && spec.variant !== '*' && held.variant !== spec.variant) {
+    reasons.push(`it was taken with ${held.api} (${held.variant}) and ${spec.api} is the ${spec.variant} form`);
+  }
+  if (spec.mode !== undefined && held.mode !== spec.mode) {
+    reasons.push(`it is held ${held.mode === 'shared' ? 'for reading' : 'for writing'} and ${spec.api} releases a ${spec.mode === 'shared' ? 'read' : 'write'} hold`);
+  }
+  if (spec.handle !== undefined && held.handle !== undefined && spec.handle !== held.handle) {
+    reasons.push(`it was taken with handle \`${held.handle}\` and is released with \`${spec.handle}\``);
+  }
+  if (reasons.length > 0) {
+    ctx.sink.add(nodeId, held.id, { kind: 'release-mismatch', lock: { ...held }, api: spec.api, range, reason: reasons.join('; '), trail: b.s.trail });
+  }
+  if (held.depth > 1) {
+    held.depth--;
+    return;
+  }
+  b.s.locks = b.s.locks.filter((l) => l !== held);
+  if (!held.fromEntry) b.s.released = [...b.s.released.filter((r) => r !== held.id), held.id];
+  else if (!b.s.releasedFromCaller.includes(held.id)) b.s.releasedFromCaller.push(held.id);
+  addTrail(b.s, range, `\`${held.display}\` released (${spec.api})`);
+}
+
+/** Applies one op to every branch; returns the branches after it (try-calls fork). */
+export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch[]): Branch[] {
+  if (op.op === 'assign') {
+    for (const b of branches) assign(b, op.lhs, op.rhs);
+    return applyRefOp(ctx, nodeId, op, branches);
+  }
+  if (op.op === 'use') return applyRefOp(ctx, nodeId, op, branches);
+  const out: Branch[] = [];
+  const range = rangeOf(op.node);
+  const api = ctx.index.locks.get(op.name);
+  const summary = api ? undefined : ctx.summaries[op.name];
+  for (const b of branches) {
+    if (api) out.push(...lockCall(ctx, nodeId, b, api, op.node, op.args, range));
+    else if (summary && summary.effects.length > 0) out.push(...summaryCall(ctx, nodeId, b, summary.effects, op.name, op.args, range, op.node.id));
+    else {
+      mutatorCheck(ctx, nodeId, b, op.name, op.args, range);
+      for (const a of op.args) {
+        // Passing `&v` lets the callee change v: what we knew about v is gone.
+        if (a.type === 'pointer_expression' && a.text.startsWith('&')) {
+          const v = rootVariable(a.text.slice(1));
+          if (v) killFacts(b.s, v);
+        }
+      }
+      out.push(b);
+    }
+  }
+  return applyRefOp(ctx, nodeId, op, out);
+}
+
+function lockCall(ctx: FnContext, nodeId: number, b: Branch, api: LockApi, call: Node, args: Node[], range: SourceRange): Branch[] {
+  const lock = lockOfCall(api, args);
+  const handle = handleOf(api, args, call);
+  if (api.kind === 'release') {
+    if (!lock && !(api.lockFromHandle && handle)) return [b];
+    doRelease(ctx, nodeId, b, {
+      id: lock?.id, display: lock?.display ?? handle ?? api.name, family: api.family, variant: api.variant ?? 'plain',
+      mode: api.mode, handle, api: api.name,
+    }, range);
+    return [b];
+  }
+  if (!lock) return [b];
+  const spec: AcquireSpec = {
+    id: lock.id, display: lock.display, mode: modeOf(api, args), family: api.family, variant: api.variant ?? 'plain',
+    handle, api: api.name, recursive: api.recursive === true, args: args.map((a) => a.text),
+  };
+  let isTry = api.kind === 'tryacquire';
+  if (api.waitArg !== undefined) {
+    const w = argText(args, api.waitArg);
+    isTry = w !== undefined && literalTruth(w) === 'zero';
+  }
+  if (!isTry) {
+    doAcquire(ctx, nodeId, b, spec, range, true);
+    return [b];
+  }
+  const success = api.trySuccess ?? 'nonzero';
+  const ok: Branch = { s: cloneState(b.s), env: new Map(b.env) };
+  doAcquire(ctx, nodeId, ok, spec, range, false);
+  ok.env.set(call.id, success);
+  const fail: Branch = { s: b.s, env: b.env };
+  fail.env.set(call.id, opposite(success));
+  ctx.touchedLocks.add(lock.id);
+  return [ok, fail];
+}
+
+function summaryCall(ctx: FnContext, nodeId: number, b: Branch, effects: LockEffect[], name: string, args: Node[], range: SourceRange, callId: number): Branch[] {
+  const argTexts = args.map((a) => a.text);
+  let branches: Branch[] = [b];
+  for (const e of effects) {
+    if (e.op === 'requires') continue;
+    const text = substituteParams(e.lock, argTexts);
+    if (text === null) continue;
+    const id = normalizeLvalue(text);
+    if (e.op === 'release') {
+      for (const x of branches) doRelease(ctx, nodeId, x, { id, display: text, family: e.family ?? '*', variant: e.variant, api: name }, range);
+      continue;
+    }
+    const spec: AcquireSpec = { id, display: text, mode: e.mode ?? 'exclusive', family: e.family ?? '*', variant: e.variant ?? '*', api: name, recursive: false, args: argTexts };
+    if (e.op === 'acquire') {
+      for (const x of branches) doAcquire(ctx, nodeId, x, spec, range, true);
+      continue;
+    }
+    const success = e.trySuccess ?? 'nonzero';
+    const next: Branch[] = [];
+    for (const x of branches) {
+      const ok: Branch = { s: cloneState(x.s), env: new Map(x.env) };
+      doAcquire(ctx, nodeId, ok, spec, range, false);
+      ok.env.set(callId, success);
+      x.env.set(callId, opposite(success));
+      next.push(ok, x);
+    }
+    branches = next;
+  }
+  return branches;
+}
+
+function mutatorCheck(ctx: FnContext, nodeId: number, b: Branch, name: string, args: Node[], range: SourceRange): void {
+  const m = ctx.index.mutators.get(name);
+  if (!m || b.s.locks.length === 0) return;
+  const a = args[m.containerArg];
+  if (!a) return;
+  const container = lockIdentity(a.text, false);
+  const owner = ownerOf(container);
+  const sameOwner = b.s.locks.filter((l) => ownerOf(l.id) === owner || (owner.startsWith(`${ownerOf(l.id)}->`) && ownerOf(l.id) !== l.id));
+  if (sameOwner.length === 0 || sameOwner.some((l) => l.mode === 'exclusive')) return;
+  const lock = sameOwner[0]!;
+  ctx.sink.add(nodeId, lock.id, { kind: 'write-under-read', lock: { ...lock }, api: name, range, container: squash(a.text), trail: b.s.trail });
+}
+
+function assign(b: Branch, lhs: Node, rhs: Node | null): void {
+  const name = lhs.type === 'identifier' ? lhs.text : rootVariable(lhs.text);
+  if (!name) return;
+  killFacts(b.s, name);
+  if (lhs.type !== 'identifier' || !rhs) return;
+  let r = rhs;
+  while (r.type === 'parenthesized_expression' && r.namedChildren[0]) r = r.namedChildren[0];
+  const fromCall = b.env.get(r.id);
+  const truth = fromCall ?? literalTruth(r.text) ?? (r.type === 'identifier' ? getFact(b.s, r.text) : undefined);
+  if (truth) setFact(b.s, name, truth, [name]);
+}
+
+/** Records what a condition's outcome teaches about the variables it reads. */
+export function learn(b: Branch, cond: Node, truth: Truth): void {
+  const e = unparenNode(cond);
+  if (e.type === 'identifier') {
+    setFact(b.s, e.text, truth, [e.text]);
+    return;
+  }
+  if (e.type === 'binary_expression') {
+    const op = e.childForFieldName('operator')?.text;
+    const l = e.childForFieldName('left');
+    const r = e.childForFieldName('right');
+    if (l && r && (op === '==' || op === '!=')) {
+      const [v, k] = literalTruth(r.text) === 'zero' ? [l, r] : literalTruth(l.text) === 'zero' ? [r, l] : [null, null];
+      if (v && k && unparenNode(v).type === 'identifier') {
+        const isZero = (op === '==') === (truth === 'nonzero');
+        setFact(b.s, unparenNode(v).text, isZero ? 'zero' : 'nonzero', [unparenNode(v).text]);
+        return;
+      }
+    }
+  }
+  if (isPure(e)) setFact(b.s, `c:${squash(e.text)}`, truth, identifiersOf(e.text));
+}
+
+export function unparenNode(n: Node): Node {
+  let e = n;
+  while (e.type === 'parenthesized_expression' && e.namedChildren[0]) e = e.namedChildren[0];
+  return e;
+}
+
+/** No calls, assignments or increments: evaluating it twice gives the same answer. */
+export function isPure(n: Node): boolean {
+  return n.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length === 0;
+}
+
+/** The truth of an atomic condition on this branch, if the path knows it. */
+export function truthOf(b: Branch, cond: Node): Truth | undefined {
+  const e = unparenNode(cond);
+  const direct = b.env.get(e.id);
+  if (direct) return direct;
+  const lit = literalTruth(e.text);
+  if (lit) return lit;
+  if (e.type === 'identifier') return getFact(b.s, e.text);
+  if (e.type === 'assignment_expression') {
+    const rhs = e.childForFieldName('right');
+    const lhs = e.childForFieldName('left');
+    if (rhs) {
+      const t = truthOf(b, rhs);
+      if (t) return t;
+    }
+    return lhs ? truthOf(b, lhs) : undefined;
+  }
+  if (e.type === 'call_expression') {
+    const fn = e.childForFieldName('function')?.text;
+    const arg = e.childForFieldName('arguments')?.namedChildren[0];
+    if (arg && (fn === 'IS_ERR' || fn === 'IS_ERR_OR_NULL' || fn === 'unlikely' || fn === 'likely' || fn === 'NT_SUCCESS' || fn === 'OVS_LIKELY' || fn === 'OVS_UNLIKELY')) {
+      const t = truthOf(b, arg);
+      if (!t) return undefined;
+      return fn.startsWith('IS_ERR') ? opposite(t) : fn === 'NT_SUCCESS' ? opposite(t) : t;
+    }
+  }
+  if (e.type === 'binary_expression') {
+    const op = e.childForFieldName('operator')?.text;
+    const l = e.childForFieldName('left');
+    const r = e.childForFieldName('right');
+    if (l && r) {
+      const rz = literalTruth(r.text) === 'zero';
+      const lz = literalTruth(l.text) === 'zero';
+      const side = rz ? l : lz ? r : null;
+      if (side) {
+        const t = truthOf(b, side);
+        if (t) {
+          if (op === '==') return opposite(t);
+          if (op === '!=') return t;
+          if (op === '<' && rz) return t === 'zero' ? 'zero' : 'nonzero';
+          if (op === '>=' && rz) return t === 'zero' ? 'nonzero' : 'zero';
+        }
+      }
+    }
+  }
+  if (isPure(e)) return getFact(b.s, `c:${squash(e.text)}`);
+  return undefined;
+}

@@ -1,0 +1,496 @@
+import type { Node } from 'web-tree-sitter';
+
+/**
+ * A control-flow graph per function, built from the tree-sitter tree.
+ *
+ * Nodes hold one thing the engine evaluates: a statement-level expression or declaration
+ * (`stmt`), one atomic condition (`cond`: succ[0] when true, succ[1] when false — `&&`, `||`,
+ * `!`, `?:` and parentheses in conditions are decomposed so calls run in C's order), a `return`,
+ * or a call that never returns (`noreturn`: no successors). `branch` nodes fork without a
+ * condition the engine can read (switch dispatch, SEH exception edges).
+ *
+ * `__finally` blocks are copied onto every path that leaves their `__try` (fallthrough, return,
+ * goto out, break/continue out, `__leave`), so the engine needs no special SEH handling.
+ */
+
+export type CfgNodeKind = 'entry' | 'exit' | 'stmt' | 'cond' | 'return' | 'noreturn' | 'branch' | 'label';
+
+export interface CfgNode {
+  id: number;
+  kind: CfgNodeKind;
+  /** stmt: expression or declaration; cond: the atomic condition; return: the return_statement. */
+  ast: Node | null;
+  succ: number[];
+  /** For labels: the label name; for branch: why it forks (e.g. `switch`, `__except`). */
+  note?: string;
+}
+
+export interface Cfg {
+  nodes: CfgNode[];
+  entry: number;
+  exit: number;
+  /** ERROR nodes met while building (the engine says so when one hides a lock call). */
+  errors: Node[];
+}
+
+export interface CfgOptions {
+  isNoReturn: (callee: string) => boolean;
+}
+
+interface LoopTargets {
+  breakTo: number;
+  continueTo: number | null;
+  finallyDepth: number;
+}
+
+/** A pending edge from `from` that is patched to the next node built (successor index `slot`). */
+interface Dangling {
+  from: number;
+  slot: number;
+}
+
+/** Maximum nesting the builder follows; deeper code is summarised as one opaque statement. */
+const MAX_DEPTH = 400;
+
+export class CfgBuilder {
+  private nodes: CfgNode[] = [];
+  private errors: Node[] = [];
+  private labels = new Map<string, number>();
+  private gotos: { from: number; label: string; finallies: Node[] }[] = [];
+  private labelFinallyDepth = new Map<string, number>();
+  private loops: LoopTargets[] = [];
+  private finallies: Node[] = [];
+  private leaves: number[] = [];
+  private exitId = -1;
+  private depth = 0;
+
+  constructor(private readonly options: CfgOptions) {}
+
+  build(body: Node): Cfg {
+    const entry = this.add('entry', null);
+    this.exitId = this.add('exit', null);
+    this.collectLabelDepths(body, 0);
+    const out = this.stmt(body, [{ from: entry, slot: 0 }]);
+    this.connect(out, this.exitId);
+    for (const g of this.gotos) {
+      const target = this.labels.get(g.label);
+      if (target === undefined) continue; // goto to an unknown label: the path ends (parse damage)
+      const labelDepth = this.labelFinallyDepth.get(g.label) ?? 0;
+      // Leaving __try blocks on the way out runs their __finally copies first.
+      const via = this.runFinallies([{ from: g.from, slot: 0 }], g.finallies, labelDepth);
+      this.connect(via, target);
+    }
+    return { nodes: this.nodes, entry, exit: this.exitId, errors: this.errors };
+  }
+
+  private add(kind: CfgNodeKind, ast: Node | null, note?: string): number {
+    const id = this.nodes.length;
+    this.nodes.push({ id, kind, ast, succ: [], note });
+    return id;
+  }
+
+  private connect(dangling: Dangling[], to: number): void {
+    for (const d of dangling) {
+      const succ = this.nodes[d.from]!.succ;
+      while (succ.length <= d.slot) succ.push(-1);
+      succ[d.slot] = to;
+    }
+  }
+
+  /** Creates a node fed by `incoming`, returning its dangling out-edge. */
+  private chain(kind: CfgNodeKind, ast: Node | null, incoming: Dangling[], note?: string): Dangling[] {
+    const id = this.add(kind, ast, note);
+    this.connect(incoming, id);
+    return kind === 'noreturn' ? [] : [{ from: id, slot: 0 }];
+  }
+
+  /** Labels inside __try bodies need the __finally depth they sit at, to know what a goto leaves. */
+  private collectLabelDepths(root: Node, depth0: number): void {
+    const stack: { n: Node; d: number }[] = [{ n: root, d: depth0 }];
+    while (stack.length) {
+      const { n, d } = stack.pop()!;
+      if (n.type === 'labeled_statement') {
+        const label = n.childForFieldName('label');
+        if (label) this.labelFinallyDepth.set(label.text, d);
+      }
+      const isTryWithFinally = n.type === 'seh_try_statement' && n.namedChildren.some((c) => c?.type === 'seh_finally_clause');
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        const inBody = isTryWithFinally && c.type !== 'seh_finally_clause';
+        stack.push({ n: c, d: inBody ? d + 1 : d });
+      }
+    }
+  }
+
+  /** Routes `incoming` through the __finally blocks of `stack` above depth `to` (innermost first). */
+  private runFinallies(incoming: Dangling[], stack: Node[], to: number): Dangling[] {
+    let cur = incoming;
+    const saved = this.finallies;
+    const savedLoops = this.loops;
+    for (let i = stack.length - 1; i >= to; i--) {
+      // A jump out of a __finally copy leaves only the blocks outside it.
+      this.finallies = stack.slice(0, i);
+      this.loops = [];
+      cur = this.stmt(stack[i]!, cur);
+    }
+    this.finallies = saved;
+    this.loops = savedLoops;
+    return cur;
+  }
+
+  private stmt(node: Node, incoming: Dangling[]): Dangling[] {
+    if (incoming.length === 0 && node.type !== 'labeled_statement' && !this.containsLabel(node)) {
+      return []; // unreachable code without labels: nothing to build
+    }
+    if (this.depth > MAX_DEPTH) return this.chain('stmt', node, incoming);
+    this.depth++;
+    try {
+      return this.stmtInner(node, incoming);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private containsLabel(node: Node): boolean {
+    return node.text.includes(':') && node.descendantsOfType('labeled_statement').length > 0;
+  }
+
+  private stmtInner(node: Node, incoming: Dangling[]): Dangling[] {
+    switch (node.type) {
+      case 'compound_statement':
+      case 'translation_unit':
+        return this.sequence(node.namedChildren, incoming);
+      case 'expression_statement': {
+        const expr = node.namedChildren[0];
+        if (!expr) return incoming;
+        return this.expression(expr, incoming);
+      }
+      case 'declaration':
+        return this.chain('stmt', node, incoming);
+      case 'if_statement':
+        return this.ifStatement(node, incoming);
+      case 'while_statement':
+        return this.whileStatement(node, incoming);
+      case 'do_statement':
+        return this.doStatement(node, incoming);
+      case 'for_statement':
+        return this.forStatement(node, incoming);
+      case 'switch_statement':
+        return this.switchStatement(node, incoming);
+      case 'return_statement': {
+        const ret = this.add('return', node);
+        this.connect(incoming, ret);
+        const out = this.runFinallies([{ from: ret, slot: 0 }], this.finallies, 0);
+        this.connect(out, this.exitId);
+        return [];
+      }
+      case 'break_statement': {
+        const loop = this.loops[this.loops.length - 1];
+        if (!loop) return incoming;
+        const out = this.runFinallies(incoming, this.finallies, loop.finallyDepth);
+        this.connect(out, loop.breakTo);
+        return [];
+      }
+      case 'continue_statement': {
+        const loop = [...this.loops].reverse().find((l) => l.continueTo !== null);
+        if (!loop || loop.continueTo === null) return incoming;
+        const out = this.runFinallies(incoming, this.finallies, loop.finallyDepth);
+        this.connect(out, loop.continueTo);
+        return [];
+      }
+      case 'goto_statement': {
+        const label = node.childForFieldName('label');
+        const id = this.add('stmt', null, 'goto');
+        this.connect(incoming, id);
+        if (label) this.gotos.push({ from: id, label: label.text, finallies: [...this.finallies] });
+        return [];
+      }
+      case 'labeled_statement': {
+        const label = node.childForFieldName('label');
+        const id = this.add('label', null, label?.text);
+        this.connect(incoming, id);
+        if (label) this.labels.set(label.text, id);
+        const inner = node.namedChildren.find((c) => c !== null && c.type !== 'statement_identifier');
+        return inner ? this.stmt(inner, [{ from: id, slot: 0 }]) : [{ from: id, slot: 0 }];
+      }
+      case 'seh_try_statement':
+        return this.sehTry(node, incoming);
+      case 'seh_leave_statement': {
+        const target = this.leaves[this.leaves.length - 1];
+        if (target === undefined) return incoming;
+        // __leave jumps to the end of the __try body, where its __finally runs once.
+        this.connect(incoming, target);
+        return [];
+      }
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_else':
+        // One configuration is analysed: the first branch of each conditional block (as a build would pick one).
+        return this.sequence(node.namedChildren.filter((_c, i) => {
+          const field = node.fieldNameForNamedChild(i);
+          return field !== 'name' && field !== 'condition' && field !== 'alternative';
+        }), incoming);
+      case 'attributed_statement': {
+        const inner = node.namedChildren.find((c) => c !== null && c.type !== 'attribute_declaration');
+        return inner ? this.stmt(inner, incoming) : incoming;
+      }
+      case 'ERROR':
+        this.errors.push(node);
+        return this.sequence(node.namedChildren, incoming);
+      case 'comment':
+      case ';':
+      case 'preproc_call':
+      case 'preproc_def':
+      case 'preproc_function_def':
+      case 'preproc_include':
+      case 'type_definition':
+      case 'struct_specifier':
+      case 'enum_specifier':
+      case 'union_specifier':
+        return incoming;
+      default:
+        if (node.type.endsWith('_expression') || node.type === 'identifier') return this.expression(node, incoming);
+        return this.chain('stmt', node, incoming);
+    }
+  }
+
+  private sequence(children: (Node | null)[], incoming: Dangling[]): Dangling[] {
+    let cur = incoming;
+    for (const c of children) {
+      if (!c) continue;
+      cur = this.stmt(c, cur);
+    }
+    return cur;
+  }
+
+  /** An expression evaluated for effect: a non-returning call ends the path. */
+  private expression(expr: Node, incoming: Dangling[]): Dangling[] {
+    let e = expr;
+    while (e.type === 'parenthesized_expression' && e.namedChildren[0]) e = e.namedChildren[0];
+    if (e.type === 'call_expression') {
+      const fn = e.childForFieldName('function');
+      if (fn && this.options.isNoReturn(fn.text)) return this.chain('noreturn', expr, incoming);
+    }
+    if (e.type === 'comma_expression') {
+      const left = e.childForFieldName('left');
+      const right = e.childForFieldName('right');
+      let cur = incoming;
+      if (left) cur = this.expression(left, cur);
+      if (right) cur = this.expression(right, cur);
+      return cur;
+    }
+    return this.chain('stmt', expr, incoming);
+  }
+
+  /**
+   * Builds the decision for condition `c`: returns the dangling true and false exits.
+   * Only conditions that the engine can read are atomic; operators are decomposed.
+   */
+  private condition(c: Node, incoming: Dangling[]): { t: Dangling[]; f: Dangling[] } {
+    let e = c;
+    while (e.type === 'parenthesized_expression' && e.namedChildren[0]) e = e.namedChildren[0];
+    if (this.depth > MAX_DEPTH) return this.atomic(e, incoming);
+    this.depth++;
+    try {
+      if (e.type === 'unary_expression' && e.childForFieldName('operator')?.text === '!') {
+        const arg = e.childForFieldName('argument');
+        if (arg) {
+          const r = this.condition(arg, incoming);
+          return { t: r.f, f: r.t };
+        }
+      }
+      if (e.type === 'binary_expression') {
+        const op = e.childForFieldName('operator')?.text;
+        const left = e.childForFieldName('left');
+        const right = e.childForFieldName('right');
+        if (left && right && (op === '&&' || op === '||')) {
+          const l = this.condition(left, incoming);
+          if (op === '&&') {
+            const r = this.condition(right, l.t);
+            return { t: r.t, f: [...l.f, ...r.f] };
+          }
+          const r = this.condition(right, l.f);
+          return { t: [...l.t, ...r.t], f: r.f };
+        }
+      }
+      if (e.type === 'conditional_expression') {
+        const cond = e.childForFieldName('condition');
+        const cons = e.childForFieldName('consequence');
+        const alt = e.childForFieldName('alternative');
+        if (cond && cons && alt) {
+          const k = this.condition(cond, incoming);
+          const a = this.condition(cons, k.t);
+          const b = this.condition(alt, k.f);
+          return { t: [...a.t, ...b.t], f: [...a.f, ...b.f] };
+        }
+      }
+      if (e.type === 'comma_expression') {
+        const left = e.childForFieldName('left');
+        const right = e.childForFieldName('right');
+        if (left && right) return this.condition(right, this.expression(left, incoming));
+      }
+      return this.atomic(e, incoming);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private atomic(e: Node, incoming: Dangling[]): { t: Dangling[]; f: Dangling[] } {
+    const id = this.add('cond', e);
+    this.connect(incoming, id);
+    return { t: [{ from: id, slot: 0 }], f: [{ from: id, slot: 1 }] };
+  }
+
+  private ifStatement(node: Node, incoming: Dangling[]): Dangling[] {
+    const cond = node.childForFieldName('condition');
+    const cons = node.childForFieldName('consequence');
+    const altClause = node.childForFieldName('alternative');
+    const { t, f } = cond ? this.condition(cond, incoming) : { t: incoming, f: [] as Dangling[] };
+    const thenOut = cons ? this.stmt(cons, t) : t;
+    let elseOut = f;
+    if (altClause) {
+      const alt = altClause.type === 'else_clause' ? altClause.namedChildren.find((c) => c !== null) ?? null : altClause;
+      if (alt) elseOut = this.stmt(alt, f);
+    }
+    return [...thenOut, ...elseOut];
+  }
+
+  private loopJoin(note: string): number {
+    return this.add('label', null, note);
+  }
+
+  private whileStatement(node: Node, incoming: Dangling[]): Dangling[] {
+    const head = this.loopJoin('while');
+    this.connect(incoming, head);
+    const after = this.loopJoin('while-end');
+    const cond = node.childForFieldName('condition');
+    const { t, f } = cond ? this.condition(cond, [{ from: head, slot: 0 }]) : { t: [{ from: head, slot: 0 }], f: [] };
+    this.connect(f, after);
+    this.loops.push({ breakTo: after, continueTo: head, finallyDepth: this.finallies.length });
+    const body = node.childForFieldName('body');
+    const out = body ? this.stmt(body, t) : t;
+    this.loops.pop();
+    this.connect(out, head);
+    return [{ from: after, slot: 0 }];
+  }
+
+  private doStatement(node: Node, incoming: Dangling[]): Dangling[] {
+    const top = this.loopJoin('do');
+    this.connect(incoming, top);
+    const condHead = this.loopJoin('do-cond');
+    const after = this.loopJoin('do-end');
+    this.loops.push({ breakTo: after, continueTo: condHead, finallyDepth: this.finallies.length });
+    const body = node.childForFieldName('body');
+    const out = body ? this.stmt(body, [{ from: top, slot: 0 }]) : [{ from: top, slot: 0 }];
+    this.loops.pop();
+    this.connect(out, condHead);
+    const cond = node.childForFieldName('condition');
+    const inner = cond ? unparen(cond) : null;
+    if (inner && (inner.text === '0' || inner.text === 'FALSE' || inner.text === 'false')) {
+      // do { } while (0): the body runs once; no back edge, so macros' bodies stay exact.
+      this.connect([{ from: condHead, slot: 0 }], after);
+    } else if (cond) {
+      const { t, f } = this.condition(cond, [{ from: condHead, slot: 0 }]);
+      this.connect(t, top);
+      this.connect(f, after);
+    } else {
+      this.connect([{ from: condHead, slot: 0 }], after);
+    }
+    return [{ from: after, slot: 0 }];
+  }
+
+  private forStatement(node: Node, incoming: Dangling[]): Dangling[] {
+    let cur = incoming;
+    const init = node.childForFieldName('initializer');
+    if (init) cur = init.type === 'declaration' ? this.chain('stmt', init, cur) : this.expression(init, cur);
+    const head = this.loopJoin('for');
+    this.connect(cur, head);
+    const after = this.loopJoin('for-end');
+    const cond = node.childForFieldName('condition');
+    let t: Dangling[] = [{ from: head, slot: 0 }];
+    if (cond) {
+      const r = this.condition(cond, t);
+      t = r.t;
+      this.connect(r.f, after);
+    }
+    const updateHead = this.loopJoin('for-update');
+    this.loops.push({ breakTo: after, continueTo: updateHead, finallyDepth: this.finallies.length });
+    const body = node.childForFieldName('body');
+    const out = body ? this.stmt(body, t) : t;
+    this.loops.pop();
+    this.connect(out, updateHead);
+    const update = node.childForFieldName('update');
+    const upOut = update ? this.expression(update, [{ from: updateHead, slot: 0 }]) : [{ from: updateHead, slot: 0 }];
+    this.connect(upOut, head);
+    return [{ from: after, slot: 0 }];
+  }
+
+  private switchStatement(node: Node, incoming: Dangling[]): Dangling[] {
+    const cond = node.childForFieldName('condition');
+    const dispatch = this.add('branch', cond, 'switch');
+    this.connect(incoming, dispatch);
+    const after = this.loopJoin('switch-end');
+    this.loops.push({ breakTo: after, continueTo: null, finallyDepth: this.finallies.length });
+    const body = node.childForFieldName('body');
+    let fall: Dangling[] = [];
+    let hasDefault = false;
+    let slot = 0;
+    for (const child of body?.namedChildren ?? []) {
+      if (!child) continue;
+      if (child.type === 'case_statement') {
+        const isDefault = !child.childForFieldName('value');
+        if (isDefault) hasDefault = true;
+        const caseNode = this.add('label', null, isDefault ? 'default' : `case ${child.childForFieldName('value')?.text ?? ''}`);
+        this.connect([{ from: dispatch, slot: slot++ }], caseNode);
+        this.connect(fall, caseNode);
+        const stmts = child.namedChildren.filter((c) => c !== null && c.id !== child.childForFieldName('value')?.id);
+        fall = this.sequence(stmts, [{ from: caseNode, slot: 0 }]);
+      } else {
+        fall = this.stmt(child, fall);
+      }
+    }
+    if (!hasDefault) this.connect([{ from: dispatch, slot: slot++ }], after);
+    this.connect(fall, after);
+    this.loops.pop();
+    return [{ from: after, slot: 0 }];
+  }
+
+  private sehTry(node: Node, incoming: Dangling[]): Dangling[] {
+    const body = node.childForFieldName('body');
+    const finallyClause = node.namedChildren.find((c) => c?.type === 'seh_finally_clause') ?? null;
+    const exceptClause = node.namedChildren.find((c) => c?.type === 'seh_except_clause') ?? null;
+    const start = this.add('branch', null, exceptClause ? '__except' : '__try');
+    this.connect(incoming, start);
+    const leaveTarget = this.loopJoin('__try-end');
+    const finallyBody = finallyClause?.childForFieldName('body') ?? finallyClause?.namedChildren.find((c) => c?.type === 'compound_statement') ?? null;
+    if (finallyBody) this.finallies.push(finallyBody);
+    this.leaves.push(leaveTarget);
+    const out = body ? this.stmt(body, [{ from: start, slot: 0 }]) : [{ from: start, slot: 0 }];
+    this.leaves.pop();
+    this.connect(out, leaveTarget);
+    let after: Dangling[] = [{ from: leaveTarget, slot: 0 }];
+    if (finallyBody) {
+      this.finallies.pop();
+      after = this.stmt(finallyBody, after);
+    }
+    if (exceptClause) {
+      // The handler is modelled as reachable from the start of the __try (an exception before any
+      // effect in the body): it must be correct on its own without guessing which call raised.
+      const handler = exceptClause.childForFieldName('body') ?? exceptClause.namedChildren.find((c) => c?.type === 'compound_statement') ?? null;
+      const hOut = handler ? this.stmt(handler, [{ from: start, slot: 1 }]) : [{ from: start, slot: 1 }];
+      after = [...after, ...hOut];
+    }
+    return after;
+  }
+}
+
+export function unparen(n: Node): Node {
+  let e = n;
+  while (e.type === 'parenthesized_expression' && e.namedChildren[0]) e = e.namedChildren[0];
+  return e;
+}
+
+export function buildCfg(body: Node, options: CfgOptions): Cfg {
+  return new CfgBuilder(options).build(body);
+}

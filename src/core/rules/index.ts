@@ -1,0 +1,10 @@
+import { analysisIncomplete } from './analysisIncomplete';
+import { doubleAcquire } from './doubleAcquire';
+import { lockLeak } from './lockLeak';
+import { releaseMismatch } from './releaseMismatch';
+import { releaseUnheld } from './releaseUnheld';
+import type { Rule } from './ruleInput';
+import { writeUnderRead } from './writeUnderRead';
+
+/** Per-function rules, in report order. lock-order is a set-level rule (analysis/lockOrder.ts). */
+export const FUNCTION_RULES: Rule[] = [lockLeak, doubleAcquire, releaseUnheld, releaseMismatch, writeUnderRead, analysisIncomplete];

@@ -1,0 +1,40 @@
+import type { PathStep, RelatedLocation } from '../findings';
+import type { SourceRange } from '../source';
+import { trailSteps, type Trail } from '../analysis/state';
+
+const BRANCH = /^`(.*)` is (true|false)$/;
+
+/** The path as ordered steps, 1-based lines in messages are added by formatters. */
+export function pathOf(trail: Trail | null, last?: { range: SourceRange; message: string }): PathStep[] {
+  const steps = trailSteps(trail);
+  if (last) steps.push(last);
+  return steps;
+}
+
+/** Branch decisions on the trail after `afterLine` (0-based), oldest first. */
+export function branchesAfter(trail: Trail | null, afterLine: number): { text: string; truth: string; range: SourceRange }[] {
+  const out: { text: string; truth: string; range: SourceRange }[] = [];
+  for (const s of trailSteps(trail)) {
+    const m = BRANCH.exec(s.message);
+    if (m && s.range.start.line >= afterLine) out.push({ text: m[1]!, truth: m[2]!, range: s.range });
+  }
+  return out;
+}
+
+/** "reached when `flow == NULL` (line 16) is true" — the decisions that lead to this point. */
+export function reachedWhen(trail: Trail | null, afterLine: number, max = 2): string {
+  const b = branchesAfter(trail, afterLine);
+  if (b.length === 0) return '';
+  const shown = b.slice(-max).map((x) => `\`${x.text}\` (line ${x.range.start.line + 1}) is ${x.truth}`);
+  return `, reached when ${shown.join(' and ')}`;
+}
+
+export function branchRelated(trail: Trail | null, afterLine: number): RelatedLocation[] {
+  const b = branchesAfter(trail, afterLine);
+  const last = b[b.length - 1];
+  return last ? [{ range: last.range, message: `branch taken: \`${last.text}\` is ${last.truth}` }] : [];
+}
+
+export function lineOf(r: SourceRange): number {
+  return r.start.line + 1;
+}

@@ -1,0 +1,19 @@
+import type { Finding } from '../findings';
+import { lineOf, pathOf } from './pathWords';
+import { makeFinding, type Rule } from './ruleInput';
+
+/** release-mismatch: the release's family, variant, mode or handle differs from the acquire's. */
+export const releaseMismatch: Rule = {
+  id: 'release-mismatch',
+  check(input) {
+    const out: Finding[] = [];
+    for (const ev of input.analysis.events) {
+      if (ev.kind !== 'release-mismatch') continue;
+      const message = `the release of \`${ev.lock.display}\` (${ev.api}) does not match its acquire at line ${lineOf(ev.lock.site)}: ${ev.reason}`;
+      out.push(makeFinding('release-mismatch', input, ev.range, message, `${ev.lock.id}@${ev.api}`,
+        [{ range: ev.lock.site, message: `acquired here (${ev.lock.api})` }],
+        pathOf(ev.trail, { range: ev.range, message: `released with ${ev.api}` })));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,19 @@
+import type { Finding } from '../findings';
+import { lineOf, pathOf } from './pathWords';
+import { makeFinding, type Rule } from './ruleInput';
+
+/** write-under-read: a structure modified while the lock of the object that owns it is held only shared. */
+export const writeUnderRead: Rule = {
+  id: 'write-under-read',
+  check(input) {
+    const out: Finding[] = [];
+    for (const ev of input.analysis.events) {
+      if (ev.kind !== 'write-under-read') continue;
+      const message = `${ev.api} modifies \`${ev.container}\` while \`${ev.lock.display}\` is held only for reading (taken at line ${lineOf(ev.lock.site)} with ${ev.lock.api}); concurrent readers may be walking it`;
+      out.push(makeFinding('write-under-read', input, ev.range, message, `${ev.lock.id}@${ev.api}:${ev.container}`,
+        [{ range: ev.lock.site, message: `read lock taken here (${ev.lock.api})` }],
+        pathOf(ev.trail, { range: ev.range, message: `${ev.api} writes under the read lock` })));
+    }
+    return out;
+  },
+};
