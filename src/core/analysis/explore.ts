@@ -72,8 +72,15 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
 
     switch (node.kind) {
       case 'entry':
-      case 'label':
         push(node.succ[0], s);
+        break;
+      case 'label':
+        // Switch cases tell the path which case ran.
+        if (node.ast && node.note) {
+          const st = cloneState(s);
+          addTrail(st, rangeOf(node.ast), node.note);
+          push(node.succ[0], st);
+        } else push(node.succ[0], s);
         break;
       case 'exit': {
         const ret = s.ret;
@@ -113,16 +120,20 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
         for (const op of opsOf(cond)) branches = applyOp(ctx, id, op, branches);
         for (const b of branches) {
           const t = truthOf(b, cond);
-          const label = cond.text.length > 60 ? `${cond.text.slice(0, 57)}...` : cond.text;
+          // `!x` is decomposed by the CFG; tell it as written.
+          const negated = cond.parent?.type === 'unary_expression' && cond.parent.childForFieldName('operator')?.text === '!';
+          const shown = negated ? cond.parent! : cond;
+          const label = shown.text.length > 60 ? `${shown.text.slice(0, 57)}...` : shown.text;
+          const say = (truth: boolean): string => `\`${label}\` is ${truth !== negated ? 'true' : 'false'}`;
           if (t !== 'zero') {
             const tb: Branch = t === undefined ? { s: cloneState(b.s), env: b.env } : b;
             if (t === undefined) learn(tb, cond, 'nonzero');
-            addTrail(tb.s, rangeOf(cond), `\`${label}\` is true`);
+            addTrail(tb.s, rangeOf(shown), say(true));
             push(node.succ[0], tb.s);
           }
           if (t !== 'nonzero') {
             if (t === undefined) learn(b, cond, 'zero');
-            addTrail(b.s, rangeOf(cond), `\`${label}\` is false`);
+            addTrail(b.s, rangeOf(shown), say(false));
             push(node.succ[1], b.s);
           }
         }

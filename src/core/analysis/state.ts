@@ -19,6 +19,8 @@ export interface HeldLock {
   fromEntry: boolean;
   /** Re-entry depth for recursive locks (rcu_read_lock). */
   depth: number;
+  /** Handles of nested acquisitions of a recursive lock (each NDIS acquire has its own LOCK_STATE_EX). */
+  moreHandles?: string[];
   /** The acquire call's arguments as written (quick fixes build the matching release from them). */
   args?: string[];
 }
@@ -93,7 +95,7 @@ export function cloneState(s: AbsState): AbsState {
 
 /** Identity of a state for joining: everything but the trail and source sites. */
 export function stateKey(s: AbsState): string {
-  const locks = s.locks.map((l) => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`).sort().join(';');
+  const locks = s.locks.map((l) => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.moreHandles?.join(',') ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`).sort().join(';');
   const facts = s.facts.map((f) => `${f.key}=${f.value}`).sort().join(';');
   const refs = s.refs.map((r) => `${r.obj}:${r.count}`).sort().join(';');
   const dead = s.dead.map((d) => `${d.obj}:${d.how}`).sort().join(';');

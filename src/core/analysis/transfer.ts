@@ -113,17 +113,22 @@ export interface AcquireSpec {
   args?: string[];
 }
 
-export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: AcquireSpec, range: SourceRange, checkDouble: boolean): void {
+/** Returns false when the acquire deadlocks this path (it cannot go on). */
+export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: AcquireSpec, range: SourceRange, checkDouble: boolean): boolean {
   ctx.touchedLocks.add(spec.id);
   const held = findLock(b.s, spec.id);
   recordOrder(ctx, b.s.locks, spec.id, range);
   if (held) {
-    if (spec.recursive || (held.mode === 'shared' && spec.mode === 'shared')) {
+    // Read-to-write upgrade deadlocks even on locks that are otherwise recursive (NDIS RW, ERESOURCE).
+    const upgrade = held.mode === 'shared' && spec.mode === 'exclusive';
+    if (!upgrade && (spec.recursive || (held.mode === 'shared' && spec.mode === 'shared'))) {
       held.depth = Math.min(held.depth + 1, 3);
-      return;
+      if (spec.handle !== undefined && held.depth <= 3) held.moreHandles = [...(held.moreHandles ?? []), spec.handle];
+      return true;
     }
-    if (checkDouble) ctx.sink.add(nodeId, spec.id, { kind: 'double-acquire', lock: { ...held }, api: spec.api, range, trail: b.s.trail });
-    return;
+    if (!checkDouble) return true; // a try-acquire of a held lock just fails
+    ctx.sink.add(nodeId, spec.id, { kind: 'double-acquire', lock: { ...held }, api: spec.api, range, trail: b.s.trail });
+    return false;
   }
   b.s.locks.push({
     id: spec.id, display: spec.display, mode: spec.mode, family: spec.family, variant: spec.variant,
@@ -131,6 +136,7 @@ export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: Acqui
   });
   b.s.released = b.s.released.filter((r) => r !== spec.id);
   addTrail(b.s, range, `\`${spec.display}\` taken (${spec.api})`);
+  return true;
 }
 
 export interface ReleaseSpec {
@@ -167,7 +173,8 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
   if (spec.mode !== undefined && held.mode !== spec.mode) {
     reasons.push(`it is held ${held.mode === 'shared' ? 'for reading' : 'for writing'} and ${spec.api} releases a ${spec.mode === 'shared' ? 'read' : 'write'} hold`);
   }
-  if (spec.handle !== undefined && held.handle !== undefined && spec.handle !== held.handle) {
+  const nested = held.moreHandles ?? [];
+  if (spec.handle !== undefined && held.handle !== undefined && spec.handle !== held.handle && !nested.includes(spec.handle)) {
     reasons.push(`it was taken with handle \`${held.handle}\` and is released with \`${spec.handle}\``);
   }
   if (reasons.length > 0) {
@@ -175,6 +182,8 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
   }
   if (held.depth > 1) {
     held.depth--;
+    if (spec.handle !== undefined && nested.includes(spec.handle)) held.moreHandles = nested.filter((h) => h !== spec.handle);
+    else if (nested.length > 0) held.moreHandles = nested.slice(0, -1);
     return;
   }
   b.s.locks = b.s.locks.filter((l) => l !== held);
@@ -233,10 +242,7 @@ function lockCall(ctx: FnContext, nodeId: number, b: Branch, api: LockApi, call:
     const w = argText(args, api.waitArg);
     isTry = w !== undefined && literalTruth(w) === 'zero';
   }
-  if (!isTry) {
-    doAcquire(ctx, nodeId, b, spec, range, true);
-    return [b];
-  }
+  if (!isTry) return doAcquire(ctx, nodeId, b, spec, range, true) ? [b] : [];
   const success = api.trySuccess ?? 'nonzero';
   const ok: Branch = { s: cloneState(b.s), env: new Map(b.env) };
   doAcquire(ctx, nodeId, ok, spec, range, false);
@@ -261,7 +267,7 @@ function summaryCall(ctx: FnContext, nodeId: number, b: Branch, effects: LockEff
     }
     const spec: AcquireSpec = { id, display: text, mode: e.mode ?? 'exclusive', family: e.family ?? '*', variant: e.variant ?? '*', api: name, recursive: false, args: argTexts };
     if (e.op === 'acquire') {
-      for (const x of branches) doAcquire(ctx, nodeId, x, spec, range, true);
+      branches = branches.filter((x) => doAcquire(ctx, nodeId, x, spec, range, true));
       continue;
     }
     const success = e.trySuccess ?? 'nonzero';

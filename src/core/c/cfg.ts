@@ -61,6 +61,7 @@ export class CfgBuilder {
   private loops: LoopTargets[] = [];
   private finallies: Node[] = [];
   private leaves: number[] = [];
+  private switchConds: string[] = [];
   private exitId = -1;
   private depth = 0;
 
@@ -429,6 +430,7 @@ export class CfgBuilder {
   private switchStatement(node: Node, incoming: Dangling[]): Dangling[] {
     const cond = node.childForFieldName('condition');
     const dispatch = this.add('branch', cond, 'switch');
+    this.switchConds.push(cond?.text.replace(/^\((.*)\)$/s, '$1') ?? '');
     this.connect(incoming, dispatch);
     const after = this.loopJoin('switch-end');
     this.loops.push({ breakTo: after, continueTo: null, finallyDepth: this.finallies.length });
@@ -441,7 +443,8 @@ export class CfgBuilder {
       if (child.type === 'case_statement') {
         const isDefault = !child.childForFieldName('value');
         if (isDefault) hasDefault = true;
-        const caseNode = this.add('label', null, isDefault ? 'default' : `case ${child.childForFieldName('value')?.text ?? ''}`);
+        const on = this.switchConds[this.switchConds.length - 1] ?? '';
+        const caseNode = this.add('label', child, isDefault ? `\`${on}\` goes to \`default\`` : `\`${on} == ${child.childForFieldName('value')?.text ?? ''}\` is true`);
         this.connect([{ from: dispatch, slot: slot++ }], caseNode);
         this.connect(fall, caseNode);
         const stmts = child.namedChildren.filter((c) => c !== null && c.id !== child.childForFieldName('value')?.id);
@@ -453,6 +456,7 @@ export class CfgBuilder {
     if (!hasDefault) this.connect([{ from: dispatch, slot: slot++ }], after);
     this.connect(fall, after);
     this.loops.pop();
+    this.switchConds.pop();
     return [{ from: after, slot: 0 }];
   }
 

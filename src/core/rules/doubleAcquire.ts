@@ -10,7 +10,9 @@ export const doubleAcquire: Rule = {
     for (const ev of input.analysis.events) {
       if (ev.kind !== 'double-acquire') continue;
       const since = ev.lock.fromEntry ? 'held by the caller (function contract)' : `held since line ${lineOf(ev.lock.site)} (${ev.lock.api})`;
-      const message = `\`${ev.lock.display}\` is acquired again (${ev.api}) while already ${since}${reachedWhen(ev.trail, ev.lock.site.start.line)}: a non-recursive lock deadlocks on itself`;
+      const upgrade = ev.lock.mode === 'shared';
+      const consequence = upgrade ? 'upgrading a read hold to a write hold deadlocks' : 'a non-recursive lock deadlocks on itself';
+      const message = `\`${ev.lock.display}\` is acquired again (${ev.api}) while already ${upgrade ? 'read-' : ''}${since}${reachedWhen(ev.trail, ev.lock.site.start.line)}: ${consequence}`;
       out.push(makeFinding('double-acquire', input, ev.range, message, `${ev.lock.id}@${ev.api}`,
         ev.lock.fromEntry ? [] : [{ range: ev.lock.site, message: `first acquired here (${ev.lock.api})` }],
         pathOf(ev.trail, { range: ev.range, message: `\`${ev.lock.display}\` acquired again` })));

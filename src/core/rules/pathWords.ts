@@ -3,6 +3,7 @@ import type { SourceRange } from '../source';
 import { trailSteps, type Trail } from '../analysis/state';
 
 const BRANCH = /^`(.*)` is (true|false)$/;
+const DEFAULT_CASE = /^`(.*)` goes to `default`$/;
 
 /** The path as ordered steps, 1-based lines in messages are added by formatters. */
 export function pathOf(trail: Trail | null, last?: { range: SourceRange; message: string }): PathStep[] {
@@ -11,12 +12,25 @@ export function pathOf(trail: Trail | null, last?: { range: SourceRange; message
   return steps;
 }
 
-/** Branch decisions on the trail after `afterLine` (0-based), oldest first. */
+/**
+ * Branch decisions on the trail after the step at `afterLine` (0-based) — the acquire, usually —
+ * oldest first. Loops revisit lines, so position in the trail counts, not line numbers.
+ */
 export function branchesAfter(trail: Trail | null, afterLine: number): { text: string; truth: string; range: SourceRange }[] {
   const out: { text: string; truth: string; range: SourceRange }[] = [];
-  for (const s of trailSteps(trail)) {
+  const steps = trailSteps(trail);
+  let from = 0;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    if (steps[i]!.range.start.line === afterLine && !BRANCH.test(steps[i]!.message)) {
+      from = i;
+      break;
+    }
+  }
+  for (const s of steps.slice(from)) {
     const m = BRANCH.exec(s.message);
-    if (m && s.range.start.line >= afterLine) out.push({ text: m[1]!, truth: m[2]!, range: s.range });
+    if (m) out.push({ text: m[1]!, truth: m[2]!, range: s.range });
+    const d = DEFAULT_CASE.exec(s.message);
+    if (d) out.push({ text: `${d[1]!}\` goes to \`default`, truth: 'taken', range: s.range });
   }
   return out;
 }
@@ -25,7 +39,7 @@ export function branchesAfter(trail: Trail | null, afterLine: number): { text: s
 export function reachedWhen(trail: Trail | null, afterLine: number, max = 2): string {
   const b = branchesAfter(trail, afterLine);
   if (b.length === 0) return '';
-  const shown = b.slice(-max).map((x) => `\`${x.text}\` (line ${x.range.start.line + 1}) is ${x.truth}`);
+  const shown = b.slice(-max).map((x) => (x.truth === 'taken' ? `\`${x.text}\` (line ${x.range.start.line + 1})` : `\`${x.text}\` (line ${x.range.start.line + 1}) is ${x.truth}`));
   return `, reached when ${shown.join(' and ')}`;
 }
 
