@@ -1,4 +1,9 @@
-import type * as vscode from 'vscode';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { simulatorCore } from './coreSeam';
+import { ListingHighlighter } from './decorations';
+import { LISTING_SCHEME, ProtocolListingProvider } from './listingProvider';
+import { SimulatorPanel, VIEW_TYPE, type PanelHost } from './panel';
 
 /**
  * Registers the simulator panel, its serializer and the protocol listing provider.
@@ -9,6 +14,56 @@ export interface SimulatorHost {
   log: vscode.LogOutputChannel;
 }
 
-export function registerSimulator(_host: SimulatorHost): void {
-  // Filled in by the simulator webview work.
+/** Internal command (no palette entry): jump the panel to the next step at the cursor's line. */
+export const NEXT_STEP_AT_LINE = 'lockstep.simulator.nextStepAtLine';
+
+async function pickProtocol(): Promise<string | undefined> {
+  const items = simulatorCore.listProtocols().map((p) => ({ label: p.name, description: p.title, detail: p.summary }));
+  if (items.length === 0) {
+    void vscode.window.showWarningMessage('Lockstep: no simulator protocols are available in this build.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'Lockstep: open simulator', placeHolder: 'Protocol to simulate', matchOnDescription: true, matchOnDetail: true });
+  return picked?.label;
+}
+
+export function registerSimulator(host: SimulatorHost): void {
+  const highlighter = new ListingHighlighter();
+  const panelHost: PanelHost = { ...host, highlighter };
+  const { subscriptions } = host.context;
+
+  subscriptions.push(
+    highlighter,
+    vscode.workspace.registerTextDocumentContentProvider(LISTING_SCHEME, new ProtocolListingProvider()),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        SimulatorPanel.revive(panel, panelHost);
+      },
+    }),
+    vscode.commands.registerCommand('lockstep.openSimulator', async (protocol?: unknown) => {
+      const name = typeof protocol === 'string' ? protocol : await pickProtocol();
+      if (name !== undefined) SimulatorPanel.open(panelHost, { protocol: name });
+    }),
+    vscode.commands.registerCommand('lockstep.simulateFunction', (uri?: unknown, functionName?: unknown) => {
+      // Compiling the user's C functions into step programs is a later step; note the request for now.
+      const file = uri instanceof vscode.Uri ? path.basename(uri.fsPath) : typeof uri === 'string' ? path.basename(uri) : 'this file';
+      const fn = typeof functionName === 'string' && functionName !== '' ? functionName : 'the function';
+      const note = `Simulating ${fn} (${file}) against the reference flow table is not available yet: pick a reference protocol to explore meanwhile.`;
+      host.log.info(`simulator: simulateFunction requested for ${fn} in ${file}`);
+      SimulatorPanel.open(panelHost, { note });
+    }),
+    vscode.commands.registerCommand(NEXT_STEP_AT_LINE, () => {
+      const e = vscode.window.activeTextEditor;
+      if (!e || !SimulatorPanel.current?.jumpToLine(e.document.uri, e.selection.active.line)) {
+        void vscode.window.showInformationMessage('Lockstep: this line is not in the listing the simulator is stepping through.');
+      }
+    }),
+    // Clicking a line of the lit listing jumps the panel to the next step at that line.
+    vscode.window.onDidChangeTextEditorSelection((ev) => {
+      if (ev.kind !== vscode.TextEditorSelectionChangeKind.Mouse || !SimulatorPanel.current) return;
+      const sel = ev.selections[0];
+      if (sel && sel.isEmpty) SimulatorPanel.current.jumpToLine(ev.textEditor.document.uri, sel.active.line);
+    }),
+    { dispose: () => SimulatorPanel.current?.dispose() },
+  );
 }

@@ -1,0 +1,32 @@
+// Worker-thread entry (bundled to dist/simWorker.js): runs the explorer off the extension host's thread,
+// so a long search never freezes the editor and Cancel is simply terminating this thread. Gets one job in
+// workerData, posts the result as the panel's view model, then the other protocols' costs on the same
+// scenario (so the panel can show them side by side), then 'done'.
+import { parentPort, workerData } from 'node:worker_threads';
+import { costView, resultView } from './adapt';
+import { simulatorCore } from './coreSeam';
+import type { WorkerJob, WorkerReply } from './workerProtocol';
+
+function send(m: WorkerReply): void {
+  parentPort?.postMessage(m);
+}
+
+function run(job: WorkerJob): void {
+  try {
+    const schedule = job.kind === 'replay' ? job.schedule : null;
+    const r = simulatorCore.simulate(job.scenario, schedule);
+    send({ type: 'result', result: resultView(r, schedule) });
+    if (job.kind === 'explore') {
+      for (const p of simulatorCore.listProtocols()) {
+        if (p.name === job.scenario.protocol) continue;
+        const other = simulatorCore.simulate({ ...job.scenario, protocol: p.name }, null);
+        send({ type: 'costs', costs: [costView(p.name, other.costs)] });
+      }
+    }
+  } catch (e) {
+    send({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+  }
+  send({ type: 'done' });
+}
+
+run(workerData as WorkerJob);

@@ -1,0 +1,50 @@
+// The violation section: the named failure in plain words, the playback toolbar, the step description
+// (an aria-live region, so a screen reader hears each step), and the lanes beside the state.
+import { h, icon } from '../dom';
+import { describePosition } from '../derive';
+import { currentViolation, type ViewState } from '../state';
+import type { UiEvent } from './events';
+import { buildLanes } from './lanes';
+import { buildStatePanel } from './statePanel';
+import { buildToolbar } from './toolbar';
+
+export interface TraceView {
+  root: HTMLElement;
+  replayInput: HTMLInputElement;
+  update(s: ViewState): void;
+}
+
+export function buildTrace(emit: (e: UiEvent) => void): TraceView {
+  const title = h('h2', { id: 'trace-title' }, 'Breaking schedule');
+  const failure = h('p', { id: 'failure', class: 'failure' });
+  const toolbar = buildToolbar(emit);
+  const description = h('p', { id: 'step-description', class: 'step-description', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  const lanes = buildLanes(emit);
+  const state = buildStatePanel();
+  const root = h('section', { class: 'trace', 'aria-labelledby': 'trace-title', hidden: true },
+    title, failure, toolbar.root, description,
+    h('div', { class: 'trace-grid' }, lanes.root, state.root));
+
+  let shownViolation: unknown = null;
+  let shownPosition = -1;
+  return {
+    root,
+    replayInput: toolbar.replayInput,
+    update(s) {
+      toolbar.update(s);
+      const v = currentViolation(s);
+      root.hidden = v === null;
+      if (v === shownViolation && s.position === shownPosition) return;
+      shownViolation = v;
+      shownPosition = s.position;
+      lanes.update(v, s.position);
+      state.update(v, s.position);
+      if (v) {
+        title.textContent = `Breaking schedule: ${v.invariant}`;
+        failure.replaceChildren(icon('error'), ' ', h('strong', {}, v.invariant), ': ', v.message);
+        description.textContent = describePosition(v, s.position);
+        description.classList.toggle('at-failure', s.position === v.failingStep + 1);
+      }
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// The result of a run: one row per invariant (safe or violated), the states explored and the time, and a
+// button per violation that opens its schedule. Re-rendered only when the result or the selection changes.
+import { h, icon, formatInt, formatMs, replaceChildren } from '../dom';
+import type { RunResult } from '../model';
+import type { ViewState } from '../state';
+import type { UiEvent } from './events';
+
+export interface VerdictsView {
+  root: HTMLElement;
+  update(s: ViewState): void;
+}
+
+function scenarioText(r: RunResult): string {
+  const sc = r.scenario;
+  const bound = sc.preemptionBound === null ? '' : `, at most ${sc.preemptionBound} preemptions`;
+  return `${sc.packets} packet${sc.packets === 1 ? '' : 's'} × ${sc.puts} put${sc.puts === 1 ? '' : 's'}${bound}`;
+}
+
+export function buildVerdicts(emit: (e: UiEvent) => void): VerdictsView {
+  const body = h('div', { class: 'verdicts-body' });
+  const root = h('section', { class: 'verdicts', 'aria-labelledby': 'verdicts-title', hidden: true },
+    h('h2', { id: 'verdicts-title' }, 'Result'), body);
+  let shown: RunResult | null = null;
+  let shownViolation = -1;
+
+  body.addEventListener('click', (ev) => {
+    const btn = (ev.target as Element).closest('button[data-violation]');
+    if (btn) emit({ type: 'selectViolation', index: Number(btn.getAttribute('data-violation')) });
+  });
+
+  return {
+    root,
+    update(s) {
+      if (s.result === shown && s.violation === shownViolation) return;
+      shown = s.result;
+      shownViolation = s.violation;
+      const r = s.result;
+      root.hidden = r === null;
+      if (!r) return;
+      const violated = r.invariants.filter((i) => i.verdict === 'violated').length;
+      const headline = r.verdict === 'safe'
+        ? h('p', { class: 'headline safe' }, icon('pass'), ` Safe: all ${r.invariants.length} invariants hold`)
+        : h('p', { class: 'headline violated' }, icon('error'), ` Violated: ${violated} of ${r.invariants.length} invariants break`);
+      const stats = h('p', { class: 'stats' },
+        `${r.protocol}, ${scenarioText(r)}${r.replayOf ? ', replayed schedule' : ''} — `,
+        `${formatInt(r.stats.states)} states, ${formatInt(r.stats.transitions)} transitions, ${formatMs(r.stats.ms)}`,
+        r.stats.exhaustive ? ' (exhaustive)' : ' (search stopped early: not a proof)');
+      const rows = r.invariants.map((inv) => {
+        const ok = inv.verdict === 'safe';
+        const isShown = inv.violation !== null && inv.violation === s.violation;
+        return h('li', { class: `invariant ${inv.verdict}${isShown ? ' selected' : ''}` },
+          icon(ok ? 'pass' : 'error'),
+          h('span', { class: 'inv-verdict' }, ok ? 'safe' : 'violated'),
+          h('code', { class: 'inv-id' }, inv.id),
+          inv.violation === null ? null
+            : h('button', { type: 'button', class: 'link', 'data-violation': inv.violation, 'aria-pressed': isShown ? 'true' : 'false' },
+              isShown ? 'shown below' : 'show schedule'));
+      });
+      replaceChildren(body, headline, stats, h('ul', { class: 'invariant-list', 'aria-label': 'Invariants' }, rows));
+    },
+  };
+}
