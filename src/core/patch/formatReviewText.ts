@@ -6,7 +6,7 @@ import type { PatchReview, PatchReviewItem, ReviewedFinding } from './reviewType
  * patch's own line quoted under it, failed hunks with their reason, and notes. Lines are 1-based.
  */
 
-const PREFIX: Record<ReviewedFinding['status'], string> = { introduced: '+', fixed: '-', 'still-present': '+' };
+const PREFIX: Record<NonNullable<ReviewedFinding['patchLineKind']>, string> = { added: '+', removed: '-', context: ' ' };
 const WORD: Record<ReviewedFinding['status'], string> = { introduced: 'introduced', fixed: 'fixed', 'still-present': 'still present' };
 
 function gcc(f: Finding): string {
@@ -15,9 +15,9 @@ function gcc(f: Finding): string {
 
 function findingLines(item: PatchReviewItem, r: ReviewedFinding, source: string): string[] {
   const out = [`  ${WORD[r.status]}: ${gcc(r.finding)}`];
-  if (r.status === 'introduced') out.push(`      in ${item.label}`);
-  if (r.patchLine !== undefined && r.patchLineText !== undefined) {
-    out.push(`      ${source}:${r.patchLine + 1}: ${PREFIX[r.status]}${r.patchLineText}`);
+  if (r.status === 'introduced' && item.patch.mail) out.push(`      in ${item.label}`);
+  if (r.patchLine !== undefined && r.patchLineText !== undefined && r.patchLineKind !== undefined) {
+    out.push(`      ${source}:${r.patchLine + 1}: ${PREFIX[r.patchLineKind]}${r.patchLineText}`);
   } else {
     out.push(`      (outside the patch's hunks, in ${r.status === 'fixed' ? 'the pre-image' : 'the post-image'} of ${r.finding.uri})`);
   }

@@ -48,6 +48,12 @@ export function reviewDocument(document: PatchDocument, base: BaseProvider, opti
   };
 }
 
+/** A line worth quoting: not blank, not only a brace, not a comment. */
+function isCode(text: string | undefined): boolean {
+  const t = (text ?? '').trim();
+  return t !== '' && !/^[{}]+;?$/.test(t) && !t.startsWith('/*') && !t.startsWith('//') && !t.startsWith('*');
+}
+
 function labelOf(patch: Patch): string {
   return patch.mail?.subject || (patch.mail ? `mail ${patch.ordinal + 1}` : 'diff');
 }
@@ -139,13 +145,15 @@ function reviewOne(patch: Patch, state: OverlayBase, options: ReviewOptions): Pa
       const d = docLines?.[line];
       return d === undefined || d < 0 ? undefined : d;
     };
-    const own = candidates.map(docOf).find((d) => d !== undefined && hunkLines.get(d)?.kind === want);
-    const any = own ?? candidates.map(docOf).find((d) => d !== undefined);
+    // The finding's own line first, then its path and related lines; comments and braces quote badly.
+    const docs = candidates.map(docOf).filter((d): d is number => d !== undefined && isCode(hunkLines.get(d)?.text));
+    const own = docs.find((d) => hunkLines.get(d)?.kind === want);
+    const any = own ?? docs[0];
     const line = any === undefined ? undefined : hunkLines.get(any);
     return {
       status, finding, patchOrdinal: patch.ordinal,
       ...(any !== undefined ? { patchLine: any } : {}),
-      ...(line ? { patchLineText: line.text } : {}),
+      ...(line ? { patchLineText: line.text, patchLineKind: line.kind } : {}),
     };
   };
   const notes = imaged.flatMap((i) => i.review.notes);

@@ -16,8 +16,9 @@ export interface ReviewedFinding {
    * (fixed) it sits on, else the nearest hunk line of its path, else undefined (outside the hunks).
    */
   patchLine?: number;
-  /** Text of that patch line without its prefix, for quoting. */
+  /** Text of that patch line without its prefix, for quoting, and its kind (`+`, `-` or context). */
   patchLineText?: string;
+  patchLineKind?: 'context' | 'removed' | 'added';
 }
 
 export interface FileReview {
