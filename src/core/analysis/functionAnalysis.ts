@@ -38,9 +38,10 @@ export interface FunctionInput {
   maxStatesPerNode?: number;
 }
 
-/** Lock identities this function acquires anywhere (directly or through summarised wrappers). */
-function acquiredInBody(body: Node, index: KnowledgeIndex, summaries: SummaryTable): Set<string> {
+/** Lock identities this function acquires (or releases) anywhere, directly or through summarised wrappers. */
+function locksInBody(body: Node, index: KnowledgeIndex, summaries: SummaryTable): { acquired: Set<string>; released: Set<string> } {
   const ids = new Set<string>();
+  const released = new Set<string>();
   for (const call of body.descendantsOfType('call_expression')) {
     if (!call) continue;
     const name = calleeName(call);
@@ -48,18 +49,20 @@ function acquiredInBody(body: Node, index: KnowledgeIndex, summaries: SummaryTab
     const args = callArgs(call).map((a) => a.text);
     const api = index.locks.get(name);
     if (api) {
-      if (api.kind === 'release') continue;
       const text = api.lockExpr ? substituteParams(api.lockExpr, args) : api.lockArg >= 0 ? args[api.lockArg] : api.implicitLock;
-      if (text) ids.add(api.implicitLock && api.lockArg < 0 && !api.lockExpr ? text : lockIdentity(text, api.byValue === true));
+      if (!text) continue;
+      const id = api.implicitLock && api.lockArg < 0 && !api.lockExpr ? text : lockIdentity(text, api.byValue === true);
+      (api.kind === 'release' ? released : ids).add(id);
       continue;
     }
     for (const e of summaries[name]?.effects ?? []) {
-      if (e.op !== 'acquire' && e.op !== 'try') continue;
       const t = substituteParams(e.lock, args);
-      if (t) ids.add(normalizeLvalue(t));
+      if (!t) continue;
+      if (e.op === 'acquire' || e.op === 'try') ids.add(normalizeLvalue(t));
+      else if (e.op === 'release') released.add(normalizeLvalue(t));
     }
   }
-  return ids;
+  return { acquired: ids, released };
 }
 
 function entryState(contract: LockEffect[], params: string[]): AbsState {
@@ -86,13 +89,14 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   for (const err of cfg.errors) {
     for (const name of index.lockNames) if (err.text.includes(`${name}(`) || err.text.includes(`${name} (`)) hidden.push(name);
   }
+  const inBody = locksInBody(fn.body, index, summaries);
   const ctx: FnContext = {
     uri: input.uri,
     fnName: fn.name,
     params: fn.params,
     index,
     summaries,
-    acquiredInBody: acquiredInBody(fn.body, index, summaries),
+    acquiredInBody: inBody.acquired,
     sink: eventSink(),
     lockOrder: [],
     lockOrderSeen: new Set(),
@@ -100,10 +104,10 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     touchedRefs: new Set(),
   };
   const result = explore(ctx, cfg, entryState(input.contract, fn.params), fn.body, input.maxStatesPerNode);
-  const inferred = inferEffects(result.exits, fn.params, input.contract);
+  const inferred = inferEffects(result.exits, fn.params, input.contract, inBody.released);
   const expectedHeld = new Set<string>();
   for (const e of [...input.contract, ...inferred]) {
-    if (e.op === 'acquire' || e.op === 'try') {
+    if (e.op === 'acquire' || e.op === 'try' || e.op === 'requires') {
       const id = substituteParams(e.lock, fn.params);
       if (id) expectedHeld.add(id);
     }
@@ -129,14 +133,17 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
  * for the caller; held exactly at exits returning one truth value is a try-acquire; released on
  * every path without being taken here is released for the caller.
  */
-export function inferEffects(exits: ExitInfo[], params: string[], contract: LockEffect[]): LockEffect[] {
+export function inferEffects(exits: ExitInfo[], params: string[], contract: LockEffect[], releasedInBody: Set<string>): LockEffect[] {
   if (exits.length === 0) return [];
   const effects: LockEffect[] = [];
   const annotated = new Set(contract.map((c) => `${c.op}:${c.lock}`));
   const candidates = new Map<string, HeldLock>();
   for (const e of exits) for (const l of e.state.locks) if (!l.fromEntry) candidates.set(l.id, l);
+  const required = new Set(contract.filter((c) => c.op === 'requires').map((c) => c.lock));
   for (const [id, lock] of candidates) {
     const lockParam = parameterize(id, params);
+    // Dropped and re-taken under a `requires` contract: still the caller's lock, not a new acquire.
+    if (required.has(lockParam)) continue;
     const heldAt = exits.filter((e) => e.state.locks.some((l) => l.id === id && !l.fromEntry));
     const base = { lock: lockParam, mode: lock.mode, family: lock.family, variant: lock.variant, source: 'inferred' as const };
     if (heldAt.length === exits.length) {
@@ -147,7 +154,7 @@ export function inferEffects(exits: ExitInfo[], params: string[], contract: Lock
     const hv = new Set(heldAt.map((e) => e.returns ?? '?'));
     const nv = new Set(notHeld.map((e) => e.returns ?? '?'));
     // A leak on an error path also splits exits by return value; a wrapper never releases the lock itself.
-    const releasesItself = exits.some((e) => e.state.released.includes(id));
+    const releasesItself = releasedInBody.has(id) || exits.some((e) => e.state.released.includes(id));
     if (!releasesItself && hv.size === 1 && nv.size === 1 && !hv.has('?') && !nv.has('?') && [...hv][0] !== [...nv][0]) {
       effects.push({ ...base, op: 'try', trySuccess: [...hv][0] as 'zero' | 'nonzero' });
     }

@@ -14,13 +14,14 @@ export interface Suppression {
   range: SourceRange;
 }
 
-const PATTERN = /lockstep-ignore\s+([a-z][a-z-]*(?:\s*,\s*[a-z][a-z-]*)*)\s*(?::\s*([\s\S]*?))?\s*(?:\*\/)?\s*$/;
+const PATTERN = /lockstep-ignore\s+([a-z][a-z-]*(?:\s*,\s*[a-z][a-z-]*)*)(?:\s*:\s*([\s\S]*?))?\s*(?:\*\/)?\s*$/;
+const LENIENT = /lockstep-ignore\s+([a-z][a-z-]*(?:\s*,\s*[a-z][a-z-]*)*)/;
 
 export function findSuppressions(tree: Tree): Suppression[] {
   const out: Suppression[] = [];
   for (const c of tree.rootNode.descendantsOfType('comment')) {
     if (!c || !c.text.includes('lockstep-ignore')) continue;
-    const m = PATTERN.exec(c.text);
+    const m = PATTERN.exec(c.text) ?? LENIENT.exec(c.text);
     if (!m) continue;
     const reason = (m[2] ?? '').trim();
     const range = rangeOf(c);
