@@ -453,7 +453,7 @@ export class CfgBuilder {
         fall = this.stmt(child, fall);
       }
     }
-    if (!hasDefault) this.connect([{ from: dispatch, slot: slot++ }], after);
+    if (!hasDefault) this.connect([{ from: dispatch, slot }], after);
     this.connect(fall, after);
     this.loops.pop();
     this.switchConds.pop();
