@@ -1,6 +1,8 @@
 import type { Parser } from 'web-tree-sitter';
 import { checkFile, summarizeFile } from '../core/analysis/engine';
+import { builtinKnowledge } from '../core/apis/builtin';
 import { parseC } from '../core/c/parse';
+import { withLeakFixes } from '../core/fixes/leakFixes';
 import { lockOrderFindings } from '../core/analysis/lockOrder';
 import type { AnalysisOptions, FunctionSummary, LockOrderEdge, SourceFile, SummaryTable } from '../core/analysis/project';
 import type { Finding } from '../core/findings';
@@ -22,7 +24,6 @@ interface OpenDocument {
   text: string;
 }
 
-const EMPTY_KNOWLEDGE: AnalysisOptions['knowledge'] = { locks: [], refs: [], noReturn: [], mutators: [] };
 
 /**
  * Everything the analysis worker knows: open documents (text + kept syntax tree), every file's
@@ -35,7 +36,8 @@ export class AnalysisSession {
   private readonly summaries = new Map<string, FunctionSummary[]>();
   private readonly edges = new Map<string, LockOrderEdge[]>();
   private table: SummaryTable | undefined;
-  private options: AnalysisOptions = { knowledge: EMPTY_KNOWLEDGE };
+  /** Built-in knowledge until the host sends the project's (built-in + lockstep.json). */
+  private options: AnalysisOptions = { knowledge: builtinKnowledge() };
 
   constructor(private readonly parser: Parser) {
     this.trees = new DocumentTrees(parser);
@@ -98,6 +100,8 @@ export class AnalysisSession {
     this.stage('parse', uri, () => parseC(parser, doc.text).tree.delete());
     const reply = this.run({ uri, text: doc.text }, parser, doc.version);
     reply.incremental = this.trees.counters.incremental > before;
+    const tree = this.trees.treeOf(uri);
+    if (tree) reply.findings = this.stage('fixes', uri, () => withLeakFixes(reply.findings, tree, doc.text, this.options.knowledge));
     return reply;
   }
 

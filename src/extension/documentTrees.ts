@@ -71,6 +71,11 @@ export class DocumentTrees {
     return tree;
   }
 
+  /** The tree of the last parse of `uri` (valid until the next parse or forget; do not delete it). */
+  treeOf(uri: string): Tree | undefined {
+    return this.kept.get(uri)?.tree;
+  }
+
   has(uri: string): boolean {
     return this.kept.has(uri);
   }

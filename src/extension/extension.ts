@@ -1,11 +1,100 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { AnalysisClient } from './analysisClient';
+import { AnalysisController } from './analysisController';
+import { LockstepCodeActions, SHOW_RULE_DOC } from './codeActions';
+import { LockstepCodeLens } from './codeLens';
+import { C_SELECTOR } from './documents';
+import { ProjectConfig } from './projectConfig';
+import { showRuleDoc } from './ruleDocs';
+import { registerSimulator } from './simulator/register';
+import { StatusItem } from './statusItem';
+import { WorkspaceIndex, type IndexStats } from './workspaceIndex';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel('Lockstep', { log: true });
-  context.subscriptions.push(output);
-  output.info('Lockstep activated');
+/** A check that runs longer than this is treated as stuck: the worker is restarted. */
+const CHECK_TIMEOUT_MS = 30_000;
+
+/** What `activate` returns: read by the extension-host test suite, not a public API. */
+export interface LockstepTestApi {
+  statusText(): string;
+  lastIndex(): IndexStats | undefined;
+  /** Makes the worker's next check of `uri` throw, hang or exit (crash-isolation tests). */
+  injectFault(uri: vscode.Uri, kind: 'throw' | 'hang' | 'exit'): Promise<void>;
+  workerGeneration(): number;
+}
+
+export function activate(context: vscode.ExtensionContext): LockstepTestApi {
+  const log = vscode.window.createOutputChannel('Lockstep', { log: true });
+  context.subscriptions.push(log);
+  const dist = path.join(context.extensionPath, 'dist');
+  const client = new AnalysisClient({ workerFile: path.join(dist, 'analysisWorker.js'), distDir: dist, timeoutMs: CHECK_TIMEOUT_MS, log });
+  const collection = vscode.languages.createDiagnosticCollection('lockstep');
+  const status = new StatusItem();
+  const controller = new AnalysisController(client, collection, log, status, context.extensionUri);
+  const index = new WorkspaceIndex(client, controller, log);
+  const config = new ProjectConfig(log);
+  const lenses = new LockstepCodeLens(controller);
+  context.subscriptions.push({ dispose: () => client.dispose() }, collection, status, controller, index, config, lenses);
+
+  const configure = async (): Promise<void> => {
+    const knowledge = await config.load();
+    await client.request({ type: 'configure', knowledge });
+  };
+  // Everything the worker knows is lost when it restarts: configuration first, then the index.
+  client.onRestart(() => {
+    configure().then(() => index.run(), (e: unknown) => log.error(`reconfiguring the restarted worker failed: ${String(e)}`));
+  });
+
+  context.subscriptions.push(
+    vscode.languages.registerCodeActionsProvider(C_SELECTOR, new LockstepCodeActions(controller), LockstepCodeActions.metadata),
+    vscode.languages.registerCodeLensProvider(C_SELECTOR, lenses),
+    vscode.commands.registerCommand('lockstep.analyzeWorkspace', () => index.run(vscode.ProgressLocation.Notification)),
+    vscode.commands.registerCommand('lockstep.showOutput', () => log.show(true)),
+    vscode.commands.registerCommand(SHOW_RULE_DOC, (rule: unknown) => showRuleDoc(context.extensionUri, rule)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('lockstep')) return;
+      log.info('settings changed');
+      if (e.affectsConfiguration('lockstep.configFile') || e.affectsConfiguration('lockstep.exclude') || e.affectsConfiguration('lockstep.enable')) {
+        void configure().then(() => index.run());
+      }
+      controller.republishAll();
+      controller.recheckOpen();
+      lenses.refresh();
+    }),
+  );
+  const configUri = config.configUri();
+  if (configUri) {
+    const folder = vscode.workspace.getWorkspaceFolder(configUri);
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      folder ? new vscode.RelativePattern(folder, vscode.workspace.asRelativePath(configUri, false)) : configUri.fsPath,
+    );
+    const reload = (): void => void configure().then(() => index.run());
+    context.subscriptions.push(watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload), watcher.onDidDelete(reload));
+  }
+
+  registerSimulator({ context, log });
+
+  const t0 = Date.now();
+  client.start().then(
+    async () => {
+      await configure();
+      log.info(`analysis worker ready in ${Date.now() - t0} ms`);
+      controller.recheckOpen();
+      await index.run();
+    },
+    (e: unknown) => log.error(`the analysis worker did not start: ${e instanceof Error ? e.message : String(e)}`),
+  );
+
+  return {
+    statusText: () => status.text,
+    lastIndex: () => index.last,
+    injectFault: async (uri, kind) => {
+      await client.request({ type: 'fault', uri: uri.toString(), kind });
+    },
+    workerGeneration: () => client.generation,
+  };
 }
 
 export function deactivate(): void {
-  // Disposables registered on the context are released by VS Code.
+  // Disposables registered on the context (worker, watchers, providers) are released by VS Code.
 }

@@ -25,7 +25,7 @@ export type HostMessage =
   /** Test hook: make the next check of `uri` throw or hang, to prove the host survives it. */
   | { type: 'fault'; id: number; uri: string; kind: 'throw' | 'hang' | 'exit' };
 
-export type AnalysisStage = 'parse' | 'summarize' | 'check' | 'lock-order' | 'sync' | 'configure';
+export type AnalysisStage = 'parse' | 'summarize' | 'check' | 'lock-order' | 'fixes' | 'sync' | 'configure';
 
 export interface CheckReply {
   uri: string;

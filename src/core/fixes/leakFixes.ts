@@ -32,6 +32,15 @@ export function leakFix(tree: Tree, text: string, finding: Finding, knowledge: A
   return undefined;
 }
 
+/** Adds the leak fix to findings the engine gave none (the engine's own fixes win). */
+export function withLeakFixes(findings: Finding[], tree: Tree, text: string, knowledge: ApiKnowledge): Finding[] {
+  return findings.map((f) => {
+    if (f.fixes?.length || (f.ruleId !== 'lock-leak' && f.ruleId !== 'ref-leak')) return f;
+    const fix = leakFix(tree, text, f, knowledge);
+    return fix ? { ...f, fixes: [fix] } : f;
+  });
+}
+
 /** The primary range first (the engine puts the leaking exit there), then the path's end. */
 function exitCandidates(finding: Finding): SourceRange[] {
   const out = [finding.range];

@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import { builtinKnowledge } from '../core/apis/builtin';
+import { ConfigError, mergeKnowledge, parseProjectConfig } from '../core/apis/config';
+import type { ApiKnowledge } from '../core/apis/types';
+import { readSettings } from './settings';
+
+/**
+ * The project's API knowledge: built-in plus the `lockstep.json` (setting `lockstep.configFile`)
+ * of the first workspace folder, read through the VS Code file system API. A bad config becomes
+ * one diagnostic in that file, and analysis goes on with the built-in knowledge.
+ */
+export class ProjectConfig implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('lockstep-config');
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** The config file that applies (it may not exist). */
+  configUri(): vscode.Uri | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return undefined;
+    const name = readSettings(folder.uri).configFile;
+    return /^([a-z]:)?[\\/]/i.test(name) ? vscode.Uri.file(name) : vscode.Uri.joinPath(folder.uri, name);
+  }
+
+  async load(): Promise<ApiKnowledge> {
+    const uri = this.configUri();
+    this.collection.clear();
+    if (!uri) return builtinKnowledge();
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      return builtinKnowledge(); // no config file: built-in knowledge only
+    }
+    try {
+      const knowledge = mergeKnowledge(builtinKnowledge(), parseProjectConfig(text, vscode.workspace.asRelativePath(uri)));
+      this.log.info(`using ${vscode.workspace.asRelativePath(uri)}: ${knowledge.locks.length} lock APIs, ${knowledge.refs.length} ref APIs`);
+      return knowledge;
+    } catch (e) {
+      const message = e instanceof ConfigError ? e.message : `cannot use the config: ${e instanceof Error ? e.message : String(e)}`;
+      this.log.error(`${message}; analysing with the built-in knowledge`);
+      const d = new vscode.Diagnostic(configErrorRange(text, message), message, vscode.DiagnosticSeverity.Error);
+      d.source = 'lockstep';
+      this.collection.set(uri, [d]);
+      return builtinKnowledge();
+    }
+  }
+
+  dispose(): void {
+    this.collection.dispose();
+  }
+}
+
+/** Where in the config text a ConfigError points: `file:line:col:` or a JSON pointer's last key. */
+export function configErrorRange(text: string, message: string): vscode.Range {
+  const lc = /:(\d+):(\d+): /.exec(message);
+  if (lc) {
+    const line = Math.max(0, Number(lc[1]) - 1);
+    const col = Math.max(0, Number(lc[2]) - 1);
+    return new vscode.Range(line, col, line, col + 1);
+  }
+  const pointer = /: (\/[^\s:]*): /.exec(message)?.[1];
+  const key = pointer?.split('/').filter((s) => s !== '' && !/^\d+$/.test(s)).at(-1);
+  const at = key ? text.indexOf(`"${key}"`) : -1;
+  if (at < 0) return new vscode.Range(0, 0, 0, 1);
+  const before = text.slice(0, at);
+  const line = before.split('\n').length - 1;
+  const col = at - (before.lastIndexOf('\n') + 1);
+  return new vscode.Range(line, col, line, col + key!.length + 2);
+}
