@@ -92,6 +92,10 @@ function mergeCosts(old: CostView[], fresh: CostView[]): CostView[] {
   return [...byProtocol.values()];
 }
 
+function sameShape(a: Scenario, b: Scenario): boolean {
+  return a.packets === b.packets && a.puts === b.puts && a.preemptionBound === b.preemptionBound;
+}
+
 /** The position of the next step (after the current one, wrapping) whose line is `line` in `uri`. */
 function nextStepAt(s: ViewState, uri: string, line: number): number | null {
   const v = currentViolation(s);
@@ -130,8 +134,8 @@ export function reduce(s: ViewState, a: Action): ViewState {
         violation: 0,
         position: first ? first.failingStep + 1 : 0,
         playing: false,
-        // Costs belong to one scenario: a new result's replace the old, later 'costs' messages add to them.
-        costs: a.result.costs,
+        // Costs belong to one scenario: a result for another scenario replaces them, else they add up.
+        costs: s.result && sameShape(s.result.scenario, a.result.scenario) ? mergeCosts(s.costs, a.result.costs) : a.result.costs,
       };
     }
     case 'runFailed':

@@ -131,3 +131,11 @@ test('the adapted fixture passes the webview\'s own result check', () => {
   const r = parseToWebview(JSON.parse(JSON.stringify({ type: 'result', result })));
   assert.ok(r.ok, r.ok ? '' : r.error);
 });
+
+test('costs of another scenario replace the table; the same scenario adds to it', () => {
+  const other = { ...result, scenario: { ...result.scenario, packets: 3 }, costs: [{ protocol: 'seed-workflow', counters: [] }] };
+  let s = run({ type: 'result', result }, { type: 'costs', costs: [{ protocol: 'rcu', counters: [] }] }, { type: 'result', result });
+  assert.deepEqual(s.costs.map((c) => c.protocol), ['seed-workflow', 'rcu']);
+  s = reduce(s, { type: 'result', result: other });
+  assert.deepEqual(s.costs.map((c) => c.protocol), ['seed-workflow']);
+});

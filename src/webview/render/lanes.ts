@@ -38,7 +38,7 @@ export function buildLanes(emit: (e: UiEvent) => void): LanesView {
   function build(v: ViolationView): void {
     heads = v.contexts.map((c, i) => h('th', { scope: 'col', class: `lane-head lane-${colourOf(i)}` },
       h('span', { class: 'lane-swatch', 'aria-hidden': 'true' }),
-      h('span', { class: 'lane-label' }, c.label), ' ', h('code', { class: 'lane-id' }, c.id),
+      h('span', { class: 'lane-label' }, c.label),
       h('div', { class: 'lane-status' })));
     const startRow = h('tr', { class: 'step-row initial', 'data-position': 0 },
       h('th', { scope: 'row', class: 'step-no' }, '0'),
@@ -46,9 +46,9 @@ export function buildLanes(emit: (e: UiEvent) => void): LanesView {
     rows = [startRow, ...v.steps.map((st, i) => {
       const cells = v.contexts.map((_c, ci) => ci === st.context
         ? h('td', { class: `cell lane-${colourOf(ci)} active` },
+          i === v.failingStep ? h('span', { class: 'fail-mark' }, icon('error'), srOnly('invariant breaks here: '), ' ') : null,
           h('span', { class: 'line-no' }, `L${st.line + 1}`), ' ', h('span', { class: 'instr' }, st.instruction),
-          st.effect && st.effect !== st.instruction ? h('span', { class: 'effect' }, st.effect) : null,
-          i === v.failingStep ? h('span', { class: 'fail-mark' }, ' ', icon('error'), srOnly(' invariant breaks here')) : null)
+          st.effect && st.effect !== st.instruction ? h('span', { class: 'effect' }, st.effect) : null)
         : h('td', { class: 'cell' }));
       return h('tr', { class: `step-row${i === v.failingStep ? ' failing' : ''}`, 'data-position': i + 1 },
         h('th', { scope: 'row', class: 'step-no' }, String(i + 1)), cells);

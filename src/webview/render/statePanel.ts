@@ -45,15 +45,16 @@ export function buildStatePanel(): StatePanelView {
           h('dt', {}, l.kind === 'rcu' ? 'readers' : 'owner'), h('dd', {}, value(l.holders.map(labelOf).join(', '), `lock ${l.name}.holders`, changed)),
           h('dt', {}, 'waiters'), h('dd', {}, value(l.waiters.map((w) => `${labelOf(w.context)} (${w.mode})`).join(', '), `lock ${l.name}.waiters`, changed)))));
 
-      const flows = h('table', { class: 'flows', 'aria-label': 'Flows' },
-        h('thead', {}, h('tr', {}, ...['flow', 'refcount', 'flag', 'memory', 'in table', 'deleted by put'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, s.flows.map((f) => h('tr', { class: f.freed ? 'freed' : '' },
-          h('th', { scope: 'row' }, f.name),
-          h('td', {}, value(String(f.refcount), `flow ${f.name}.refcount`, changed, f.refcount < 0 ? 'bad' : '')),
-          h('td', {}, value(f.flag, `flow ${f.name}.flag`, changed)),
-          h('td', {}, value(f.freed ? 'freed' : 'live', `flow ${f.name}.freed`, changed, f.freed ? 'bad' : '')),
-          h('td', {}, value(f.linked ? 'linked' : 'unlinked', `flow ${f.name}.linked`, changed)),
-          h('td', {}, value(f.retired ? 'yes' : 'no', `flow ${f.name}.retired`, changed))))));
+      // One block per flow, like the locks: narrow enough for a side column, every value labelled.
+      const flows = h('div', { class: 'flows' }, s.flows.map((f) => h('div', { class: `flow${f.freed ? ' freed' : ''}` },
+        h('h4', {}, icon('symbol-field'), ` flow ${f.name}`),
+        h('dl', {},
+          h('dt', {}, 'refcount'), h('dd', {}, value(String(f.refcount), `flow ${f.name}.refcount`, changed, f.refcount < 0 ? 'bad' : '')),
+          h('dt', {}, 'flag'), h('dd', {}, value(f.flag, `flow ${f.name}.flag`, changed)),
+          h('dt', {}, 'memory'), h('dd', {}, value(f.freed ? 'freed' : 'live', `flow ${f.name}.freed`, changed, f.freed ? 'bad' : '')),
+          h('dt', {}, 'in table'), h('dd', {}, value(f.linked ? 'linked' : 'unlinked', `flow ${f.name}.linked`, changed)),
+          h('dt', { title: 'a put that targeted this flow has completed: later lookups must not find it' }, 'deleted by a put'),
+          h('dd', {}, value(f.retired ? 'yes' : 'no', `flow ${f.name}.retired`, changed))))));
 
       const table = h('p', { class: 'table-line' }, h('span', { class: 'key' }, 'table: '), value(s.table.join(', '), 'table', changed));
 
@@ -71,8 +72,7 @@ export function buildStatePanel(): StatePanelView {
 
       root.replaceChildren(
         h('h3', {}, position === 0 ? 'Initial state' : `State after step ${position}`),
-        h('div', { class: 'locks' }, locks),
-        flows,
+        h('div', { class: 'locks' }, locks, flows),
         table,
         h('h3', {}, 'Contexts'),
         contexts);

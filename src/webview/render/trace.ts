@@ -14,6 +14,16 @@ export interface TraceView {
   update(s: ViewState): void;
 }
 
+/** "use after free: packet 2 …" with the failure's name in bold; the invariant id leads if the words lack it. */
+function failureText(invariant: string, message: string): HTMLElement {
+  const colon = message.indexOf(':');
+  const head = colon > 0 ? message.slice(0, colon) : '';
+  if (head !== '' && head.replace(/[\s-]+/g, '-').toLowerCase() === invariant) {
+    return h('span', {}, h('strong', {}, head), message.slice(colon));
+  }
+  return h('span', {}, h('strong', {}, invariant), ': ', message);
+}
+
 export function buildTrace(emit: (e: UiEvent) => void): TraceView {
   const title = h('h2', { id: 'trace-title' }, 'Breaking schedule');
   const failure = h('p', { id: 'failure', class: 'failure' });
@@ -41,7 +51,7 @@ export function buildTrace(emit: (e: UiEvent) => void): TraceView {
       state.update(v, s.position);
       if (v) {
         title.textContent = `Breaking schedule: ${v.invariant}`;
-        failure.replaceChildren(icon('error'), ' ', h('strong', {}, v.invariant), ': ', v.message);
+        failure.replaceChildren(icon('error'), failureText(v.invariant, v.message));
         description.textContent = describePosition(v, s.position);
         description.classList.toggle('at-failure', s.position === v.failingStep + 1);
       }

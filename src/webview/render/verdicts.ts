@@ -53,10 +53,13 @@ export function buildVerdicts(emit: (e: UiEvent) => void): VerdictsView {
           h('span', { class: 'inv-verdict' }, ok ? 'safe' : 'violated'),
           h('code', { class: 'inv-id' }, inv.id),
           inv.violation === null ? null
-            : h('button', { type: 'button', class: 'link', 'data-violation': inv.violation, 'aria-pressed': isShown ? 'true' : 'false' },
-              isShown ? 'shown below' : 'show schedule'));
+            : h('button', { type: 'button', class: 'link', 'data-violation': inv.violation, 'aria-pressed': isShown ? 'true' : 'false',
+              'aria-label': `${isShown ? 'Shown below' : 'Show'}: the schedule that breaks ${inv.id}` }, isShown ? 'shown' : 'show'));
       });
+      const hadFocus = body.contains(document.activeElement);
       replaceChildren(body, headline, stats, h('ul', { class: 'invariant-list', 'aria-label': 'Invariants' }, rows));
+      // Re-rendering replaced the button that had focus: give it to its successor, not to the page.
+      if (hadFocus) body.querySelector<HTMLButtonElement>(`button[data-violation="${s.violation}"]`)?.focus();
     },
   };
 }

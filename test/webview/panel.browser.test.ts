@@ -1,0 +1,256 @@
+// The simulator webview in a real browser: Debian's Chromium driven by playwright-core loads the panel's
+// own HTML (same CSP, nonce and bundle as in VS Code) from a localhost server, with a stub acquireVsCodeApi
+// standing in for the extension. It runs a violated result through the UI, steps with the keyboard,
+// checks lanes and state text, reloads to check the saved state, and saves light/dark/high-contrast
+// screenshots to out/screenshots/. Skips (with the reason) where no Chromium is installed.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { costView, resultView } from '../../src/extension/simulator/adapt';
+import { simulatorHtml } from '../../src/extension/simulator/html';
+import type { FromWebview, ToWebview } from '../../src/webview/messages';
+import { LISTING_URI, seedWorkflowResult } from './fixtures/seedWorkflowResult';
+import { themeCss, type ThemeName } from './themes';
+
+const CHROMIUM = process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set LOCKSTEP_CHROMIUM)`;
+const ROOT = join(__dirname, '..', '..');
+const SHOTS = join(ROOT, 'out', 'screenshots');
+
+let server: Server | undefined;
+let browser: Browser | undefined;
+let base = '';
+
+async function startServer(): Promise<void> {
+  const bundle = await esbuild.build({
+    entryPoints: [join(ROOT, 'src/webview/main.ts')], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022', logLevel: 'silent',
+  });
+  const js = bundle.outputFiles[0]!.text;
+  const codicons = join(dirname(createRequire(__filename).resolve('@vscode/codicons/package.json')), 'dist');
+  const files: Record<string, [string, Buffer | string]> = {
+    '/webview.js': ['text/javascript', js],
+    '/simulator.css': ['text/css', readFileSync(join(ROOT, 'media/simulator.css'))],
+    '/codicons/codicon.css': ['text/css', readFileSync(join(codicons, 'codicon.css'))],
+    '/codicons/codicon.ttf': ['font/ttf', readFileSync(join(codicons, 'codicon.ttf'))],
+  };
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', base);
+    if (url.pathname === '/') {
+      const theme = (url.searchParams.get('theme') ?? 'light') as ThemeName;
+      const html = simulatorHtml({ cspSource: base, nonce: 'testnonce123', scriptUri: '/webview.js', styleUri: '/simulator.css', codiconUri: '/codicons/codicon.css' })
+        // VS Code injects its theme's --vscode-* variables; here a same-origin stylesheet stands in for them.
+        .replace('</head>', `<link rel="stylesheet" href="/theme.css?name=${encodeURIComponent(theme)}">\n</head>`);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      return;
+    }
+    if (url.pathname === '/theme.css') {
+      res.writeHead(200, { 'content-type': 'text/css' }).end(themeCss((url.searchParams.get('name') ?? 'light') as ThemeName));
+      return;
+    }
+    const f = files[url.pathname];
+    if (f) res.writeHead(200, { 'content-type': f[0] }).end(f[1]);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** The stub VS Code API: posted messages and CSP violations collected on window; state in sessionStorage so a reload keeps it. */
+const STUB = `
+  window.__posted = [];
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+    getState: () => { const s = sessionStorage.getItem('vscode-state'); return s ? JSON.parse(s) : undefined; },
+    setState: (s) => { sessionStorage.setItem('vscode-state', JSON.stringify(s)); return s; },
+  });
+`;
+
+async function posted(page: Page): Promise<FromWebview[]> {
+  return page.evaluate(() => (window as unknown as { __posted: FromWebview[] }).__posted);
+}
+
+async function send(page: Page, m: ToWebview): Promise<void> {
+  await page.evaluate((msg) => window.postMessage(msg, '*'), m);
+}
+
+async function text(page: Page, selector: string): Promise<string> {
+  return (await page.locator(selector).innerText()).replace(/\s+/g, ' ').trim();
+}
+
+const protocols = [
+  { id: 'seed-workflow', title: 'the reply\'s workflow as written', summary: 'Packet: read-lock, lookup + increment, unlock, process, write-lock, decrement, unlock. Put: write-lock, decrement, mark INACTIVE at 1, unlock.', listingUri: LISTING_URI },
+  { id: 'seed-workflow-fixed', title: 'the workflow, corrected', summary: 'Atomic increment; the put unlinks the flow and drops the table\'s reference.', listingUri: 'lockstep-protocol:/seed-workflow-fixed.c' },
+  { id: 'ovs-windows', title: 'what OVS shipped', summary: 'Read lock held across lookup and actions; put frees under the write lock.', listingUri: 'lockstep-protocol:/ovs-windows.c' },
+];
+
+before(async () => {
+  if (skip) return;
+  await startServer();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+});
+
+test('the simulator panel runs a violated result through the UI and steps to the violation with the keyboard', { skip, timeout: 120_000 }, async () => {
+  const context = await browser!.newContext({ viewport: { width: 980, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(STUB);
+  await page.goto(`${base}/?theme=light`);
+  await page.waitForSelector('#run');
+  assert.ok((await posted(page)).some((m) => m.type === 'ready'), 'the webview says it is ready');
+
+  // The extension answers with the protocols; the listing of the chosen one is asked for at once.
+  await send(page, { type: 'init', protocols, protocol: 'seed-workflow', note: null });
+  await page.waitForFunction(() => document.querySelectorAll('#protocol option').length === 3);
+  assert.deepEqual((await posted(page)).at(-1), { type: 'highlight', uri: LISTING_URI, marks: [] });
+  assert.equal(await page.inputValue('#packets'), '2');
+  assert.equal(await page.inputValue('#puts'), '1');
+
+  await page.click('#run');
+  assert.deepEqual((await posted(page)).find((m) => m.type === 'run'), {
+    type: 'run', scenario: { protocol: 'seed-workflow', packets: 2, puts: 1, preemptionBound: null },
+  });
+  assert.equal(await page.isDisabled('#run'), true);
+  assert.equal(await page.isVisible('#cancel'), true);
+  await send(page, { type: 'progress', progress: { states: null, transitions: null, ms: 750 } });
+  assert.equal(await text(page, '#progress'), 'Exploring… 750 ms');
+
+  const core = seedWorkflowResult();
+  const result = resultView(core);
+  await send(page, { type: 'result', result });
+  await send(page, { type: 'costs', costs: [
+    costView('seed-workflow-fixed', { ...core.costs, perPacket: { ...core.costs.perPacket, steps: 11, writeLockAcquisitions: 1 }, roundRobinWaits: 4 }),
+    costView('ovs-windows', { ...core.costs, perPacket: { steps: 6, lockAcquisitions: 1, writeLockAcquisitions: 0, rcuReadSections: 0 }, roundRobinWaits: 1, blockedStateShare: 0.12 }),
+  ] });
+  await page.waitForSelector('.lanes');
+
+  // Verdicts per invariant.
+  assert.match(await text(page, '.headline'), /Violated: 1 of 7 invariants break/);
+  assert.equal(await page.locator('.invariant.violated').count(), 1);
+  assert.equal(await page.locator('.invariant.safe').count(), 6);
+  assert.match(await text(page, '.stats'), /seed-workflow, 2 packets × 1 put — 1,873 states, 4,410 transitions, 38 ms \(exhaustive\)/);
+
+  // Lanes: one per context, one row per step plus the initial state; opened at the failing step.
+  const lanes = await page.locator('.lanes thead th.lane-head .lane-label').allInnerTexts();
+  assert.deepEqual(lanes, ['packet 1', 'packet 2', 'put 1']);
+  assert.equal(await page.locator('.lanes tbody tr').count(), 22);
+  assert.equal(await text(page, '#step-counter'), 'Step 21 / 21');
+  assert.match(await text(page, '#failure'), /^use after free: packet 2 reads flow F after packet 1 freed it$/);
+
+  // To the start, then three steps forward, with the keyboard.
+  await page.locator('h1').click();
+  await page.keyboard.press('Home');
+  assert.equal(await text(page, '#step-counter'), 'Step 0 / 21');
+  assert.match(await text(page, '#step-description'), /^Initial state/);
+  assert.match(await text(page, '.lock'), /mode free/);
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  assert.equal(await text(page, '#step-counter'), 'Step 3 / 21');
+  assert.equal(await text(page, '#step-description'), 'Step 3 of 21: packet 1 — lookup F -> pFlow (ACTIVE only) (line 14).');
+  assert.equal(await page.locator('.lanes tr.current th.step-no').innerText(), '3');
+  assert.match(await text(page, '.lock'), /mode read-held owner packet 1, packet 2/);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await text(page, '#step-counter'), 'Step 2 / 21');
+
+  // The put blocked behind the two readers says why, in its lane and in the state.
+  await page.keyboard.press('n');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+  assert.equal(await text(page, '#step-counter'), 'Step 7 / 21');
+  assert.match(await text(page, '.lane-head.lane-blocked .lane-status'), /blocked: write lock table, held for reading by packet 1, packet 2/);
+  assert.match(await text(page, '#step-description'), /Put 1 waits: write lock table, held for reading by packet 1, packet 2\./);
+
+  // To the violation: the failing row is current, the flow is freed and the change is marked.
+  await page.keyboard.press('End');
+  assert.equal(await text(page, '#step-counter'), 'Step 21 / 21');
+  assert.match(await text(page, '#step-description'), /^Step 21 of 21: packet 2 — use F \(process the packet\) \(line 21\)\. Violation — use after free/);
+  assert.equal(await page.locator('.lanes tr.current.failing').count(), 1);
+  assert.equal(await text(page, '.flow'), 'flow F refcount 0 flag INACTIVE memory freed in table unlinked deleted by a put yes');
+  assert.equal(await page.locator('.flow .val.changed').count(), 0, 'the use changes nothing in the flow');
+  // One step back is packet 1's free: that is the change marked.
+  await page.keyboard.press('ArrowLeft');
+  assert.deepEqual(await page.locator('.val.changed').evaluateAll((els) => els.map((e) => e.getAttribute('data-key'))),
+    ['flow F.freed']);
+  assert.equal(await text(page, '.flow .val.changed'), '●freed (changed)');
+  await page.keyboard.press('End');
+  // Each lane's latest step is outlined: packet 2's failing use, packet 1's free, put 1's release.
+  assert.deepEqual(await page.locator('.cell.lane-current .instr').allInnerTexts(), ['release table', 'free F', 'use F (process the packet)']);
+
+  // The listing is told where every context stands, in the context's colour.
+  const hl = (await posted(page)).filter((m) => m.type === 'highlight').at(-1);
+  assert.deepEqual(hl, { type: 'highlight', uri: LISTING_URI, marks: [
+    { context: 'c0', label: 'packet 1', colour: 0, line: 25, current: false },
+    { context: 'c1', label: 'packet 2', colour: 1, line: 20, current: true },
+    { context: 'c2', label: 'put 1', colour: 2, line: 38, current: false },
+  ] });
+
+  // Clicking a listing line in the editor arrives as jumpToLine: the next step at that line.
+  await send(page, { type: 'jumpToLine', uri: LISTING_URI, line: 16 });
+  assert.equal(await text(page, '#step-counter'), 'Step 8 / 21');
+
+  // Copy and replay go to the extension.
+  await page.locator('h1').click();
+  await page.keyboard.press('c');
+  assert.deepEqual((await posted(page)).at(-1), { type: 'copy', text: core.violations[0]!.schedule });
+  await page.fill('#replay-input', '  seed-workflow/2x1:0.1.2 ');
+  await page.press('#replay-input', 'Enter');
+  assert.deepEqual((await posted(page)).filter((m) => m.type === 'replay').at(-1), {
+    type: 'replay', scenario: { protocol: 'seed-workflow', packets: 2, puts: 1, preemptionBound: null }, schedule: 'seed-workflow/2x1:0.1.2',
+  });
+  await send(page, { type: 'result', result: { ...result, replayOf: 'seed-workflow/2x1:0.1.2' } });
+
+  // Costs side by side, one column per protocol.
+  assert.deepEqual(await page.locator('.costs-table thead th').allInnerTexts(), ['counter', 'ovs-windows', 'seed-workflow', 'seed-workflow-fixed']);
+
+  // A malformed message is ignored, not fatal.
+  await send(page, { type: 'result', result: { protocol: 'x' } } as unknown as ToWebview);
+  assert.equal(await text(page, '#step-counter'), 'Step 21 / 21');
+
+  // Play advances on its own; P pauses. (Keys typed in the replay field stay in the field.)
+  assert.equal(await page.inputValue('#replay-input'), '  seed-workflow/2x1:0.1.2 ');
+  await page.locator('h1').click();
+  await page.keyboard.press('Home');
+  await page.keyboard.press(']');
+  await page.keyboard.press(']');
+  await page.keyboard.press('p');
+  await page.waitForFunction(() => document.querySelector('#step-counter')?.textContent === 'Step 2 / 21');
+  await page.keyboard.press('p');
+  assert.equal(await page.getAttribute('#play', 'aria-label'), 'Play');
+
+  // Accessibility basics: every button has a name, the description is live, no inline handlers anywhere.
+  const unnamed = await page.$$eval('button', (bs) => bs.filter((b) => !(b.getAttribute('aria-label') ?? b.textContent ?? '').trim()).length);
+  assert.equal(unnamed, 0);
+  assert.equal(await page.getAttribute('#step-description', 'aria-live'), 'polite');
+  const inline = await page.$$eval('*', (els) => els.flatMap((e) => [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => a.name)));
+  assert.deepEqual(inline, []);
+
+  // Screenshots at the violation, in three themes; a reload restores the state from setState each time.
+  mkdirSync(SHOTS, { recursive: true });
+  await page.keyboard.press('End');
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+    await page.goto(`${base}/?theme=${theme}`);
+    await page.waitForSelector('.lanes tr.current');
+    await page.evaluate(() => document.fonts.ready);
+    assert.equal(await text(page, '#step-counter'), 'Step 21 / 21', `restored after reload (${theme})`);
+    assert.equal(await page.inputValue('#packets'), '2');
+    await page.screenshot({ path: join(SHOTS, `simulator-${theme}.png`), fullPage: true });
+  }
+
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), [], 'no CSP violations');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
