@@ -1,0 +1,198 @@
+/**
+ * `npm run bench`: parse-only vs parse+analysis time on a real C corpus (the SQLite amalgamation,
+ * fetched from the npm registry into .bench-cache/) and a generated datapath-style corpus.
+ *
+ *   node --import tsx bench/run.ts [--runs N] [--gen-lines N] [--skip-real] [--write-gen DIR]
+ *
+ * Every time is the median of N runs (default 5) after one warm-up, in this one thread.
+ * "parse+analysis" is the engine's whole pipeline over the set (summaries, checks, lock order),
+ * so analysis = parse+analysis − parse-only, and the ratio is analysis ÷ parse-only.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Parser } from 'web-tree-sitter';
+import { createCParser, type GrammarLocation } from '../src/core/c/treeSitter';
+import { parseC } from '../src/core/c/parse';
+import { listFunctions } from '../src/core/c/functions';
+import { checkFile, summarizeFile } from '../src/core/analysis/engine';
+import { lockOrderFindings } from '../src/core/analysis/lockOrder';
+import type { AnalysisOptions, FileCheckResult, SourceFile, SummaryTable } from '../src/core/analysis/project';
+import { builtinKnowledge } from '../src/core/apis/builtin';
+import type { Finding } from '../src/core/findings';
+import { countLines, generateDatapathCorpus } from './genDatapath';
+import { sqliteCorpus } from './realCorpus';
+import { fmtMs, fmtRate, median, timeRuns } from './timing';
+
+const root = path.resolve(__dirname, '..');
+const grammar: GrammarLocation = {
+  runtimeDir: path.join(root, 'node_modules', 'web-tree-sitter'),
+  grammarFile: path.join(root, 'node_modules', 'tree-sitter-c', 'tree-sitter-c.wasm'),
+};
+
+interface Args {
+  runs: number;
+  genLines: number;
+  skipReal: boolean;
+  writeGen?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { runs: 5, genLines: 50_000, skipReal: false };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i];
+    if (v === '--runs') a.runs = Number(argv[++i]);
+    else if (v === '--gen-lines') a.genLines = Number(argv[++i]);
+    else if (v === '--skip-real') a.skipReal = true;
+    else if (v === '--write-gen') a.writeGen = argv[++i];
+    else throw new Error(`bench: unknown argument ${v}`);
+  }
+  if (!Number.isInteger(a.runs) || a.runs < 1) throw new Error('bench: --runs needs a positive whole number');
+  return a;
+}
+
+interface Pipeline {
+  findings: Finding[];
+  results: FileCheckResult[];
+  summaries: SummaryTable;
+}
+
+/** The same phases the CLI runs, in one thread. */
+export function pipeline(parser: Parser, files: readonly SourceFile[], options: AnalysisOptions): Pipeline {
+  const summaries: SummaryTable = {};
+  for (const f of files) for (const s of summarizeFile(parser, f, options)) summaries[s.name] ??= s;
+  const results = files.map((f) => checkFile(parser, f, summaries, options));
+  const findings = results.flatMap((r) => r.findings);
+  findings.push(...lockOrderFindings(results.flatMap((r) => r.lockOrderEdges)));
+  return { findings, results, summaries };
+}
+
+function parseOnly(parser: Parser, files: readonly SourceFile[]): void {
+  for (const f of files) parseC(parser, f.text).tree.delete();
+}
+
+/**
+ * The slowest function: each function checked on its own (its text at its own line numbers, with
+ * the set's summaries), timed, median of 3. Includes parsing that function's text.
+ */
+function worstFunction(parser: Parser, files: readonly SourceFile[], summaries: SummaryTable, options: AnalysisOptions): { name: string; ms: number; count: number } {
+  let worst = { name: '-', ms: 0 };
+  let count = 0;
+  for (const f of files) {
+    const parsed = parseC(parser, f.text);
+    const lines = f.text.split('\n');
+    const fns = listFunctions(parsed.tree).map((fn) => ({ name: fn.name, start: fn.range.start.line, end: fn.range.end.line }));
+    parsed.tree.delete();
+    for (const fn of fns) {
+      count++;
+      const snippet: SourceFile = { uri: f.uri, text: '\n'.repeat(fn.start) + lines.slice(fn.start, fn.end + 1).join('\n') };
+      const ms = median(timeRuns(3, () => void checkFile(parser, snippet, summaries, options)));
+      if (ms > worst.ms) worst = { name: `${fn.name} (${f.uri}:${fn.start + 1})`, ms };
+    }
+  }
+  return { ...worst, count };
+}
+
+interface CorpusReport {
+  name: string;
+  files: number;
+  lines: number;
+  parseMs: number;
+  fullMs: number;
+  findings: number;
+  engineParseMs: number;
+  engineAnalysisMs: number;
+  worst: { name: string; ms: number; count: number };
+}
+
+function measure(parser: Parser, name: string, files: readonly SourceFile[], runs: number): CorpusReport {
+  const options: AnalysisOptions = { knowledge: builtinKnowledge() };
+  const lines = countLines(files);
+  process.stderr.write(`bench: ${name}: ${files.length} files, ${lines} lines: parse-only ×${runs}...\n`);
+  const parseMs = median(timeRuns(runs, () => parseOnly(parser, files)));
+  process.stderr.write(`bench: ${name}: parse+analysis ×${runs}...\n`);
+  let last: Pipeline | undefined;
+  const fullMs = median(timeRuns(runs, () => {
+    last = pipeline(parser, files, options);
+  }));
+  process.stderr.write(`bench: ${name}: per-function pass...\n`);
+  const worst = worstFunction(parser, files, last!.summaries, options);
+  return {
+    name, files: files.length, lines, parseMs, fullMs, findings: last!.findings.length,
+    engineParseMs: last!.results.reduce((n, r) => n + r.stats.parseMs, 0),
+    engineAnalysisMs: last!.results.reduce((n, r) => n + r.stats.analysisMs, 0),
+    worst,
+  };
+}
+
+/** The first files of the generated corpus that add up to 40,000 lines (whole files, then one cut). */
+function first40k(files: readonly SourceFile[]): SourceFile[] {
+  const out: SourceFile[] = [];
+  let n = 0;
+  for (const f of files) {
+    if (n >= 40_000) break;
+    const lines = f.text.split('\n');
+    const take = Math.min(lines.length - 1, 40_000 - n);
+    // Cut only at a blank line (a function boundary) so no function is truncated.
+    let cut = take;
+    while (cut < lines.length - 1 && lines[cut - 1] !== '') cut++;
+    out.push({ uri: f.uri, text: `${lines.slice(0, cut).join('\n')}\n` });
+    n += cut;
+  }
+  return out;
+}
+
+function table(reports: CorpusReport[]): string {
+  const rows = reports.map((r) => {
+    const analysis = Math.max(0, r.fullMs - r.parseMs);
+    return `| ${r.name} | ${r.files} | ${r.lines.toLocaleString('en-US')} | ${fmtMs(r.parseMs)} | ${fmtMs(r.fullMs)} | `
+      + `${fmtRate(r.lines / (r.parseMs / 1000))} | ${fmtRate(r.lines / (r.fullMs / 1000))} | ${(analysis / r.parseMs).toFixed(2)} | `
+      + `${fmtMs(r.worst.ms)} ms in ${r.worst.name} (of ${r.worst.count}) | ${r.findings} |`;
+  });
+  return [
+    '| corpus | files | lines | parse-only ms | parse+analysis ms | lines/s parse | lines/s parse+analysis | analysis÷parse | worst single function | findings |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const parser = await createCParser(grammar);
+  try {
+    const generated = generateDatapathCorpus({ lines: args.genLines });
+    if (args.writeGen) {
+      for (const f of generated) {
+        const p = path.join(args.writeGen, f.uri);
+        fs.mkdirSync(path.dirname(p), { recursive: true });
+        fs.writeFileSync(p, f.text);
+      }
+    }
+    const reports: CorpusReport[] = [];
+    if (!args.skipReal) reports.push(measure(parser, 'SQLite amalgamation (real)', sqliteCorpus(path.join(root, '.bench-cache')), args.runs));
+    reports.push(measure(parser, 'generated datapath', generated, args.runs));
+
+    const slice = first40k(generated);
+    const options: AnalysisOptions = { knowledge: builtinKnowledge() };
+    const ms40k = median(timeRuns(args.runs, () => void pipeline(parser, slice, options)));
+
+    process.stdout.write(`\nLockstep benchmark — node ${process.version}, ${args.runs} runs per number (median), one thread\n\n`);
+    process.stdout.write(`${table(reports)}\n\n`);
+    for (const r of reports) {
+      process.stdout.write(`${r.name}: engine-reported split over checkFile: parse ${fmtMs(r.engineParseMs)} ms, analysis ${fmtMs(r.engineAnalysisMs)} ms\n`);
+    }
+    process.stdout.write(`40k lines of datapath C (${countLines(slice).toLocaleString('en-US')} generated lines) on one core: ${fmtMs(ms40k)} ms (target < 1000 ms)\n`);
+    const worst = Math.max(...reports.map((r) => r.worst.ms));
+    const ratio = Math.max(...reports.map((r) => Math.max(0, r.fullMs - r.parseMs) / r.parseMs));
+    process.stdout.write(`targets: analysis÷parse ≤ 1.5: ${ratio <= 1.5 ? 'met' : 'NOT met'} (worst ${ratio.toFixed(2)}); `
+      + `40k lines < 1 s: ${ms40k < 1000 ? 'met' : 'NOT met'}; no function over 50 ms: ${worst <= 50 ? 'met' : 'NOT met'} (worst ${fmtMs(worst)} ms)\n`);
+  } finally {
+    parser.delete();
+  }
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  });
+}
