@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { builtinKnowledge } from '../core/apis/builtin';
 import { createCParser, distGrammarLocation } from '../core/c/treeSitter';
 import { InputError } from '../core/input';
@@ -8,6 +9,7 @@ import { formatReviewText } from '../core/patch/formatReviewText';
 import { reviewToJson } from '../core/patch/formatReviewJson';
 import { parsePatchDocument } from '../core/patch/parsePatchDocument';
 import { reviewDocument } from '../core/patch/reviewPatch';
+import { ruleDocsBaseUri } from '../core/report/ruleCatalog';
 import { reviewToSarif } from '../core/patch/reviewSarif';
 import { PatchParseError } from '../core/patch/types';
 import type { CliHost } from './check';
@@ -96,14 +98,25 @@ function decodePatch(bytes: Buffer, name: string): string {
   return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
 }
 
-export async function runPatch(args: string[], host: CliHost): Promise<number> {
+/** Where the command writes; tests pass their own so they never touch the process streams. */
+export interface PatchOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processOutput: PatchOutput = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+};
+
+export async function runPatch(args: string[], host: CliHost, io: PatchOutput = processOutput): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(HELP);
+    io.out(HELP);
     return 0;
   }
   const parsed = parseArgs(args);
   if (typeof parsed === 'string') {
-    process.stderr.write(`lockstep patch: ${parsed}\n${HELP}`);
+    io.err(`lockstep patch: ${parsed}\n${HELP}`);
     return 2;
   }
   const source = parsed.input === '-' ? '<stdin>' : parsed.input;
@@ -116,11 +129,11 @@ export async function runPatch(args: string[], host: CliHost): Promise<number> {
     base = parsed.baseRev !== undefined ? gitRevisionBase(parsed.baseRev, parsed.baseDir) : directoryBase(parsed.baseDir);
   } catch (e) {
     if (e instanceof PatchParseError) {
-      process.stderr.write(`lockstep patch: ${source}:${e.line + 1}: ${e.detail}\n`);
+      io.err(`lockstep patch: ${source}:${e.line + 1}: ${e.detail}\n`);
       return 2;
     }
     if (e instanceof InputError) {
-      process.stderr.write(`lockstep patch: ${e.message}\n`);
+      io.err(`lockstep patch: ${e.message}\n`);
       return 2;
     }
     throw e;
@@ -132,14 +145,21 @@ export async function runPatch(args: string[], host: CliHost): Promise<number> {
       review = reviewDocument(document, base, { analyze: engineAnalyzer(parser, builtinKnowledge()) });
     } catch (e) {
       if (e instanceof InputError) {
-        process.stderr.write(`lockstep patch: ${e.message}\n`);
+        io.err(`lockstep patch: ${e.message}\n`);
         return 2;
       }
       throw e;
     }
-    if (parsed.format === 'json') process.stdout.write(`${JSON.stringify(reviewToJson(review, source), null, 2)}\n`);
-    else if (parsed.format === 'sarif') process.stdout.write(`${JSON.stringify(reviewToSarif(review, source), null, 2)}\n`);
-    else process.stdout.write(formatReviewText(review, source));
+    if (parsed.format === 'json') io.out(`${JSON.stringify(reviewToJson(review, source), null, 2)}\n`);
+    else if (parsed.format === 'sarif') {
+      const sarif = reviewToSarif(review, {
+        cwd: path.resolve(parsed.baseDir),
+        helpBaseUri: ruleDocsBaseUri(path.resolve(host.distDir, '..')),
+        ...(parsed.input === '-' ? {} : { patchFile: path.resolve(parsed.input) }),
+      });
+      io.out(`${JSON.stringify(sarif, null, 2)}\n`);
+    }
+    else io.out(formatReviewText(review, source));
     return review.totals.introduced > 0 ? 1 : 0;
   } finally {
     parser.delete();

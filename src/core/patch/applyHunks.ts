@@ -84,24 +84,46 @@ function explain(base: string[], expected: number, old: string[], path: string):
   return `its old lines match only before a hunk already applied`;
 }
 
-/** Finds where a hunk's old lines sit: nearest match to `expected` at or after `minPos`. */
+/** First index in the ascending `list` whose value is >= `value`. */
+function lowerBound(list: number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Finds where a hunk's old lines sit: the declared place if they match there, else the nearest
+ * exact match at or after `minPos`, else the nearest match ignoring trailing whitespace. Candidates
+ * come from the occurrences of the hunk's rarest old line, visited outward from the declared place
+ * and capped, so a file of identical lines cannot make this quadratic.
+ */
 function locate(base: string[], index: LineIndex, old: string[], expected: number, minPos: number): { pos: number; fuzz: boolean } | 'too-many' | undefined {
   if (old.length === 0) return { pos: Math.max(minPos, Math.min(expected, base.length)), fuzz: false };
-  // Anchor on the old line with the fewest occurrences: few candidates to check.
+  const fits = (c: number): boolean => c >= minPos && c + old.length <= base.length;
+  if (fits(expected) && matchAt(base, expected, old) === 'exact') return { pos: expected, fuzz: false };
   let anchor = 0;
-  let anchorPositions = index.positions(old[0]!);
-  for (let k = 1; k < old.length && anchorPositions.length > 1; k++) {
+  let positions = index.positions(old[0]!);
+  for (let k = 1; k < old.length && positions.length > 1; k++) {
     const p = index.positions(old[k]!);
-    if (p.length < anchorPositions.length) {
+    if (p.length < positions.length) {
       anchor = k;
-      anchorPositions = p;
+      positions = p;
     }
   }
-  const candidates = anchorPositions.map((p) => p - anchor).filter((c) => c >= minPos && c + old.length <= base.length);
-  if (candidates.length > MAX_CANDIDATES) return 'too-many';
-  candidates.sort((a, b) => Math.abs(a - expected) - Math.abs(b - expected) || a - b);
+  let hi = lowerBound(positions, expected + anchor);
+  let lo = hi - 1;
   let fuzzy: number | undefined;
-  for (const c of candidates) {
+  for (let checked = 0; lo >= 0 || hi < positions.length; checked++) {
+    if (checked >= MAX_CANDIDATES) return fuzzy === undefined ? 'too-many' : { pos: fuzzy, fuzz: true };
+    const target = expected + anchor;
+    const takeLow = hi >= positions.length || (lo >= 0 && target - positions[lo]! <= positions[hi]! - target);
+    const c = (takeLow ? positions[lo--]! : positions[hi++]!) - anchor;
+    if (!fits(c)) continue;
     const m = matchAt(base, c, old);
     if (m === 'exact') return { pos: c, fuzz: false };
     if (m === 'fuzz' && fuzzy === undefined) fuzzy = c;

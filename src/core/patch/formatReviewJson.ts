@@ -1,23 +1,28 @@
+import { toJsonReport } from '../report/json';
+import { VERSION } from '../version';
 import type { PatchReview, ReviewedFinding } from './reviewTypes';
 
 /**
- * JSON for `lockstep patch --format json`. Findings are the engine's Finding objects (0-based
- * positions, as everywhere in the core); `patchLine` is the 0-based line in the patch document.
- * Image texts are left out (the editor gets them from `reviewPatch` directly).
+ * JSON for `lockstep patch --format json`, in the conventions of `check --format json`: every line
+ * and column is 1-based (findings, patch lines, hunk lines). Image texts are left out; the editor
+ * gets them from `reviewPatch` directly.
  */
 
-function finding(r: ReviewedFinding): Record<string, unknown> {
-  return {
+function findings(list: ReviewedFinding[]): Record<string, unknown>[] {
+  const shifted = toJsonReport(list.map((r) => r.finding), 0).findings;
+  return list.map((r, i) => ({
     status: r.status,
-    ...(r.patchLine !== undefined ? { patchLine: r.patchLine } : {}),
+    ...(r.patchLine !== undefined ? { patchLine: r.patchLine + 1 } : {}),
     ...(r.patchLineText !== undefined ? { patchLineText: r.patchLineText } : {}),
     ...(r.patchLineKind !== undefined ? { patchLineKind: r.patchLineKind } : {}),
-    finding: r.finding,
-  };
+    finding: shifted[i],
+  }));
 }
 
 export function reviewToJson(review: PatchReview, source: string): Record<string, unknown> {
   return {
+    tool: { name: 'lockstep', version: VERSION },
+    positions: '1-based',
     source,
     base: review.baseDescription,
     kind: review.document.kind,
@@ -26,8 +31,8 @@ export function reviewToJson(review: PatchReview, source: string): Record<string
       ordinal: p.patch.ordinal,
       label: p.label,
       ...(p.patch.mail ? { mail: p.patch.mail } : {}),
-      startLine: p.patch.startDocLine,
-      endLine: p.patch.endDocLine,
+      startLine: p.patch.startDocLine + 1,
+      endLine: p.patch.endDocLine + 1,
       files: p.files.map((f) => ({
         path: f.path,
         status: f.file.status,
@@ -37,13 +42,13 @@ export function reviewToJson(review: PatchReview, source: string): Record<string
         ...(f.file.oldMode !== undefined ? { oldMode: f.file.oldMode } : {}),
         ...(f.file.newMode !== undefined ? { newMode: f.file.newMode } : {}),
         binary: f.file.binary,
-        headerStartLine: f.file.headerStartDocLine,
-        headerEndLine: f.file.headerEndDocLine,
+        headerStartLine: f.file.headerStartDocLine + 1,
+        headerEndLine: f.file.headerEndDocLine + 1,
         ...(f.skipped ? { skipped: f.skipped } : {}),
         reconstructed: f.reconstructed,
         hunks: f.hunks.map((h) => ({
           header: h.hunk.header,
-          line: h.hunk.headerDocLine,
+          line: h.hunk.headerDocLine + 1,
           applied: h.applied,
           ...(h.appliedAt !== undefined ? { appliedAt: h.appliedAt } : {}),
           ...(h.offset !== undefined ? { offset: h.offset } : {}),
@@ -51,9 +56,9 @@ export function reviewToJson(review: PatchReview, source: string): Record<string
           ...(h.reason !== undefined ? { reason: h.reason } : {}),
         })),
       })),
-      introduced: p.introduced.map(finding),
-      fixed: p.fixed.map(finding),
-      stillPresent: p.stillPresent.map(finding),
+      introduced: findings(p.introduced),
+      fixed: findings(p.fixed),
+      stillPresent: findings(p.stillPresent),
       notes: p.notes,
     })),
   };

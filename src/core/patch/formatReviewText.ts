@@ -7,7 +7,7 @@ import type { PatchReview, PatchReviewItem, ReviewedFinding } from './reviewType
  */
 
 const PREFIX: Record<NonNullable<ReviewedFinding['patchLineKind']>, string> = { added: '+', removed: '-', context: ' ' };
-const WORD: Record<ReviewedFinding['status'], string> = { introduced: 'introduced', fixed: 'fixed', 'still-present': 'still present' };
+const WORD: Record<ReviewedFinding['status'], string> = { introduced: 'introduced', fixed: 'fixed (lines before the patch)', 'still-present': 'still present' };
 
 function gcc(f: Finding): string {
   return `${f.uri}:${f.range.start.line + 1}:${f.range.start.column + 1}: ${f.severity}: ${f.message} [${f.ruleId}]`;

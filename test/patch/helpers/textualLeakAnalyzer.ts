@@ -10,7 +10,6 @@ import { finding } from './findings';
  */
 const ACQUIRE = /\b(NdisAcquireRWLock(?:Read|Write)|spin_lock_bh|spin_lock)\(\s*([^,)]+)/;
 const RELEASE = /\b(NdisReleaseRWLock|spin_unlock_bh|spin_unlock)\(\s*([^,)]+)/;
-const HEADER = /^[A-Za-z_][\w\s*]*?\b(\w+)\s*\(/;
 
 export function textualLeakAnalyzer(files: SourceFile[]): Finding[] {
   const out: Finding[] = [];
@@ -20,7 +19,9 @@ export function textualLeakAnalyzer(files: SourceFile[]): Finding[] {
     let depth = 0;
     const held = new Map<string, number>();
     lines.forEach((text, line) => {
-      const h = depth === 0 ? HEADER.exec(text) : null;
+      // A function header starts at column 0; its name is the last word before the `(`.
+      const paren = text.indexOf('(');
+      const h = depth === 0 && /^[A-Za-z_]/.test(text) && paren > 0 ? /(\w+)\s*$/.exec(text.slice(0, paren)) : null;
       if (h && !text.trimEnd().endsWith(';')) fn = h[1]!;
       const a = ACQUIRE.exec(text);
       if (a && depth > 0) held.set(a[2]!.trim(), line);
