@@ -46,7 +46,9 @@ export function registerSimulator(host: SimulatorHost): void {
     }),
     vscode.commands.registerCommand('lockstep.simulateFunction', (uri?: unknown, functionName?: unknown) => {
       // Compiling the user's C functions into step programs is a later step; note the request for now.
-      const file = uri instanceof vscode.Uri ? path.basename(uri.fsPath) : typeof uri === 'string' ? path.basename(uri) : 'this file';
+      // From the palette there are no arguments: the active editor's file stands in.
+      const target = uri instanceof vscode.Uri ? uri : typeof uri === 'string' ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri;
+      const file = target ? path.basename(target.path) : 'this file';
       const fn = typeof functionName === 'string' && functionName !== '' ? functionName : 'the function';
       const note = `Simulating ${fn} (${file}) against the reference flow table is not available yet: pick a reference protocol to explore meanwhile.`;
       host.log.info(`simulator: simulateFunction requested for ${fn} in ${file}`);
