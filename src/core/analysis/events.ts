@@ -11,7 +11,7 @@ export type EngineEvent =
   | { kind: 'release-mismatch'; lock: HeldLock; api: string; range: SourceRange; reason: string; trail: Trail | null }
   | { kind: 'held-at-exit'; lock: HeldLock; exitRange: SourceRange; isReturn: boolean; trail: Trail | null }
   | { kind: 'write-under-read'; lock: HeldLock; api: string; range: SourceRange; container: string; trail: Trail | null }
-  | { kind: 'ref-at-exit'; ref: OwnedRef; exitRange: SourceRange; isReturn: boolean; trail: Trail | null }
+  | { kind: 'ref-at-exit'; ref: OwnedRef; exitRange: SourceRange; isReturn: boolean; overwritten?: boolean; trail: Trail | null }
   | { kind: 'ref-underflow'; obj: string; display: string; api: string; range: SourceRange; trail: Trail | null; droppedBefore?: SourceRange }
   | { kind: 'use-after-release'; dead: DeadObject; use: string; range: SourceRange; trail: Trail | null };
 

@@ -1,7 +1,12 @@
 import type { Node } from 'web-tree-sitter';
+import { mentionsObject } from './refTransfer';
 import type { Branch, FnContext } from './transfer';
 
-/** At a `return`: a returned object's reference escapes to the caller (reference rules). */
-export function exitRefs(_ctx: FnContext, _b: Branch, _value: Node | null): void {
-  // Filled by the reference-counting rules.
+/** At a `return`: a reference to the returned object (or into it) is handed to the caller. */
+export function exitRefs(_ctx: FnContext, b: Branch, value: Node | null): void {
+  if (!value || b.s.refs.length === 0) return;
+  const text = value.text;
+  // `return ERR_CAST(x)` hands x on too.
+  const inner = /^\s*\(?\s*(?:ERR_CAST|PTR_ERR_OR_ZERO)\s*\((.*)\)\s*\)?\s*$/s.exec(text)?.[1] ?? text;
+  b.s.refs = b.s.refs.filter((r) => !mentionsObject(inner, r.obj));
 }

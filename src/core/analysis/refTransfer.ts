@@ -1,12 +1,231 @@
+import type { Node } from 'web-tree-sitter';
+import type { RefApi } from '../apis/types';
+import { rangeOf, type SourceRange } from '../source';
+import { normalizeLvalue, ownerOf, rootVariable, squash } from './exprs';
 import type { Op } from './ops';
+import { addTrail, cloneState, type AbsState } from './state';
 import type { Branch, FnContext } from './transfer';
 
-/** Reference-counting state the transfer functions need (filled by the reference rules). */
+/**
+ * Reference ownership along a path. Policy for references this function did not take (parameters,
+ * globals, objects from unknown calls): they are borrowed, and the first put on a path is taken to
+ * consume a reference the caller transferred — so correct "consume the argument" code is quiet —
+ * while a second put on the same path, with no get in between, is an underflow.
+ */
 export interface RefContext {
   refsEnabled?: boolean;
 }
 
-/** Applies the reference effects of one op. */
-export function applyRefOp(_ctx: FnContext, _nodeId: number, _op: Op, branches: Branch[]): Branch[] {
-  return branches;
+/** Calls that publish a pointer (the object escapes into shared state). */
+const PUBLISHERS = new Set(['rcu_assign_pointer', 'RCU_INIT_POINTER', 'ovsrcu_set', 'ovsrcu_set_hidden', 'ovsrcu_init', 'InsertHeadList', 'InsertTailList']);
+
+function stripCasts(text: string): string {
+  let t = squash(text);
+  for (let i = 0; i < 4; i++) {
+    const m = /^\((?:const |volatile |struct |union |enum )*[A-Za-z_]\w*(?: ?\*)*\)(.+)$/.exec(t);
+    if (!m) break;
+    t = m[1]!;
+  }
+  return normalizeLvalue(t);
+}
+
+/** The object a reference API call is about, or undefined when the call is not a reference operation. */
+export function objectOf(api: RefApi, args: Node[], call: Node): { id: string; display: string } | undefined {
+  if (api.implicitObj) return { id: api.implicitObj, display: api.implicitObj };
+  if (api.kind === 'returnsRef' || api.kind === 'alloc') {
+    if (api.objArg !== undefined) {
+      const a = args[api.objArg];
+      if (!a) return undefined;
+      const t = stripCasts(a.text);
+      const id = t.startsWith('&') ? normalizeLvalue(t.slice(1)) : `*${t}`;
+      return { id, display: id };
+    }
+    let p = call.parent;
+    while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
+    if (p?.type === 'assignment_expression') {
+      const lhs = p.childForFieldName('left');
+      return lhs ? { id: normalizeLvalue(lhs.text), display: squash(lhs.text) } : undefined;
+    }
+    if (p?.type === 'init_declarator') {
+      let d = p.childForFieldName('declarator');
+      while (d && d.type !== 'identifier') d = d.childForFieldName('declarator');
+      return d ? { id: d.text, display: d.text } : undefined;
+    }
+    return undefined;
+  }
+  const a = args[api.objArg ?? 0];
+  if (!a) return undefined;
+  if (api.argPattern && !new RegExp(api.argPattern, 'i').test(a.text)) return undefined;
+  let t = stripCasts(a.text);
+  if (api.objFrom === 'field') {
+    if (t.startsWith('&')) t = normalizeLvalue(t.slice(1));
+    t = ownerOf(t);
+  } else if (t.startsWith('&')) {
+    t = normalizeLvalue(t.slice(1));
+  }
+  return { id: t, display: t };
+}
+
+/** True when `expr` (normalised) is the object itself or the address of something inside it. */
+export function mentionsObject(expr: string, obj: string): boolean {
+  const e = stripCasts(expr);
+  const bare = e.startsWith('&') ? normalizeLvalue(e.slice(1)) : e;
+  return bare === obj || bare.startsWith(`${obj}->`) || bare.startsWith(`${obj}.`) || bare.startsWith(`${obj}[`);
+}
+
+function dropRef(s: AbsState, obj: string): void {
+  s.refs = s.refs.filter((r) => r.obj !== obj);
+}
+
+function markDead(s: AbsState, obj: string, display: string, api: string, site: SourceRange, how: 'released' | 'freed' | 'destroyed'): void {
+  s.dead = [...s.dead.filter((d) => d.obj !== obj), { obj, display, api, site, how }];
+}
+
+function checkUse(ctx: FnContext, nodeId: number, b: Branch, text: string, range: SourceRange, what: string): void {
+  for (const d of b.s.dead) {
+    if (mentionsObject(text, d.obj)) {
+      ctx.sink.add(nodeId, `${d.obj}@${range.start.line}`, { kind: 'use-after-release', dead: { ...d }, use: what, range, trail: b.s.trail });
+      return;
+    }
+  }
+}
+
+function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: Node, args: Node[]): Branch[] {
+  const obj = objectOf(api, args, call);
+  if (!obj) return [b];
+  const range = rangeOf(call);
+  const s = b.s;
+  ctx.touchedRefs.add(obj.id);
+  const owned = s.refs.find((r) => r.obj === obj.id);
+  switch (api.kind) {
+    case 'get': {
+      checkUse(ctx, nodeId, b, obj.id, range, `${api.name} takes a new reference`);
+      if (owned) owned.count = Math.min(owned.count + 1, 4);
+      else s.refs.push({ obj: obj.id, display: obj.display, api: api.name, site: range, count: 1 });
+      s.dead = s.dead.filter((d) => d.obj !== obj.id);
+      addTrail(s, range, `reference to \`${obj.display}\` taken (${api.name})`);
+      return [b];
+    }
+    case 'put':
+    case 'destroy': {
+      const dead = s.dead.find((d) => d.obj === obj.id);
+      if (!owned && dead) {
+        ctx.sink.add(nodeId, `${obj.id}@${api.name}`, { kind: 'ref-underflow', obj: obj.id, display: obj.display, api: api.name, range, trail: s.trail, droppedBefore: dead.site });
+        return [];
+      }
+      if (owned && owned.count > 1) owned.count--;
+      else {
+        dropRef(s, obj.id);
+        markDead(s, obj.id, obj.display, api.name, range, api.kind === 'destroy' ? 'destroyed' : 'released');
+      }
+      if (api.kind === 'destroy') markDead(s, obj.id, obj.display, api.name, range, 'destroyed');
+      addTrail(s, range, `reference to \`${obj.display}\` dropped (${api.name})`);
+      if (!api.lastWhen || s.refs.some((r) => r.obj === obj.id)) return [b];
+      // A put that says whether it dropped the last reference: on the "last" outcome the object is
+      // this path's to destroy (`if (refcount_dec_and_test(&v->users)) vport_destroy(v);`).
+      const last: Branch = { s: cloneState(s), env: new Map(b.env) };
+      last.s.dead = last.s.dead.filter((d) => d.obj !== obj.id);
+      const lastValue = api.lastWhen === 'returns-zero' ? 'zero' : 'nonzero';
+      last.env.set(call.id, lastValue);
+      b.env.set(call.id, lastValue === 'zero' ? 'nonzero' : 'zero');
+      return [b, last];
+    }
+    case 'free': {
+      const dead = s.dead.find((d) => d.obj === obj.id);
+      if (dead && dead.how !== 'released') {
+        checkUse(ctx, nodeId, b, obj.id, range, `${api.name} frees it again`);
+        return [];
+      }
+      dropRef(s, obj.id);
+      markDead(s, obj.id, obj.display, api.name, range, 'freed');
+      addTrail(s, range, `\`${obj.display}\` freed (${api.name})`);
+      return [b];
+    }
+    case 'alloc':
+      s.dead = s.dead.filter((d) => d.obj !== obj.id);
+      return [b];
+    case 'tryget':
+    case 'returnsRef': {
+      const success = api.success === 'zero' ? 'zero' : 'nonzero';
+      const ok: Branch = { s: cloneState(s), env: new Map(b.env) };
+      const got = ok.s.refs.find((r) => r.obj === obj.id);
+      if (got) got.count = Math.min(got.count + 1, 4);
+      else ok.s.refs.push({ obj: obj.id, display: obj.display, api: api.name, site: range, count: 1 });
+      ok.s.dead = ok.s.dead.filter((d) => d.obj !== obj.id);
+      ok.env.set(call.id, success);
+      addTrail(ok.s, range, `reference to \`${obj.display}\` taken (${api.name})`);
+      const fail: Branch = { s, env: b.env };
+      fail.env.set(call.id, success === 'zero' ? 'nonzero' : 'zero');
+      if (api.kind === 'returnsRef') fail.s.dead = fail.s.dead.filter((d) => d.obj !== obj.id);
+      return [ok, fail];
+    }
+  }
+}
+
+/** Applies the reference effects of one op (after its lock effects). */
+export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch[]): Branch[] {
+  if (op.op === 'use') {
+    const base = op.base.text;
+    for (const b of branches) if (b.s.dead.length) checkUse(ctx, nodeId, b, base, rangeOf(op.node), `\`${squash(op.node.text)}\` reads it`);
+    return branches;
+  }
+  if (op.op === 'assign') {
+    for (const b of branches) assignRefs(ctx, nodeId, b, op.lhs, op.rhs, rangeOf(op.node));
+    return branches;
+  }
+  const apis = ctx.index.refs.get(op.name);
+  let out = branches;
+  if (apis) {
+    for (const api of apis) {
+      const next: Branch[] = [];
+      for (const b of out) next.push(...refCall(ctx, nodeId, b, api, op.node, op.args));
+      out = next;
+    }
+    return out;
+  }
+  const mutator = ctx.index.mutators.get(op.name);
+  const publishes = PUBLISHERS.has(op.name);
+  for (const b of out) {
+    for (let i = 0; i < op.args.length; i++) {
+      const a = op.args[i]!;
+      if (b.s.dead.length) checkUse(ctx, nodeId, b, a.text, rangeOf(a), `passed to \`${op.name || 'a call'}\``);
+      // Linked into a structure or published: ownership moves there.
+      if ((mutator && i !== mutator.containerArg) || publishes) {
+        for (const r of [...b.s.refs]) if (mentionsObject(a.text, r.obj)) dropRef(b.s, r.obj);
+      }
+    }
+  }
+  return out;
+}
+
+function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: Node | null, range: SourceRange): void {
+  const s = b.s;
+  const target = normalizeLvalue(lhs.text);
+  if (rhs && s.refs.length) {
+    // Stored anywhere (field, global, out-parameter or alias): the reference is handed on.
+    for (const r of [...s.refs]) if (r.obj !== target && mentionsObject(rhs.text, r.obj)) dropRef(s, r.obj);
+  }
+  // The variable now names another object: forget the old one's dead mark; a fresh reference from
+  // the right-hand call (returnsRef) was recorded for this target by the call itself.
+  const fresh = rhs !== null && b.env.has(unwrap(rhs).id);
+  if (!fresh) {
+    if (lhs.type === 'identifier') {
+      s.dead = s.dead.filter((d) => rootVariable(d.obj) !== target);
+      for (const r of s.refs) {
+        // The only pointer to an owned reference is overwritten: that reference can never be dropped.
+        if (r.obj === target) ctx.sink.add(nodeId, r.obj, { kind: 'ref-at-exit', ref: { ...r }, exitRange: range, isReturn: false, overwritten: true, trail: s.trail });
+      }
+      s.refs = s.refs.filter((r) => rootVariable(r.obj) !== target || r.obj === `*${target}`);
+    } else {
+      s.dead = s.dead.filter((d) => d.obj !== target);
+    }
+  }
+}
+
+function unwrap(n: Node): Node {
+  let e = n;
+  while ((e.type === 'parenthesized_expression' || e.type === 'cast_expression') && e.namedChildren.length) {
+    e = e.type === 'cast_expression' ? e.childForFieldName('value') ?? e : e.namedChildren[0]!;
+  }
+  return e;
 }

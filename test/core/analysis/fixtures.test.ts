@@ -5,13 +5,15 @@ import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { analyzeSet } from '../../../src/core/analysis/analyzeSet';
 import { builtinKnowledge } from '../../../src/core/apis/builtin';
+import { knowledgeFromConfigFile } from '../../../src/core/apis/config';
 import { diffFindings, expectationsOf, listFixtureFiles } from '../../helpers/fixtures';
 import { repoRoot, testParser } from '../../helpers/grammar';
 
 /**
  * Every C fixture is analysed and its findings must match the `expect:` comments exactly:
  * a missing finding fails, and so does an unexpected one. Files in a folder ending in `.set`
- * are analysed together (cross-file summaries and lock order); other files alone.
+ * are analysed together (cross-file summaries and lock order), with the folder's lockstep.json
+ * if it has one; other files alone with the built-in API knowledge.
  */
 const root = path.join(repoRoot, 'test', 'fixtures');
 let parser: Parser;
@@ -20,10 +22,10 @@ before(async () => {
 });
 after(() => parser.delete());
 
-function groups(): { name: string; files: string[] }[] {
+function groups(): { name: string; files: string[]; config?: string }[] {
   const all = listFixtureFiles(root).filter((f) => !f.includes(`${path.sep}patches${path.sep}`) && !f.includes(`${path.sep}sim${path.sep}`));
   const sets = new Map<string, string[]>();
-  const out: { name: string; files: string[] }[] = [];
+  const out: { name: string; files: string[]; config?: string }[] = [];
   for (const f of all) {
     const setDir = f.split(path.sep).find((p) => p.endsWith('.set'));
     if (setDir) {
@@ -31,7 +33,10 @@ function groups(): { name: string; files: string[] }[] {
       sets.set(k, [...(sets.get(k) ?? []), f]);
     } else out.push({ name: path.relative(root, f), files: [f] });
   }
-  for (const [k, files] of sets) out.push({ name: path.relative(root, k), files });
+  for (const [k, files] of sets) {
+    const config = path.join(k, 'lockstep.json');
+    out.push({ name: path.relative(root, k), files, config: fs.existsSync(config) ? config : undefined });
+  }
   return out;
 }
 
@@ -39,7 +44,8 @@ for (const g of groups()) {
   test(`fixture ${g.name}`, () => {
     const files = g.files.map((f) => ({ uri: path.relative(repoRoot, f), text: fs.readFileSync(f, 'utf8') }));
     const expected = files.flatMap((f) => expectationsOf(f.uri, f.text));
-    const { findings } = analyzeSet(parser, files, { knowledge: builtinKnowledge() });
+    const knowledge = g.config ? knowledgeFromConfigFile(g.config) : builtinKnowledge();
+    const { findings } = analyzeSet(parser, files, { knowledge });
     const { missing, unexpected } = diffFindings(expected, findings);
     assert.deepEqual({ missing, unexpected }, { missing: [], unexpected: [] });
   });
