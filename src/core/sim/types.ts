@@ -100,6 +100,8 @@ export interface ScheduleStep {
   choice?: number;
   /** The instruction executed, as text ("lookup F -> flow", "acquire table (read)"). */
   instruction: string;
+  /** Its opcode (see program.ts): acquire, release, lookup, refLoad, use, ... */
+  op: string;
   /** The source line the instruction points at. */
   location: SourceLoc;
   /** What the step did, in plain words ("refcount of F 2 -> 3", "waits: table held for writing by put 1"). */
@@ -117,8 +119,14 @@ export interface Violation {
   /** Replay string (see schedule.ts); `lockstep simulate --replay` reproduces it exactly. */
   schedule: string;
   steps: ScheduleStep[];
-  /** Index into `steps` of the step that breaks the invariant (the last one, or the last for leak/deadlock). */
+  /** Index into `steps` of the step that breaks the invariant (the last one; -1 if the initial state). */
   at: number;
+  /** Context that broke it (null for leak and deadlock, which are about the whole state). */
+  context: number | null;
+  /** Key of the flow involved, if any. */
+  flow: string | null;
+  /** Name of the lock involved, if any. */
+  lock: string | null;
 }
 
 export type InvariantVerdict = 'safe' | 'violated' | 'unknown';
