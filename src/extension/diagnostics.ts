@@ -47,11 +47,15 @@ export function toDiagnostic(
   const locate = (uri: string | undefined, r: SourceRange): vscode.Location =>
     new vscode.Location(uri && uri !== finding.uri ? vscode.Uri.parse(uri) : documentUri, toRange(r));
   for (const r of finding.related) related.push(new vscode.DiagnosticRelatedInformation(locate(r.uri, r.range), r.message));
-  const steps = finding.path.slice(0, MAX_PATH_STEPS);
+  // Path steps that repeat a related location or the diagnostic's own range add nothing to read.
+  const same = (a: SourceRange, b: SourceRange): boolean => a.start.line === b.start.line && a.start.column === b.start.column
+    && a.end.line === b.end.line && a.end.column === b.end.column;
+  const path = finding.path.filter((s) => !same(s.range, finding.range) && !finding.related.some((r) => !r.uri && same(r.range, s.range)));
+  const steps = path.slice(0, MAX_PATH_STEPS);
   steps.forEach((s, i) => related.push(new vscode.DiagnosticRelatedInformation(locate(undefined, s.range), `path ${i + 1}: ${s.message}`)));
-  if (finding.path.length > steps.length) {
-    const last = finding.path.at(-1)!;
-    related.push(new vscode.DiagnosticRelatedInformation(locate(undefined, last.range), `path ${finding.path.length}: ${last.message} (${finding.path.length - steps.length - 1} steps omitted)`));
+  if (path.length > steps.length) {
+    const last = path.at(-1)!;
+    related.push(new vscode.DiagnosticRelatedInformation(locate(undefined, last.range), `path ${path.length}: ${last.message} (${path.length - steps.length - 1} steps omitted)`));
   }
   if (related.length) d.relatedInformation = related;
   return d;

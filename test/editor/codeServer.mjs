@@ -104,6 +104,9 @@ export function prepareProfile(root, bin, vsix, settings = {}) {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'workbench.enableExperiments': false,
+    'git.enabled': false,
+    'git.openRepositoryInParentFolders': 'never',
+    'update.mode': 'none',
     ...settings,
   }, null, 2));
   return { profile, udd, ext, cfg };
