@@ -103,6 +103,9 @@ function onMessage(m: ToWebview): void {
     case 'init':
       dispatch({ type: 'init', protocols: m.protocols, protocol: m.protocol, note: m.note });
       return;
+    case 'running':
+      dispatch({ type: 'runStarted', replay: m.replay });
+      return;
     case 'progress':
       dispatch({ type: 'progress', progress: m.progress });
       return;

@@ -32,6 +32,8 @@ export type FromWebview =
 
 export type ToWebview =
   | { type: 'init'; protocols: ProtocolInfo[]; protocol: string | null; note: string | null }
+  /** A run is in flight (sent to a webview that was recreated while it ran). */
+  | { type: 'running'; replay: boolean }
   | { type: 'progress'; progress: RunProgress }
   | { type: 'result'; result: RunResult }
   | { type: 'costs'; costs: CostView[] }
@@ -105,6 +107,8 @@ function parseTo(v: unknown): ToWebview {
         protocol: nullable(r.protocol, 'message.protocol', (x, p) => str(x, p, 200)),
         note: nullable(r.note, 'message.note', (x, p) => str(x, p)),
       };
+    case 'running':
+      return { type: 'running', replay: bool(r.replay, 'message.replay') };
     case 'progress':
       return { type: 'progress', progress: checkProgress(r.progress, 'message.progress') };
     case 'result':

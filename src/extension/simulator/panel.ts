@@ -36,6 +36,8 @@ export class SimulatorPanel implements vscode.Disposable {
   private run: ExplorerRun | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private highlightChain: Promise<void> = Promise.resolve();
+  private pending: ToWebview[] = [];
+  private runIsReplay = false;
 
   static open(host: PanelHost, opts: OpenOptions): SimulatorPanel {
     const existing = SimulatorPanel.current;
@@ -84,6 +86,15 @@ export class SimulatorPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(m);
   }
 
+  /**
+   * A hidden webview is torn down (its state kept by setState) and a message posted to it is lost:
+   * outcomes of a run are kept until the webview is back and says it is ready.
+   */
+  private deliver(m: ToWebview): void {
+    if (this.panel.visible) this.post(m);
+    else if (m.type !== 'progress') this.pending.push(m);
+  }
+
   private sendInit(): void {
     let protocols: ToWebview & { type: 'init' };
     try {
@@ -109,9 +120,14 @@ export class SimulatorPanel implements vscode.Disposable {
 
   private handle(m: FromWebview): void {
     switch (m.type) {
-      case 'ready':
+      case 'ready': {
         this.sendInit();
+        if (this.run?.running) this.post({ type: 'running', replay: this.runIsReplay });
+        const pending = this.pending;
+        this.pending = [];
+        for (const p of pending) this.post(p);
         return;
+      }
       case 'run':
         this.start({ kind: 'explore', scenario: m.scenario });
         return;
@@ -147,16 +163,18 @@ export class SimulatorPanel implements vscode.Disposable {
     }
     const workerFile = vscode.Uri.joinPath(this.host.context.extensionUri, 'dist', 'simWorker.js').fsPath;
     this.host.log.info(`simulator: ${job.kind} ${JSON.stringify(job.scenario)}`);
+    this.pending = [];
+    this.runIsReplay = job.kind === 'replay';
     this.run = new ExplorerRun(workerFile, job, {
-      progress: (progress) => this.post({ type: 'progress', progress }),
+      progress: (progress) => this.deliver({ type: 'progress', progress }),
       result: (result) => {
         this.host.log.info(`simulator: ${result.protocol} ${result.verdict}, ${result.stats.states} states in ${Math.round(result.stats.ms)} ms`);
-        this.post({ type: 'result', result });
+        this.deliver({ type: 'result', result });
       },
-      costs: (costs) => this.post({ type: 'costs', costs }),
+      costs: (costs) => this.deliver({ type: 'costs', costs }),
       failed: (message) => {
         this.host.log.warn(`simulator: run failed: ${message}`);
-        this.post({ type: 'runFailed', message });
+        this.deliver({ type: 'runFailed', message });
       },
     });
   }
