@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { SourceFile } from '../../src/core/analysis/project';
 import { directoryBase } from '../../src/core/patch/baseTree';
 import { parsePatchDocument } from '../../src/core/patch/parsePatchDocument';
+import { patchSummary } from '../../src/core/patch/lensSummary';
 import { reviewDocument, reviewPatch } from '../../src/core/patch/reviewPatch';
 import type { ReviewedFinding } from '../../src/core/patch/reviewTypes';
 import { finding } from './helpers/findings';
@@ -130,4 +131,15 @@ test('a patch that adds the leak and a later patch that removes it: introduced b
   assert.deepEqual(interesting(review.patches[0]!.introduced), [['introduced', 0]]);
   assert.deepEqual(interesting(review.patches[1]!.fixed), [['fixed', 1]]);
   assert.equal(review.patches[1]!.fixed.find((r) => r.finding.functionName === 'vport_count_drop')!.patchLine, lineOf(text, '-        return;'));
+});
+
+test('patch summary for a CodeLens: introduced and fixed by rule, failed hunks, files not in the base', () => {
+  const series = reviewPatch(readFixture('series.mbox'), base, { analyze: textualLeakAnalyzer });
+  assert.deepEqual(series.patches.map(patchSummary), [
+    'no lock or refcount findings change',
+    'introduces 1 lock-leak',
+    'fixes 1 lock-leak',
+  ]);
+  assert.equal(patchSummary(reviewPatch(readFixture('offset-and-reject.patch'), base, { analyze: textualLeakAnalyzer }).patches[0]!), '1 hunk did not apply');
+  assert.equal(patchSummary(reviewPatch(readFixture('missing-base.patch'), base, { analyze: textualLeakAnalyzer }).patches[0]!), 'introduces 1 lock-leak · 1 file not in the base');
 });
