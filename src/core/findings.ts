@@ -19,6 +19,8 @@ export interface RelatedLocation {
 
 /** One step of the path that proves a finding, in execution order. */
 export interface PathStep {
+  /** Omitted when the step is in the finding's own file. */
+  uri?: string;
   range: SourceRange;
   message: string;
 }

@@ -7,6 +7,7 @@ import { applySuppressions, findSuppressions } from '../rules/suppression';
 import { annotatedEffects } from './contracts';
 import { parameterize } from './exprs';
 import { analyzeFunction } from './functionAnalysis';
+import { structSummaries } from './lockClass';
 import { indexKnowledge, type KnowledgeIndex } from './knowledgeIndex';
 import { calleeName } from './ops';
 import type { AnalysisOptions, FileCheckResult, FunctionSummary, LockEffect, SourceFile, SummaryTable } from './project';
@@ -78,7 +79,8 @@ export function summarizeParsed(parsed: ParsedC, file: SourceFile, options: Anal
     }
     if (!changed) break;
   }
-  return Object.values(table).filter((s) => s.effects.length > 0 || s.noReturn || s.acquires.length > 0);
+  const out = Object.values(table).filter((s) => s.effects.length > 0 || s.noReturn || s.acquires.length > 0);
+  return [...out, ...structSummaries(parsed.tree, file.uri)];
 }
 
 export function summarizeFile(parser: Parser, file: SourceFile, options: AnalysisOptions): FunctionSummary[] {
@@ -92,6 +94,7 @@ export function checkParsed(parsed: ParsedC, file: SourceFile, summaries: Summar
   const annotated = annotatedEffects(parsed.tree, parsed.text, parsed.lockAnnotations);
   // This file's own functions: its summaries win over same-named ones from elsewhere.
   const table: SummaryTable = { ...summaries };
+  for (const st of structSummaries(parsed.tree, file.uri)) table[st.name] ??= st;
   const findings: Finding[] = [];
   const lockOrderEdges: FileCheckResult['lockOrderEdges'] = [];
   const functions: FileCheckResult['functions'] = [];

@@ -9,6 +9,7 @@ import { calleeName, callArgs } from './ops';
 import type { LockEffect, LockOrderEdge, SummaryTable } from './project';
 import { emptyState, type AbsState, type HeldLock } from './state';
 import type { FnContext } from './transfer';
+import { classResolver } from './lockClass';
 
 export interface FunctionAnalysis {
   fn: FunctionDef;
@@ -100,6 +101,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     sink: eventSink(),
     lockOrder: [],
     lockOrderSeen: new Set(),
+    classOf: classResolver(fn, summaries).classOf,
     touchedLocks: new Set(),
     touchedRefs: new Set(),
   };

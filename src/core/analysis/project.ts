@@ -38,14 +38,23 @@ export interface FunctionSummary {
   acquires: string[];
   /** True when every path ends in a non-returning call. */
   noReturn?: boolean;
+  /** For `struct:<tag>` entries: field name → type name (lock classes resolve across files). */
+  fields?: Record<string, string>;
+  /** For `struct:<typedef>` entries: the struct tag the typedef names. */
+  canonical?: string;
 }
 
 export type SummaryTable = Record<string, FunctionSummary>;
 
 export interface LockOrderEdge {
-  /** Normalised lock identities (class-level: `struct_field` forms such as `dp->lock` → `datapath.lock` when known). */
+  /** Lock classes (`datapath::lock` when the owner's struct type is known, else the identity). */
   first: string;
   second: string;
+  /** The locks as the code wrote them. */
+  firstDisplay?: string;
+  secondDisplay?: string;
+  /** Set when the second lock is taken inside this called function. */
+  via?: string;
   uri: string;
   functionName: string;
   firstRange: SourceRange;

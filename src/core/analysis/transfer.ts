@@ -21,6 +21,8 @@ export interface FnContext extends RefContext {
   sink: EventSink;
   lockOrder: LockOrderEdge[];
   lockOrderSeen: Set<string>;
+  /** Lock class of an identity (lockClass.ts). */
+  classOf: (id: string) => string;
   touchedLocks: Set<string>;
   touchedRefs: Set<string>;
 }
@@ -91,13 +93,16 @@ function modeOf(api: LockApi, args: Node[]): LockMode {
   return api.mode ?? 'exclusive';
 }
 
-function recordOrder(ctx: FnContext, held: HeldLock[], id: string, range: SourceRange): void {
+export function recordOrder(ctx: FnContext, held: HeldLock[], id: string, range: SourceRange, display = id, via?: string): void {
+  const second = ctx.classOf(id);
   for (const h of held) {
-    if (h.id === id || h.family === 'rcu' || h.family === 'srcu') continue;
-    const k = `${h.id}->${id}`;
+    if (h.id === id || h.family === 'rcu' || h.family === 'srcu' || h.fromEntry) continue;
+    const first = ctx.classOf(h.id);
+    if (first === second) continue;
+    const k = `${first}->${second}`;
     if (ctx.lockOrderSeen.has(k)) continue;
     ctx.lockOrderSeen.add(k);
-    ctx.lockOrder.push({ first: h.id, second: id, uri: ctx.uri, functionName: ctx.fnName, firstRange: h.site, secondRange: range });
+    ctx.lockOrder.push({ first, second, firstDisplay: h.display, secondDisplay: display, via, uri: ctx.uri, functionName: ctx.fnName, firstRange: h.site, secondRange: range });
   }
 }
 
@@ -117,7 +122,8 @@ export interface AcquireSpec {
 export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: AcquireSpec, range: SourceRange, checkDouble: boolean): boolean {
   ctx.touchedLocks.add(spec.id);
   const held = findLock(b.s, spec.id);
-  recordOrder(ctx, b.s.locks, spec.id, range);
+  // A try-acquire cannot wait, so it cannot close a deadlock cycle: no order edge.
+  if (checkDouble) recordOrder(ctx, b.s.locks, spec.id, range, spec.display);
   if (held) {
     // Read-to-write upgrade deadlocks even on locks that are otherwise recursive (NDIS RW, ERESOURCE).
     const upgrade = held.mode === 'shared' && spec.mode === 'exclusive';
@@ -207,6 +213,13 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
     if (api) out.push(...lockCall(ctx, nodeId, b, api, op.node, op.args, range));
     else if (summary && summary.effects.length > 0) out.push(...summaryCall(ctx, nodeId, b, summary.effects, op.name, op.args, range, op.node.id));
     else {
+      if (summary && b.s.locks.length > 0) {
+        // One level into calls in the analysed set: the locks the callee takes, in our terms.
+        for (const inner of summary.acquires) {
+          const text = substituteParams(inner, op.args.map((a) => a.text));
+          if (text) recordOrder(ctx, b.s.locks, normalizeLvalue(text), range, text, op.name);
+        }
+      }
       mutatorCheck(ctx, nodeId, b, op.name, op.args, range);
       for (const a of op.args) {
         // Passing `&v` lets the callee change v: what we knew about v is gone.

@@ -1,0 +1,132 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { FunctionDef } from '../c/functions';
+import { normalizeLvalue } from './exprs';
+import type { FunctionSummary, SummaryTable } from './project';
+
+/**
+ * Lock classes for lock order: two functions name the same lock when their access paths reach the
+ * same field of the same struct type (`dp->lock` with `struct datapath *dp` in one function and
+ * `port->dp->lock` in another, when `struct vport` has `struct datapath *dp`). Locals assigned
+ * once from a pure expression are aliases (`dp = port->dp; spin_lock(&dp->lock)`).
+ */
+
+/** Summary-table entries named `struct:<tag>` carry a struct's field types, so classes resolve across files. */
+export const STRUCT_PREFIX = 'struct:';
+
+function typeName(typeNode: Node | null): string | null {
+  if (!typeNode) return null;
+  if (typeNode.type === 'struct_specifier' || typeNode.type === 'union_specifier') {
+    const name = typeNode.childForFieldName('name');
+    return name ? name.text : null;
+  }
+  if (typeNode.type === 'type_identifier' || typeNode.type === 'primitive_type' || typeNode.type === 'sized_type_specifier') return typeNode.text;
+  return null;
+}
+
+/** Declarator name, skipping pointers and arrays (`*dp`, `ports[16]`). */
+function declName(d: Node | null): string | null {
+  let n = d;
+  for (let g = 0; n && g < 16; g++) {
+    if (n.type === 'identifier' || n.type === 'field_identifier') return n.text;
+    n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c !== null && (c.type.endsWith('declarator') || c.type === 'identifier' || c.type === 'field_identifier')) ?? null;
+  }
+  return null;
+}
+
+/** Struct field types of the struct definitions in a file (typedef names map to their struct too). */
+export function structSummaries(tree: Tree, uri: string): FunctionSummary[] {
+  const out: FunctionSummary[] = [];
+  const zero = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
+  for (const spec of tree.rootNode.descendantsOfType('struct_specifier')) {
+    if (!spec) continue;
+    const body = spec.childForFieldName('body');
+    const name = spec.childForFieldName('name')?.text;
+    if (!body) continue;
+    const fields: Record<string, string> = {};
+    for (const f of body.namedChildren) {
+      if (!f || f.type !== 'field_declaration') continue;
+      const t = typeName(f.childForFieldName('type'));
+      if (!t) continue;
+      for (const d of f.childrenForFieldName('declarator')) {
+        const n = declName(d);
+        if (n) fields[n] = t;
+      }
+    }
+    const names = new Set<string>();
+    if (name) names.add(name);
+    // typedef struct _X { ... } X, *PX;
+    if (spec.parent?.type === 'type_definition') {
+      for (const d of spec.parent.childrenForFieldName('declarator')) {
+        const n = declName(d);
+        if (n) names.add(n);
+      }
+    }
+    const canonical = name ?? [...names][0];
+    if (!canonical) continue;
+    for (const n of names) {
+      out.push({ name: `${STRUCT_PREFIX}${n}`, uri, range: zero, effects: [], acquires: [], fields, canonical });
+    }
+  }
+  return out;
+}
+
+export interface ClassResolver {
+  classOf(id: string): string;
+}
+
+/** Builds the resolver for one function: variable types from parameters and declarations, plus aliases. */
+export function classResolver(fn: FunctionDef, summaries: SummaryTable): ClassResolver {
+  const varTypes = new Map<string, string>();
+  const assigned = new Map<string, string[]>();
+  const params = fn.node.childForFieldName('declarator');
+  const decls = [...(params?.descendantsOfType('parameter_declaration') ?? []), ...fn.body.descendantsOfType('declaration')];
+  for (const d of decls) {
+    if (!d) continue;
+    const t = typeName(d.childForFieldName('type'));
+    for (const dd of d.childrenForFieldName('declarator')) {
+      const n = declName(dd);
+      if (n && t) varTypes.set(n, t);
+      if (dd.type === 'init_declarator' && n) {
+        const v = dd.childForFieldName('value');
+        if (v) assigned.set(n, [...(assigned.get(n) ?? []), v.text]);
+      }
+    }
+  }
+  for (const a of fn.body.descendantsOfType('assignment_expression')) {
+    const l = a?.childForFieldName('left');
+    const r = a?.childForFieldName('right');
+    if (l?.type === 'identifier' && r) assigned.set(l.text, [...(assigned.get(l.text) ?? []), r.text]);
+  }
+  const aliases = new Map<string, string>();
+  for (const [v, values] of assigned) {
+    // One assignment from a field path (no calls): the local is another name for that path.
+    if (values.length === 1 && /^[A-Za-z_][\w]*((->|\.)[A-Za-z_]\w*)+$/.test(normalizeLvalue(values[0]!))) aliases.set(v, normalizeLvalue(values[0]!));
+  }
+  const structOf = (t: string): { canonical: string; fields: Record<string, string> } | undefined => {
+    const s = summaries[`${STRUCT_PREFIX}${t}`];
+    return s?.fields ? { canonical: s.canonical ?? t, fields: s.fields } : undefined;
+  };
+  return {
+    classOf(id: string): string {
+      let text = id;
+      for (let i = 0; i < 4; i++) {
+        const m = /^([A-Za-z_]\w*)(.*)$/.exec(text);
+        const alias = m ? aliases.get(m[1]!) : undefined;
+        if (!m || !alias) break;
+        text = alias + m[2]!;
+      }
+      const parts = text.split(/->|\./);
+      if (parts.length < 2 || !/^[A-Za-z_]\w*$/.test(parts[0]!)) return text;
+      const rootType = varTypes.get(parts[0]!);
+      if (!rootType) return text; // a global: its name is its class
+      let cur = structOf(rootType)?.canonical ?? rootType;
+      for (let i = 1; i < parts.length - 1; i++) {
+        const field = parts[i]!.replace(/\[.*$/, '');
+        const next = structOf(cur)?.fields[field];
+        if (!next) return `${cur}::${parts.slice(i).join('.')}`;
+        cur = structOf(next)?.canonical ?? next;
+      }
+      return `${cur}::${parts[parts.length - 1]!.replace(/\[.*$/, '')}`;
+    },
+  };
+}
