@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { SourceFile } from '../../src/core/analysis/project';
-import { directoryBase } from '../../src/core/patch/baseTree';
+import { InputError } from '../../src/core/input';
+import { directoryBase, type BaseProvider } from '../../src/core/patch/baseTree';
 import { parsePatchDocument } from '../../src/core/patch/parsePatchDocument';
 import { patchSummary } from '../../src/core/patch/lensSummary';
 import { reviewDocument, reviewPatch } from '../../src/core/patch/reviewPatch';
@@ -142,4 +143,17 @@ test('patch summary for a CodeLens: introduced and fixed by rule, failed hunks, 
   ]);
   assert.equal(patchSummary(reviewPatch(readFixture('offset-and-reject.patch'), base, { analyze: textualLeakAnalyzer }).patches[0]!), '1 hunk did not apply');
   assert.equal(patchSummary(reviewPatch(readFixture('missing-base.patch'), base, { analyze: textualLeakAnalyzer }).patches[0]!), 'introduces 1 lock-leak · 1 file not in the base');
+});
+
+test('a base file that cannot be read as C skips that file with the reason, not the review', () => {
+  const latin1: BaseProvider = {
+    description: 'memory',
+    read: (p) => {
+      if (p === 'datapath/vport.c') throw new InputError('datapath/vport.c: not valid UTF-8; skipped (convert it to UTF-8 first)');
+      return base.read(p);
+    },
+  };
+  const review = reviewPatch(readFixture('series.mbox'), latin1, { analyze: textualLeakAnalyzer });
+  assert.deepEqual(review.patches[2]!.files.map((f) => [f.path, f.skipped]), [['datapath/vport.c', 'datapath/vport.c: not valid UTF-8; skipped (convert it to UTF-8 first)']]);
+  assert.equal(review.totals.introduced, 1);
 });

@@ -1,5 +1,6 @@
 import type { SourceFile } from '../analysis/project';
 import type { Finding } from '../findings';
+import { InputError } from '../input';
 import { applyHunks, type AppliedImages } from './applyHunks';
 import { OverlayBase, type BaseProvider } from './baseTree';
 import { diffFindings } from './differentialFindings';
@@ -54,6 +55,14 @@ function isCode(text: string | undefined): boolean {
   return t !== '' && !/^[{}]+;?$/.test(t) && !t.startsWith('/*') && !t.startsWith('//') && !t.startsWith('*');
 }
 
+function readQuietly(state: OverlayBase, path: string): string | undefined {
+  try {
+    return state.read(path);
+  } catch {
+    return undefined;
+  }
+}
+
 function labelOf(patch: Patch): string {
   return patch.mail?.subject || (patch.mail ? `mail ${patch.ordinal + 1}` : 'diff');
 }
@@ -70,11 +79,17 @@ function imageFile(file: FilePatch, state: OverlayBase, options: ReviewOptions):
   if (file.binary) return { review: { ...review, skipped: 'binary file' } };
   if (!analysable(path) && !(file.oldPath && analysable(file.oldPath))) return { review: { ...review, skipped: 'not a C file' } };
   let baseText: string | undefined;
-  if (file.status === 'added') {
-    if (state.read(path) !== undefined) review.notes.push(`${path} is a new file in the patch but already exists in the base; reviewed as new`);
-    baseText = '';
-  } else {
-    baseText = state.read(file.oldPath ?? path);
+  try {
+    if (file.status === 'added') {
+      if (readQuietly(state, path) !== undefined) review.notes.push(`${path} is a new file in the patch but already exists in the base; reviewed as new`);
+      baseText = '';
+    } else {
+      baseText = state.read(file.oldPath ?? path);
+    }
+  } catch (e) {
+    // A base file that is binary, not UTF-8 or outside the tree skips this file, not the review.
+    if (e instanceof InputError) return { review: { ...review, skipped: e.message } };
+    throw e;
   }
   let images: AppliedImages;
   if (baseText === undefined) {
