@@ -138,7 +138,7 @@ export function explore(m: CompiledModel, opts: ExploreOptions): ExploreResult {
       }
       const ample = facts !== null ? pickAmple(m, facts, s) : -1;
       // Cycle proviso: a reduced expansion must lead to new states only, else expand fully.
-      let succ = ample >= 0 ? successors(m, s, enabledSteps(m, s, ample), null, seen, true) : null;
+      let succ = ample >= 0 ? successors(m, s, enabledSteps(m, s, ample), null, seen, !facts!.acyclic) : null;
       succ ??= successors(m, s, all, opts.preemptions, seen, false)!;
       for (const { step, next, key, events } of succ) {
         transitions++;

@@ -39,11 +39,18 @@ export interface ProgramFacts {
 
 export interface ReductionFacts {
   byProgram: Map<CompiledProgram, ProgramFacts>;
+  /**
+   * No program can repeat a state (no backward jump, loop or recursion), so the state graph is acyclic
+   * and the cycle proviso is not needed: every reduced path still ends in a final state.
+   */
+  acyclic: boolean;
 }
 
 export function analyseModel(m: CompiledModel): ReductionFacts {
   const byProgram = new Map<CompiledProgram, ProgramFacts>();
+  let acyclic = true;
   for (const p of [m.packet, m.put]) {
+    if (!programIsAcyclic(p)) acyclic = false;
     if (byProgram.has(p)) continue;
     const succ = successors(p);
     const guards = mustHeld(p, succ);
@@ -51,7 +58,32 @@ export function analyseModel(m: CompiledModel): ReductionFacts {
     const mayLookUp = reach.map((r) => r.some((pc) => p.code[pc]!.src.op === 'lookup'));
     byProgram.set(p, { footprint: p.code.map((_, pc) => footprintOf(m, p, pc, guards[pc]!, p === m.put)), guards, reach, mayLookUp });
   }
-  return { byProgram };
+  return { byProgram, acyclic };
+}
+
+function programIsAcyclic(p: CompiledProgram): boolean {
+  if (p.code.some((c, pc) => (c.src.op === 'jump' || c.src.op === 'choose' || c.src.op === 'loop') && c.target <= pc)) return false;
+  // Recursion: a function that can reach a call to itself. Call targets are function starts.
+  const calls = new Map<number, number[]>();
+  const starts = [...new Set(p.code.flatMap((c) => (c.src.op === 'call' ? [c.target] : [])).concat([p.entry]))].sort((a, b) => a - b);
+  const fnOf = (pc: number): number => starts.filter((st) => st <= pc).pop() ?? 0;
+  p.code.forEach((c, pc) => {
+    if (c.src.op !== 'call') return;
+    const f = fnOf(pc);
+    calls.set(f, [...(calls.get(f) ?? []), c.target]);
+  });
+  const onPath = new Set<number>();
+  const done = new Set<number>();
+  const cyclic = (f: number): boolean => {
+    if (onPath.has(f)) return true;
+    if (done.has(f)) return false;
+    onPath.add(f);
+    const r = (calls.get(f) ?? []).some(cyclic);
+    onPath.delete(f);
+    done.add(f);
+    return r;
+  };
+  return !starts.some(cyclic);
 }
 
 function successors(p: CompiledProgram): number[][] {
