@@ -130,6 +130,8 @@ export function reduce(s: ViewState, a: Action): ViewState {
       return {
         ...s,
         run: { kind: 'idle' },
+        // The form shows what the result is for (a replayed schedule brings its own scenario).
+        scenario: { ...a.result.scenario },
         result: a.result,
         violation: 0,
         position: first ? first.failingStep + 1 : 0,

@@ -12,7 +12,8 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { costView, resultView } from '../../src/extension/simulator/adapt';
+import { costView, protocolView, resultView } from '../../src/extension/simulator/adapt';
+import { simulatorCore } from '../../src/extension/simulator/coreSeam';
 import { simulatorHtml } from '../../src/extension/simulator/html';
 import type { FromWebview, ToWebview } from '../../src/webview/messages';
 import { LISTING_URI, seedWorkflowResult } from './fixtures/seedWorkflowResult';
@@ -238,19 +239,79 @@ test('the simulator panel runs a violated result through the UI and steps to the
   const inline = await page.$$eval('*', (els) => els.flatMap((e) => [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => a.name)));
   assert.deepEqual(inline, []);
 
-  // Screenshots at the violation, in three themes; a reload restores the state from setState each time.
-  mkdirSync(SHOTS, { recursive: true });
+  // A reload (here into the dark theme) restores protocol, scenario, result and step from setState.
   await page.keyboard.press('End');
+  await page.goto(`${base}/?theme=dark`);
+  await page.waitForSelector('.lanes tr.current');
+  assert.equal(await text(page, '#step-counter'), 'Step 21 / 21');
+  assert.equal(await page.inputValue('#packets'), '2');
+  assert.equal(await page.inputValue('#protocol'), 'seed-workflow');
+  assert.match(await text(page, '.headline'), /Violated/);
+
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), [], 'no CSP violations');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the core\'s own seed-workflow result (2 packets, 1 put) in light, dark and high-contrast themes', { skip, timeout: 120_000 }, async () => {
+  const scenario = { protocol: 'seed-workflow', packets: 2, puts: 1, preemptionBound: null };
+  const core = simulatorCore.simulate(scenario);
+  const result = resultView(core, null, simulatorCore.initialState(core));
+  const others = simulatorCore.listProtocols().filter((p) => p.name !== scenario.protocol)
+    .map((p) => costView(p.name, simulatorCore.simulate({ ...scenario, protocol: p.name }, { maxStates: 300_000, timeLimitMs: 15_000 }).costs));
+  const v = result.violations[0]!;
+  const n = v.steps.length;
+
+  const context = await browser!.newContext({ viewport: { width: 980, height: 1000 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(STUB);
+  await page.goto(`${base}/?theme=light`);
+  await page.waitForSelector('#run');
+  await send(page, { type: 'init', protocols: simulatorCore.listProtocols().map(protocolView), protocol: 'seed-workflow', note: null });
+  await page.click('#run');
+  await send(page, { type: 'result', result });
+  await send(page, { type: 'costs', costs: others });
+  await page.waitForSelector('.lanes');
+
+  assert.deepEqual(await page.locator('.lanes thead th.lane-head .lane-label').allInnerTexts(), v.contexts.map((c) => c.label));
+  assert.equal(await page.locator('.lanes tbody tr').count(), n + 1);
+  assert.equal(await text(page, '#failure'), v.message);
+
+  // From the start to the violation, one key press per step.
+  await page.locator('h1').click();
+  await page.keyboard.press('Home');
+  for (let i = 0; i <= v.failingStep; i++) await page.keyboard.press('ArrowRight');
+  assert.equal(await text(page, '#step-counter'), `Step ${v.failingStep + 1} / ${n}`);
+  const failing = v.steps[v.failingStep]!;
+  assert.ok((await text(page, '#step-description')).startsWith(`Step ${v.failingStep + 1} of ${n}: ${v.contexts[failing.context]!.label} — ${failing.instruction} (line ${failing.line + 1}).`));
+  assert.ok((await text(page, '#step-description')).endsWith(`Violation — ${v.message}`));
+  assert.equal(await page.locator('.lanes tr.current.failing').count(), 1);
+  const flow = result.violations[0]!.steps[v.failingStep]!.state.flows[0]!;
+  assert.match(await text(page, '.flow'), new RegExp(`refcount ${flow.refcount} flag ${flow.flag} memory ${flow.freed ? 'freed' : 'live'}`));
+  assert.equal((await page.locator('.costs-table thead th').allInnerTexts()).length, simulatorCore.listProtocols().length + 1);
+
+  mkdirSync(SHOTS, { recursive: true });
   for (const theme of ['light', 'dark', 'high-contrast'] as const) {
     await page.goto(`${base}/?theme=${theme}`);
     await page.waitForSelector('.lanes tr.current');
     await page.evaluate(() => document.fonts.ready);
-    assert.equal(await text(page, '#step-counter'), 'Step 21 / 21', `restored after reload (${theme})`);
-    assert.equal(await page.inputValue('#packets'), '2');
+    assert.equal(await text(page, '#step-counter'), `Step ${v.failingStep + 1} / ${n}`, `restored after reload (${theme})`);
     await page.screenshot({ path: join(SHOTS, `simulator-${theme}.png`), fullPage: true });
   }
+  // The step that frees the flow, with its changes marked.
+  const free = v.steps.findIndex((st) => st.effect.startsWith('frees'));
+  await page.goto(`${base}/?theme=dark`);
+  await page.waitForSelector('.lanes tr.current');
+  await page.evaluate(() => document.fonts.ready);
+  await page.locator('h1').click();
+  await page.keyboard.press('Home');
+  for (let i = 0; i <= free; i++) await page.keyboard.press('n');
+  assert.ok((await page.locator('.val.changed').count()) > 0);
+  await page.screenshot({ path: join(SHOTS, 'simulator-dark-free-step.png'), fullPage: true });
 
-  assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), [], 'no CSP violations');
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -53,9 +53,9 @@ export function stateView(s: StateSnapshot): StateView {
 }
 
 /**
- * The state before the first step. The core records the state after each step only; every protocol's
- * contexts start with a lock acquire (or an RCU read-side entry), which changes no flow and no register,
- * so undoing the first step's effect on the locks and on its context gives the initial state exactly.
+ * The state before the first step, derived from that step when the initial state is not at hand: the
+ * reference protocols' contexts start with a lock acquire (or an RCU read-side entry), which changes no
+ * flow and no register, so undoing its effect on the locks and on its context gives the initial state.
  */
 export function initialState(first: ScheduleStep): StateSnapshot {
   const ctx = first.context;
@@ -87,15 +87,16 @@ function stepView(s: ScheduleStep, index: Map<number, number>): StepView {
   };
 }
 
-function violationView(v: Violation, contexts: ContextInfo[], index: Map<number, number>): ViolationView {
+function violationView(v: Violation, contexts: ContextInfo[], index: Map<number, number>, initial: StateSnapshot | null): ViolationView {
   const first = v.steps[0];
   const emptyState: StateView = { locks: [], flows: [], table: [], contexts: [] };
+  const before = initial ?? (first ? initialState(first) : null);
   return {
     invariant: v.invariant,
     message: v.message,
     schedule: v.schedule,
     contexts,
-    initial: first ? stateView(initialState(first)) : emptyState,
+    initial: before ? stateView(before) : emptyState,
     steps: v.steps.map((s) => stepView(s, index)),
     failingStep: Math.max(0, Math.min(v.at, v.steps.length - 1)),
   };
@@ -125,10 +126,14 @@ export function scenarioView(r: SimulationResult): Scenario {
   return { protocol: r.protocol, packets: r.scenario.packets, puts: r.scenario.puts, preemptionBound: r.scenario.preemptions };
 }
 
-export function resultView(r: SimulationResult, replayOf: string | null = null): RunResult {
+/**
+ * `initial` is the state before any step when the caller has it (the core can compute it from the
+ * scenario); otherwise it is derived from the first step.
+ */
+export function resultView(r: SimulationResult, replayOf: string | null = null, initial: StateSnapshot | null = null): RunResult {
   const contexts: ContextInfo[] = r.contexts.map((c) => ({ id: contextId(c.id), label: c.label, kind: c.role }));
   const index = new Map(r.contexts.map((c, i) => [c.id, i]));
-  const violations = r.violations.map((v) => violationView(v, contexts, index));
+  const violations = r.violations.map((v) => violationView(v, contexts, index, initial));
   return {
     protocol: r.protocol,
     scenario: scenarioView(r),

@@ -157,7 +157,8 @@ export class SimulatorPanel implements vscode.Disposable {
   private start(job: WorkerJob): void {
     this.run?.stop();
     const known = simulatorCore.listProtocols().some((p) => p.name === job.scenario.protocol);
-    if (!known) {
+    // A replayed schedule names its own protocol; the worker checks that one.
+    if (job.kind === 'explore' && !known) {
       this.post({ type: 'runFailed', message: `unknown protocol "${job.scenario.protocol}"` });
       return;
     }

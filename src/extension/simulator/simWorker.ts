@@ -7,26 +7,33 @@ import { costView, resultView } from './adapt';
 import { simulatorCore } from './coreSeam';
 import type { WorkerJob, WorkerReply } from './workerProtocol';
 
+const COSTS_BUDGET = { maxStates: 300_000, timeLimitMs: 15_000 };
+
 function send(m: WorkerReply): void {
   parentPort?.postMessage(m);
 }
 
 function run(job: WorkerJob): void {
   try {
-    const schedule = job.kind === 'replay' ? job.schedule : null;
-    const r = simulatorCore.simulate(job.scenario, schedule);
-    send({ type: 'result', result: resultView(r, schedule) });
-    if (job.kind === 'explore') {
-      for (const p of simulatorCore.listProtocols()) {
-        if (p.name === job.scenario.protocol) continue;
-        const other = simulatorCore.simulate({ ...job.scenario, protocol: p.name }, null);
-        send({ type: 'costs', costs: [costView(p.name, other.costs)] });
-      }
+    if (job.kind === 'replay') {
+      const r = simulatorCore.replay(job.schedule);
+      send({ type: 'result', result: resultView(r, job.schedule, simulatorCore.initialState(r)) });
+      return;
+    }
+    const r = simulatorCore.simulate(job.scenario);
+    send({ type: 'result', result: resultView(r, null, simulatorCore.initialState(r)) });
+    // The other protocols' costs on the same scenario, with a budget: their per-context counters are
+    // exact; the share of waiting states comes from however much of the search fits in it.
+    for (const p of simulatorCore.listProtocols()) {
+      if (p.name === job.scenario.protocol) continue;
+      const other = simulatorCore.simulate({ ...job.scenario, protocol: p.name }, COSTS_BUDGET);
+      send({ type: 'costs', costs: [costView(p.name, other.costs)] });
     }
   } catch (e) {
     send({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+  } finally {
+    send({ type: 'done' });
   }
-  send({ type: 'done' });
 }
 
 run(workerData as WorkerJob);

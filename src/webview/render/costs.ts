@@ -10,7 +10,7 @@ export interface CostsView {
 }
 
 function fmt(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2);
+  return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
 export function buildCosts(): CostsView {
