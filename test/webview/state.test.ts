@@ -19,6 +19,11 @@ const result = resultView(seedWorkflowResult());
 const steps = result.violations[0]!.steps.length;
 const failing = result.violations[0]!.failingStep;
 
+test('a result sets the form to its own scenario (a replayed schedule brings one)', () => {
+  const s = run({ type: 'scenario', patch: { packets: 5, puts: 3 } }, { type: 'result', result });
+  assert.deepEqual(s.scenario, result.scenario);
+});
+
 test('a result opens its first violation at the failing step', () => {
   const s = run({ type: 'init', protocols, protocol: null, note: null }, { type: 'runStarted', replay: false }, { type: 'result', result });
   assert.equal(s.run.kind, 'idle');
@@ -104,8 +109,8 @@ test('progress only counts while running; costs from later messages are merged b
 });
 
 test('the saved state survives a JSON round trip and restores protocol, scenario, result and step', () => {
-  const s = run({ type: 'init', protocols, protocol: 'seed-workflow', note: null }, { type: 'scenario', patch: { packets: 3 } },
-    { type: 'result', result }, { type: 'goTo', position: 7 }, { type: 'runStarted', replay: false });
+  const s = run({ type: 'init', protocols, protocol: 'seed-workflow', note: null }, { type: 'result', result },
+    { type: 'scenario', patch: { packets: 3 } }, { type: 'goTo', position: 7 }, { type: 'runStarted', replay: false });
   const back = restoreState(JSON.parse(JSON.stringify(toSaved(s))));
   assert.deepEqual(back.problems, []);
   assert.equal(back.state.scenario.packets, 3);

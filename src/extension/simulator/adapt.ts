@@ -133,7 +133,9 @@ export function scenarioView(r: SimulationResult): Scenario {
 export function resultView(r: SimulationResult, replayOf: string | null = null, initial: StateSnapshot | null = null): RunResult {
   const contexts: ContextInfo[] = r.contexts.map((c) => ({ id: contextId(c.id), label: c.label, kind: c.role }));
   const index = new Map(r.contexts.map((c, i) => [c.id, i]));
-  const violations = r.violations.map((v) => violationView(v, contexts, index, initial));
+  // Newer cores carry the initial state in the result itself.
+  const recorded = (r as { initial?: StateSnapshot }).initial ?? null;
+  const violations = r.violations.map((v) => violationView(v, contexts, index, initial ?? recorded));
   return {
     protocol: r.protocol,
     scenario: scenarioView(r),
