@@ -34,7 +34,7 @@ test('keys count as a multiset: a second leak of the same key is introduced, and
   assert.deepEqual(d.fixed, []);
 });
 
-test('a finding in both images whose line or path the patch touches is still present', () => {
+test('a finding in both images reported on a line the patch adds is still present; one whose path only crosses it is not', () => {
   const onAdded = finding('lock-leak', 'f.c', 12, 'A', 'l');
   const pathThroughAdded = finding('lock-leak', 'f.c', 40, 'B', 'l', { path: [{ range: { start: { line: 33, column: 0 }, end: { line: 33, column: 5 } }, message: 'branch' }] });
   const untouched = finding('lock-leak', 'f.c', 60, 'C', 'l');
@@ -42,7 +42,22 @@ test('a finding in both images whose line or path the patch touches is still pre
   const d = diffFindings(input({ pre: both, post: both, addedLines: new Map([['f.c', new Set([12, 33])]]) }));
   assert.deepEqual(d.introduced, []);
   assert.deepEqual(d.fixed, []);
-  assert.deepEqual(ids(d.stillPresent), ['lock-leak|A|l@12', 'lock-leak|B|l@40']);
+  assert.deepEqual(ids(d.stillPresent), ['lock-leak|A|l@12']);
+});
+
+test('exit ordinals do not decide: a new leaking exit before an old one is the introduced one', () => {
+  // The engine numbers leaking exits of one lock per function (#0, #1, ...) in exit order.
+  const leak = (line: number, nth: number) => finding('lock-leak', 'v.c', line, 'vport_send', '&vport->lock', { key: `lock-leak:vport_send:&vport->lock#${nth}` });
+  const pre = [leak(35, 0)];
+  const post = [leak(35, 0), leak(39, 1)]; // new return at 35 (added line), the old one moved to 39
+  const d = diffFindings(input({ pre, post, addedLines: new Map([['v.c', new Set([33, 34, 35, 36])]]) }));
+  assert.deepEqual(ids(d.introduced), ['lock-leak:vport_send:&vport->lock#0@35']);
+  assert.deepEqual(d.stillPresent, []);
+  // And the one whose own line the patch wrote outranks one whose path merely crosses the patch.
+  const crossing = leak(39, 1);
+  crossing.path = [{ range: { start: { line: 33, column: 0 }, end: { line: 33, column: 1 } }, message: 'branch' }];
+  const d2 = diffFindings(input({ pre, post: [crossing, leak(35, 0)], addedLines: new Map([['v.c', new Set([33, 34, 35, 36])]]) }));
+  assert.deepEqual(ids(d2.introduced), ['lock-leak:vport_send:&vport->lock#0@35']);
 });
 
 test('renames: a pre-image finding under the old path matches the post-image one under the new path', () => {

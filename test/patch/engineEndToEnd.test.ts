@@ -60,6 +60,17 @@ describe('patch review with the full engine', () => {
     ]);
   });
 
+  test('a leak left on a rewritten line is still present; a new leaking exit before an old one is the introduced one', () => {
+    const sp = readFixture('still-present.patch');
+    const still = review('still-present.patch').patches[0]!;
+    assert.deepEqual([brief(still.introduced), brief(still.fixed)], [[], []]);
+    assert.deepEqual(brief(still.stillPresent), [['lock-leak', 'vport_send', 'datapath/vport.c', lineOf(sp, '+        return -ENODEV;')]]);
+    const sl = readFixture('second-leak.patch');
+    const second = review('second-leak.patch').patches[0]!;
+    assert.deepEqual(brief(second.introduced), [['lock-leak', 'vport_send', 'datapath/vport.c', lineOf(sl, '+        return -EMSGSIZE;')]]);
+    assert.deepEqual([brief(second.fixed), brief(second.stillPresent)], [[], []]);
+  });
+
   test('file missing from the base: the leak is found in the function rebuilt from the hunk', () => {
     const text = readFixture('missing-base.patch');
     const p = review('missing-base.patch').patches[0]!;

@@ -157,3 +157,14 @@ test('a base file that cannot be read as C skips that file with the reason, not 
   assert.deepEqual(review.patches[2]!.files.map((f) => [f.path, f.skipped]), [['datapath/vport.c', 'datapath/vport.c: not valid UTF-8; skipped (convert it to UTF-8 first)']]);
   assert.equal(review.totals.introduced, 1);
 });
+
+test('a leak the patch leaves on a line it rewrites is still present; a new one before it is introduced', () => {
+  const sp = readFixture('still-present.patch');
+  const still = reviewPatch(sp, base, { analyze: textualLeakAnalyzer }).patches[0]!;
+  assert.deepEqual([brief(still.introduced), brief(still.fixed)], [[], []]);
+  assert.deepEqual(brief(still.stillPresent), [['still-present', 'lock-leak', 'vport_send', 'datapath/vport.c', lineOf(sp, '+        return -ENODEV;'), 'added']]);
+  const sl = readFixture('second-leak.patch');
+  const second = reviewPatch(sl, base, { analyze: textualLeakAnalyzer }).patches[0]!;
+  assert.deepEqual(brief(second.introduced), [['introduced', 'lock-leak', 'vport_send', 'datapath/vport.c', lineOf(sl, '+        return -EMSGSIZE;'), 'added']]);
+  assert.deepEqual([brief(second.fixed), brief(second.stillPresent)], [[], []]);
+});

@@ -3,8 +3,10 @@ import { compareFindings, type Finding } from '../findings';
 /**
  * Compares the findings of a patch's pre- and post-image. Findings are matched by file and
  * `Finding.key` (rule + function + lock/object identity), never by line, so code that only moved
- * keeps its findings matched. Keys are counted as a multiset: one more `lock-leak` key after the
- * patch is one introduced finding, and the one reported is the one the patch's own lines touch.
+ * keeps its findings matched. A trailing `#n` in a key (the engine numbers a function's exits that
+ * leak the same lock) is dropped: a new leaking exit added before an old one would otherwise
+ * renumber the old one. Keys are counted as a multiset: one more after the patch is one
+ * introduced finding, and the one reported is the one on the patch's own lines.
  */
 
 export interface FindingDiffInput {
@@ -21,7 +23,7 @@ export interface FindingDiffInput {
 export interface FindingDiff {
   introduced: Finding[];
   fixed: Finding[];
-  /** In both images, on a line (or path step) the patch adds. */
+  /** In both images, reported on a line the patch adds. */
   stillPresent: Finding[];
 }
 
@@ -33,10 +35,15 @@ export function touchesLines(f: Finding, lines: ReadonlySet<number> | undefined)
   return f.related.some((r) => (r.uri === undefined || r.uri === f.uri) && lines.has(r.range.start.line));
 }
 
+/** The identity findings are matched by: the key without an exit ordinal. */
+export function matchIdentity(key: string): string {
+  return key.replace(/#\d+$/, '');
+}
+
 function group(findings: Finding[], uriOf: (f: Finding) => string): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
   for (const f of findings) {
-    const k = `${uriOf(f)}\u0000${f.key}`;
+    const k = `${uriOf(f)}\u0000${matchIdentity(f.key)}`;
     const list = out.get(k);
     if (list) list.push(f);
     else out.set(k, [f]);
@@ -44,9 +51,15 @@ function group(findings: Finding[], uriOf: (f: Finding) => string): Map<string, 
   return out;
 }
 
-/** Touching findings first, then by position: the first `extra` of them are the unmatched ones. */
+/** How much of a finding the patch's lines make: its own line (2), its path or related lines (1), none. */
+function touchRank(f: Finding, lines: ReadonlySet<number> | undefined): number {
+  if (lines?.has(f.range.start.line)) return 2;
+  return touchesLines(f, lines) ? 1 : 0;
+}
+
+/** Most-touched first, then by position: the first `extra` of them are the unmatched ones. */
 function byTouch(list: Finding[], lines: ReadonlySet<number> | undefined): Finding[] {
-  return [...list].sort((a, b) => Number(touchesLines(b, lines)) - Number(touchesLines(a, lines)) || compareFindings(a, b));
+  return [...list].sort((a, b) => touchRank(b, lines) - touchRank(a, lines) || compareFindings(a, b));
 }
 
 export function diffFindings(input: FindingDiffInput): FindingDiff {
@@ -62,7 +75,7 @@ export function diffFindings(input: FindingDiffInput): FindingDiff {
     const sorted = byTouch(after, added);
     const extra = Math.max(0, after.length - before.length);
     introduced.push(...sorted.slice(0, extra));
-    for (const f of sorted.slice(extra)) if (touchesLines(f, added)) stillPresent.push(f);
+    for (const f of sorted.slice(extra)) if (added?.has(f.range.start.line)) stillPresent.push(f);
   }
   for (const [k, before] of pre) {
     const after = post.get(k) ?? [];
