@@ -1,7 +1,172 @@
-import type { CliHost } from './check';
+// `lockstep simulate`: model-check a refcount protocol on a scenario and print the verdicts, the costs
+// and, for each broken invariant, the shortest schedule found as lanes (or all of it as JSON).
 
-// Placeholder until the simulate command lands (owned by its issue); exits 2 so nobody mistakes it for a result.
-export async function runSimulate(_args: string[], _host: CliHost): Promise<number> {
-  process.stderr.write('lockstep simulate: not available yet\n');
-  return 2;
+import type { CliHost } from './check';
+import { findProtocol, listProtocols } from '../core/flowtable/protocols/index';
+import { ModelError } from '../core/sim/compile';
+import { renderResult } from '../core/sim/lanes';
+import type { ProtocolModel } from '../core/sim/program';
+import { ScheduleError, decodeSchedule } from '../core/sim/schedule';
+import type { PathStep } from '../core/sim/explore';
+import { simulate, simulateReplay } from '../core/sim/simulate';
+import type { SimulateOptions } from '../core/sim/simulate';
+
+const HELP = `Usage:
+  lockstep simulate --list
+  lockstep simulate --protocol <name> [--packets N] [--puts M] [--preemptions K]
+                    [--format text|json] [--no-reduction] [--max-states S] [--time-limit SECONDS]
+  lockstep simulate --protocol <name> --random [--seed S] [--runs R]
+  lockstep simulate --replay <schedule>        (the schedule string printed with each violation)
+  lockstep simulate --protocol <name> --listing  (print the protocol's listing with line numbers)
+
+Explores every interleaving of N packet contexts (default 2) and M put/delete contexts (default 1)
+on a table holding one flow, and checks use-after-free, double-free, negative-refcount, leak,
+deadlock, lock-discipline and stale-lookup. Exit codes: 0 safe, 1 violated, 2 usage error.
+`;
+
+export interface SimulateCliOptions {
+  list: boolean;
+  listing: boolean;
+  protocol: string | null;
+  packets: number | null;
+  puts: number | null;
+  preemptions: number | null;
+  format: 'text' | 'json';
+  replay: string | null;
+  random: boolean;
+  seed: number | null;
+  runs: number;
+  reduction: boolean;
+  maxStates: number | undefined;
+  timeLimitMs: number | undefined;
+}
+
+export class UsageError extends Error {}
+
+const MAX_PACKETS = 8;
+const MAX_PUTS = 4;
+
+function intArg(name: string, value: string | undefined, min: number, max: number): number {
+  if (value === undefined || !/^\d+$/.test(value)) throw new UsageError(`${name} needs a whole number`);
+  const n = Number(value);
+  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}`);
+  return n;
+}
+
+export function parseSimulateArgs(args: readonly string[]): SimulateCliOptions {
+  const o: SimulateCliOptions = {
+    list: false, listing: false, protocol: null, packets: null, puts: null, preemptions: null, format: 'text',
+    replay: null, random: false, seed: null, runs: 1000, reduction: true, maxStates: undefined, timeLimitMs: undefined,
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string | undefined => inline ?? args[++i];
+    switch (flag) {
+      case '--list': o.list = true; break;
+      case '--listing': o.listing = true; break;
+      case '--protocol': case '-p': o.protocol = value() ?? null; if (o.protocol === null) throw new UsageError('--protocol needs a name'); break;
+      case '--packets': o.packets = intArg('--packets', value(), 0, MAX_PACKETS); break;
+      case '--puts': o.puts = intArg('--puts', value(), 0, MAX_PUTS); break;
+      case '--preemptions': o.preemptions = intArg('--preemptions', value(), 0, 1000); break;
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json') throw new UsageError('--format is text or json');
+        o.format = f;
+        break;
+      }
+      case '--replay': o.replay = value() ?? null; if (o.replay === null) throw new UsageError('--replay needs a schedule'); break;
+      case '--random': o.random = true; break;
+      case '--seed': o.seed = intArg('--seed', value(), 0, 0xffffffff); break;
+      case '--runs': o.runs = intArg('--runs', value(), 1, 10_000_000); break;
+      case '--no-reduction': o.reduction = false; break;
+      case '--max-states': o.maxStates = intArg('--max-states', value(), 1, 50_000_000); break;
+      case '--time-limit': o.timeLimitMs = intArg('--time-limit', value(), 1, 86_400) * 1000; break;
+      default: throw new UsageError(`unknown option ${a}`);
+    }
+  }
+  if (o.packets !== null && o.puts !== null && o.packets + o.puts === 0) throw new UsageError('a scenario needs at least one context');
+  return o;
+}
+
+export interface RunOutput {
+  write(text: string): void;
+}
+
+/**
+ * Runs a model (a reference protocol's, or one built from C functions) with the CLI's options and
+ * prints the report. Returns the exit code. This is the seam for simulating extracted C programs.
+ */
+export function runModel(model: ProtocolModel, o: SimulateCliOptions, replaySteps: PathStep[] | null, out: RunOutput): number {
+  const opts: SimulateOptions = {
+    packets: o.packets ?? 2,
+    puts: o.puts ?? 1,
+    preemptions: o.preemptions,
+    reduction: o.reduction,
+    maxStates: o.maxStates,
+    timeLimitMs: o.timeLimitMs,
+  };
+  if (o.random) opts.random = { seed: o.seed ?? Date.now() % 0x100000000, runs: o.runs };
+  const result = replaySteps !== null ? simulateReplay(model, opts, replaySteps) : simulate(model, opts);
+  out.write(o.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result, { width: process.stdout.columns ?? 140 }));
+  return result.verdict === 'violated' ? 1 : 0;
+}
+
+function numbered(listing: string): string {
+  return listing.split('\n').map((l, i) => `${String(i + 1).padStart(4)}  ${l}`.trimEnd()).join('\n') + '\n';
+}
+
+export async function runSimulate(args: string[], _host: CliHost): Promise<number> {
+  const err = (m: string): number => {
+    process.stderr.write(`lockstep simulate: ${m}\n`);
+    return 2;
+  };
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  let o: SimulateCliOptions;
+  try {
+    o = parseSimulateArgs(args);
+  } catch (e) {
+    if (e instanceof UsageError) return err(`${e.message} (try lockstep simulate --help)`);
+    throw e;
+  }
+  const names = listProtocols().map((p) => p.name);
+  if (o.list) {
+    const list = listProtocols();
+    process.stdout.write(o.format === 'json' ? `${JSON.stringify(list, null, 2)}\n` : list.map((p) => `${p.name.padEnd(26)} ${p.title}\n${' '.repeat(27)}${p.summary}\n`).join(''));
+    return 0;
+  }
+  let replaySteps: PathStep[] | null = null;
+  if (o.replay !== null) {
+    try {
+      const parsed = decodeSchedule(o.replay);
+      if (o.protocol !== null && o.protocol !== parsed.protocol) return err(`the schedule is for ${parsed.protocol}, not ${o.protocol}`);
+      if ((o.packets !== null && o.packets !== parsed.packets) || (o.puts !== null && o.puts !== parsed.puts)) {
+        return err(`the schedule is for ${parsed.packets} packets and ${parsed.puts} puts`);
+      }
+      if (o.random) return err('--replay and --random do not go together');
+      o.protocol = parsed.protocol;
+      o.packets = parsed.packets;
+      o.puts = parsed.puts;
+      replaySteps = parsed.steps;
+    } catch (e) {
+      if (e instanceof ScheduleError) return err(e.message);
+      throw e;
+    }
+  }
+  if (o.protocol === null) return err(`which protocol? --protocol <name>, one of: ${names.join(', ')}`);
+  const def = findProtocol(o.protocol);
+  if (def === undefined) return err(`unknown protocol '${o.protocol}' (one of: ${names.join(', ')})`);
+  if (o.listing) {
+    process.stdout.write(numbered(def.listing));
+    return 0;
+  }
+  try {
+    return runModel(def.model(), o, replaySteps, { write: (t) => process.stdout.write(t) });
+  } catch (e) {
+    if (e instanceof ScheduleError || e instanceof ModelError) return err(e.message);
+    throw e;
+  }
 }

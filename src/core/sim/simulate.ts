@@ -12,6 +12,7 @@ import { leakedFlows } from './invariants';
 import type { ProtocolModel } from './program';
 import { randomWalks } from './random';
 import { encodeSchedule, replay } from './schedule';
+import { snapshot } from './snapshot';
 import { enabledSteps } from './explore';
 import { isDone } from './step';
 import { INVARIANT_IDS } from './types';
@@ -121,6 +122,7 @@ function assemble(model: ProtocolModel, m: CompiledModel, found: Map<InvariantId
     listingUri: model.listingUri,
     scenario: m.scenario,
     contexts: m.contexts.map((c) => ({ id: c.id, label: c.label, role: c.role })),
+    initial: snapshot(m, m.initial),
     verdict: violations.length > 0 ? 'violated' : 'safe',
     verdicts,
     violations,

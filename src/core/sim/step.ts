@@ -4,7 +4,7 @@
 
 import type { Code, CompiledModel, ContextInfo } from './compile';
 import * as layout from './compile';
-import { compare } from './program';
+import { compare, condText } from './program';
 import type { InvariantId } from './types';
 import * as lockOps from '../flowtable/rwLock';
 import * as table from '../flowtable/table';
@@ -175,26 +175,26 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
         n[b + C_FOUND] = n[b + C_FOUND]! | (1 << r.flow);
         if (n[st.slot(r.flow, F_RETIRED)] === 1) st.event('stale-lookup', r.flow, -1);
       }
-      if (explain) st.effect = r.flow >= 0 ? `finds flow ${st.key(r.flow)}` : 'finds nothing (NULL)';
+      if (explain) st.effect = r.flow >= 0 ? `lookup finds ${st.key(r.flow)}` : 'lookup finds nothing';
       return;
     }
     case 'insert': {
       const f = insertFlow(m, n, code.key, code.value);
       n[c.regs + code.flow] = f;
-      if (explain) st.effect = `inserts flow ${st.key(f)} (refcount ${code.value})`;
+      if (explain) st.effect = `inserts ${st.key(f)} (refcount ${code.value})`;
       return;
     }
     case 'unlink': {
       const f = st.flow(c, code.flow);
       n[st.slot(f, F_LINKED)] = 0;
-      if (explain) st.effect = `unlinks flow ${st.key(f)} from the table`;
+      if (explain) st.effect = `unlinks ${st.key(f)}`;
       return;
     }
     case 'free': {
       const f = n[c.regs + code.flow]!;
       if (n[st.slot(f, F_FREED)] === 1) st.event('double-free', f, -1);
       n[st.slot(f, F_FREED)] = 1;
-      if (explain) st.effect = `frees flow ${st.key(f)}`;
+      if (explain) st.effect = `frees ${st.key(f)}`;
       return;
     }
     case 'refAtomic': {
@@ -202,14 +202,14 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
       const old = n[st.slot(f, F_RC)]!;
       st.setRc(f, old + code.delta);
       if (code.reg >= 0) n[c.regs + code.reg] = old + code.delta;
-      if (explain) st.effect = `refcount of ${st.key(f)} ${old} -> ${old + code.delta} (atomic)`;
+      if (explain) st.effect = `${st.key(f)}.refcount ${old}->${old + code.delta} (atomic)`;
       return;
     }
     case 'refLoad': {
       const f = st.flow(c, code.flow);
       const v = n[st.slot(f, F_RC)]!;
       n[c.regs + code.reg] = v;
-      if (explain) st.effect = `reads refcount of ${st.key(f)}: ${v}`;
+      if (explain) st.effect = `reads ${st.key(f)}.refcount: ${v}`;
       return;
     }
     case 'refStore': {
@@ -218,14 +218,14 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
       const v = n[c.regs + code.reg]! + code.delta;
       st.setRc(f, v);
       n[c.regs + code.reg] = v;
-      if (explain) st.effect = `writes refcount of ${st.key(f)}: ${old} -> ${v}`;
+      if (explain) st.effect = `writes ${st.key(f)}.refcount ${old}->${v}`;
       return;
     }
     case 'flagRead': {
       const f = st.flow(c, code.flow);
       const v = n[st.slot(f, F_ACTIVE)]!;
       n[c.regs + code.reg] = v;
-      if (explain) st.effect = `reads flag of ${st.key(f)}: ${v === 1 ? 'ACTIVE' : 'INACTIVE'}`;
+      if (explain) st.effect = `reads ${st.key(f)}.flag: ${v === 1 ? 'ACTIVE' : 'INACTIVE'}`;
       return;
     }
     case 'flagWrite': {
@@ -236,7 +236,7 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
     }
     case 'use': {
       const f = st.flow(c, code.flow);
-      if (explain) st.effect = `uses flow ${st.key(f)} (${code.src.op === 'use' ? code.src.what : ''})${n[st.slot(f, F_FREED)] === 1 ? ': freed memory!' : ''}`;
+      if (explain) st.effect = `${n[st.slot(f, F_FREED)] === 1 ? 'FREED: ' : ''}uses ${st.key(f)} ${code.src.op === 'use' ? code.src.what : ''}`;
       return;
     }
     case 'choose':
@@ -246,7 +246,7 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
     case 'jump': {
       const taken = evalCond(st, c, code);
       if (taken) n[b + C_PC] = code.target;
-      if (explain) st.effect = code.cond!.kind === 'always' ? 'jumps' : taken ? 'condition true: jumps' : 'condition false';
+      if (explain) st.effect = code.cond!.kind === 'always' ? 'goto' : `${condText(code.src.op === 'jump' ? code.src.cond : { kind: 'always' })}? ${taken ? 'yes' : 'no'}`;
       return;
     }
     case 'loop': {

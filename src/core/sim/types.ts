@@ -181,6 +181,8 @@ export interface SimulationResult {
   listingUri: string;
   scenario: Scenario;
   contexts: { id: number; label: string; role: ContextRole }[];
+  /** The state before the first step of every schedule. */
+  initial: StateSnapshot;
   verdict: 'safe' | 'violated';
   verdicts: InvariantResult[];
   violations: Violation[];
