@@ -1,5 +1,5 @@
-// Lights each context's current line in the listing (or C file) beside the panel: a bar and a label in the
-// context's colour, the debugger's current-line background on the line of the step just taken, and marks
+// Lights each context's current line in the listing (or C file) beside the panel: a gutter dot, a bar and a
+// label in the context's colour, the debugger's current-line background on the line of the step just taken, and marks
 // in the overview ruler. The editor is opened in the column next to the panel and scrolled to the line.
 import * as vscode from 'vscode';
 import { PALETTE_SIZE, type LineMark } from '../../webview/messages';
@@ -13,9 +13,12 @@ export class ListingHighlighter implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private shown: { uri: string; marks: LineMark[] } | null = null;
 
-  constructor() {
+  /** `media`: the folder holding lanes/lane-N.svg, the gutter dots in the same colours. */
+  constructor(media: vscode.Uri) {
     if (CONTEXT_COLOURS.length !== PALETTE_SIZE) throw new Error('context palette sizes differ');
-    this.laneTypes = CONTEXT_COLOURS.map((c) => vscode.window.createTextEditorDecorationType({
+    this.laneTypes = CONTEXT_COLOURS.map((c, i) => vscode.window.createTextEditorDecorationType({
+      gutterIconPath: vscode.Uri.joinPath(media, 'lanes', `lane-${i}.svg`),
+      gutterIconSize: 'contain',
       isWholeLine: true,
       borderColor: new vscode.ThemeColor(c),
       borderStyle: 'solid',

@@ -28,7 +28,7 @@ async function pickProtocol(): Promise<string | undefined> {
 }
 
 export function registerSimulator(host: SimulatorHost): void {
-  const highlighter = new ListingHighlighter();
+  const highlighter = new ListingHighlighter(vscode.Uri.joinPath(host.context.extensionUri, 'media'));
   const panelHost: PanelHost = { ...host, highlighter };
   const { subscriptions } = host.context;
 
