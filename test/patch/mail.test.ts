@@ -126,3 +126,27 @@ test('an mbox cover letter without a diff is kept but holds no files', () => {
   ].join('\n'));
   assert.deepEqual(doc.patches.map((p) => [p.mail?.numbering?.index, p.files.length]), [[0, 0], [1, 1]]);
 });
+
+test('classic mbox separators (mail archives) split mails too; only a git sha is taken as the commit', () => {
+  const doc = parsePatchDocument([
+    'From nithin at vmware.com  Sat Aug 16 04:50:11 2014',
+    'From: nithin at vmware.com (Nithin Raju)',
+    'Subject: [ovs-dev] [PATCH 11/15] datapath-windows: Add RefCount.h',
+    '',
+    'diff --git a/datapath-windows/RefCount.h b/datapath-windows/RefCount.h',
+    'new file mode 100644',
+    '--- /dev/null',
+    '+++ b/datapath-windows/RefCount.h',
+    '@@ -0,0 +1 @@',
+    '+#pragma once',
+    '',
+    'From sghinet at cloudbasesolutions.com  Sat Aug 16 05:10:00 2014',
+    'From: sghinet at cloudbasesolutions.com (Samuel Ghinet)',
+    'Subject: Re: [ovs-dev] [PATCH 11/15] datapath-windows: Add RefCount.h',
+    '',
+    'Looks good.',
+  ].join('\n'));
+  assert.equal(doc.kind, 'mbox');
+  assert.deepEqual(doc.patches.map((p) => [p.mail?.commit, p.mail?.numbering?.index, p.files.length, p.startDocLine]), [[undefined, 11, 1, 0], [undefined, 11, 0, 11]]);
+  assert.equal(doc.patches[0]!.files[0]!.status, 'added');
+});

@@ -69,7 +69,7 @@ function parseMail(lines: DocLine[], start: number, end: number, ordinal: number
     ...(from ? { from: decodeEncodedWords(from.value) } : {}),
     ...(date ? { date: date.value } : {}),
     ...(messageId ? { messageId: messageId.value } : {}),
-    ...(separator && headerStart === start + 1 ? { commit: separator[1]! } : {}),
+    ...(separator && headerStart === start + 1 && /^[0-9a-f]{40}$/.test(separator[1]!) ? { commit: separator[1]! } : {}),
     ...(numbering ? { numbering } : {}),
   };
   const body = decodeBody(lines.slice(headers.bodyStart, end), headers, contentType?.docLine ?? lines[start]!.docLine);
