@@ -18,6 +18,7 @@ test('mbox with three format-patch mails: separators, folded subject, numbering,
   assert.equal(second.mail?.from, 'Ada Reviewer <ada@example.org>');
   assert.equal(second.mail?.date, 'Tue, 3 Nov 2026 10:05:00 +0000');
   assert.equal(second.mail?.commit, 'a49e55ef395df97cc87b2ac2833b1c45672bd3de');
+  assert.equal(second.mail?.subjectDocLine, lineOf(text, 'Subject: [PATCH 2/3] datapath-windows: refuse a flow put when the table is'));
   assert.equal(second.startDocLine, lineOf(text, 'From a49e55ef395df97cc87b2ac2833b1c45672bd3de Mon Sep 17 00:00:00 2001'));
   assert.equal(doc.patches[0]!.endDocLine, second.startDocLine - 1);
   assert.deepEqual(doc.patches[0]!.files.map((f) => f.newPath), ['Documentation/flows.rst', 'datapath-windows/flow.c']);
@@ -149,4 +150,10 @@ test('classic mbox separators (mail archives) split mails too; only a git sha is
   assert.equal(doc.kind, 'mbox');
   assert.deepEqual(doc.patches.map((p) => [p.mail?.commit, p.mail?.numbering?.index, p.files.length, p.startDocLine]), [[undefined, 11, 1, 0], [undefined, 11, 0, 11]]);
   assert.equal(doc.patches[0]!.files[0]!.status, 'added');
+});
+
+test('raw 8-bit text in a quoted-printable body is kept, astral characters included', () => {
+  const doc = parsePatchDocument(['From: a@b', 'Subject: [PATCH] x', 'Content-Transfer-Encoding: quoted-printable', '',
+    '--- a/a.c', '+++ b/a.c', '@@ -1 +1 @@', '-/* caf=C3=A9 */', '+/* café 🔒 =3D */'].join('\n'));
+  assert.deepEqual(doc.patches[0]!.files[0]!.hunks[0]!.lines.map((l) => l.text), ['/* café */', '/* café 🔒 = */']);
 });

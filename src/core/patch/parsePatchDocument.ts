@@ -50,10 +50,12 @@ export function parsePatchDocument(text: string): PatchDocument {
 }
 
 function parseMail(lines: DocLine[], start: number, end: number, ordinal: number): Patch {
-  const separator = MBOX_SEPARATOR.exec(lines[start]!.text);
-  const headerStart = separator && lines[start]!.text.startsWith('From ') && start + 1 < end && looksLikeHeaderLine(lines[start + 1]!.text) ? start + 1 : start;
+  const hasSeparator = isMboxSeparator(lines, start);
+  const separator = hasSeparator ? MBOX_SEPARATOR.exec(lines[start]!.text) : null;
+  const headerStart = hasSeparator ? start + 1 : start;
   const headers = readHeaders(lines, headerStart, end);
-  const subject = decodeEncodedWords(headerValue(headers, 'subject')?.value ?? '');
+  const subjectField = headerValue(headers, 'subject');
+  const subject = decodeEncodedWords(subjectField?.value ?? '');
   const { title, numbering } = parseSubject(subject);
   const contentType = headerValue(headers, 'content-type');
   const charset = headerParam(contentType?.value ?? '', 'charset') ?? 'utf-8';
@@ -69,7 +71,8 @@ function parseMail(lines: DocLine[], start: number, end: number, ordinal: number
     ...(from ? { from: decodeEncodedWords(from.value) } : {}),
     ...(date ? { date: date.value } : {}),
     ...(messageId ? { messageId: messageId.value } : {}),
-    ...(separator && headerStart === start + 1 && /^[0-9a-f]{40}$/.test(separator[1]!) ? { commit: separator[1]! } : {}),
+    ...(separator && /^[0-9a-f]{40}$/.test(separator[1]!) ? { commit: separator[1]! } : {}),
+    ...(subjectField ? { subjectDocLine: subjectField.docLine } : {}),
     ...(numbering ? { numbering } : {}),
   };
   const body = decodeBody(lines.slice(headers.bodyStart, end), headers, contentType?.docLine ?? lines[start]!.docLine);

@@ -27,7 +27,10 @@ function qpBytes(text: string, out: number[]): void {
       out.push(c);
     } else {
       // Raw 8-bit text in a QP body is not valid QP, but mailers do it: keep it as UTF-8.
-      for (const b of Buffer.from(text[i]!, 'utf8')) out.push(b);
+      const cp = text.codePointAt(i)!;
+      const ch = String.fromCodePoint(cp);
+      for (const b of Buffer.from(ch, 'utf8')) out.push(b);
+      i += ch.length - 1;
     }
   }
 }

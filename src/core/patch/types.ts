@@ -75,6 +75,8 @@ export interface MailInfo {
   subject: string;
   /** Subject without the bracket prefix: the commit title. */
   title: string;
+  /** Document line of the Subject header (where an editor puts the patch's CodeLens). */
+  subjectDocLine?: number;
   from?: string;
   date?: string;
   messageId?: string;
