@@ -1,0 +1,158 @@
+// Real-editor check of the simulator panel: the packaged .vsix in code-server (VS Code 1.100.3) driven by
+// headless Chromium. Opens "Lockstep: Open simulator" on seed-workflow, checks the listing opens in the
+// other column, runs the explorer, and checks that the listing's lit lines (the gutter dots of the
+// contexts) follow the step shown in the panel, forward and back; clicking a listing line jumps the panel
+// to a step at that line. Same calling convention as test/editor/ui.e2e.mjs, so the editor stage can run
+// it: `await runSimulatorUiTests({ url, workspace, profileDir, screenshots, log })` → [{ name, ok, error?, ms }].
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+async function until(what, fn, timeoutMs = 15_000) {
+  const t0 = Date.now();
+  let last;
+  while (Date.now() - t0 < timeoutMs) {
+    last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** 1-based line numbers that carry one of the simulator's gutter dots in the visible text editor. */
+async function litLines(page) {
+  return page.evaluate(() => {
+    const editor = [...document.querySelectorAll('.monaco-editor')].find((e) => e.querySelector('.glyph-margin-widgets'));
+    if (!editor) return [];
+    const lineAtTop = new Map();
+    for (const row of editor.querySelectorAll('.margin-view-overlays > div')) {
+      const n = row.querySelector('.line-numbers');
+      if (n) lineAtTop.set(row.style.top, Number(n.textContent));
+    }
+    const lines = [];
+    for (const g of editor.querySelectorAll('.glyph-margin-widgets .cgmr')) {
+      const line = lineAtTop.get(g.style.top);
+      if (line !== undefined) lines.push(line);
+    }
+    return lines.sort((a, b) => a - b);
+  });
+}
+
+/** The listing line (1-based) of the step the panel shows as current, and its counter text. */
+async function panelStep(frame) {
+  return frame.evaluate(() => {
+    const cell = document.querySelector('.step-row.current .cell.active .line-no');
+    return { line: cell ? Number(cell.textContent.slice(1)) : null, counter: document.querySelector('#step-counter')?.textContent ?? '' };
+  });
+}
+
+export async function runSimulatorUiTests({ url, profileDir, screenshots, log = console.log }) {
+  const results = [];
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1600, height: 1000 },
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  page.setDefaultTimeout(30_000);
+  let broken = false;
+  let frame;
+  const step = async (name, fn) => {
+    const t0 = Date.now();
+    if (broken) {
+      results.push({ name, ok: false, error: 'earlier step failed', ms: 0 });
+      return;
+    }
+    try {
+      await fn();
+      results.push({ name, ok: true, ms: Date.now() - t0 });
+      log(`ok   ${name}`);
+    } catch (e) {
+      broken = true;
+      results.push({ name, ok: false, error: e instanceof Error ? e.message : String(e), ms: Date.now() - t0 });
+      log(`FAIL ${name}: ${e instanceof Error ? e.message : e}`);
+      await page.screenshot({ path: join(screenshots, 'simulator-editor-failure.png') }).catch(() => undefined);
+    }
+  };
+
+  try {
+    await step('simulator: Open simulator shows the panel and the protocol listing beside it', async () => {
+      await page.goto(url);
+      await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+      await page.waitForTimeout(3000);
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget input');
+      await page.keyboard.type('Lockstep: Open simulator');
+      await page.waitForTimeout(600);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(800);
+      await page.keyboard.type('seed-workflow');
+      await page.waitForTimeout(400);
+      await page.keyboard.press('Enter');
+      frame = await until('the simulator webview', async () => {
+        for (const f of page.frames()) {
+          try {
+            if (await f.$('#run')) return f;
+          } catch {
+            // frames come and go while the workbench loads
+          }
+        }
+        return undefined;
+      }, 30_000);
+      await until('the seed-workflow.c listing tab', async () =>
+        (await page.$$eval('.tab .label-name', (els) => els.map((e) => e.textContent))).includes('seed-workflow.c'));
+      const groups = await page.$$eval('.editor-group-container', (els) => els.length);
+      if (groups < 2) throw new Error(`expected the panel and the listing in two editor groups, found ${groups}`);
+    });
+
+    await step('simulator: Run finds the violation and lights the current step\'s line', async () => {
+      await frame.click('#run');
+      await frame.waitForSelector('.lanes', { timeout: 60_000 });
+      const { line } = await panelStep(frame);
+      if (line === null) throw new Error('no current step in the panel');
+      await until(`line ${line} lit in the listing`, async () => (await litLines(page)).includes(line));
+    });
+
+    await step('simulator: the lit lines follow the panel as it steps forward and back', async () => {
+      await frame.click('h1');
+      await frame.press('body', 'Home');
+      const seen = new Set();
+      for (let i = 0; i < 9; i++) {
+        await frame.press('body', 'ArrowRight');
+        const { line, counter } = await panelStep(frame);
+        await until(`line ${line} lit at ${counter}`, async () => (await litLines(page)).includes(line));
+        seen.add(line);
+      }
+      if (seen.size < 3) throw new Error(`expected the lit line to move, saw only ${[...seen].join(', ')}`);
+      await frame.press('body', 'ArrowLeft');
+      const back = await panelStep(frame);
+      await until(`line ${back.line} lit after stepping back`, async () => (await litLines(page)).includes(back.line));
+      await page.screenshot({ path: join(screenshots, 'simulator-editor.png') });
+    });
+
+    await step('simulator: clicking a listing line jumps the panel to a step at that line', async () => {
+      const before = await panelStep(frame);
+      // The first packet's first step (row 1) is at a line the listing shows; click that line's text.
+      const target = await frame.evaluate(() => Number(document.querySelector('tr[data-position="1"] .line-no')?.textContent?.slice(1)));
+      const box = await page.evaluate((line) => {
+        const editor = [...document.querySelectorAll('.monaco-editor')].find((e) => e.querySelector('.glyph-margin-widgets'));
+        const row = [...editor.querySelectorAll('.margin-view-overlays > div')].find((r) => r.querySelector('.line-numbers')?.textContent === String(line));
+        if (!row) return null;
+        const text = [...editor.querySelectorAll('.view-lines > .view-line')].find((v) => v.style.top === row.style.top);
+        const r = (text ?? row).getBoundingClientRect();
+        return { x: r.left + 40, y: r.top + r.height / 2 };
+      }, target);
+      if (!box) throw new Error(`line ${target} is not on screen in the listing`);
+      await page.mouse.click(box.x, box.y);
+      const after = await until('the panel to move to a step at the clicked line', async () => {
+        const now = await panelStep(frame);
+        return now.counter !== before.counter && now.line === target ? now : undefined;
+      });
+      log(`     jumped from ${before.counter} to ${after.counter} (line ${target})`);
+    });
+  } finally {
+    await context.close();
+  }
+  return results;
+}
