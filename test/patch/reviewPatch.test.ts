@@ -31,6 +31,9 @@ test('three-patch mbox series: applied in order, each finding attributed to its 
     ['introduced', 'lock-leak', 'FlowPut', 'datapath-windows/flow.c', lineOf(text, '+        return STATUS_INSUFFICIENT_RESOURCES;'), 'added'],
   ]);
   assert.equal(p2!.introduced[0]!.patchOrdinal, 1);
+  assert.equal(p2!.introduced[0]!.fileIndex, 0);
+  assert.equal(p3!.fixed[0]!.fileIndex, 0);
+  assert.equal(p3!.files[p3!.fixed[0]!.fileIndex!]!.preText!.split('\n')[p3!.fixed[0]!.finding.range.start.line], '        return -ENETDOWN;');
   assert.equal(p2!.introduced[0]!.patchLineText, '        return STATUS_INSUFFICIENT_RESOURCES;');
   assert.equal(p2!.label, '[PATCH 2/3] datapath-windows: refuse a flow put when the table is full');
   assert.deepEqual(brief(p2!.fixed), []);

@@ -165,8 +165,10 @@ function reviewOne(patch: Patch, state: OverlayBase, options: ReviewOptions): Pa
     const own = docs.find((d) => hunkLines.get(d)?.kind === want);
     const any = own ?? docs[0];
     const line = any === undefined ? undefined : hunkLines.get(any);
+    const fileIndex = fileReview ? imaged.findIndex((i) => i.review === fileReview) : -1;
     return {
       status, finding, patchOrdinal: patch.ordinal,
+      ...(fileIndex >= 0 ? { fileIndex } : {}),
       ...(any !== undefined ? { patchLine: any } : {}),
       ...(line ? { patchLineText: line.text, patchLineKind: line.kind } : {}),
     };

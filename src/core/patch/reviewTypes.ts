@@ -12,6 +12,12 @@ export interface ReviewedFinding {
   /** Patch the finding belongs to (the one that introduced or fixed it). */
   patchOrdinal: number;
   /**
+   * Index in the patch item's `files` of the file whose image the finding's positions refer to:
+   * the post-image (introduced, still present) or the pre-image (fixed). Undefined for a finding
+   * in a file the patch does not touch (lock-order cycles can name one).
+   */
+  fileIndex?: number;
+  /**
    * The patch-document line to show it on: the `+` line (introduced, still present) or `-` line
    * (fixed) it sits on, else the nearest hunk line of its path, else undefined (outside the hunks).
    */
