@@ -316,9 +316,15 @@ function evalCond(st: Step, c: ContextInfo, code: Code): boolean {
 
 /** Why ctx cannot get the lock at lb right now, in plain words. */
 export function waitReason(m: CompiledModel, s: readonly number[], c: ContextInfo, lb: number): string {
-  const h = holders(s, lb, m.contexts.map((x) => x.label));
-  if (h.split(', ').includes(c.label)) return `${c.label} already holds it (the lock is not recursive)`;
-  if (h !== '') return `held by ${h}`;
+  const labels = m.contexts.map((x) => x.label);
   const code = c.program.code[s[c.base + C_PC]!]!;
-  return code.write ? 'the lock is busy' : 'a writer is waiting (it blocks new readers)';
+  const writer = s[lb + layout.L_WRITER]!;
+  const readers = lockOps.maskMembers(s[lb + L_READERS]!);
+  if (writer === c.id + 1 || readers.includes(c.id)) return `${c.label} already holds it (the lock is not recursive)`;
+  if (writer !== 0) return `held for writing by ${labels[writer - 1]}`;
+  const waitingWriters = lockOps.maskMembers(s[lb + layout.L_WAIT_W]! & ~(1 << c.id));
+  if (!code.write && m.lockKinds[code.lock] === 'rw' && waitingWriters.length > 0) {
+    return `${waitingWriters.map((x) => labels[x]).join(', ')} waits to write (a waiting writer blocks new readers)`;
+  }
+  return readers.length > 0 ? `held for reading by ${readers.map((x) => labels[x]).join(', ')}` : 'the lock is busy';
 }
