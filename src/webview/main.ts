@@ -111,6 +111,8 @@ function onMessage(m: ToWebview): void {
       return;
     case 'result':
       dispatch({ type: 'result', result: m.result });
+      // In a narrow column the schedule starts below the fold: bring a fresh one into view.
+      if (m.result.violations.length > 0) trace.root.scrollIntoView({ block: 'start' });
       return;
     case 'costs':
       dispatch({ type: 'costs', costs: m.costs });

@@ -311,6 +311,18 @@ test('the core\'s own seed-workflow result (2 packets, 1 put) in light, dark and
   assert.ok((await page.locator('.val.changed').count()) > 0);
   await page.screenshot({ path: join(SHOTS, 'simulator-dark-free-step.png'), fullPage: true });
 
+  // A safe protocol on the same scenario: verdicts only, no schedule, and its costs beside the others.
+  await page.selectOption('#protocol', 'seed-workflow-fixed');
+  await page.click('#run');
+  assert.deepEqual((await posted(page)).filter((m) => m.type === 'run').at(-1), { type: 'run', scenario: { ...scenario, protocol: 'seed-workflow-fixed' } });
+  const fixed = simulatorCore.simulate({ ...scenario, protocol: 'seed-workflow-fixed' });
+  await send(page, { type: 'result', result: resultView(fixed, null, simulatorCore.initialState(fixed)) });
+  await page.waitForSelector('.headline.safe');
+  assert.equal(await text(page, '.headline'), 'Safe: all 7 invariants hold');
+  assert.equal(await page.isVisible('.trace'), false);
+  assert.deepEqual((await posted(page)).at(-1), { type: 'highlight', uri: 'lockstep-protocol:/seed-workflow-fixed.c', marks: [] });
+  assert.equal(await text(page, '.costs-table thead th.selected'), 'seed-workflow-fixed');
+
   assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
   assert.deepEqual(errors, []);
   await context.close();

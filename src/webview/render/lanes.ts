@@ -57,6 +57,8 @@ export function buildLanes(emit: (e: UiEvent) => void): LanesView {
     table = h('table', { class: 'lanes', 'aria-label': 'Schedule: one lane per context' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'step-no' }, '#'), heads)),
       h('tbody', {}, rows));
+    // Lanes keep a readable width; with many contexts the schedule scrolls sideways instead of squeezing.
+    table.style.minWidth = `${3 + v.contexts.length * 10}em`;
     replaceChildren(root, table);
   }
 
