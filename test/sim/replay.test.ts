@@ -60,6 +60,19 @@ describe('replay round-trip', () => {
     assert.deepEqual(strip(simulate(model, { packets: 2, puts: 2 })), strip(simulate(model, { packets: 2, puts: 2 })));
   });
 
+  test('random-walk schedules are cut down to the causal past of the break and still replay', () => {
+    const model = protocolModel('seed-workflow')!;
+    const r = simulate(model, { packets: 3, puts: 2, random: { seed: 3, runs: 500 } });
+    assert.ok(r.violations.length > 0);
+    for (const v of r.violations) {
+      // A 5-context run takes over 60 steps; only the steps that lead to the break are kept.
+      assert.ok(v.steps.length < 45, `${v.invariant}: ${v.steps.length} steps`);
+      assert.equal(v.at, v.steps.length - 1);
+      const again = simulateReplay(model, { packets: 3, puts: 2 }, decodeSchedule(v.schedule).steps);
+      assert.ok(again.violations.some((x) => x.invariant === v.invariant));
+    }
+  });
+
   test('random walks are reproducible from the printed seed', () => {
     const model = protocolModel('seed-workflow')!;
     const a = simulate(model, { packets: 2, puts: 1, random: { seed: 42, runs: 300 } });

@@ -12,6 +12,7 @@ import { leakedFlows } from './invariants';
 import type { ProtocolModel } from './program';
 import { randomWalks } from './random';
 import { encodeSchedule, replay } from './schedule';
+import { shortenSchedule } from './shorten';
 import { snapshot } from './snapshot';
 import { enabledSteps } from './explore';
 import { isDone } from './step';
@@ -62,7 +63,7 @@ export function simulate(model: ProtocolModel, opts: SimulateOptions): Simulatio
       seed: opts.random.seed,
       runs: r.runsDone,
     };
-    return assemble(model, m, r.found, stats, 0);
+    return assemble(model, m, shortenAll(m, r.found), stats, 0);
   }
   const r = explore(m, { reduction: m.scenario.reduction, preemptions: m.scenario.preemptions, maxStates, timeLimitMs });
   const stats: SearchStats = {
@@ -75,7 +76,13 @@ export function simulate(model: ProtocolModel, opts: SimulateOptions): Simulatio
     stoppedBecause: r.stoppedBecause,
     maxDepth: r.maxDepth,
   };
-  return assemble(model, m, r.found, stats, r.states > 0 ? r.blockedStates / r.states : 0);
+  // Full enumeration finds shortest schedules already; the reduced search may interleave unrelated steps.
+  const found = stats.reduction ? shortenAll(m, r.found) : r.found;
+  return assemble(model, m, found, stats, r.states > 0 ? r.blockedStates / r.states : 0);
+}
+
+function shortenAll(m: CompiledModel, found: Map<InvariantId, PathStep[]>): Map<InvariantId, PathStep[]> {
+  return new Map([...found].map(([inv, path]) => [inv, shortenSchedule(m, path, inv)]));
 }
 
 /** Replays one schedule; every invariant it breaks is reported with the whole schedule. */

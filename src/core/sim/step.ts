@@ -202,30 +202,29 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
       const old = n[st.slot(f, F_RC)]!;
       st.setRc(f, old + code.delta);
       if (code.reg >= 0) n[c.regs + code.reg] = old + code.delta;
-      if (explain) st.effect = `${st.key(f)}.refcount ${old}->${old + code.delta} (atomic)`;
+      if (explain) st.effect = `atomic ${st.key(f)}.refcount: ${old + code.delta}`;
       return;
     }
     case 'refLoad': {
       const f = st.flow(c, code.flow);
       const v = n[st.slot(f, F_RC)]!;
       n[c.regs + code.reg] = v;
-      if (explain) st.effect = `reads ${st.key(f)}.refcount: ${v}`;
+      if (explain) st.effect = `load ${st.key(f)}.refcount: ${v}`;
       return;
     }
     case 'refStore': {
       const f = st.flow(c, code.flow);
-      const old = n[st.slot(f, F_RC)]!;
       const v = n[c.regs + code.reg]! + code.delta;
       st.setRc(f, v);
       n[c.regs + code.reg] = v;
-      if (explain) st.effect = `writes ${st.key(f)}.refcount ${old}->${v}`;
+      if (explain) st.effect = `store ${st.key(f)}.refcount: ${v}`;
       return;
     }
     case 'flagRead': {
       const f = st.flow(c, code.flow);
       const v = n[st.slot(f, F_ACTIVE)]!;
       n[c.regs + code.reg] = v;
-      if (explain) st.effect = `reads ${st.key(f)}.flag: ${v === 1 ? 'ACTIVE' : 'INACTIVE'}`;
+      if (explain) st.effect = `load ${st.key(f)}.flag: ${v === 1 ? 'ACTIVE' : 'INACTIVE'}`;
       return;
     }
     case 'flagWrite': {
@@ -285,7 +284,7 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
           let mask = n[b + C_FOUND]!;
           for (let f = 0; mask !== 0; f++, mask >>>= 1) if ((mask & 1) !== 0) n[st.slot(f, F_RETIRED)] = 1;
         }
-        if (explain) st.effect = c.role === 'put' ? 'done: the put has completed' : 'done';
+        if (explain) st.effect = c.role === 'put' ? 'put complete' : 'done';
       }
       return;
     }
