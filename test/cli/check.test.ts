@@ -121,7 +121,10 @@ describe('lockstep check: formats', () => {
     assert.equal(res.ruleId, 'lock-leak');
     assert.deepEqual(res.locations[0]!.logicalLocations, [{ name: 'leaky', kind: 'function' }]);
     assert.equal(res.locations[0]!.physicalLocation.artifactLocation.uri, 'leak/leak.c');
-    for (const rule of log.runs[0]!.tool.driver.rules) assert.match(rule.helpUri, /^file:\/\/.*\/docs\/rules\/[a-z-]+\.md$/);
+    for (const rule of log.runs[0]!.tool.driver.rules) {
+      assert.match(rule.helpUri, /^file:\/\/.*\/docs\/rules\/[a-z-]+\.md$/);
+      assert.ok(fs.existsSync(new URL(rule.helpUri)), rule.helpUri);
+    }
   });
 });
 

@@ -7,7 +7,8 @@ import { RULE_IDS } from '../../src/core/findings';
 import { formatText, summaryLine } from '../../src/core/report/text';
 import { formatJson, toJsonReport } from '../../src/core/report/json';
 import { toSarif } from '../../src/core/report/sarif';
-import { allRules, ruleDocsBaseUri, RULE_DOCS_DIR } from '../../src/core/report/ruleCatalog';
+import { allRules, DEFAULT_HELP_BASE_URI } from '../../src/core/report/ruleCatalog';
+import { RULES, ruleDocPath } from '../../src/core/rules/registry';
 import { repoRoot } from '../helpers/grammar';
 import { sarifSchemaErrors } from './sarifSchema';
 
@@ -66,7 +67,7 @@ describe('JSON formatter', () => {
 });
 
 describe('SARIF formatter', () => {
-  const helpBaseUri = ruleDocsBaseUri(repoRoot);
+  const helpBaseUri = 'https://example.org/lockstep/docs/rules/';
   const log = toSarif([leak, order, outside], { cwd, helpBaseUri });
   const run = log.runs[0]!;
 
@@ -85,11 +86,16 @@ describe('SARIF formatter', () => {
     const ids = run.tool.driver.rules!.map((d) => d.id);
     assert.deepEqual([...ids].sort(), [...RULE_IDS].sort());
     for (const d of run.tool.driver.rules!) {
-      assert.ok(d.shortDescription?.text, d.id);
+      const id = d.id as (typeof RULE_IDS)[number];
+      assert.equal(d.shortDescription?.text, RULES[id].short);
+      assert.equal(d.defaultConfiguration?.level, RULES[id].defaultSeverity);
       assert.equal(d.helpUri, `${helpBaseUri}${d.id}.md`);
-      assert.ok(fs.existsSync(path.join(repoRoot, RULE_DOCS_DIR, `${d.id}.md`)), `doc page for ${d.id}`);
+      assert.ok(fs.existsSync(path.join(repoRoot, ruleDocPath(id))), `doc page for ${d.id}`);
     }
     assert.equal(allRules().length, RULE_IDS.length);
+    assert.equal(allRules()[0]!.name, 'LockLeak');
+    const byDefault = toSarif([], { cwd }).runs[0]!.tool.driver.rules![0]!;
+    assert.equal(byDefault.helpUri, `${DEFAULT_HELP_BASE_URI}${byDefault.id}.md`);
   });
 
   test('results carry rule, level, message, location, logical location, related locations and the path', () => {

@@ -4,7 +4,7 @@ import type * as sarif from 'sarif';
 import type { Finding, Severity } from '../findings';
 import { VERSION } from '../version';
 import type { SourceRange } from '../source';
-import { allRules, ruleHelpUri } from './ruleCatalog';
+import { allRules, DEFAULT_HELP_BASE_URI, ruleHelpUri } from './ruleCatalog';
 import { hasScheme } from './location';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -14,8 +14,8 @@ export const SRCROOT = '%SRCROOT%';
 export interface SarifOptions {
   /** Relative finding paths are relative to this directory. */
   cwd: string;
-  /** Base URI of the rule pages, ending in `/` (see ruleDocsBaseUri). */
-  helpBaseUri: string;
+  /** Base URI of the rule pages, ending in `/` (default: the rules registry's RULE_DOC_BASE). */
+  helpBaseUri?: string;
 }
 
 function level(s: Severity): sarif.Result.level {
@@ -87,12 +87,13 @@ function result(f: Finding, ruleIndex: number, cwd: string): sarif.Result {
 export function toSarif(findings: readonly Finding[], options: SarifOptions): sarif.Log {
   const rules = allRules();
   const index = new Map(rules.map((r, i) => [r.id, i]));
+  const base = options.helpBaseUri ?? DEFAULT_HELP_BASE_URI;
   const descriptors: sarif.ReportingDescriptor[] = rules.map((r) => ({
     id: r.id,
     name: r.name,
     shortDescription: { text: r.short },
-    helpUri: ruleHelpUri(r.id, options.helpBaseUri),
-    help: { text: `${r.short} See ${ruleHelpUri(r.id, options.helpBaseUri)}` },
+    helpUri: ruleHelpUri(r.id, base),
+    help: { text: `${r.short} See ${ruleHelpUri(r.id, base)}` },
     defaultConfiguration: { level: level(r.defaultSeverity) },
   }));
   return {
