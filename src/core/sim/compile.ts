@@ -109,7 +109,8 @@ export interface CompiledModel {
 }
 
 export function compileModel(model: ProtocolModel, scenario: Scenario): CompiledModel {
-  if (scenario.packets + scenario.puts > 30) throw new ModelError('at most 30 contexts');
+  // Context sets are bit masks in the state; 15 keeps them small.
+  if (scenario.packets + scenario.puts > 15) throw new ModelError('at most 15 contexts');
   const locks = model.locks;
   const lockIndex = new Map(locks.map((l, i) => [l.name, i]));
   const keys: string[] = [];

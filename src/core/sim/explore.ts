@@ -7,6 +7,7 @@ import type { CompiledModel } from './compile';
 import * as layout from './compile';
 import { analyseModel, pickAmple } from './independence';
 import { checkQuiescent } from './invariants';
+import { decodeKey, stateKey } from './stateKey';
 import { execute, isDone, someoneWaits, transitionsOf } from './step';
 import type { StepEvent } from './step';
 import type { InvariantId } from './types';
@@ -39,14 +40,7 @@ export interface ExploreResult {
   ms: number;
 }
 
-let keyBuf = new Uint16Array(256);
-
-/** A compact string key of a state (one UTF-16 unit per slot) for the visited set. */
-export function stateKey(s: readonly number[]): string {
-  if (s.length > keyBuf.length) keyBuf = new Uint16Array(s.length * 2);
-  for (let i = 0; i < s.length; i++) keyBuf[i] = s[i]! + 0x8000;
-  return String.fromCharCode.apply(null, keyBuf.subarray(0, s.length) as unknown as number[]);
-}
+export { stateKey } from './stateKey';
 
 /** Enabled transitions of s, in a fixed order (context, then choice). */
 export function enabledSteps(m: CompiledModel, s: readonly number[], only = -1): PathStep[] {
@@ -76,7 +70,6 @@ export function applyBound(m: CompiledModel, s: readonly number[], step: PathSte
 
 interface Successor {
   step: PathStep;
-  next: number[];
   key: string;
   events: readonly StepEvent[];
 }
@@ -89,7 +82,7 @@ function successors(m: CompiledModel, s: readonly number[], steps: PathStep[], b
     if (bound !== null && !applyBound(m, s, step, r.next, bound)) continue;
     const key = stateKey(r.next);
     if (onlyIfAllNew && seen.has(key)) return null;
-    out.push({ step, next: r.next, key, events: r.events });
+    out.push({ step, key, events: r.events });
   }
   return out;
 }
@@ -104,7 +97,8 @@ export function explore(m: CompiledModel, opts: ExploreOptions): ExploreResult {
   const via: number[] = [0];
   const seen = new Map<string, number>();
   seen.set(stateKey(m.initial), 0);
-  let frontier: { id: number; s: number[] }[] = [{ id: 0, s: m.initial }];
+  // The frontier keeps keys only (decoded when expanded): states are large arrays, keys compact strings.
+  let frontier: { id: number; key: string }[] = [{ id: 0, key: stateKey(m.initial) }];
   let transitions = 0;
   let depth = 0;
   let blockedStates = 0;
@@ -123,8 +117,9 @@ export function explore(m: CompiledModel, opts: ExploreOptions): ExploreResult {
   };
 
   search: while (frontier.length > 0) {
-    const nextFrontier: { id: number; s: number[] }[] = [];
-    for (const { id, s } of frontier) {
+    const nextFrontier: { id: number; key: string }[] = [];
+    for (const { id, key: stateId } of frontier) {
+      const s = decodeKey(stateId);
       if ((id & 255) === 0 && Date.now() - t0 > opts.timeLimitMs) {
         stoppedBecause = `time limit of ${Math.round(opts.timeLimitMs / 1000)} s reached`;
         break search;
@@ -140,7 +135,7 @@ export function explore(m: CompiledModel, opts: ExploreOptions): ExploreResult {
       // Cycle proviso: a reduced expansion must lead to new states only, else expand fully.
       let succ = ample >= 0 ? successors(m, s, enabledSteps(m, s, ample), null, seen, !facts!.acyclic) : null;
       succ ??= successors(m, s, all, opts.preemptions, seen, false)!;
-      for (const { step, next, key, events } of succ) {
+      for (const { step, key, events } of succ) {
         transitions++;
         for (const e of events) record(e.invariant, id, step);
         if (seen.has(key)) continue;
@@ -148,7 +143,7 @@ export function explore(m: CompiledModel, opts: ExploreOptions): ExploreResult {
         parent.push(id);
         via.push((step.ctx << 2) | (step.choice + 1));
         seen.set(key, nid);
-        nextFrontier.push({ id: nid, s: next });
+        nextFrontier.push({ id: nid, key });
       }
       if (seen.size >= opts.maxStates) {
         stoppedBecause = `state limit of ${opts.maxStates} reached`;

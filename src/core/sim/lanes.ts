@@ -69,19 +69,21 @@ export function renderResult(r: SimulationResult, opts: LaneOptions = {}): strin
   const plural = (k: number, w: string): string => `${k} ${w}${k === 1 ? '' : 's'}`;
   const out: string[] = [];
   const bound = sc.preemptions !== null ? `, at most ${plural(sc.preemptions, 'preemption')}` : '';
-  out.push(`${r.protocol}: ${plural(sc.packets, 'packet')}, ${plural(sc.puts, 'put')} on flow${sc.flows.length === 1 ? '' : 's'} ${sc.flows.join(', ')}${bound} — ${r.verdict.toUpperCase()}`);
   const st = r.stats;
+  // "Safe" is only a proof after a complete exhaustive search.
+  const verdict = r.verdict === 'violated' ? 'VIOLATED' : st.mode === 'exhaustive' && st.complete ? 'SAFE' : 'NO VIOLATION FOUND (not a proof)';
+  out.push(`${r.protocol}: ${plural(sc.packets, 'packet')}, ${plural(sc.puts, 'put')} on flow${sc.flows.length === 1 ? '' : 's'} ${sc.flows.join(', ')}${bound} — ${verdict}`);
   const how = st.mode === 'random' ? `random walks (seed ${st.seed}, ${st.runs} runs)` : st.mode === 'replay' ? 'replay' : `exhaustive${st.reduction ? ', partial-order reduction' : ', no reduction'}`;
   out.push(`  ${how}: ${st.states} states, ${st.transitions} transitions, ${st.ms} ms${st.complete ? '' : st.stoppedBecause ? ` (incomplete: ${st.stoppedBecause})` : st.mode === 'exhaustive' ? ' (bounded)' : ''}`);
+  if (st.stoppedBecause !== null && st.mode === 'exhaustive') out.push('  hint: use fewer contexts, raise --max-states / --time-limit, or sample with --random');
   out.push('');
   for (const v of r.verdicts) out.push(`  ${v.verdict === 'violated' ? 'VIOLATED' : v.verdict === 'safe' ? 'safe    ' : 'unknown '}  ${v.invariant}`);
   const c = r.costs;
   out.push('');
-  out.push(
-    `  cost per packet: ${c.perPacket.steps} steps, ${c.perPacket.lockAcquisitions} lock acquisitions (${c.perPacket.writeLockAcquisitions} for writing)` +
-      `${c.perPacket.rcuReadSections > 0 ? `, ${c.perPacket.rcuReadSections} RCU read sections` : ''}; per put: ${c.perPut.steps} steps, ` +
-      `${c.perPut.lockAcquisitions} lock acquisitions (${c.perPut.writeLockAcquisitions} for writing)`,
-  );
+  const price = (k: typeof c.perPacket): string =>
+    `${plural(k.steps, 'step')}, ${plural(k.lockAcquisitions, 'lock acquisition')} (${k.writeLockAcquisitions} for writing)` +
+    (k.rcuReadSections > 0 ? `, ${plural(k.rcuReadSections, 'RCU read section')}` : '');
+  out.push(`  cost per packet: ${price(c.perPacket)}; per put: ${price(c.perPut)}`);
   out.push(`  waits: ${c.roundRobinWaits} in a round-robin run${st.mode === 'exhaustive' ? `; someone waits in ${percent(c.blockedStateShare)} of explored states` : ''}`);
   for (const v of r.violations) out.push('', ...renderViolation(r, v, opts));
   return out.join('\n') + '\n';

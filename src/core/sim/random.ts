@@ -3,7 +3,8 @@
 
 import type { CompiledModel } from './compile';
 import type { PathStep } from './explore';
-import { enabledSteps, stateKey } from './explore';
+import { enabledSteps } from './explore';
+import { stateKey } from './stateKey';
 import { checkQuiescent } from './invariants';
 import { execute, isDone } from './step';
 import type { InvariantId } from './types';

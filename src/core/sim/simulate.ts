@@ -32,8 +32,9 @@ export interface SimulateOptions {
   timeLimitMs?: number;
 }
 
-export const DEFAULT_MAX_STATES = 2_000_000;
-export const DEFAULT_TIME_LIMIT_MS = 120_000;
+// Bounds that keep a run on a laptop: about 300 MB of visited states, one minute.
+export const DEFAULT_MAX_STATES = 1_000_000;
+export const DEFAULT_TIME_LIMIT_MS = 60_000;
 
 export function scenarioOf(opts: SimulateOptions): Scenario {
   return {
