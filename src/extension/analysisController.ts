@@ -59,8 +59,10 @@ export class AnalysisController implements vscode.Disposable {
   /** Checks every open Lockstep document (activation, settings change, after the index). */
   recheckOpen(): void {
     for (const d of vscode.workspace.textDocuments) {
-      if (isLockstepDocument(d)) this.schedule(d, 0);
-      else if (this.ownFindings.has(d.uri.toString()) || this.synced.has(d.uri.toString())) this.drop(d); // newly excluded
+      // In onSave mode unsaved text is never analysed, whatever asked for the re-check.
+      if (isLockstepDocument(d)) {
+        if (!(d.isDirty && readSettings(d).run === 'onSave')) this.schedule(d, 0);
+      } else if (this.ownFindings.has(d.uri.toString()) || this.synced.has(d.uri.toString())) this.drop(d); // newly excluded
     }
   }
 

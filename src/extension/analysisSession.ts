@@ -7,6 +7,7 @@ import { lockOrderFindings } from '../core/analysis/lockOrder';
 import type { AnalysisOptions, FunctionSummary, LockOrderEdge, SourceFile, SummaryTable } from '../core/analysis/project';
 import type { Finding } from '../core/findings';
 import { DocumentTrees } from './documentTrees';
+import { FunctionCache } from './functionCache';
 import type { AnalysisStage, CheckReply } from './protocol';
 import { applyChanges, type OffsetChange } from './textChanges';
 
@@ -36,6 +37,7 @@ export class AnalysisSession {
   private readonly summaries = new Map<string, FunctionSummary[]>();
   private readonly edges = new Map<string, LockOrderEdge[]>();
   private table: SummaryTable | undefined;
+  private readonly caches = new Map<string, FunctionCache>();
   /** Built-in knowledge until the host sends the project's (built-in + lockstep.json). */
   private options: AnalysisOptions = { knowledge: builtinKnowledge() };
 
@@ -46,6 +48,7 @@ export class AnalysisSession {
   configure(options: AnalysisOptions): void {
     this.options = options;
     this.table = undefined;
+    this.caches.clear(); // reused results were computed with the old knowledge
   }
 
   open(uri: string, version: number, text: string): void {
@@ -59,6 +62,7 @@ export class AnalysisSession {
     const text = applyChanges(doc.text, changes);
     if (text === undefined || text.length !== expectedLength) {
       this.docs.delete(uri);
+      this.caches.delete(uri);
       this.trees.forget(uri);
       return false;
     }
@@ -69,6 +73,7 @@ export class AnalysisSession {
 
   close(uri: string): void {
     this.docs.delete(uri);
+    this.caches.delete(uri);
     this.trees.forget(uri);
   }
 
@@ -89,20 +94,37 @@ export class AnalysisSession {
     return list.length;
   }
 
-  /** Checks an open document (incrementally reparsed) against every summary known. */
+  /**
+   * Checks an open document against every summary known: one incremental reparse of the kept tree,
+   * then only the functions the edit changed are analysed (FunctionCache reuses the others).
+   */
   check(uri: string): CheckReply {
     const doc = this.docs.get(uri);
     if (!doc) throw new StageError('sync', uri, new Error('document is not open in the worker'));
+    const t0 = performance.now();
     const before = this.trees.counters.incremental;
-    const parser = this.trees.parserFor(uri);
-    // Parse here first: the kept tree is brought up to date with one `tree.edit` + incremental
-    // reparse, and the engine's own parses of the same text through this parser then reuse it whole.
-    this.stage('parse', uri, () => parseC(parser, doc.text).tree.delete());
-    const reply = this.run({ uri, text: doc.text }, parser, doc.version);
-    reply.incremental = this.trees.counters.incremental > before;
-    const tree = this.trees.treeOf(uri);
-    if (tree) reply.findings = this.stage('fixes', uri, () => withLeakFixes(reply.findings, tree, doc.text, this.options.knowledge));
-    return reply;
+    const parsed = this.stage('parse', uri, () => parseC(this.trees.parserFor(uri), doc.text));
+    const parseMs = performance.now() - t0;
+    try {
+      let cache = this.caches.get(uri);
+      if (!cache) this.caches.set(uri, (cache = new FunctionCache()));
+      const file = { uri, text: doc.text };
+      const table = this.summaryTable();
+      const r = this.stage('check', uri, () => cache.check(this.parser, parsed, file, table, this.options));
+      this.setSummaries(uri, r.summaries);
+      this.edges.set(uri, r.lockOrderEdges);
+      const lockOrder = this.lockOrder();
+      const findings = this.stage('fixes', uri, () => withLeakFixes(r.findings, parsed.tree, doc.text, this.options.knowledge));
+      return {
+        uri, version: doc.version, findings, lockOrder, functions: r.functions,
+        stats: { ...r.stats, parseMs: parseMs + r.stats.parseMs },
+        ms: performance.now() - t0,
+        incremental: this.trees.counters.incremental > before,
+        analysed: r.analysed,
+      };
+    } finally {
+      parsed.tree.delete();
+    }
   }
 
   /** Phase 2 for a closed workspace file (parsed from scratch, no tree kept). */
@@ -148,6 +170,7 @@ export class AnalysisSession {
       stats: result.stats,
       ms: performance.now() - t0,
       incremental: false,
+      analysed: result.stats.functions,
     };
   }
 

@@ -18,7 +18,7 @@ if (!port) throw new Error('analysisWorker must run as a worker thread');
 const queue: HostMessage[] = [];
 let draining = false;
 let session: AnalysisSession | undefined;
-const faults = new Map<string, 'throw' | 'hang' | 'exit'>();
+const faults = new Map<string, { kind: 'throw' | 'hang' | 'exit'; minVersion: number }>();
 
 function reply(r: WorkerReply): void {
   port!.postMessage(r);
@@ -30,10 +30,11 @@ function failure(id: number, e: unknown, uri?: string): WorkerReply {
   return { type: 'failed', id, uri, stage: 'check', message: err.message, stack: err.stack };
 }
 
-function injectFault(uri: string): void {
-  const kind = faults.get(uri);
-  if (!kind) return;
+function injectFault(uri: string, version: number): void {
+  const fault = faults.get(uri);
+  if (!fault || version < fault.minVersion) return;
   faults.delete(uri);
+  const kind = fault.kind;
   if (kind === 'throw') throw new StageError('check', uri, new Error('injected fault (test hook)'));
   if (kind === 'exit') process.exit(3);
   // 'hang': a busy loop the host's timeout must end by terminating this worker.
@@ -66,7 +67,7 @@ function handle(s: AnalysisSession, m: HostMessage): void {
         return;
       }
       try {
-        injectFault(m.uri);
+        injectFault(m.uri, m.version);
         reply({ type: 'checked', id: m.id, result: s.check(m.uri) });
       } catch (e) {
         reply(failure(m.id, e, m.uri));
@@ -85,7 +86,7 @@ function handle(s: AnalysisSession, m: HostMessage): void {
     }
     case 'checkFile':
       try {
-        injectFault(m.file.uri);
+        injectFault(m.file.uri, Number.MAX_SAFE_INTEGER);
         reply({ type: 'checked', id: m.id, result: s.checkFile(m.file) });
       } catch (e) {
         reply(failure(m.id, e, m.file.uri));
@@ -96,7 +97,7 @@ function handle(s: AnalysisSession, m: HostMessage): void {
       reply({ type: 'ok', id: m.id });
       return;
     case 'fault':
-      faults.set(m.uri, m.kind);
+      faults.set(m.uri, { kind: m.kind, minVersion: m.minVersion ?? 0 });
       reply({ type: 'ok', id: m.id });
       return;
   }

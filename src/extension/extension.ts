@@ -18,8 +18,8 @@ const CHECK_TIMEOUT_MS = 30_000;
 export interface LockstepTestApi {
   statusText(): string;
   lastIndex(): IndexStats | undefined;
-  /** Makes the worker's next check of `uri` throw, hang or exit (crash-isolation tests). */
-  injectFault(uri: vscode.Uri, kind: 'throw' | 'hang' | 'exit'): Promise<void>;
+  /** Makes the worker's next check of `uri` at `minVersion` or later throw, hang or exit (crash-isolation tests). */
+  injectFault(uri: vscode.Uri, kind: 'throw' | 'hang' | 'exit', minVersion?: number): Promise<void>;
   workerGeneration(): number;
 }
 
@@ -88,8 +88,8 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   return {
     statusText: () => status.text,
     lastIndex: () => index.last,
-    injectFault: async (uri, kind) => {
-      await client.request({ type: 'fault', uri: uri.toString(), kind });
+    injectFault: async (uri, kind, minVersion) => {
+      await client.request({ type: 'fault', uri: uri.toString(), kind, minVersion });
     },
     workerGeneration: () => client.generation,
   };

@@ -23,7 +23,7 @@ export type HostMessage =
   /** A file left the workspace: drop its summaries and lock-order edges. */
   | { type: 'forget'; id: number; uri: string }
   /** Test hook: make the next check of `uri` throw or hang, to prove the host survives it. */
-  | { type: 'fault'; id: number; uri: string; kind: 'throw' | 'hang' | 'exit' };
+  | { type: 'fault'; id: number; uri: string; kind: 'throw' | 'hang' | 'exit'; minVersion?: number };
 
 export type AnalysisStage = 'parse' | 'summarize' | 'check' | 'lock-order' | 'fixes' | 'sync' | 'configure';
 
@@ -38,6 +38,8 @@ export interface CheckReply {
   /** Wall time in the worker for this request. */
   ms: number;
   incremental: boolean;
+  /** Functions analysed for this reply (the others' results were reused). */
+  analysed: number;
 }
 
 export type WorkerReply =

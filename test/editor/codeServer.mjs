@@ -105,6 +105,7 @@ export function prepareProfile(root, bin, vsix, settings = {}) {
     'extensions.autoUpdate': false,
     'workbench.enableExperiments': false,
     'git.enabled': false,
+    'files.autoSave': 'off',
     'git.openRepositoryInParentFolders': 'never',
     'update.mode': 'none',
     ...settings,
@@ -113,14 +114,14 @@ export function prepareProfile(root, bin, vsix, settings = {}) {
 }
 
 /** Starts code-server on a free port and waits for /healthz. Returns { url, port, stop }. */
-export async function startCodeServer(root, bin, profile, workspace, log = console.log) {
+export async function startCodeServer(root, bin, profile, workspace, log = console.log, extraEnv = {}) {
   const dirs = e2eDirs(root);
   const port = await freePort();
   writeFileSync(profile.cfg, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = ['--config', profile.cfg, '--user-data-dir', profile.udd, '--extensions-dir', profile.ext,
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override', workspace];
-  const child = spawn(bin, args, { env: { ...process.env, ...xdgEnv(dirs) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, args, { env: { ...process.env, ...xdgEnv(dirs), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });

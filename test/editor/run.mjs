@@ -1,0 +1,167 @@
+// The editor stage of `npm test`: real VS Code (code-server 4.100.3) in headless Chromium.
+//   1. package the .vsix and bundle the extension-host suite;
+//   2. UI end-to-end on the installed .vsix (ui.e2e.mjs);
+//   3. the extension-host suite (mocha + vscode API) inside code-server via the payload URL route;
+//   4. the same suite through @vscode/test-electron, which skips here when VS Code cannot be downloaded.
+// Writes out/editor-counts.json = { passed, failed, skipped } and prints the timing of each part.
+// LOCKSTEP_SKIP_EDITOR=1 skips the whole stage (counted as skipped, with the reason printed).
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { ensureCodeServer, prepareProfile, startCodeServer } from './codeServer.mjs';
+import { runHostSuiteInCodeServer } from './hostSuite.mjs';
+import { runHostSuiteInElectron } from './electron.mjs';
+import { runUiTests } from './ui.e2e.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const out = join(root, 'out');
+const countsFile = join(out, 'editor-counts.json');
+const screenshots = join(out, 'screenshots');
+const fixture = join(root, 'test', 'editor', 'fixtures', 'workspace');
+const counts = { passed: 0, failed: 0, skipped: 0 };
+const timings = [];
+// LOCKSTEP_EDITOR_PARTS=host (or ui, electron; comma-separated) runs only those parts, for debugging.
+const parts = new Set((process.env.LOCKSTEP_EDITOR_PARTS ?? 'ui,host,electron').split(','));
+const t0 = Date.now();
+
+function log(msg) {
+  process.stdout.write(`${msg}\n`);
+}
+
+async function timed(name, fn) {
+  const start = Date.now();
+  try {
+    return await fn();
+  } finally {
+    timings.push([name, (Date.now() - start) / 1000]);
+    log(`--- ${name}: ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  }
+}
+
+function finish() {
+  writeFileSync(countsFile, JSON.stringify({ passed: counts.passed, failed: counts.failed, skipped: counts.skipped }));
+  log('\neditor stage timings:');
+  for (const [name, s] of timings) log(`  ${name.padEnd(44)} ${s.toFixed(1)} s`);
+  log(`  ${'total'.padEnd(44)} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`editor: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  process.exit(counts.failed === 0 ? 0 : 1);
+}
+
+function freshWorkspace() {
+  // Outside the repository, so VS Code's git integration finds no parent repository.
+  const ws = mkdtempSync(join(tmpdir(), 'lockstep-ws-'));
+  cpSync(fixture, ws, { recursive: true });
+  return ws;
+}
+
+mkdirSync(out, { recursive: true });
+if (process.env.LOCKSTEP_SKIP_EDITOR === '1') {
+  log('editor suites SKIPPED: LOCKSTEP_SKIP_EDITOR=1');
+  counts.skipped += 3;
+  finish();
+}
+
+try {
+  await timed('build, package .vsix, bundle suite', async () => {
+    const b = spawnSync('node', ['build.mjs'], { cwd: root, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('build failed');
+    const p = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '-o', join(out, 'lockstep.vsix')], { cwd: root, encoding: 'utf8' });
+    if (p.status !== 0) throw new Error(`vsce package failed:\n${p.stdout}${p.stderr}`);
+    log((p.stdout.match(/DONE.*$/m) ?? [''])[0]);
+    await esbuild.build({
+      entryPoints: [join(root, 'test', 'editor', 'suite', 'index.ts')],
+      outfile: join(out, 'editor-suite', 'index.js'),
+      bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline',
+      external: ['vscode', 'mocha'], logLevel: 'warning',
+    });
+  });
+} catch (e) {
+  log(`editor stage could not start: ${e.message}`);
+  counts.failed++;
+  finish();
+}
+
+let bin;
+try {
+  bin = await timed('code-server 4.100.3 (cached in .e2e/)', () => ensureCodeServer(root, log));
+  if (!existsSync('/usr/bin/chromium')) throw new Error('/usr/bin/chromium is missing: run .ci/apt-deps');
+} catch (e) {
+  log(`code-server or Chromium unavailable: ${e.message}`);
+  counts.failed++;
+  finish();
+}
+
+// (a) UI end-to-end on the packaged extension.
+if (parts.has('ui')) await timed('UI end-to-end (.vsix, Problems panel, quick fix)', async () => {
+  rmSync(screenshots, { recursive: true, force: true });
+  mkdirSync(screenshots, { recursive: true });
+  const profile = prepareProfile(root, bin, join(out, 'lockstep.vsix'));
+  const ws = freshWorkspace();
+  const server = await startCodeServer(root, bin, profile, ws, log);
+  try {
+    const results = await runUiTests({ url: server.url, workspace: ws, profileDir: join(profile.profile, 'chromium'), screenshots, log });
+    for (const r of results) r.ok ? counts.passed++ : counts.failed++;
+  } catch (e) {
+    log(`UI end-to-end crashed: ${e.stack ?? e}`);
+    counts.failed++;
+  } finally {
+    await server.stop();
+    rmSync(ws, { recursive: true, force: true });
+    rmSync(profile.profile, { recursive: true, force: true });
+  }
+});
+
+// (b) The extension-host suite inside code-server.
+if (parts.has('host')) await timed('extension-host suite in code-server', async () => {
+  const profile = prepareProfile(root, bin, undefined);
+  const ws = freshWorkspace();
+  const resultFile = join(profile.profile, 'suite-result.json');
+  const server = await startCodeServer(root, bin, profile, ws, log, { LOCKSTEP_SUITE_RESULT_FILE: resultFile });
+  try {
+    const r = await runHostSuiteInCodeServer({
+      url: server.url, port: server.port, extensionPath: root, testsPath: join(out, 'editor-suite', 'index.js'),
+      workspace: ws, profileDir: join(profile.profile, 'chromium'), log,
+    });
+    const result = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')) : r.counts;
+    if (!result) {
+      log(`extension-host suite gave no result (exit ${r.exitCode})`);
+      counts.failed++;
+    } else {
+      counts.passed += result.passed;
+      counts.failed += result.failed;
+      counts.skipped += result.skipped;
+      if (r.exitCode !== 0 && result.failed === 0) counts.failed++;
+      for (const f of result.failures ?? []) log(`  FAIL ${f}`);
+    }
+  } catch (e) {
+    log(`extension-host suite crashed: ${e.stack ?? e}`);
+    counts.failed++;
+  } finally {
+    await server.stop();
+    rmSync(ws, { recursive: true, force: true });
+    rmSync(profile.profile, { recursive: true, force: true });
+  }
+});
+
+// (c) The same suite under @vscode/test-electron: needs to download VS Code, so it skips offline.
+if (parts.has('electron')) await timed('extension-host suite in @vscode/test-electron', async () => {
+  const ws = freshWorkspace();
+  try {
+    const r = await runHostSuiteInElectron({ extensionPath: root, testsPath: join(out, 'editor-suite', 'index.js'), workspace: ws, log });
+    if (r.skipped) {
+      log(`@vscode/test-electron SKIPPED: ${r.reason}`);
+      counts.skipped++;
+    } else {
+      counts.passed += r.counts.passed;
+      counts.failed += r.counts.failed;
+      counts.skipped += r.counts.skipped;
+    }
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+});
+
+finish();

@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { LEAK, closeAll, lockstepApi, lockstepDiagnostics, openScratch, waitFor, waitForNone, waitForRule, wsUri } from './helpers';
+
+export function diagnosticsSuite(): void {
+  suite('diagnostics', () => {
+    suiteSetup(async () => {
+      await lockstepApi();
+    });
+    teardown(closeAll);
+
+    test('a lock leak is one lockstep diagnostic with its rule id, doc link, severity and related locations', async () => {
+      const editor = await openScratch('leak.c', LEAK);
+      const d = await waitForRule(editor.document.uri, 'lock-leak');
+      assert.equal(d.source, 'lockstep');
+      assert.equal(typeof d.code, 'object');
+      const code = d.code as { value: string; target: vscode.Uri };
+      assert.equal(code.value, 'lock-leak');
+      assert.match(code.target.path, /\/docs\/rules\/lock-leak\.md$/);
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(d.range.start.line, 4, 'on the leaking return');
+      assert.match(d.message, /`l` taken at line 3 \(spin_lock\) is still held at the return on line 5/);
+      const acquire = d.relatedInformation?.find((r) => /acquired here/.test(r.message));
+      assert.ok(acquire, 'related: the acquire site');
+      assert.equal(acquire.location.range.start.line, 2);
+      assert.equal(acquire.location.uri.toString(), editor.document.uri.toString());
+      assert.ok(d.relatedInformation?.some((r) => /`x` is true/.test(r.message)), 'related: the branch that leads to the exit');
+      assert.equal(lockstepDiagnostics(editor.document.uri).length, 1);
+    });
+
+    test('typing the missing unlock clears the diagnostic (analysis on type, debounced)', async () => {
+      const braced = 'int f(spinlock_t *l, int x)\n{\n\tspin_lock(l);\n\tif (x) {\n\t\treturn -1;\n\t}\n\tspin_unlock(l);\n\treturn 0;\n}\n';
+      const editor = await openScratch('type.c', braced);
+      const uri = editor.document.uri;
+      await waitForRule(uri, 'lock-leak');
+      // One character at a time, like a user: every keystroke is a change event and a new version.
+      const typed = 'spin_unlock(l); ';
+      for (const [i, ch] of [...typed].entries()) {
+        await editor.edit((b) => b.insert(new vscode.Position(4, 2 + i), ch));
+      }
+      assert.equal(editor.document.lineAt(4).text, '\t\tspin_unlock(l); return -1;');
+      await waitForNone(uri, 'lock-leak');
+      // Breaking it again brings the finding back.
+      await editor.edit((b) => b.delete(new vscode.Range(4, 2, 4, 2 + typed.length)));
+      await waitForRule(uri, 'lock-leak');
+    });
+
+    test('correct code has no diagnostics and the status item says so', async () => {
+      const api = await lockstepApi();
+      const editor = await openScratch('clean.c', 'int g(spinlock_t *l)\n{\n\tspin_lock(l);\n\tspin_unlock(l);\n\treturn 0;\n}\n');
+      await waitFor('the status item to report the check', () => /Lockstep: 0 findings — analysed/.test(api.statusText()));
+      assert.deepEqual(lockstepDiagnostics(editor.document.uri), []);
+    });
+
+    test('a header (.h) is analysed as C', async () => {
+      const editor = await openScratch('inline.h', 'static inline int h(spinlock_t *l, int x)\n{\n\tspin_lock(l);\n\tif (x)\n\t\treturn 1;\n\tspin_unlock(l);\n\treturn 0;\n}\n');
+      await waitForRule(editor.document.uri, 'lock-leak');
+    });
+
+    test('closed files get findings from the workspace index', async () => {
+      const api = await lockstepApi();
+      const closed = wsUri('drivers/closed_leak.c');
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === closed.toString()), 'the file is not open');
+      const d = await waitForRule(closed, 'lock-leak', 60_000);
+      assert.match(d.message, /`m` taken at line 6 \(mutex_lock\)/);
+      const refs = await waitForRule(wsUri('drivers/refs.c'), 'ref-leak', 60_000);
+      assert.equal(refs.severity, vscode.DiagnosticSeverity.Warning);
+      const stats = await waitFor('the index to finish', () => api.lastIndex());
+      assert.ok(stats.files >= 4, `indexed ${stats.files} files`);
+      assert.equal(stats.failed, 0);
+    });
+
+    test('deleting and restoring an indexed file removes and restores its findings', async () => {
+      const uri = wsUri('drivers/closed_leak.c');
+      const text = await vscode.workspace.fs.readFile(uri);
+      await waitForRule(uri, 'lock-leak', 60_000);
+      await vscode.workspace.fs.delete(uri);
+      await waitFor('diagnostics of the deleted file to go', () => lockstepDiagnostics(uri).length === 0, 30_000);
+      await vscode.workspace.fs.writeFile(uri, text);
+      await waitForRule(uri, 'lock-leak', 30_000);
+    });
+  });
+}

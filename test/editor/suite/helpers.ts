@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { LockstepTestApi } from '../../../src/extension/extension';
+
+export const EXTENSION_ID = 'lockstep-dev.lockstep';
+
+export async function lockstepApi(): Promise<LockstepTestApi> {
+  const ext = vscode.extensions.getExtension<LockstepTestApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is installed`);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+export function folder(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'the suite runs with a workspace folder');
+  return f.uri;
+}
+
+export function wsUri(rel: string): vscode.Uri {
+  return vscode.Uri.joinPath(folder(), ...rel.split('/'));
+}
+
+/** Polls until `probe` returns something truthy; fails naming `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export function lockstepDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'lockstep');
+}
+
+export function ruleOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+
+export async function waitForRule(uri: vscode.Uri, rule: string, timeoutMs?: number): Promise<vscode.Diagnostic> {
+  return waitFor(`a ${rule} diagnostic in ${uri.path}`, () => lockstepDiagnostics(uri).find((d) => ruleOf(d) === rule), timeoutMs);
+}
+
+export async function waitForNone(uri: vscode.Uri, rule: string, timeoutMs?: number): Promise<void> {
+  await waitFor(`no ${rule} diagnostic in ${uri.path}`, () => !lockstepDiagnostics(uri).some((d) => ruleOf(d) === rule), timeoutMs);
+}
+
+let scratchCount = 0;
+
+/** Writes a new file under scratch/ (through the VS Code file system API) and opens it in an editor. */
+export async function openScratch(name: string, text: string): Promise<vscode.TextEditor> {
+  const uri = wsUri(`scratch/${scratchCount++}-${name}`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(doc);
+}
+
+export async function setSetting(key: string, value: unknown, scope?: vscode.Uri): Promise<void> {
+  await vscode.workspace.getConfiguration('lockstep', scope).update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+export async function closeAll(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** The issue's fixture, formatted: the early return leaks the spin lock. */
+export const LEAK = 'int f(spinlock_t *l, int x)\n{\n\tspin_lock(l);\n\tif (x)\n\t\treturn -1;\n\tspin_unlock(l);\n\treturn 0;\n}\n';
+export const LEAK_FIXED = 'int f(spinlock_t *l, int x)\n{\n\tspin_lock(l);\n\tif (x) {\n\t\tspin_unlock(l);\n\t\treturn -1;\n\t}\n\tspin_unlock(l);\n\treturn 0;\n}\n';

@@ -1,0 +1,44 @@
+import { writeFileSync } from 'node:fs';
+import Mocha from 'mocha';
+import { codeActionsSuite } from './codeActions.suite';
+import { commandsSuite } from './commands.suite';
+import { diagnosticsSuite } from './diagnostics.suite';
+import { robustnessSuite } from './robustness.suite';
+import { settingsSuite } from './settings.suite';
+
+export interface SuiteCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: string[];
+}
+
+/**
+ * Entry point of the extension-host suite (`extensionTestsPath`): the same bundle runs inside
+ * code-server through the workbench's payload URL and under @vscode/test-electron. Counts are
+ * logged as one `LOCKSTEP_SUITE_RESULT` line and, when LOCKSTEP_SUITE_RESULT_FILE is set, written there.
+ */
+export async function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', timeout: 90_000, color: false, reporter: 'spec' });
+  // The suites are bundled with this file: define them after mocha has set up its globals.
+  mocha.suite.emit('pre-require', globalThis, 'lockstep-suite', mocha);
+  diagnosticsSuite();
+  codeActionsSuite();
+  settingsSuite();
+  commandsSuite();
+  robustnessSuite();
+  const counts: SuiteCounts = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  await new Promise<void>((resolve) => {
+    const runner = mocha.run(() => resolve());
+    runner.on('pass', () => counts.passed++);
+    runner.on('fail', (t, err: Error) => {
+      counts.failed++;
+      counts.failures.push(`${t.fullTitle()}: ${err.message}`);
+    });
+    runner.on('pending', () => counts.skipped++);
+  });
+  console.log(`LOCKSTEP_SUITE_RESULT ${JSON.stringify(counts)}`);
+  const out = process.env.LOCKSTEP_SUITE_RESULT_FILE;
+  if (out) writeFileSync(out, JSON.stringify(counts));
+  if (counts.failed > 0) throw new Error(`${counts.failed} extension-host test(s) failed`);
+}

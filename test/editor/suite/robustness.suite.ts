@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { LEAK, closeAll, lockstepApi, lockstepDiagnostics, openScratch, waitFor, waitForRule } from './helpers';
+
+export function robustnessSuite(): void {
+  suite('crash isolation', () => {
+    teardown(closeAll);
+
+    test('an exception in analysis clears that file\'s diagnostics, shows on the status item, and the next edit recovers', async () => {
+      const api = await lockstepApi();
+      const editor = await openScratch('throws.c', LEAK);
+      const uri = editor.document.uri;
+      await waitForRule(uri, 'lock-leak');
+      await api.injectFault(uri, 'throw', editor.document.version + 1);
+      await editor.edit((b) => b.insert(new vscode.Position(0, 0), ' '));
+      await waitFor('the error on the status item', () => /Lockstep: error — check: injected fault/.test(api.statusText()));
+      assert.deepEqual(lockstepDiagnostics(uri), [], 'no stale diagnostics');
+      await editor.edit((b) => b.delete(new vscode.Range(0, 0, 0, 1)));
+      await waitForRule(uri, 'lock-leak');
+      assert.match(api.statusText(), /1 finding/);
+    });
+
+    test('a worker that dies is restarted and the open documents are analysed again', async () => {
+      const api = await lockstepApi();
+      const editor = await openScratch('dies.c', LEAK);
+      const uri = editor.document.uri;
+      await waitForRule(uri, 'lock-leak');
+      const before = api.workerGeneration();
+      await api.injectFault(uri, 'exit', editor.document.version + 1);
+      await editor.edit((b) => b.insert(new vscode.Position(0, 0), ' '));
+      await waitFor('a new worker', () => api.workerGeneration() > before, 30_000);
+      await waitForRule(uri, 'lock-leak', 30_000);
+      // And it keeps working on type.
+      await editor.edit((b) => b.replace(new vscode.Range(4, 0, 4, 12), '\t\t{ spin_unlock(l); return -1; }'));
+      await waitFor('the fix to be seen by the new worker', () => lockstepDiagnostics(uri).length === 0, 30_000);
+    });
+  });
+}
