@@ -25,7 +25,7 @@ for (const name of names) {
       const r = simulate(model, { packets: p, puts: u, reduction, maxStates, timeLimitMs: 120_000 });
       const st = r.stats;
       const rate = st.ms > 0 ? Math.round((st.states / st.ms) * 1000) : st.states;
-      const verdict = st.complete ? r.verdict : `${r.verdict} (stopped: ${st.stoppedBecause})`;
+      const verdict = st.complete ? r.verdict : `${r.verdict === 'safe' ? 'none found' : r.verdict} (stopped: ${st.stoppedBecause})`;
       console.log(`| ${name} | ${p}x${u} | ${reduction ? 'on' : 'off'} | ${verdict} | ${pad(st.states, 9)} | ${pad(st.transitions, 10)} | ${pad(st.ms, 7)} | ${pad(rate, 8)} |`);
       if (name === 'seed-workflow-fixed' && p === 3 && u === 2 && reduction) bar = st.complete ? st.ms : Infinity;
     }

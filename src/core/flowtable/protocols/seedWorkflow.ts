@@ -17,17 +17,18 @@ const LISTING = `/*
  *
  * FLAW 1 - lost update (2 packets, 1 put). Step 2 increments the count with a
  *   plain load and store under the *shared* read lock, so two packets can both
- *   load 1 and both store 2: one reference is lost. The put then takes 2 to 1
- *   and marks the flow INACTIVE, the first packet takes 1 to 0 and frees it,
- *   and the second packet touches the freed flow (use-after-free) and takes
- *   its count to -1 (negative-refcount).
+ *   load 1 and both store 2: one reference is lost. The count then reaches 0
+ *   while a packet still holds the flow - e.g. packet 1 finishes (2 -> 1) and
+ *   the put takes 1 -> 0 and frees it - and packet 2 uses the freed flow
+ *   (use-after-free) and its decrement takes the count to -1
+ *   (negative-refcount).
  *
  * FLAW 2 - the put's decrement (3 packets, or 2 puts). With two packets
  *   holding the flow its count is 3; the put takes it to 2, which is neither 0
  *   (delete) nor 1 (mark INACTIVE), so the flow stays ACTIVE in the table
- *   after the put has returned. The next lookup still finds the deleted flow
- *   (stale-lookup); a second put finds it too and drops a reference it never
- *   owned, and a packet ends up using the flow after it was freed.
+ *   after the put has returned. The next lookup - a third packet's, or a
+ *   second put's - still finds the deleted flow (stale-lookup), and a second
+ *   put drops a reference it never owned.
  *
  * Price: every packet takes the table's write lock (step 5), so the packet
  * fast path is serialised behind one exclusive lock.
