@@ -4,7 +4,8 @@ import type { SourceFile } from '../src/core/analysis/project';
  * A deterministic generator of datapath-style C: the lock, goto and error-path shapes of the OVS
  * Windows (NDIS) datapath, the Linux kernel datapath and OVS userspace, plus the lock-free helpers
  * that make up most real files. Same seed → same text, byte for byte. About 1 function in 25 has a
- * deliberate bug (leak on an error path, Dpr mismatch, write under a read lock) so the rules fire.
+ * deliberate bug (leak on an error path, Dpr mismatch, write under a read lock) so the rules fire;
+ * those are named `gen_bug_N`, every other function `gen_fn_N` is meant to be correct.
  */
 
 export interface GenOptions {
@@ -137,17 +138,19 @@ function linuxFunction(r: Rand, name: string, bug: boolean): string[] {
       '        err = -ENOMEM;',
       '        goto err_unlock;',
       '    }',
-      '    dev_hold(dp->dev);',
       ...work(r, '    ', v),
       '    if (portid == 0) {',
       '        err = -EINVAL;',
-      bug ? '        goto err_unlock;' : '        goto err_put;',
+      // The bug: unlocking before jumping to a label that unlocks again.
+      ...(bug ? ['        mutex_unlock(&dp->mutex);'] : []),
+      '        goto err_free;',
       '    }',
+      '    dev_hold(dp->dev);',
+      '    vport->dev = dp->dev;',
       '    list_add_rcu(&vport->node, &dp->ports);',
       '    mutex_unlock(&dp->mutex);',
       '    return 0;',
-      'err_put:',
-      '    dev_put(dp->dev);',
+      'err_free:',
       '    kfree(vport);',
       'err_unlock:',
       '    mutex_unlock(&dp->mutex);',
@@ -297,7 +300,8 @@ export function generateDatapathCorpus(options: GenOptions): SourceFile[] {
     while (lines.length < perFile && total + lines.length < options.lines) {
       const bug = r() < 0.04;
       const kind = int(r, 0, 9);
-      const name = `gen_fn_${fn++}`;
+      // Functions with a deliberate bug are named gen_bug_N, so findings elsewhere are false positives.
+      const name = `${bug && kind <= 6 ? 'gen_bug' : 'gen_fn'}_${fn++}`;
       const body = kind <= 1 ? ndisTableFunction(r, name, bug)
         : kind === 2 ? ndisSpinFunction(r, name, bug)
           : kind <= 4 ? linuxFunction(r, name, bug)

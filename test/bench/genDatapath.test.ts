@@ -29,7 +29,7 @@ describe('benchmark corpus generator', () => {
   test('mixes NDIS, Linux and OVS userspace locking with gotos and error paths', () => {
     const all = corpus.map((f) => f.text).join('\n');
     for (const needle of ['NdisAcquireRWLockWrite(', 'NdisDprAcquireSpinLock(', 'spin_lock_irqsave(', 'mutex_lock_interruptible(',
-      'rcu_read_lock();', 'ovs_mutex_lock(', 'ovs_rwlock_rdlock(', 'goto unlock;', 'goto err_put;', 'netdev_close(', 'continue;', 'switch (']) {
+      'rcu_read_lock();', 'ovs_mutex_lock(', 'ovs_rwlock_rdlock(', 'goto unlock;', 'goto err_free;', 'netdev_close(', 'continue;', 'switch (']) {
       assert.ok(all.includes(needle), needle);
     }
   });
