@@ -110,7 +110,8 @@ export class AnalysisSession {
       if (!cache) this.caches.set(uri, (cache = new FunctionCache()));
       const file = { uri, text: doc.text };
       const table = this.summaryTable();
-      const r = this.stage('check', uri, () => cache.check(this.parser, parsed, file, table, this.options));
+      const parsers = { whole: this.trees.parserFor(uri), view: this.parser };
+      const r = this.stage('check', uri, () => cache.check(parsers, parsed, file, table, this.options));
       this.setSummaries(uri, r.summaries);
       this.edges.set(uri, r.lockOrderEdges);
       const lockOrder = this.lockOrder();

@@ -1,9 +1,9 @@
 import type { Parser } from 'web-tree-sitter';
-import { checkParsed, summarizeParsed } from '../core/analysis/engine';
+import { checkPrepared, disposePrepared, prepareFile, summarizePrepared, type PreparedFile } from '../core/analysis/engine';
 import type { AnalysisOptions, FileCheckResult, FunctionSummary, LockOrderEdge, SourceFile, SummaryTable } from '../core/analysis/project';
 import type { Node } from 'web-tree-sitter';
 import { declaratorName } from '../core/c/functions';
-import { parseC, type ParsedC } from '../core/c/parse';
+import type { ParsedC } from '../core/c/parse';
 import type { Finding } from '../core/findings';
 import { rangeOf, type SourceRange } from '../core/source';
 
@@ -29,7 +29,7 @@ interface FunctionEntry {
 
 export interface CachedCheck extends FileCheckResult {
   summaries: FunctionSummary[];
-  /** Functions analysed this time (the rest were reused). */
+  /** Functions analysed this time (the edited ones and local wrappers; the rest were reused). */
   analysed: number;
   reused: number;
 }
@@ -53,17 +53,24 @@ export class FunctionCache {
   }
 
   /**
-   * Analyses `parsed` (the full document, from the kept tree) reusing what it can. `parser` parses
-   * the partial text when only some functions changed. `external` holds other files' summaries.
+   * Analyses the document reusing what it can. `parsed` is its current tree (for the function
+   * list); `wholeParser` parses the whole document (the kept-tree parser), `viewParser` the partial
+   * view. `external` holds other files' summaries.
    */
-  check(parser: Parser, parsed: ParsedC, file: SourceFile, external: SummaryTable, options: AnalysisOptions): CachedCheck {
+  check(parsers: { whole: Parser; view: Parser }, parsed: ParsedC, file: SourceFile, external: SummaryTable, options: AnalysisOptions): CachedCheck {
     const t0 = performance.now();
     const spans = functionSpans(parsed, file.text);
     const outside = outsideText(file.text, spans);
     const reuse = this.outside === outside;
-    const changed = reuse ? spans.filter((s) => !this.entries.has(s.key)) : spans;
-    let result = this.analyse(parser, parsed, file, spans, changed, external, options, reuse);
-    if (result === undefined) result = this.analyse(parser, parsed, file, spans, spans, external, options, false)!;
+    // Local wrappers (functions with lock effects or that never return) shape the inferred summaries
+    // of their callers: they are analysed with every change, so inference sees what the whole file would.
+    const shaping = (s: Span): boolean => {
+      const sum = this.entries.get(s.key)?.summary;
+      return sum !== undefined && (sum.effects.length > 0 || sum.noReturn === true);
+    };
+    const changed = reuse ? spans.filter((s) => !this.entries.has(s.key) || shaping(s)) : spans;
+    let result = this.analyse(parsers, parsed, file, spans, changed, external, options, reuse);
+    if (result === undefined) result = this.analyse(parsers, parsed, file, spans, spans, external, options, false)!;
     this.outside = outside;
     result.stats.analysisMs = performance.now() - t0;
     return result;
@@ -81,22 +88,22 @@ export class FunctionCache {
   }
 
   private analyse(
-    parser: Parser, parsed: ParsedC, file: SourceFile, spans: Span[], changed: Span[],
+    parsers: { whole: Parser; view: Parser }, parsed: ParsedC, file: SourceFile, spans: Span[], changed: Span[],
     external: SummaryTable, options: AnalysisOptions, partial: boolean,
   ): CachedCheck | undefined {
     const changedKeys = new Set(changed.map((s) => s.key));
     const whole = !partial || changed.length === spans.length;
-    let view = parsed;
-    let parseMs = 0;
-    if (!whole) {
-      const t = performance.now();
+    let view: PreparedFile;
+    if (whole) {
+      view = prepareFile(parsers.whole, file);
+    } else {
       const text = partialView(file.text, spans, changedKeys);
       if (text === undefined) return undefined;
-      view = parseC(parser, text);
-      parseMs = performance.now() - t;
+      view = prepareFile(parsers.view, { uri: file.uri, text });
     }
+    const parseMs = view.parseMs;
     try {
-      const own = summarizeParsed(view, file, options);
+      const own = summarizePrepared(view, options);
       const byName = new Map(own.map((s) => [s.name, s]));
       if (!whole && this.summariesMoved(spans, changed, byName)) return undefined;
       const table: SummaryTable = { ...external };
@@ -109,7 +116,7 @@ export class FunctionCache {
       }
       summaries.push(...own);
       for (const s of summaries) table[s.name] = s;
-      const checked = checkParsed(view, file, table, options);
+      const checked = checkPrepared(view, table, options);
 
       const next = new Map<string, FunctionEntry>();
       const findings: Finding[] = [];
@@ -159,7 +166,7 @@ export class FunctionCache {
         analysed: changed.length, reused: reused.length,
       };
     } finally {
-      if (view !== parsed) view.tree.delete();
+      disposePrepared(view);
     }
   }
 }
