@@ -1,6 +1,6 @@
 import type { Parser } from 'web-tree-sitter';
 import { compareFindings, type Finding } from '../findings';
-import { checkFile, summarizeFile } from './engine';
+import { checkPrepared, disposePrepared, prepareFile, summarizePrepared } from './engine';
 import { lockOrderFindings } from './lockOrder';
 import type { AnalysisOptions, FileCheckResult, SourceFile, SummaryTable } from './project';
 
@@ -12,11 +12,18 @@ export interface SetResult {
 
 /** Runs the three phases in-process over a set of files (tests, patch review, small CLI runs). */
 export function analyzeSet(parser: Parser, files: SourceFile[], options: AnalysisOptions): SetResult {
+  // Each file is parsed once for both phases; trees are freed before returning.
+  const prepared = files.map((f) => prepareFile(parser, f));
+  let results: FileCheckResult[];
   const summaries: SummaryTable = {};
-  for (const f of files) {
-    for (const s of summarizeFile(parser, f, options)) summaries[s.name] ??= s;
+  try {
+    for (const p of prepared) {
+      for (const s of summarizePrepared(p, options)) summaries[s.name] ??= s;
+    }
+    results = prepared.map((p) => checkPrepared(p, summaries, options));
+  } finally {
+    for (const p of prepared) disposePrepared(p);
   }
-  const results = files.map((f) => checkFile(parser, f, summaries, options));
   const findings = results.flatMap((r) => r.findings);
   findings.push(...lockOrderFindings(results.flatMap((r) => r.lockOrderEdges)));
   findings.sort(compareFindings);

@@ -1,33 +1,53 @@
 import type { Parser } from 'web-tree-sitter';
 import { listFunctions, type FunctionDef } from '../c/functions';
 import { parseC, type ParsedC } from '../c/parse';
+import { toSyntax, type SyntaxNode } from '../c/syntax';
 import type { Finding } from '../findings';
 import { FUNCTION_RULES } from '../rules/index';
-import { applySuppressions, findSuppressions } from '../rules/suppression';
+import { applySuppressions, findSuppressions, type Suppression } from '../rules/suppression';
 import { annotatedEffects } from './contracts';
 import { parameterize } from './exprs';
-import { analyzeFunction } from './functionAnalysis';
-import { structSummaries } from './lockClass';
+import { analyzeFunction, type FunctionAnalysis } from './functionAnalysis';
 import { indexKnowledge, type KnowledgeIndex } from './knowledgeIndex';
-import { calleeName } from './ops';
+import { structSummaries } from './lockClass';
 import type { AnalysisOptions, FileCheckResult, FunctionSummary, LockEffect, SourceFile, SummaryTable } from './project';
 
 /**
- * The engine's two phases over one file. Functions that call nothing the analysis knows (no lock,
- * reference, mutator, non-returning or summarised call) cannot produce findings and are skipped
- * before any CFG is built: most of a large C file is such code.
+ * The engine's two phases over one file. A file is parsed once into a `PreparedFile` that both
+ * phases share; a function's phase-1 analysis is reused in phase 2 when the summaries it depends
+ * on did not change. Functions that call nothing the analysis knows (no lock, reference, mutator,
+ * non-returning or summarised call) cannot produce findings and are skipped before any CFG is
+ * built: most of a large C file is such code.
  */
 
-function isRelevant(fn: FunctionDef, index: KnowledgeIndex, summaries: SummaryTable): boolean {
-  for (const call of fn.body.descendantsOfType('call_expression')) {
-    if (!call) continue;
-    const name = calleeName(call);
-    if (!name) continue;
+const CALL_NAME = /([A-Za-z_]\w*)\s*\(/g;
+
+function calledNames(fn: FunctionDef, text: string): Set<string> {
+  const body = text.slice(fn.body.startIndex, fn.body.endIndex);
+  const names = new Set<string>();
+  CALL_NAME.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = CALL_NAME.exec(body)) !== null) names.add(m[1]!);
+  return names;
+}
+
+function isRelevant(calls: Set<string>, index: KnowledgeIndex, summaries: SummaryTable): boolean {
+  for (const name of calls) {
     if (index.locks.has(name) || index.refs.has(name) || index.mutators.has(name)) return true;
     const s = summaries[name];
     if (s && (s.effects.length > 0 || s.noReturn)) return true;
   }
   return false;
+}
+
+/** What a function's analysis depended on: the summaries of the functions it calls. */
+function dependencySignature(calls: Set<string>, table: SummaryTable): string {
+  const parts: string[] = [];
+  for (const name of [...calls].sort()) {
+    const s = table[name];
+    if (s) parts.push(`${name}:${JSON.stringify(s.effects)}:${s.noReturn ? 1 : 0}:${s.acquires.join(',')}`);
+  }
+  return parts.join('|');
 }
 
 function dedupeEffects(effects: LockEffect[]): LockEffect[] {
@@ -40,86 +60,164 @@ function dedupeEffects(effects: LockEffect[]): LockEffect[] {
   });
 }
 
-function withParsed<T>(parser: Parser, file: SourceFile, fn: (p: ParsedC) => T): { value: T; parseMs: number } {
-  const t0 = performance.now();
-  const parsed = parseC(parser, file.text);
-  const parseMs = performance.now() - t0;
-  try {
-    return { value: fn(parsed), parseMs };
-  } finally {
-    parsed.tree.delete();
-  }
+interface FnEntry {
+  fn: FunctionDef;
+  calls: Set<string>;
+  syntax?: SyntaxNode;
+  last?: { analysis: FunctionAnalysis; signature: string };
 }
 
-export function summarizeParsed(parsed: ParsedC, file: SourceFile, options: AnalysisOptions): FunctionSummary[] {
-  const index = indexKnowledge(options.knowledge);
-  const fns = listFunctions(parsed.tree);
-  const annotated = annotatedEffects(parsed.tree, parsed.text, parsed.lockAnnotations);
-  const table: SummaryTable = {};
-  const base = (fn: FunctionDef): FunctionSummary => ({
-    name: fn.name, uri: file.uri, range: fn.range, effects: dedupeEffects(annotated.get(fn.name) ?? []), acquires: [],
+/** A parsed file and what both phases need from its tree. The caller must `disposePrepared` it. */
+export interface PreparedFile {
+  file: SourceFile;
+  parsed: ParsedC;
+  fns: FnEntry[];
+  annotated: Map<string, LockEffect[]>;
+  structs: FunctionSummary[];
+  suppressions: Suppression[];
+  parseMs: number;
+}
+
+export function prepareFile(parser: Parser, file: SourceFile): PreparedFile {
+  const t0 = performance.now();
+  const parsed = parseC(parser, file.text);
+  return prepareFrom(parsed, file, performance.now() - t0);
+}
+
+function prepareFrom(parsed: ParsedC, file: SourceFile, parseMs: number): PreparedFile {
+  const fns = listFunctions(parsed.tree).map((fn) => ({ fn, calls: calledNames(fn, parsed.text) }));
+  return {
+    file, parsed, fns, parseMs,
+    annotated: annotatedEffects(parsed.tree, parsed.text, parsed.lockAnnotations),
+    structs: structSummaries(parsed.tree, file.uri),
+    suppressions: file.text.includes('lockstep-ignore') ? findSuppressions(parsed.tree) : [],
+  };
+}
+
+export function disposePrepared(p: PreparedFile): void {
+  p.parsed.tree.delete();
+  for (const e of p.fns) e.syntax = undefined;
+}
+
+function signatureOf(e: FnEntry, table: SummaryTable, contract: LockEffect[], structs: string[]): string {
+  const structSig = structs.map((n) => `${n}=${JSON.stringify(table[n]?.fields ?? null)}`).join(',');
+  return `${dependencySignature(e.calls, table)}#${JSON.stringify(contract)}#${structSig}`;
+}
+
+function analyze(p: PreparedFile, e: FnEntry, index: KnowledgeIndex, table: SummaryTable, contract: LockEffect[], options: AnalysisOptions): FunctionAnalysis {
+  e.syntax ??= toSyntax(e.fn.node, p.parsed.text);
+  const analysis = analyzeFunction({
+    uri: p.file.uri, fn: e.fn, text: p.parsed.text, syntax: e.syntax, index, summaries: table, contract, maxStatesPerNode: options.maxStatesPerNode,
   });
-  for (const fn of fns) table[fn.name] = base(fn);
+  e.last = { analysis, signature: signatureOf(e, table, contract, analysis.structLookups) };
+  return analysis;
+}
+
+/** Phase 1: annotated and inferred lock effects of this file's functions (two rounds for wrappers of wrappers). */
+export function summarizePrepared(p: PreparedFile, options: AnalysisOptions): FunctionSummary[] {
+  const index = indexKnowledge(options.knowledge);
+  const { file, annotated } = p;
+  const table: SummaryTable = {};
+  for (const { fn } of p.fns) {
+    table[fn.name] = { name: fn.name, uri: file.uri, range: fn.range, effects: dedupeEffects(annotated.get(fn.name) ?? []), acquires: [] };
+  }
   for (const [name, effects] of annotated) {
     // Prototypes with contracts for functions defined elsewhere.
     table[name] ??= { name, uri: file.uri, range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, effects: dedupeEffects(effects), acquires: [] };
   }
-  // Two rounds: wrappers of wrappers in the same file see the first round's summaries.
+  for (const st of p.structs) table[st.name] ??= st;
+  // The second round revisits only functions that call one whose summary the first round changed.
+  let changedNames: Set<string> | undefined;
   for (let round = 0; round < 2; round++) {
-    let changed = false;
-    for (const fn of fns) {
-      if (!isRelevant(fn, index, table)) continue;
+    const changedNow = new Set<string>();
+    for (const e of p.fns) {
+      const { fn } = e;
+      if (!isRelevant(e.calls, index, table)) continue;
+      if (changedNames && ![...e.calls].some((c) => changedNames!.has(c))) continue;
       const contract = annotated.get(fn.name) ?? [];
-      const a = analyzeFunction({ uri: file.uri, fn, index, summaries: table, contract, maxStatesPerNode: options.maxStatesPerNode });
+      const a = analyze(p, e, index, table, contract, options);
       const effects = dedupeEffects([...contract, ...a.inferred]);
       const noReturn = a.exits.length === 0 && !a.incomplete;
       const prev = table[fn.name]!;
-      if (JSON.stringify(prev.effects) !== JSON.stringify(effects) || prev.noReturn !== noReturn) changed = true;
+      if (JSON.stringify(prev.effects) !== JSON.stringify(effects) || (prev.noReturn ?? false) !== noReturn) changedNow.add(fn.name);
       table[fn.name] = { ...prev, effects, noReturn: noReturn || undefined, acquires: a.acquired.map((id) => parameterize(id, fn.params)) };
     }
-    if (!changed) break;
+    if (changedNow.size === 0) break;
+    changedNames = changedNow;
   }
-  const out = Object.values(table).filter((s) => s.effects.length > 0 || s.noReturn || s.acquires.length > 0);
-  return [...out, ...structSummaries(parsed.tree, file.uri)];
+  const out = Object.values(table).filter((s) => !s.fields && (s.effects.length > 0 || s.noReturn || s.acquires.length > 0));
+  return [...out, ...p.structs];
 }
 
-export function summarizeFile(parser: Parser, file: SourceFile, options: AnalysisOptions): FunctionSummary[] {
-  return withParsed(parser, file, (p) => summarizeParsed(p, file, options)).value;
-}
-
-export function checkParsed(parsed: ParsedC, file: SourceFile, summaries: SummaryTable, options: AnalysisOptions): Omit<FileCheckResult, 'stats'> & { analysisMs: number; functionCount: number } {
+/** Phase 2: findings and lock-order edges of this file, with the whole set's summaries. */
+export function checkPrepared(p: PreparedFile, summaries: SummaryTable, options: AnalysisOptions): FileCheckResult {
   const t0 = performance.now();
   const index = indexKnowledge(options.knowledge);
-  const fns = listFunctions(parsed.tree);
-  const annotated = annotatedEffects(parsed.tree, parsed.text, parsed.lockAnnotations);
-  // This file's own functions: its summaries win over same-named ones from elsewhere.
+  const { file, annotated } = p;
   const table: SummaryTable = { ...summaries };
-  for (const st of structSummaries(parsed.tree, file.uri)) table[st.name] ??= st;
+  for (const st of p.structs) table[st.name] ??= st;
   const findings: Finding[] = [];
   const lockOrderEdges: FileCheckResult['lockOrderEdges'] = [];
   const functions: FileCheckResult['functions'] = [];
-  for (const fn of fns) {
-    if (!isRelevant(fn, index, table)) continue;
-    const contract = annotated.get(fn.name) ?? [];
+  for (const e of p.fns) {
+    const { fn } = e;
+    if (!isRelevant(e.calls, index, table)) continue;
     const own = table[fn.name];
-    const a = analyzeFunction({
-      uri: file.uri, fn, index, summaries: table, maxStatesPerNode: options.maxStatesPerNode,
-      // The contract includes what was inferred for this function, so its callers' view and its own agree.
-      contract: dedupeEffects([...contract, ...(own?.uri === file.uri ? own.effects.filter((e) => e.source === 'inferred') : [])]),
-    });
+    // The contract includes what was inferred for this function, so its callers' view and its own agree.
+    const contract = dedupeEffects([...(annotated.get(fn.name) ?? []), ...(own?.uri === file.uri ? own.effects.filter((x) => x.source === 'inferred') : [])]);
+    const sameInputs = e.last && e.last.signature === signatureOf(e, table, contract, e.last.analysis.structLookups);
+    const a = sameInputs ? e.last!.analysis : analyze(p, e, index, table, contract, options);
     for (const rule of FUNCTION_RULES) findings.push(...rule.check({ uri: file.uri, analysis: a }));
     lockOrderEdges.push(...a.lockOrder);
     if (a.locks > 0 || a.refs > 0) functions.push({ name: fn.name, range: fn.range, locks: a.locks, refs: a.refs });
   }
-  const functionAt = (line: number): string => fns.find((f) => f.range.start.line <= line && line <= f.range.end.line)?.name ?? '';
-  const kept = applySuppressions(findings, findSuppressions(parsed.tree), file.uri, functionAt);
-  return { uri: file.uri, findings: kept, lockOrderEdges, functions, analysisMs: performance.now() - t0, functionCount: fns.length };
+  const functionAt = (line: number): string => p.fns.find((f) => f.fn.range.start.line <= line && line <= f.fn.range.end.line)?.fn.name ?? '';
+  const kept = applySuppressions(findings, p.suppressions, file.uri, functionAt);
+  return {
+    uri: file.uri, findings: kept, lockOrderEdges, functions,
+    stats: { lines: countLines(file.text), functions: p.fns.length, parseMs: p.parseMs, analysisMs: performance.now() - t0 },
+  };
+}
+
+/**
+ * Both phases over a tree the caller owns (the editor keeps one per open document). The prepared
+ * view is cached per tree so the two calls share their work; the caller still deletes the tree.
+ */
+const preparedOf = new WeakMap<ParsedC, PreparedFile>();
+
+export function prepareParsed(parsed: ParsedC, file: SourceFile): PreparedFile {
+  let p = preparedOf.get(parsed);
+  if (!p || p.file.text !== file.text || p.file.uri !== file.uri) {
+    p = prepareFrom(parsed, file, 0);
+    preparedOf.set(parsed, p);
+  }
+  return p;
+}
+
+export function summarizeParsed(parsed: ParsedC, file: SourceFile, options: AnalysisOptions): FunctionSummary[] {
+  return summarizePrepared(prepareParsed(parsed, file), options);
+}
+
+export function checkParsed(parsed: ParsedC, file: SourceFile, summaries: SummaryTable, options: AnalysisOptions): FileCheckResult & { analysisMs: number; functionCount: number } {
+  const r = checkPrepared(prepareParsed(parsed, file), summaries, options);
+  return { ...r, analysisMs: r.stats.analysisMs, functionCount: r.stats.functions };
+}
+
+function withPrepared<T>(parser: Parser, file: SourceFile, fn: (p: PreparedFile) => T): T {
+  const p = prepareFile(parser, file);
+  try {
+    return fn(p);
+  } finally {
+    disposePrepared(p);
+  }
+}
+
+export function summarizeFile(parser: Parser, file: SourceFile, options: AnalysisOptions): FunctionSummary[] {
+  return withPrepared(parser, file, (p) => summarizePrepared(p, options));
 }
 
 export function checkFile(parser: Parser, file: SourceFile, summaries: SummaryTable, options: AnalysisOptions): FileCheckResult {
-  const { value, parseMs } = withParsed(parser, file, (p) => checkParsed(p, file, summaries, options));
-  const { analysisMs, functionCount, ...rest } = value;
-  return { ...rest, stats: { lines: countLines(file.text), functions: functionCount, parseMs, analysisMs } };
+  return withPrepared(parser, file, (p) => checkPrepared(p, summaries, options));
 }
 
 function countLines(text: string): number {

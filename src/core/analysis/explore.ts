@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../c/syntax';
 import type { Cfg } from '../c/cfg';
 import { rangeOf, type SourceRange } from '../source';
 import { extractOps } from './ops';
@@ -127,12 +127,12 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
           const say = (truth: boolean): string => `\`${label}\` is ${truth !== negated ? 'true' : 'false'}`;
           if (t !== 'zero') {
             const tb: Branch = t === undefined ? { s: cloneState(b.s), env: b.env } : b;
-            if (t === undefined) learn(tb, cond, 'nonzero');
+            if (t === undefined) learn(ctx, tb, cond, 'nonzero');
             addTrail(tb.s, rangeOf(shown), say(true));
             push(node.succ[0], tb.s);
           }
           if (t !== 'nonzero') {
-            if (t === undefined) learn(b, cond, 'zero');
+            if (t === undefined) learn(ctx, b, cond, 'zero');
             addTrail(b.s, rangeOf(shown), say(false));
             push(node.succ[1], b.s);
           }

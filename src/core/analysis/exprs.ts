@@ -4,15 +4,30 @@
  * lvalues never give the same one.
  */
 
+/** Bounded memo: the same few expressions are normalised over and over along paths. */
+function memo(fn: (t: string) => string): (t: string) => string {
+  const cache = new Map<string, string>();
+  return (t: string) => {
+    let v = cache.get(t);
+    if (v === undefined) {
+      v = fn(t);
+      if (cache.size > 20000) cache.clear();
+      cache.set(t, v);
+    }
+    return v;
+  };
+}
+
 /** Removes whitespace and comments that do not separate tokens. */
-export function squash(text: string): string {
+export const squash = memo((text: string): string => {
+  if (/^[A-Za-z_]\w*$/.test(text)) return text;
   return text
     .replace(/\/\*[\s\S]*?\*\//g, ' ')
     .replace(/\/\/[^\n]*/g, ' ')
     .replace(/\s+/g, ' ')
     .replace(/ ?(->|\.|\(|\)|\[|\]|&|\*|,) ?/g, '$1')
     .trim();
-}
+});
 
 /** Strips parentheses that wrap the whole expression. */
 export function stripOuterParens(text: string): string {
@@ -46,7 +61,8 @@ function stripCast(text: string): string {
  * Normalises an lvalue expression: `(*p).f` → `p->f`, `(&x)->f` → `x.f`, `&*p` → `p`, `*&x` → `x`,
  * redundant parentheses dropped. Returns the canonical text.
  */
-export function normalizeLvalue(text: string): string {
+export const normalizeLvalue = memo((text: string): string => {
+  if (/^[A-Za-z_]\w*$/.test(text)) return text;
   let t = stripCast(stripOuterParens(squash(text)));
   for (let guard = 0; guard < 16; guard++) {
     const before = t;
@@ -62,7 +78,7 @@ export function normalizeLvalue(text: string): string {
     if (t === before) break;
   }
   return t;
-}
+});
 
 /**
  * Lock identity from the lock argument of an API. Pointer-taking APIs (`spin_lock(&dp->lock)`)

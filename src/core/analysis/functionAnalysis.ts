@@ -1,8 +1,9 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../c/syntax';
 import { buildCfg } from '../c/cfg';
+import { toSyntax, type SyntaxNode } from '../c/syntax';
 import type { FunctionDef } from '../c/functions';
 import { eventSink, type EngineEvent } from './events';
-import { normalizeLvalue, parameterize, substituteParams, lockIdentity } from './exprs';
+import { identifiersOf, normalizeLvalue, parameterize, squash, substituteParams, lockIdentity } from './exprs';
 import { explore, type ExitInfo } from './explore';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { calleeName, callArgs } from './ops';
@@ -27,11 +28,17 @@ export interface FunctionAnalysis {
   visits: number;
   /** Lock identities acquired anywhere in the body. */
   acquired: string[];
+  /** Struct entries of the summary table the lock classes depended on. */
+  structLookups: string[];
 }
 
 export interface FunctionInput {
   uri: string;
   fn: FunctionDef;
+  /** The parsed text (annotations blanked), for the plain-JS copy of the function. */
+  text: string;
+  /** The plain-JS copy, when the caller already made one (summary rounds reuse it). */
+  syntax?: SyntaxNode;
   index: KnowledgeIndex;
   summaries: SummaryTable;
   /** Annotated effects of this function (from its declaration or definition). */
@@ -84,13 +91,24 @@ function entryState(contract: LockEffect[], params: string[]): AbsState {
 export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   const { fn, index, summaries } = input;
   const hidden: string[] = [];
-  const cfg = buildCfg(fn.body, {
+  const node = input.syntax ?? toSyntax(fn.node, input.text);
+  const body = node.childForFieldName('body') ?? node;
+  const cfg = buildCfg(body, {
     isNoReturn: (name) => index.noReturn.has(name) || summaries[name]?.noReturn === true,
   });
   for (const err of cfg.errors) {
     for (const name of index.lockNames) if (err.text.includes(`${name}(`) || err.text.includes(`${name} (`)) hidden.push(name);
   }
-  const inBody = locksInBody(fn.body, index, summaries);
+  const inBody = locksInBody(body, index, summaries);
+  const classes = classResolver(node, body, summaries);
+  const condVars = new Map<string, number>();
+  const condTexts = new Map<string, number>();
+  for (const n of cfg.nodes) {
+    if (n.kind !== 'cond' || !n.ast) continue;
+    const key = squash(n.ast.text);
+    condTexts.set(key, (condTexts.get(key) ?? 0) + 1);
+    for (const v of identifiersOf(n.ast.text)) condVars.set(v, (condVars.get(v) ?? 0) + 1);
+  }
   const ctx: FnContext = {
     uri: input.uri,
     fnName: fn.name,
@@ -101,11 +119,13 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     sink: eventSink(),
     lockOrder: [],
     lockOrderSeen: new Set(),
-    classOf: classResolver(fn, summaries).classOf,
+    classOf: classes.classOf,
+    condVars,
+    condTexts,
     touchedLocks: new Set(),
     touchedRefs: new Set(),
   };
-  const result = explore(ctx, cfg, entryState(input.contract, fn.params), fn.body, input.maxStatesPerNode);
+  const result = explore(ctx, cfg, entryState(input.contract, fn.params), body, input.maxStatesPerNode);
   const inferred = inferEffects(result.exits, fn.params, input.contract, inBody.released);
   const expectedHeld = new Set<string>();
   for (const e of [...input.contract, ...inferred]) {
@@ -127,6 +147,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     refs: ctx.touchedRefs.size,
     visits: result.visits,
     acquired: [...ctx.acquiredInBody],
+    structLookups: [...classes.lookups].sort(),
   };
 }
 

@@ -1,5 +1,5 @@
-import type { Node, Tree } from 'web-tree-sitter';
-import type { FunctionDef } from '../c/functions';
+import type { Node as TsNode, Tree } from 'web-tree-sitter';
+import type { SyntaxNode } from '../c/syntax';
 import { normalizeLvalue } from './exprs';
 import type { FunctionSummary, SummaryTable } from './project';
 
@@ -13,7 +13,9 @@ import type { FunctionSummary, SummaryTable } from './project';
 /** Summary-table entries named `struct:<tag>` carry a struct's field types, so classes resolve across files. */
 export const STRUCT_PREFIX = 'struct:';
 
-function typeName(typeNode: Node | null): string | null {
+type AnyNode = TsNode | SyntaxNode;
+
+function typeName(typeNode: AnyNode | null): string | null {
   if (!typeNode) return null;
   if (typeNode.type === 'struct_specifier' || typeNode.type === 'union_specifier') {
     const name = typeNode.childForFieldName('name');
@@ -24,11 +26,12 @@ function typeName(typeNode: Node | null): string | null {
 }
 
 /** Declarator name, skipping pointers and arrays (`*dp`, `ports[16]`). */
-function declName(d: Node | null): string | null {
-  let n = d;
+function declName(d: AnyNode | null): string | null {
+  let n: AnyNode | null = d;
   for (let g = 0; n && g < 16; g++) {
     if (n.type === 'identifier' || n.type === 'field_identifier') return n.text;
-    n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c !== null && (c.type.endsWith('declarator') || c.type === 'identifier' || c.type === 'field_identifier')) ?? null;
+    const kids: (AnyNode | null)[] = n.namedChildren;
+    n = n.childForFieldName('declarator') ?? kids.find((c) => c !== null && (c.type.endsWith('declarator') || c.type === 'identifier' || c.type === 'field_identifier')) ?? null;
   }
   return null;
 }
@@ -72,14 +75,16 @@ export function structSummaries(tree: Tree, uri: string): FunctionSummary[] {
 
 export interface ClassResolver {
   classOf(id: string): string;
+  /** Summary-table struct entries consulted so far (results depend on them). */
+  lookups: Set<string>;
 }
 
 /** Builds the resolver for one function: variable types from parameters and declarations, plus aliases. */
-export function classResolver(fn: FunctionDef, summaries: SummaryTable): ClassResolver {
+export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: SummaryTable): ClassResolver {
   const varTypes = new Map<string, string>();
   const assigned = new Map<string, string[]>();
-  const params = fn.node.childForFieldName('declarator');
-  const decls = [...(params?.descendantsOfType('parameter_declaration') ?? []), ...fn.body.descendantsOfType('declaration')];
+  const params = fnNode.childForFieldName('declarator');
+  const decls = [...(params?.descendantsOfType('parameter_declaration') ?? []), ...body.descendantsOfType('declaration')];
   for (const d of decls) {
     if (!d) continue;
     const t = typeName(d.childForFieldName('type'));
@@ -92,7 +97,7 @@ export function classResolver(fn: FunctionDef, summaries: SummaryTable): ClassRe
       }
     }
   }
-  for (const a of fn.body.descendantsOfType('assignment_expression')) {
+  for (const a of body.descendantsOfType('assignment_expression')) {
     const l = a?.childForFieldName('left');
     const r = a?.childForFieldName('right');
     if (l?.type === 'identifier' && r) assigned.set(l.text, [...(assigned.get(l.text) ?? []), r.text]);
@@ -102,11 +107,14 @@ export function classResolver(fn: FunctionDef, summaries: SummaryTable): ClassRe
     // One assignment from a field path (no calls): the local is another name for that path.
     if (values.length === 1 && /^[A-Za-z_][\w]*((->|\.)[A-Za-z_]\w*)+$/.test(normalizeLvalue(values[0]!))) aliases.set(v, normalizeLvalue(values[0]!));
   }
+  const lookups = new Set<string>();
   const structOf = (t: string): { canonical: string; fields: Record<string, string> } | undefined => {
+    lookups.add(`${STRUCT_PREFIX}${t}`);
     const s = summaries[`${STRUCT_PREFIX}${t}`];
     return s?.fields ? { canonical: s.canonical ?? t, fields: s.fields } : undefined;
   };
   return {
+    lookups,
     classOf(id: string): string {
       let text = id;
       for (let i = 0; i < 4; i++) {

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../c/syntax';
 
 /**
  * The effects of one CFG node's AST, in C evaluation order (operands before the operation):

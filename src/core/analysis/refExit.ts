@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../c/syntax';
 import { mentionsObject } from './refTransfer';
 import type { Branch, FnContext } from './transfer';
 

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../c/syntax';
 import type { RefApi } from '../apis/types';
 import { rangeOf, type SourceRange } from '../source';
 import { normalizeLvalue, ownerOf, rootVariable, squash } from './exprs';

@@ -93,15 +93,19 @@ export function cloneState(s: AbsState): AbsState {
   };
 }
 
+function joinSorted(parts: string[]): string {
+  return parts.length < 2 ? (parts[0] ?? '') : parts.sort().join(';');
+}
+
 /** Identity of a state for joining: everything but the trail and source sites. */
 export function stateKey(s: AbsState): string {
-  const locks = s.locks.map((l) => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.moreHandles?.join(',') ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`).sort().join(';');
-  const facts = s.facts.map((f) => `${f.key}=${f.value}`).sort().join(';');
-  const refs = s.refs.map((r) => `${r.obj}:${r.count}`).sort().join(';');
-  const dead = s.dead.map((d) => `${d.obj}:${d.how}`).sort().join(';');
-  const rel = [...s.released].sort().join(';');
-  const relc = [...s.releasedFromCaller].sort().join(';');
-  return `${locks}#${facts}#${refs}#${dead}#${rel}#${relc}#${s.ret ? s.ret.range.start.line : ''}`;
+  const ret = s.ret ? s.ret.range.start.line : '';
+  if (s.locks.length === 0 && s.facts.length === 0 && s.refs.length === 0 && s.dead.length === 0 && s.released.length === 0 && s.releasedFromCaller.length === 0) return `#${ret}`;
+  const locks = joinSorted(s.locks.map((l) => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.moreHandles?.join(',') ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`));
+  const facts = joinSorted(s.facts.map((f) => `${f.key}=${f.value}`));
+  const refs = joinSorted(s.refs.map((r) => `${r.obj}:${r.count}`));
+  const dead = joinSorted(s.dead.map((d) => `${d.obj}:${d.how}`));
+  return `${locks}#${facts}#${refs}#${dead}#${joinSorted([...s.released])}#${joinSorted([...s.releasedFromCaller])}#${ret}`;
 }
 
 export function addTrail(s: AbsState, range: SourceRange, message: string): void {

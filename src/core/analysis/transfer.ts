@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../c/syntax';
 import type { LockApi, LockMode } from '../apis/types';
 import { rangeOf, type SourceRange } from '../source';
 import type { EventSink } from './events';
@@ -21,6 +21,12 @@ export interface FnContext extends RefContext {
   sink: EventSink;
   lockOrder: LockOrderEdge[];
   lockOrderSeen: Set<string>;
+  /**
+   * How many condition nodes read each variable / each pure condition text. A fact nobody tests
+   * again would only split states, so facts are kept only for what later conditions read.
+   */
+  condVars: Map<string, number>;
+  condTexts: Map<string, number>;
   /** Lock class of an identity (lockClass.ts). */
   classOf: (id: string) => string;
   touchedLocks: Set<string>;
@@ -201,7 +207,7 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
 /** Applies one op to every branch; returns the branches after it (try-calls fork). */
 export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch[]): Branch[] {
   if (op.op === 'assign') {
-    for (const b of branches) assign(b, op.lhs, op.rhs);
+    for (const b of branches) assign(ctx, b, op.lhs, op.rhs);
     return applyRefOp(ctx, nodeId, op, branches);
   }
   if (op.op === 'use') return applyRefOp(ctx, nodeId, op, branches);
@@ -310,11 +316,11 @@ function mutatorCheck(ctx: FnContext, nodeId: number, b: Branch, name: string, a
   ctx.sink.add(nodeId, lock.id, { kind: 'write-under-read', lock: { ...lock }, api: name, range, container: squash(a.text), trail: b.s.trail });
 }
 
-function assign(b: Branch, lhs: Node, rhs: Node | null): void {
+function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
   const name = lhs.type === 'identifier' ? lhs.text : rootVariable(lhs.text);
   if (!name) return;
   killFacts(b.s, name);
-  if (lhs.type !== 'identifier' || !rhs) return;
+  if (lhs.type !== 'identifier' || !rhs || !ctx.condVars.has(name)) return;
   let r = rhs;
   while (r.type === 'parenthesized_expression' && r.namedChildren[0]) r = r.namedChildren[0];
   const fromCall = b.env.get(r.id);
@@ -323,10 +329,10 @@ function assign(b: Branch, lhs: Node, rhs: Node | null): void {
 }
 
 /** Records what a condition's outcome teaches about the variables it reads. */
-export function learn(b: Branch, cond: Node, truth: Truth): void {
+export function learn(ctx: FnContext, b: Branch, cond: Node, truth: Truth): void {
   const e = unparenNode(cond);
   if (e.type === 'identifier') {
-    setFact(b.s, e.text, truth, [e.text]);
+    if ((ctx.condVars.get(e.text) ?? 0) >= 2) setFact(b.s, e.text, truth, [e.text]);
     return;
   }
   if (e.type === 'binary_expression') {
@@ -337,12 +343,13 @@ export function learn(b: Branch, cond: Node, truth: Truth): void {
       const [v, k] = literalTruth(r.text) === 'zero' ? [l, r] : literalTruth(l.text) === 'zero' ? [r, l] : [null, null];
       if (v && k && unparenNode(v).type === 'identifier') {
         const isZero = (op === '==') === (truth === 'nonzero');
-        setFact(b.s, unparenNode(v).text, isZero ? 'zero' : 'nonzero', [unparenNode(v).text]);
+        if ((ctx.condVars.get(unparenNode(v).text) ?? 0) >= 2) setFact(b.s, unparenNode(v).text, isZero ? 'zero' : 'nonzero', [unparenNode(v).text]);
         return;
       }
     }
   }
-  if (isPure(e)) setFact(b.s, `c:${squash(e.text)}`, truth, identifiersOf(e.text));
+  const key = squash(e.text);
+  if ((ctx.condTexts.get(key) ?? 0) >= 2 && isPure(e)) setFact(b.s, `c:${key}`, truth, identifiersOf(e.text));
 }
 
 export function unparenNode(n: Node): Node {

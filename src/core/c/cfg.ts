@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntax';
 
 /**
  * A control-flow graph per function, built from the tree-sitter tree.

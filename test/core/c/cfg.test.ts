@@ -4,6 +4,7 @@ import type { Parser } from 'web-tree-sitter';
 import { buildCfg, type Cfg } from '../../../src/core/c/cfg';
 import { listFunctions } from '../../../src/core/c/functions';
 import { parseC } from '../../../src/core/c/parse';
+import { toSyntax } from '../../../src/core/c/syntax';
 import { testParser } from '../../helpers/grammar';
 
 /**
@@ -23,7 +24,7 @@ function pathsOf(body: string): string[] {
   const parsed = parseC(parser, `void f(int x, int y) {\n${body}\n}\n`);
   try {
     const fn = listFunctions(parsed.tree)[0]!;
-    const cfg = buildCfg(fn.body, { isNoReturn: (n) => NORETURN.has(n) });
+    const cfg = buildCfg(toSyntax(fn.body, parsed.text), { isNoReturn: (n) => NORETURN.has(n) });
     return enumerate(cfg).sort();
   } finally {
     parsed.tree.delete();

@@ -1,0 +1,142 @@
+import type { Node as TsNode } from 'web-tree-sitter';
+
+/**
+ * A plain JavaScript copy of a subtree. Every property access on a web-tree-sitter `Node` (and on
+ * a tree cursor) crosses into wasm; the engine visits nodes many times per path, so a function
+ * body is copied once with a cursor walk and analysed from the copy. The API mirrors the subset of
+ * `Node` the analysis uses, so code reads the same against either. Only what the cursor must tell
+ * is read from it (type, named, field, offsets); rows and columns come from a line table.
+ */
+
+export interface Point {
+  row: number;
+  column: number;
+}
+
+/** Line starts of a text, shared by every node copied from it. */
+export class LineTable {
+  private readonly starts: number[] = [0];
+
+  constructor(readonly source: string) {
+    for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  point(offset: number): Point {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: offset - this.starts[lo]! };
+  }
+}
+
+let nextId = 1;
+
+export class SyntaxNode {
+  readonly namedChildren: SyntaxNode[] = [];
+  /** Named children plus anonymous children that carry a field name (operators); shares the array when there are none. */
+  children: SyntaxNode[] = this.namedChildren;
+  parent: SyntaxNode | null = null;
+  readonly id = nextId++;
+
+  constructor(
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly field: string | null,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    private readonly lines: LineTable,
+  ) {}
+
+  get text(): string {
+    return this.lines.source.slice(this.startIndex, this.endIndex);
+  }
+
+  get startPosition(): Point {
+    return this.lines.point(this.startIndex);
+  }
+
+  get endPosition(): Point {
+    return this.lines.point(this.endIndex);
+  }
+
+  childForFieldName(name: string): SyntaxNode | null {
+    for (const c of this.children) if (c.field === name) return c;
+    return null;
+  }
+
+  childrenForFieldName(name: string): SyntaxNode[] {
+    return this.children.filter((c) => c.field === name);
+  }
+
+  fieldNameForNamedChild(i: number): string | null {
+    return this.namedChildren[i]?.field ?? null;
+  }
+
+  /** This node and its descendants of the given types, in document order (like web-tree-sitter). */
+  descendantsOfType(types: string | string[]): SyntaxNode[] {
+    const want = typeof types === 'string' ? [types] : types;
+    const out: SyntaxNode[] = [];
+    const stack: SyntaxNode[] = [this];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (want.includes(n.type)) out.push(n);
+      for (let i = n.namedChildren.length - 1; i >= 0; i--) stack.push(n.namedChildren[i]!);
+    }
+    return out;
+  }
+
+  addChild(c: SyntaxNode): void {
+    c.parent = this;
+    if (c.isNamed) {
+      if (this.children !== this.namedChildren) this.children.push(c);
+      this.namedChildren.push(c);
+    } else {
+      if (this.children === this.namedChildren) this.children = [...this.namedChildren];
+      this.children.push(c);
+    }
+  }
+}
+
+const tables = new WeakMap<object, LineTable>();
+
+/** Copies the subtree under `root` (iteratively: bodies can nest thousands of levels deep). */
+export function toSyntax(root: TsNode, source: string): SyntaxNode {
+  // One line table per source text, reused across the functions of a file.
+  const key = root.tree;
+  let lines = tables.get(key);
+  if (!lines || lines.source !== source) {
+    lines = new LineTable(source);
+    tables.set(key, lines);
+  }
+  const cursor = root.walk();
+  try {
+    const top = new SyntaxNode(cursor.nodeType, true, null, cursor.startIndex, cursor.endIndex, lines);
+    const stack: SyntaxNode[] = [top];
+    if (!cursor.gotoFirstChild()) return top;
+    for (;;) {
+      const parent = stack[stack.length - 1]!;
+      const named = cursor.nodeIsNamed;
+      const field = cursor.currentFieldName;
+      let node: SyntaxNode | undefined;
+      if (named || field) {
+        node = new SyntaxNode(cursor.nodeType, named, field, cursor.startIndex, cursor.endIndex, lines);
+        parent.addChild(node);
+      }
+      // Anonymous nodes (punctuation, keywords) have no named children worth copying.
+      if (node && named && cursor.gotoFirstChild()) {
+        stack.push(node);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (stack.length <= 1 || !cursor.gotoParent()) return top;
+        stack.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
