@@ -95,8 +95,9 @@ export async function runUiTests({ url, workspace, profileDir, screenshots, log 
 
     await step('the quick fix menu offers the release as the preferred fix', async () => {
       await page.locator('.monaco-editor .view-lines', { hasText: 'return -1' }).first().click();
+      // Line 8, column 4: inside the diagnostic's range (`return -1;`), where Ctrl+. looks for fixes.
       await page.keyboard.press('Control+g');
-      await page.keyboard.type('8');
+      await page.keyboard.type('8:4');
       await page.keyboard.press('Enter');
       await page.keyboard.press('Control+.');
       const item = page.locator('.action-widget .monaco-list-row', { hasText: 'spin_unlock(l)' });
