@@ -19,6 +19,9 @@ export class ExplorerRun {
   private readonly started = Date.now();
   private finished = false;
   private gotResult = false;
+  private markDone!: () => void;
+  /** Settles once the worker has stopped: finished, failed, crashed or cancelled. */
+  readonly done = new Promise<void>((resolve) => (this.markDone = resolve));
 
   constructor(workerFile: string, job: WorkerJob, private readonly listener: RunListener) {
     this.worker = new Worker(workerFile, { workerData: job });
@@ -72,5 +75,6 @@ export class ExplorerRun {
     this.finished = true;
     clearInterval(this.timer);
     void this.worker.terminate();
+    this.markDone();
   }
 }

@@ -1,0 +1,96 @@
+// The explorer's worker thread as the panel drives it: the real simWorker entry (bundled here the way
+// build.mjs bundles dist/simWorker.js) for results, costs and failures, and small stand-in workers for a
+// hang (Cancel) and a crash.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import * as esbuild from 'esbuild';
+import { ExplorerRun } from '../../src/extension/simulator/runner';
+import type { WorkerJob } from '../../src/extension/simulator/workerProtocol';
+import type { CostView, RunProgress, RunResult } from '../../src/webview/model';
+
+const SIM_WORKER = join(mkdtempSync(join(tmpdir(), 'lockstep-simworker-')), 'simWorker.js');
+
+before(async () => {
+  await esbuild.build({
+    entryPoints: [join(__dirname, '..', '..', 'src', 'extension', 'simulator', 'simWorker.ts')],
+    outfile: SIM_WORKER, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent',
+  });
+});
+const scenario = { protocol: 'seed-workflow', packets: 2, puts: 1, preemptionBound: null };
+
+interface Events {
+  progress: RunProgress[];
+  results: RunResult[];
+  costs: CostView[];
+  failures: string[];
+}
+
+function start(file: string, job: WorkerJob): { run: ExplorerRun; events: Events; settled: Promise<void> } {
+  const events: Events = { progress: [], results: [], costs: [], failures: [] };
+  const run = new ExplorerRun(file, job, {
+    progress: (p) => events.progress.push(p),
+    result: (r) => events.results.push(r),
+    costs: (c) => events.costs.push(...c),
+    failed: (m) => events.failures.push(m),
+  });
+  return { run, events, settled: run.done };
+}
+
+function standIn(source: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'lockstep-worker-')), 'worker.js');
+  writeFileSync(file, source);
+  return file;
+}
+
+test('an exploration posts the view-model result, then the other protocols\' costs', { timeout: 60_000 }, async () => {
+  const { events, settled } = start(SIM_WORKER, { kind: 'explore', scenario });
+  await settled;
+  assert.deepEqual(events.failures, []);
+  assert.equal(events.results.length, 1);
+  const r = events.results[0]!;
+  assert.equal(r.protocol, 'seed-workflow');
+  assert.equal(r.verdict, 'violated');
+  assert.ok(r.violations[0]!.initial.locks.every((l) => l.mode === 'free'));
+  assert.deepEqual(events.costs.map((c) => c.protocol), ['seed-workflow-fixed']);
+});
+
+test('a replay runs the schedule it is given; a bad schedule fails in words', { timeout: 60_000 }, async () => {
+  const first = start(SIM_WORKER, { kind: 'explore', scenario });
+  await first.settled;
+  const schedule = first.events.results[0]!.violations[0]!.schedule;
+  const replay = start(SIM_WORKER, { kind: 'replay', scenario, schedule });
+  await replay.settled;
+  assert.equal(replay.events.results[0]!.replayOf, schedule);
+  assert.equal(replay.events.results[0]!.violations[0]!.schedule, schedule);
+  const bad = start(SIM_WORKER, { kind: 'replay', scenario, schedule: 'seed-workflow:2x1:7' });
+  await bad.settled;
+  assert.equal(bad.events.results.length, 0);
+  assert.match(bad.events.failures[0] ?? '', /no context 7/);
+});
+
+test('Cancel stops a worker that never answers, and nothing is reported after it', { timeout: 10_000 }, async () => {
+  const { run, events } = start(standIn('setInterval(() => {}, 1000);'), { kind: 'explore', scenario });
+  await new Promise((r) => setTimeout(r, 600));
+  assert.ok(run.running);
+  assert.ok(events.progress.length >= 1, 'elapsed-time progress while it runs');
+  assert.ok(events.progress.every((p) => p.states === null && p.ms >= 0));
+  run.stop();
+  await run.done;
+  const seen = events.progress.length;
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(run.running, false);
+  assert.equal(events.progress.length, seen);
+  assert.deepEqual(events.failures, []);
+});
+
+test('a worker that crashes or exits without a result is reported as a failure', { timeout: 10_000 }, async () => {
+  const crash = start(standIn('throw new Error("boom");'), { kind: 'explore', scenario });
+  await crash.settled;
+  assert.match(crash.events.failures[0] ?? '', /the explorer crashed: boom/);
+  const exit = start(standIn('process.exit(3);'), { kind: 'explore', scenario });
+  await exit.settled;
+  assert.match(exit.events.failures[0] ?? '', /stopped unexpectedly \(exit code 3\)/);
+});
