@@ -45,7 +45,8 @@ function dependencySignature(calls: Set<string>, table: SummaryTable): string {
   const parts: string[] = [];
   for (const name of [...calls].sort()) {
     const s = table[name];
-    if (s) parts.push(`${name}:${JSON.stringify(s.effects)}:${s.noReturn ? 1 : 0}:${s.acquires.join(',')}`);
+    // Entries that say nothing (no effects, returns, nor locks) are the same as no entry.
+    if (s && (s.effects.length > 0 || s.noReturn || s.acquires.length > 0)) parts.push(`${name}:${JSON.stringify(s.effects)}:${s.noReturn ? 1 : 0}:${s.acquires.join(',')}`);
   }
   return parts.join('|');
 }

@@ -3,13 +3,13 @@ import type { Cfg } from '../c/cfg';
 import { rangeOf, type SourceRange } from '../source';
 import { extractOps } from './ops';
 import { addTrail, cloneState, stateKey, type AbsState, type Truth } from './state';
-import { applyOp, learn, truthOf, type Branch, type FnContext } from './transfer';
+import { applyOp, constantTruth, learn, truthOf, type Branch, type FnContext } from './transfer';
 import { exitRefs } from './refExit';
 
 /** Default cap on distinct states kept per CFG node (see README: bounded work per function). */
 export const DEFAULT_MAX_STATES_PER_NODE = 64;
 /** Hard cap on node visits per function, whatever the per-node cap. */
-const MAX_VISITS = 200_000;
+const MAX_VISITS = 20_000;
 
 export interface ExitInfo {
   state: AbsState;
@@ -105,7 +105,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
         for (const b of branches) {
           if (node.kind === 'return' && node.ast) {
             const value = node.ast.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? null;
-            const returns = value ? truthOf(b, value) : undefined;
+            const returns = value ? truthOf(b, value) ?? constantTruth(value.text) : undefined;
             exitRefs(ctx, b, value);
             addTrail(b.s, rangeOf(node.ast), `returns${value ? ` \`${value.text.length > 40 ? `${value.text.slice(0, 37)}...` : value.text}\`` : ''}`);
             b.s.ret = { range: rangeOf(node.ast), returns, text: value?.text };

@@ -3,7 +3,8 @@ import { buildCfg } from '../c/cfg';
 import { toSyntax, type SyntaxNode } from '../c/syntax';
 import type { FunctionDef } from '../c/functions';
 import { eventSink, type EngineEvent } from './events';
-import { identifiersOf, normalizeLvalue, parameterize, squash, substituteParams, lockIdentity } from './exprs';
+import { normalizeLvalue, parameterize, substituteParams, lockIdentity } from './exprs';
+import { factScope } from './factScope';
 import { explore, type ExitInfo } from './explore';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { calleeName, callArgs } from './ops';
@@ -101,14 +102,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   }
   const inBody = locksInBody(body, index, summaries);
   const classes = classResolver(node, body, summaries);
-  const condVars = new Map<string, number>();
-  const condTexts = new Map<string, number>();
-  for (const n of cfg.nodes) {
-    if (n.kind !== 'cond' || !n.ast) continue;
-    const key = squash(n.ast.text);
-    condTexts.set(key, (condTexts.get(key) ?? 0) + 1);
-    for (const v of identifiersOf(n.ast.text)) condVars.set(v, (condVars.get(v) ?? 0) + 1);
-  }
+  const { condVars, condTexts } = factScope(body, cfg, index, summaries);
   const ctx: FnContext = {
     uri: input.uri,
     fnName: fn.name,

@@ -51,6 +51,18 @@ export function literalTruth(text: string): Truth | undefined {
   return undefined;
 }
 
+/**
+ * Like literalTruth, plus status-code conventions for constants the code assigns or returns:
+ * `*_OK` / `*_SUCCESS` are 0, other ALL_CAPS constants (`SQLITE_BUSY`, `EINVAL`) are not.
+ */
+export function constantTruth(text: string): Truth | undefined {
+  const lit = literalTruth(text);
+  if (lit) return lit;
+  const t = squash(text);
+  if (/^[A-Z][A-Z0-9_]*$/.test(t)) return /(^|_)(OK|SUCCESS|NONE)$/.test(t) ? 'zero' : 'nonzero';
+  return undefined;
+}
+
 function opposite(t: Truth): Truth {
   return t === 'zero' ? 'nonzero' : 'zero';
 }
@@ -324,7 +336,7 @@ function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
   let r = rhs;
   while (r.type === 'parenthesized_expression' && r.namedChildren[0]) r = r.namedChildren[0];
   const fromCall = b.env.get(r.id);
-  const truth = fromCall ?? literalTruth(r.text) ?? (r.type === 'identifier' ? getFact(b.s, r.text) : undefined);
+  const truth = fromCall ?? constantTruth(r.text) ?? (r.type === 'identifier' ? getFact(b.s, r.text) : undefined);
   if (truth) setFact(b.s, name, truth, [name]);
 }
 

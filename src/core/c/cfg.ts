@@ -227,11 +227,7 @@ export class CfgBuilder {
       case 'preproc_ifdef':
       case 'preproc_elif':
       case 'preproc_else':
-        // One configuration is analysed: the first branch of each conditional block (as a build would pick one).
-        return this.sequence(node.namedChildren.filter((_c, i) => {
-          const field = node.fieldNameForNamedChild(i);
-          return field !== 'name' && field !== 'condition' && field !== 'alternative';
-        }), incoming);
+        return this.preprocessor(node, incoming);
       case 'attributed_statement': {
         const inner = node.namedChildren.find((c) => c !== null && c.type !== 'attribute_declaration');
         return inner ? this.stmt(inner, incoming) : incoming;
@@ -254,6 +250,29 @@ export class CfgBuilder {
         if (node.type.endsWith('_expression') || node.type === 'identifier') return this.expression(node, incoming);
         return this.chain('stmt', node, incoming);
     }
+  }
+
+  /**
+   * One configuration is analysed, as a build would see it with no feature macro defined:
+   * `#ifdef X` is false, `#ifndef X` true, `#if` evaluates literals, `defined()`, `!`, `&&`, `||`
+   * (unknown macros are 0). The chosen branch's statements are built; the others are skipped.
+   */
+  private preprocessor(node: Node, incoming: Dangling[]): Dangling[] {
+    let branch: Node | null = node;
+    for (let guard = 0; branch && guard < 64; guard++) {
+      if (branch.type === 'preproc_else') break;
+      let taken: boolean;
+      if (branch.type === 'preproc_ifdef') taken = /^#\s*ifndef/.test(branch.text);
+      else taken = ppValue(branch.childForFieldName('condition')) !== 0;
+      if (taken) break;
+      branch = branch.childForFieldName('alternative');
+    }
+    if (!branch) return incoming;
+    const chosen = branch;
+    return this.sequence(chosen.namedChildren.filter((_c, i) => {
+      const field = chosen.fieldNameForNamedChild(i);
+      return field !== 'name' && field !== 'condition' && field !== 'alternative';
+    }), incoming);
   }
 
   private sequence(children: (Node | null)[], incoming: Dangling[]): Dangling[] {
@@ -486,6 +505,42 @@ export class CfgBuilder {
       after = [...after, ...hOut];
     }
     return after;
+  }
+}
+
+/** Value of a `#if` expression with every macro undefined (0). */
+function ppValue(e: Node | null): number {
+  if (!e) return 0;
+  switch (e.type) {
+    case 'number_literal': {
+      const v = Number.parseInt(e.text, e.text.startsWith('0x') ? 16 : 10);
+      return Number.isNaN(v) ? 0 : v;
+    }
+    case 'parenthesized_expression':
+      return ppValue(e.namedChildren[0] ?? null);
+    case 'unary_expression': {
+      const op = e.childForFieldName('operator')?.text;
+      const v = ppValue(e.childForFieldName('argument'));
+      return op === '!' ? (v === 0 ? 1 : 0) : op === '-' ? -v : v;
+    }
+    case 'binary_expression': {
+      const op = e.childForFieldName('operator')?.text;
+      const l = ppValue(e.childForFieldName('left'));
+      const r = ppValue(e.childForFieldName('right'));
+      switch (op) {
+        case '&&': return l && r ? 1 : 0;
+        case '||': return l || r ? 1 : 0;
+        case '==': return l === r ? 1 : 0;
+        case '!=': return l !== r ? 1 : 0;
+        case '>': return l > r ? 1 : 0;
+        case '>=': return l >= r ? 1 : 0;
+        case '<': return l < r ? 1 : 0;
+        case '<=': return l <= r ? 1 : 0;
+        default: return 0;
+      }
+    }
+    default:
+      return 0; // identifiers (undefined macros), defined(X), function-like macros
   }
 }
 

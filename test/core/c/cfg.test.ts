@@ -151,8 +151,12 @@ test('comma expressions and conditions with assignments', () => {
   assert.deepEqual(pathsOf('if ((r = t()) != 0) a();'), ['(r = t()) != 0?F', '(r = t()) != 0?T ; a()']);
 });
 
-test('preprocessor conditionals: the first branch is analysed', () => {
-  assert.deepEqual(pathsOf('#ifdef FOO\n a();\n#else\n b();\n#endif\n c();'), ['a() ; c()']);
+test('preprocessor conditionals: one configuration, with feature macros undefined', () => {
+  assert.deepEqual(pathsOf('#ifdef FOO\n a();\n#else\n b();\n#endif\n c();'), ['b() ; c()']);
+  assert.deepEqual(pathsOf('#ifndef FOO\n a();\n#endif\n c();'), ['a() ; c()']);
+  assert.deepEqual(pathsOf('#if 0\n a();\n#elif 1\n b();\n#else\n d();\n#endif\n c();'), ['b() ; c()']);
+  assert.deepEqual(pathsOf('#if defined(X) || !defined(Y)\n a();\n#endif\n c();'), ['a() ; c()']);
+  assert.deepEqual(pathsOf('#if SQLITE_MUTEX_NREF\n a();\n#endif\n c();'), ['c()']);
 });
 
 test('deeply nested blocks do not overflow the stack', () => {

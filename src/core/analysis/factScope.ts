@@ -1,0 +1,79 @@
+import type { Cfg } from '../c/cfg';
+import type { SyntaxNode } from '../c/syntax';
+import { identifiersOf, squash } from './exprs';
+import type { KnowledgeIndex } from './knowledgeIndex';
+import { calleeName } from './ops';
+import type { SummaryTable } from './project';
+
+/**
+ * Which branch facts are worth keeping. A fact splits paths that would otherwise join, so facts
+ * are kept only where they can decide a lock or reference question: conditions of statements that
+ * contain a lock, reference or summarised call (`if (needLock) spin_lock(...)`), variables that
+ * hold such a call's result (`ret = mutex_lock_interruptible(...)`), and returned variables
+ * (inferred try-wrappers). Each kept fact must also be read by a later condition.
+ */
+export interface FactScope {
+  /** Variable → number of condition nodes (among relevant ones) that read it. */
+  condVars: Map<string, number>;
+  /** Pure condition text → number of relevant condition nodes with that text. */
+  condTexts: Map<string, number>;
+}
+
+const CONTROL = new Set(['if_statement', 'while_statement', 'for_statement', 'do_statement', 'conditional_expression', 'switch_statement']);
+
+export function factScope(body: SyntaxNode, cfg: Cfg, index: KnowledgeIndex, summaries: SummaryTable): FactScope {
+  const isRelevantCall = (n: SyntaxNode): boolean => {
+    if (n.type !== 'call_expression') return false;
+    const name = calleeName(n);
+    if (!name) return false;
+    return index.locks.has(name) || index.refs.has(name) || (summaries[name]?.effects.length ?? 0) > 0;
+  };
+  // contains[n] = n's subtree has a relevant call; computed bottom-up over a pre-order list.
+  const order: SyntaxNode[] = [];
+  const stack = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    order.push(n);
+    for (const c of n.namedChildren) stack.push(c);
+  }
+  const contains = new Set<SyntaxNode>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = order[i]!;
+    if (isRelevantCall(n) || n.namedChildren.some((c) => contains.has(c))) contains.add(n);
+  }
+  const relevantVars = new Set<string>();
+  for (const n of order) {
+    if ((n.type === 'assignment_expression' || n.type === 'init_declarator') && contains.has(n)) {
+      let target = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.childForFieldName('declarator');
+      // `struct flow *f = lookup()`: the declarator wraps the name in pointer declarators.
+      while (target && target.type !== 'identifier') target = target.childForFieldName('declarator');
+      if (target) relevantVars.add(target.text);
+    }
+  }
+  const relevantCond = (cond: SyntaxNode): boolean => {
+    for (let p: SyntaxNode | null = cond; p; p = p.parent) {
+      if (CONTROL.has(p.type)) return contains.has(p);
+    }
+    return false;
+  };
+  const condVars = new Map<string, number>();
+  const condTexts = new Map<string, number>();
+  const relevantConds = cfg.nodes.filter((n) => n.kind === 'cond' && n.ast && relevantCond(n.ast));
+  for (const n of relevantConds) for (const v of identifiersOf(n.ast!.text)) relevantVars.add(v);
+  for (const n of cfg.nodes) {
+    if (n.kind !== 'cond' || !n.ast) continue;
+    for (const v of identifiersOf(n.ast.text)) if (relevantVars.has(v)) condVars.set(v, (condVars.get(v) ?? 0) + 1);
+  }
+  for (const n of relevantConds) {
+    const key = squash(n.ast!.text);
+    condTexts.set(key, (condTexts.get(key) ?? 0) + 1);
+  }
+  // A returned variable's value tells callers whether a try-wrapper took its lock.
+  if (contains.has(body)) {
+    for (const n of cfg.nodes) {
+      const v = n.kind === 'return' ? n.ast?.namedChildren[0] : undefined;
+      if (v?.type === 'identifier') condVars.set(v.text, (condVars.get(v.text) ?? 0) + 2);
+    }
+  }
+  return { condVars, condTexts };
+}
