@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contextId, costView, initialState, resultView } from '../../src/extension/simulator/adapt';
+import { contextId, costView, resultView, stateView } from '../../src/extension/simulator/adapt';
 import { seedWorkflowResult } from './fixtures/seedWorkflowResult';
 
 test('a core result becomes the view model: contexts, verdicts linked to their violation, stats', () => {
@@ -35,14 +35,12 @@ test('locks show their holders and waiters by context; blocked contexts say why'
   assert.deepEqual(v.steps[3]!.state.contexts[0]!.locals, [{ name: 'pFlow', value: 'F' }]);
 });
 
-test('the initial state undoes the first step\'s acquire', () => {
-  const first = seedWorkflowResult().violations[0]!.steps[0]!;
-  assert.deepEqual(first.state.locks[0]!.readers, [0]);
-  const init = initialState(first);
-  assert.deepEqual(init.locks[0]!.readers, []);
-  assert.equal(init.contexts[0]!.instruction, 'acquire table (read)');
-  assert.equal(init.contexts[0]!.location?.line, 12);
-  assert.equal(init.contexts[1], first.state.contexts[1], 'other contexts are untouched');
+test('position 0 shows the result\'s recorded initial state', () => {
+  const core = seedWorkflowResult();
+  const v = resultView(core).violations[0]!;
+  assert.deepEqual(v.initial, stateView(core.initial));
+  assert.deepEqual(v.initial.locks[0]!.holders, []);
+  assert.equal(v.initial.contexts[0]!.next, 'acquire table (read)');
 });
 
 test('costs become named counters, the blocked share as a percentage', () => {

@@ -2,7 +2,7 @@
 // checks, on the seed's workflow (2 packets × 1 put), whose lost update the core finds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initialState, resultView, stateView } from '../../src/extension/simulator/adapt';
+import { resultView } from '../../src/extension/simulator/adapt';
 import { simulatorCore, SimulatorInputError } from '../../src/extension/simulator/coreSeam';
 import { changedKeys, lineMarks } from '../../src/webview/derive';
 import { parseToWebview } from '../../src/webview/messages';
@@ -11,7 +11,7 @@ const scenario = { protocol: 'seed-workflow', packets: 2, puts: 1, preemptionBou
 const core = simulatorCore.simulate(scenario);
 
 test('the core\'s seed-workflow result passes through the adapter and the webview\'s checks', () => {
-  const view = resultView(core, null, simulatorCore.initialState(core));
+  const view = resultView(core);
   const parsed = parseToWebview(JSON.parse(JSON.stringify({ type: 'result', result: view })));
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
   assert.equal(view.verdict, 'violated');
@@ -30,10 +30,15 @@ test('the core\'s seed-workflow result passes through the adapter and the webvie
   assert.ok([...changedKeys(uaf, uaf.steps.findIndex((s) => s.effect.startsWith('frees')) + 1)].includes('flow F.freed'));
 });
 
-test('the state derived from the first step equals the core\'s initial state', () => {
-  for (const v of core.violations) {
-    assert.deepEqual(stateView(initialState(v.steps[0]!)), stateView(simulatorCore.initialState(core)));
-  }
+test('the initial state has every context at its first instruction and every lock free', () => {
+  const v = resultView(core).violations[0]!;
+  assert.ok(v.initial.locks.every((l) => l.mode === 'free' && l.waiters.length === 0));
+  assert.ok(v.initial.contexts.every((c) => c.status === 'ready'));
+  // Each context's first step in the schedule runs the instruction the initial state says is next.
+  v.contexts.forEach((c, i) => {
+    const first = v.steps.find((s) => s.context === i);
+    if (first) assert.equal(v.initial.contexts.find((x) => x.context === c.id)!.nextLine, first.line);
+  });
 });
 
 test('a schedule from a result replays to the same steps; a bad one is refused in words', () => {

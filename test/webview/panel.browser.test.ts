@@ -215,7 +215,8 @@ test('the simulator panel runs a violated result through the UI and steps to the
   await send(page, { type: 'result', result: { ...result, replayOf: 'seed-workflow/2x1:0.1.2' } });
 
   // Costs side by side, one column per protocol.
-  assert.deepEqual(await page.locator('.costs-table thead th').allInnerTexts(), ['counter', 'ovs-windows', 'seed-workflow', 'seed-workflow-fixed']);
+  // Columns follow the order of the protocol list.
+  assert.deepEqual(await page.locator('.costs-table thead th').allInnerTexts(), ['counter', 'seed-workflow', 'seed-workflow-fixed', 'ovs-windows']);
 
   // A malformed message is ignored, not fatal.
   await send(page, { type: 'result', result: { protocol: 'x' } } as unknown as ToWebview);
@@ -256,7 +257,7 @@ test('the simulator panel runs a violated result through the UI and steps to the
 test('the core\'s own seed-workflow result (2 packets, 1 put) in light, dark and high-contrast themes', { skip, timeout: 120_000 }, async () => {
   const scenario = { protocol: 'seed-workflow', packets: 2, puts: 1, preemptionBound: null };
   const core = simulatorCore.simulate(scenario);
-  const result = resultView(core, null, simulatorCore.initialState(core));
+  const result = resultView(core);
   const others = simulatorCore.listProtocols().filter((p) => p.name !== scenario.protocol)
     .map((p) => costView(p.name, simulatorCore.simulate({ ...scenario, protocol: p.name }, { maxStates: 300_000, timeLimitMs: 15_000 }).costs));
   const v = result.violations[0]!;
@@ -316,7 +317,7 @@ test('the core\'s own seed-workflow result (2 packets, 1 put) in light, dark and
   await page.click('#run');
   assert.deepEqual((await posted(page)).filter((m) => m.type === 'run').at(-1), { type: 'run', scenario: { ...scenario, protocol: 'seed-workflow-fixed' } });
   const fixed = simulatorCore.simulate({ ...scenario, protocol: 'seed-workflow-fixed' });
-  await send(page, { type: 'result', result: resultView(fixed, null, simulatorCore.initialState(fixed)) });
+  await send(page, { type: 'result', result: resultView(fixed) });
   await page.waitForSelector('.headline.safe');
   assert.equal(await text(page, '.headline'), 'Safe: all 7 invariants hold');
   assert.equal(await page.isVisible('.trace'), false);

@@ -52,29 +52,6 @@ export function stateView(s: StateSnapshot): StateView {
   };
 }
 
-/**
- * The state before the first step, derived from that step when the initial state is not at hand: the
- * reference protocols' contexts start with a lock acquire (or an RCU read-side entry), which changes no
- * flow and no register, so undoing its effect on the locks and on its context gives the initial state.
- */
-export function initialState(first: ScheduleStep): StateSnapshot {
-  const ctx = first.context;
-  const drop = (xs: number[]): number[] => xs.filter((x) => x !== ctx);
-  return {
-    locks: first.state.locks.map((l) => ({
-      ...l,
-      writer: l.writer === ctx ? null : l.writer,
-      readers: drop(l.readers),
-      waitingWriters: drop(l.waitingWriters),
-      waitingReaders: drop(l.waitingReaders),
-    })),
-    flows: first.state.flows,
-    contexts: first.state.contexts.map((c) => c.id !== ctx ? c : {
-      ...c, pc: 0, status: 'ready', blockedReason: null, instruction: first.instruction, location: first.location,
-    }),
-  };
-}
-
 function stepView(s: ScheduleStep, index: Map<number, number>): StepView {
   return {
     context: index.get(s.context) ?? 0,
@@ -87,16 +64,13 @@ function stepView(s: ScheduleStep, index: Map<number, number>): StepView {
   };
 }
 
-function violationView(v: Violation, contexts: ContextInfo[], index: Map<number, number>, initial: StateSnapshot | null): ViolationView {
-  const first = v.steps[0];
-  const emptyState: StateView = { locks: [], flows: [], table: [], contexts: [] };
-  const before = initial ?? (first ? initialState(first) : null);
+function violationView(v: Violation, contexts: ContextInfo[], index: Map<number, number>, initial: StateView): ViolationView {
   return {
     invariant: v.invariant,
     message: v.message,
     schedule: v.schedule,
     contexts,
-    initial: before ? stateView(before) : emptyState,
+    initial,
     steps: v.steps.map((s) => stepView(s, index)),
     failingStep: Math.max(0, Math.min(v.at, v.steps.length - 1)),
   };
@@ -126,16 +100,11 @@ export function scenarioView(r: SimulationResult): Scenario {
   return { protocol: r.protocol, packets: r.scenario.packets, puts: r.scenario.puts, preemptionBound: r.scenario.preemptions };
 }
 
-/**
- * `initial` is the state before any step when the caller has it (the core can compute it from the
- * scenario); otherwise it is derived from the first step.
- */
-export function resultView(r: SimulationResult, replayOf: string | null = null, initial: StateSnapshot | null = null): RunResult {
+export function resultView(r: SimulationResult, replayOf: string | null = null): RunResult {
   const contexts: ContextInfo[] = r.contexts.map((c) => ({ id: contextId(c.id), label: c.label, kind: c.role }));
   const index = new Map(r.contexts.map((c, i) => [c.id, i]));
-  // Newer cores carry the initial state in the result itself.
-  const recorded = (r as { initial?: StateSnapshot }).initial ?? null;
-  const violations = r.violations.map((v) => violationView(v, contexts, index, initial ?? recorded));
+  const initial = stateView(r.initial);
+  const violations = r.violations.map((v) => violationView(v, contexts, index, initial));
   return {
     protocol: r.protocol,
     scenario: scenarioView(r),

@@ -17,11 +17,11 @@ function run(job: WorkerJob): void {
   try {
     if (job.kind === 'replay') {
       const r = simulatorCore.replay(job.schedule);
-      send({ type: 'result', result: resultView(r, job.schedule, simulatorCore.initialState(r)) });
+      send({ type: 'result', result: resultView(r, job.schedule) });
       return;
     }
     const r = simulatorCore.simulate(job.scenario);
-    send({ type: 'result', result: resultView(r, null, simulatorCore.initialState(r)) });
+    send({ type: 'result', result: resultView(r) });
     // The other protocols' costs on the same scenario, with a budget: their per-context counters are
     // exact; the share of waiting states comes from however much of the search fits in it.
     for (const p of simulatorCore.listProtocols()) {

@@ -19,16 +19,23 @@ export function buildCosts(): CostsView {
     h('h2', { id: 'costs-title' }, 'Costs per protocol'), body);
   let shown: CostView[] | null = null;
   let shownProtocol = '';
+  let shownProtocols: ViewState['protocols'] | null = null;
   return {
     root,
     update(s) {
-      if (s.costs === shown && s.scenario.protocol === shownProtocol) return;
+      if (s.costs === shown && s.scenario.protocol === shownProtocol && s.protocols === shownProtocols) return;
       shown = s.costs;
+      shownProtocols = s.protocols;
       shownProtocol = s.scenario.protocol;
       root.hidden = s.costs.length === 0;
       const names: string[] = [];
       for (const c of s.costs) for (const k of c.counters) if (!names.includes(k.name)) names.push(k.name);
-      const cols = [...s.costs].sort((a, b) => a.protocol.localeCompare(b.protocol));
+      // The protocol list's order (the seed's proposals first), then any others by name.
+      const rank = (p: string): number => {
+        const i = s.protocols.findIndex((x) => x.id === p);
+        return i < 0 ? s.protocols.length : i;
+      };
+      const cols = [...s.costs].sort((a, b) => rank(a.protocol) - rank(b.protocol) || a.protocol.localeCompare(b.protocol));
       replaceChildren(body, h('div', { class: 'costs-scroll' }, h('table', { class: 'costs-table' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'counter'),
           cols.map((c) => h('th', { scope: 'col', class: c.protocol === s.scenario.protocol ? 'selected' : '' }, c.protocol)))),
