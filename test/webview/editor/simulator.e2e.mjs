@@ -151,6 +151,30 @@ export async function runSimulatorUiTests({ url, profileDir, screenshots, log = 
       });
       log(`     jumped from ${before.counter} to ${after.counter} (line ${target})`);
     });
+
+    await step('simulator: a window reload restores the panel at the same step, and the lit lines with it', async () => {
+      const before = await panelStep(frame);
+      // As a user would: "Developer: Reload Window" (the workbench saves its state before reloading).
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget input');
+      await page.keyboard.type('Developer: Reload Window');
+      await page.waitForTimeout(600);
+      await Promise.all([page.waitForNavigation({ timeout: 60_000 }), page.keyboard.press('Enter')]);
+      await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+      frame = await until('the restored simulator webview', async () => {
+        for (const f of page.frames()) {
+          try {
+            if (await f.$('.lanes')) return f;
+          } catch {
+            // frames come and go while the workbench loads
+          }
+        }
+        return undefined;
+      }, 60_000);
+      const after = await panelStep(frame);
+      if (after.counter !== before.counter) throw new Error(`restored at ${after.counter}, was at ${before.counter}`);
+      await until(`line ${after.line} lit after the reload`, async () => (await litLines(page)).includes(after.line), 30_000);
+    });
   } finally {
     await context.close();
   }
