@@ -90,7 +90,7 @@ function prepareFrom(parsed: ParsedC, file: SourceFile, parseMs: number): Prepar
   return {
     file, parsed, fns, parseMs,
     annotated: annotatedEffects(parsed.tree, parsed.text, parsed.lockAnnotations),
-    structs: structSummaries(parsed.tree, file.uri),
+    structs: structSummaries(parsed.tree, file.uri, parsed.text),
     suppressions: file.text.includes('lockstep-ignore') ? findSuppressions(parsed.tree) : [],
   };
 }

@@ -1,5 +1,5 @@
-import type { Node as TsNode, Tree } from 'web-tree-sitter';
-import type { SyntaxNode } from '../c/syntax';
+import type { Tree } from 'web-tree-sitter';
+import { toSyntax, type SyntaxNode } from '../c/syntax';
 import { normalizeLvalue } from './exprs';
 import type { FunctionSummary, SummaryTable } from './project';
 
@@ -13,7 +13,7 @@ import type { FunctionSummary, SummaryTable } from './project';
 /** Summary-table entries named `struct:<tag>` carry a struct's field types, so classes resolve across files. */
 export const STRUCT_PREFIX = 'struct:';
 
-type AnyNode = TsNode | SyntaxNode;
+type AnyNode = SyntaxNode;
 
 function typeName(typeNode: AnyNode | null): string | null {
   if (!typeNode) return null;
@@ -30,44 +30,73 @@ function declName(d: AnyNode | null): string | null {
   let n: AnyNode | null = d;
   for (let g = 0; n && g < 16; g++) {
     if (n.type === 'identifier' || n.type === 'field_identifier') return n.text;
-    const kids: (AnyNode | null)[] = n.namedChildren;
-    n = n.childForFieldName('declarator') ?? kids.find((c) => c !== null && (c.type.endsWith('declarator') || c.type === 'identifier' || c.type === 'field_identifier')) ?? null;
+    n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c.type.endsWith('declarator') || c.type === 'identifier' || c.type === 'field_identifier') ?? null;
   }
   return null;
 }
 
-/** Struct field types of the struct definitions in a file (typedef names map to their struct too). */
-export function structSummaries(tree: Tree, uri: string): FunctionSummary[] {
+/** Top-level node types that can hold struct definitions (function bodies are not entered). */
+const STRUCT_HOLDERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'linkage_specification', 'declaration_list']);
+const STRUCT_SITES = new Set(['struct_specifier', 'type_definition', 'declaration']);
+
+/** Struct field types of the file's top-level struct definitions (typedef names map to their struct too). */
+export function structSummaries(tree: Tree, uri: string, text: string): FunctionSummary[] {
   const out: FunctionSummary[] = [];
+  if (!text.includes('struct')) return out;
   const zero = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
-  for (const spec of tree.rootNode.descendantsOfType('struct_specifier')) {
-    if (!spec) continue;
-    const body = spec.childForFieldName('body');
-    const name = spec.childForFieldName('name')?.text;
-    if (!body) continue;
-    const fields: Record<string, string> = {};
-    for (const f of body.namedChildren) {
-      if (!f || f.type !== 'field_declaration') continue;
-      const t = typeName(f.childForFieldName('type'));
-      if (!t) continue;
-      for (const d of f.childrenForFieldName('declarator')) {
-        const n = declName(d);
-        if (n) fields[n] = t;
+  const sites: SyntaxNode[] = [];
+  const cursor = tree.walk();
+  try {
+    // Collect struct-bearing top-level nodes with the cursor, then copy each one to plain JS.
+    let descend = true;
+    for (;;) {
+      const type = cursor.nodeType;
+      if (descend && STRUCT_SITES.has(type) && cursor.currentDepth > 0) {
+        if (text.slice(cursor.startIndex, cursor.endIndex).includes('{')) sites.push(toSyntax(cursor.currentNode, text));
+        descend = false;
+      } else if (!STRUCT_HOLDERS.has(type)) descend = false;
+      if (descend && cursor.gotoFirstChild()) continue;
+      descend = true;
+      if (cursor.gotoNextSibling()) continue;
+      let up = false;
+      while (cursor.gotoParent()) {
+        if (cursor.gotoNextSibling()) {
+          up = true;
+          break;
+        }
       }
+      if (!up) break;
     }
-    const names = new Set<string>();
-    if (name) names.add(name);
-    // typedef struct _X { ... } X, *PX;
-    if (spec.parent?.type === 'type_definition') {
-      for (const d of spec.parent.childrenForFieldName('declarator')) {
-        const n = declName(d);
-        if (n) names.add(n);
+  } finally {
+    cursor.delete();
+  }
+  for (const site of sites) {
+    for (const spec of site.descendantsOfType('struct_specifier')) {
+      const body = spec.childForFieldName('body');
+      const name = spec.childForFieldName('name')?.text;
+      if (!body) continue;
+      const fields: Record<string, string> = {};
+      for (const f of body.namedChildren) {
+        if (f.type !== 'field_declaration') continue;
+        const t = typeName(f.childForFieldName('type'));
+        if (!t) continue;
+        for (const d of f.childrenForFieldName('declarator')) {
+          const n = declName(d);
+          if (n) fields[n] = t;
+        }
       }
-    }
-    const canonical = name ?? [...names][0];
-    if (!canonical) continue;
-    for (const n of names) {
-      out.push({ name: `${STRUCT_PREFIX}${n}`, uri, range: zero, effects: [], acquires: [], fields, canonical });
+      const names = new Set<string>();
+      if (name) names.add(name);
+      // typedef struct _X { ... } X, *PX;
+      if (spec.parent?.type === 'type_definition') {
+        for (const d of spec.parent.childrenForFieldName('declarator')) {
+          const n = declName(d);
+          if (n) names.add(n);
+        }
+      }
+      const canonical = name ?? [...names][0];
+      if (!canonical) continue;
+      for (const n of names) out.push({ name: `${STRUCT_PREFIX}${n}`, uri, range: zero, effects: [], acquires: [], fields, canonical });
     }
   }
   return out;

@@ -81,7 +81,11 @@ function matchParen(text: string, open: number): number {
   return -1;
 }
 
-const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
+/**
+ * Candidate words only: annotations start with `_` or `O`, or are one of a few plain words. Scanning
+ * just these (not every identifier) keeps blanking cheap on multi-megabyte files.
+ */
+const WORD = new RegExp(`(?<![A-Za-z0-9_])(?:[_O][A-Za-z0-9_]*|${[...BARE_WORDS].filter((w) => !/^[_O]/.test(w)).join('|')})(?![A-Za-z0-9_])`, 'g');
 
 export function blankAnnotations(text: string): BlankedText {
   const lockAnnotations: LockAnnotation[] = [];

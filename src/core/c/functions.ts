@@ -52,9 +52,13 @@ export function parameterNames(fnDecl: Node | null): string[] {
   return names;
 }
 
+/** Node types that can hold function definitions; the walk does not enter anything else. */
+const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'linkage_specification', 'declaration_list', 'ERROR']);
+
 /**
- * Lists function definitions anywhere in the tree (including inside `extern "C"`-like blocks,
- * preprocessor conditionals and ERROR recoveries). Walks with a cursor: no recursion.
+ * Lists function definitions anywhere they can stand (top level, inside `extern "C"` blocks,
+ * preprocessor conditionals and ERROR recoveries). Walks with a cursor: no recursion, and it does
+ * not descend into declarations, types or function bodies.
  */
 export function listFunctions(tree: Tree): FunctionDef[] {
   const out: FunctionDef[] = [];
@@ -62,8 +66,9 @@ export function listFunctions(tree: Tree): FunctionDef[] {
   try {
     let descend = true;
     for (;;) {
-      const node = cursor.currentNode;
-      if (descend && node.type === 'function_definition') {
+      const type = cursor.nodeType;
+      if (descend && type === 'function_definition') {
+        const node = cursor.currentNode;
         const body = node.childForFieldName('body');
         const declarator = node.childForFieldName('declarator');
         const id = declaratorName(declarator);
@@ -79,6 +84,7 @@ export function listFunctions(tree: Tree): FunctionDef[] {
         }
         descend = false; // nested function definitions are not C
       }
+      if (descend && !CONTAINERS.has(type)) descend = false;
       if (descend && cursor.gotoFirstChild()) continue;
       descend = true;
       if (cursor.gotoNextSibling()) continue;

@@ -35,10 +35,13 @@ export class LineTable {
 
 let nextId = 1;
 
+/** Shared by every leaf until it gets a child: most nodes are leaves. */
+const NO_CHILDREN: SyntaxNode[] = [];
+
 export class SyntaxNode {
-  readonly namedChildren: SyntaxNode[] = [];
+  namedChildren: SyntaxNode[] = NO_CHILDREN;
   /** Named children plus anonymous children that carry a field name (operators); shares the array when there are none. */
-  children: SyntaxNode[] = this.namedChildren;
+  children: SyntaxNode[] = NO_CHILDREN;
   parent: SyntaxNode | null = null;
   readonly id = nextId++;
 
@@ -91,6 +94,10 @@ export class SyntaxNode {
 
   addChild(c: SyntaxNode): void {
     c.parent = this;
+    if (this.namedChildren === NO_CHILDREN) {
+      this.namedChildren = [];
+      this.children = this.namedChildren;
+    }
     if (c.isNamed) {
       if (this.children !== this.namedChildren) this.children.push(c);
       this.namedChildren.push(c);
@@ -102,6 +109,7 @@ export class SyntaxNode {
 }
 
 const tables = new WeakMap<object, LineTable>();
+const namedByLanguage = new WeakMap<object, boolean[]>();
 
 /** Copies the subtree under `root` (iteratively: bodies can nest thousands of levels deep). */
 export function toSyntax(root: TsNode, source: string): SyntaxNode {
@@ -112,6 +120,23 @@ export function toSyntax(root: TsNode, source: string): SyntaxNode {
     lines = new LineTable(source);
     tables.set(key, lines);
   }
+  const language = root.tree.language;
+  const types = language.types;
+  const fields = language.fields;
+  // Named-ness per type id, asked of wasm once per type rather than once per node.
+  let namedCache = namedByLanguage.get(language);
+  if (!namedCache) {
+    namedCache = [];
+    namedByLanguage.set(language, namedCache);
+  }
+  const isNamedType = (id: number): boolean => {
+    let v = namedCache![id];
+    if (v === undefined) {
+      v = language.nodeTypeIsNamed(id);
+      namedCache![id] = v;
+    }
+    return v;
+  };
   const cursor = root.walk();
   try {
     const top = new SyntaxNode(cursor.nodeType, true, null, cursor.startIndex, cursor.endIndex, lines);
@@ -119,11 +144,12 @@ export function toSyntax(root: TsNode, source: string): SyntaxNode {
     if (!cursor.gotoFirstChild()) return top;
     for (;;) {
       const parent = stack[stack.length - 1]!;
-      const named = cursor.nodeIsNamed;
-      const field = cursor.currentFieldName;
+      const typeId = cursor.nodeTypeId;
+      const named = isNamedType(typeId);
+      const field = fields[cursor.currentFieldId] ?? null;
       let node: SyntaxNode | undefined;
       if (named || field) {
-        node = new SyntaxNode(cursor.nodeType, named, field, cursor.startIndex, cursor.endIndex, lines);
+        node = new SyntaxNode(types[typeId] ?? 'ERROR', named, field, cursor.startIndex, cursor.endIndex, lines);
         parent.addChild(node);
       }
       // Anonymous nodes (punctuation, keywords) have no named children worth copying.
