@@ -212,6 +212,16 @@ test('the simulator panel runs a violated result through the UI and steps to the
   assert.deepEqual((await posted(page)).filter((m) => m.type === 'replay').at(-1), {
     type: 'replay', scenario: { protocol: 'seed-workflow', packets: 2, puts: 1, preemptionBound: null }, schedule: 'seed-workflow/2x1:0.1.2',
   });
+  await send(page, { type: 'result', result: { ...result, replayOf: 'seed-workflow/2x1:0.1.2', stats: { ...result.stats, mode: 'replay', exhaustive: false } } });
+
+  // A replayed schedule is not a search, and a search that stopped early proves nothing: both say so.
+  assert.match(await text(page, '.stats'), /\(one schedule replayed: not a proof\)$/);
+  const partial = { ...result, verdict: 'safe' as const, violations: [], stats: { ...result.stats, exhaustive: false, stoppedBecause: 'state limit reached' },
+    invariants: result.invariants.map((i) => ({ ...i, verdict: 'unknown' as const, violation: null })) };
+  await send(page, { type: 'result', result: partial });
+  assert.equal(await text(page, '.headline'), 'No violation found in the part of the search that ran');
+  assert.equal(await page.locator('.invariant.unknown').count(), 7);
+  assert.match(await text(page, '.stats'), /\(state limit reached: not a proof\)$/);
   await send(page, { type: 'result', result: { ...result, replayOf: 'seed-workflow/2x1:0.1.2' } });
 
   // Costs side by side, one column per protocol.

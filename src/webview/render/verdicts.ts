@@ -16,6 +16,8 @@ function scenarioText(r: RunResult): string {
   return `${sc.packets} packet${sc.packets === 1 ? '' : 's'} × ${sc.puts} put${sc.puts === 1 ? '' : 's'}${bound}`;
 }
 
+const VERDICT_ICON = { safe: 'pass', violated: 'error', unknown: 'question' } as const;
+
 export function buildVerdicts(emit: (e: UiEvent) => void): VerdictsView {
   const body = h('div', { class: 'verdicts-body' });
   const root = h('section', { class: 'verdicts', 'aria-labelledby': 'verdicts-title', hidden: true },
@@ -38,19 +40,21 @@ export function buildVerdicts(emit: (e: UiEvent) => void): VerdictsView {
       root.hidden = r === null;
       if (!r) return;
       const violated = r.invariants.filter((i) => i.verdict === 'violated').length;
-      const headline = r.verdict === 'safe'
-        ? h('p', { class: 'headline safe' }, icon('pass'), ` Safe: all ${r.invariants.length} invariants hold`)
-        : h('p', { class: 'headline violated' }, icon('error'), ` Violated: ${violated} of ${r.invariants.length} invariants break`);
+      // "Safe" only when the search covered every state; a partial search that found nothing proves nothing.
+      const headline = r.verdict === 'violated'
+        ? h('p', { class: 'headline violated' }, icon('error'), ` Violated: ${violated} of ${r.invariants.length} invariants break`)
+        : r.stats.exhaustive
+          ? h('p', { class: 'headline safe' }, icon('pass'), ` Safe: all ${r.invariants.length} invariants hold`)
+          : h('p', { class: 'headline unknown' }, icon('warning'), ' No violation found in the part of the search that ran');
       const stats = h('p', { class: 'stats' },
         `${r.protocol}, ${scenarioText(r)}${r.replayOf ? ', replayed schedule' : ''} — `,
         `${formatInt(r.stats.states)} states, ${formatInt(r.stats.transitions)} transitions, ${formatMs(r.stats.ms)}`,
-        r.stats.exhaustive ? ' (exhaustive)' : ' (search stopped early: not a proof)');
+        r.stats.exhaustive ? ' (exhaustive)' : ` (${r.stats.stoppedBecause ?? (r.stats.mode === 'replay' ? 'one schedule replayed' : 'search stopped early')}: not a proof)`);
       const rows = r.invariants.map((inv) => {
-        const ok = inv.verdict === 'safe';
         const isShown = inv.violation !== null && inv.violation === s.violation;
         return h('li', { class: `invariant ${inv.verdict}${isShown ? ' selected' : ''}` },
-          icon(ok ? 'pass' : 'error'),
-          h('span', { class: 'inv-verdict' }, ok ? 'safe' : 'violated'),
+          icon(VERDICT_ICON[inv.verdict]),
+          h('span', { class: 'inv-verdict' }, inv.verdict),
           h('code', { class: 'inv-id' }, inv.id),
           inv.violation === null ? null
             : h('button', { type: 'button', class: 'link', 'data-violation': inv.violation, 'aria-pressed': isShown ? 'true' : 'false',
