@@ -1,7 +1,7 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import type { RefApi } from '../apis/types';
 import { rangeOf, type SourceRange } from '../source';
-import { normalizeLvalue, ownerOf, rootVariable, squash } from './exprs';
+import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash } from './exprs';
 import type { Op } from './ops';
 import { addTrail, cloneState, type AbsState } from './state';
 import type { Branch, FnContext } from './transfer';
@@ -90,9 +90,14 @@ function checkUse(ctx: FnContext, nodeId: number, b: Branch, text: string, range
   }
 }
 
+/** Only lvalues name an object the path can follow (`CONTAINING_RECORD(e, T, f)` is a new value each time). */
+function isTrackable(id: string): boolean {
+  return /^\*?[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*|\[[^\]()]*\])*$/.test(id);
+}
+
 function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: Node, args: Node[]): Branch[] {
   const obj = objectOf(api, args, call);
-  if (!obj) return [b];
+  if (!obj || !isTrackable(obj.id)) return [b];
   const range = rangeOf(call);
   const s = b.s;
   ctx.touchedRefs.add(obj.id);
@@ -210,7 +215,7 @@ function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: N
   const fresh = rhs !== null && b.env.has(unwrap(rhs).id);
   if (!fresh) {
     if (lhs.type === 'identifier') {
-      s.dead = s.dead.filter((d) => rootVariable(d.obj) !== target);
+      s.dead = s.dead.filter((d) => !identifiersOf(d.obj).includes(target));
       for (const r of s.refs) {
         // The only pointer to an owned reference is overwritten: that reference can never be dropped.
         if (r.obj === target) ctx.sink.add(nodeId, r.obj, { kind: 'ref-at-exit', ref: { ...r }, exitRange: range, isReturn: false, overwritten: true, trail: s.trail });
