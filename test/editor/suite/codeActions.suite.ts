@@ -37,6 +37,7 @@ export function codeActionsSuite(): void {
       const d = await waitForRule(editor.document.uri, 'ref-leak');
       const fix = (await actionsAt(editor.document.uri, d)).find((a) => a.isPreferred);
       assert.ok(fix?.edit, 'a preferred fix');
+      assert.equal(fix.title, 'Insert dev_put(dev); before the exit on line 8', `diagnostic at line ${d.range.start.line + 1}: ${d.message}`);
       assert.ok(await vscode.workspace.applyEdit(fix.edit));
       assert.equal(editor.document.getText(), text.replace('\t\treturn -EINVAL;', '\t\tdev_put(dev);\n\t\treturn -EINVAL;'));
       await waitForNone(editor.document.uri, 'ref-leak');

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { LEAK, closeAll, lockstepApi, lockstepDiagnostics, openScratch, waitFor, waitForNone, waitForRule, wsUri } from './helpers';
+import { LEAK, closeAll, lockstepApi, lockstepDiagnostics, openScratch, ruleOf, waitFor, waitForNone, waitForRule, wsUri } from './helpers';
 
 export function diagnosticsSuite(): void {
   suite('diagnostics', () => {
@@ -68,6 +68,26 @@ export function diagnosticsSuite(): void {
       const stats = await waitFor('the index to finish', () => api.lastIndex());
       assert.ok(stats.files >= 4, `indexed ${stats.files} files`);
       assert.equal(stats.failed, 0);
+    });
+
+    test('a lock-order cycle across two files is reported, with the other file as related information', async () => {
+      const decl = 'struct pair { spinlock_t x_lock; spinlock_t y_lock; };\n';
+      const order = (name: string, first: string, second: string): string =>
+        `${decl}void ${name}(struct pair *p)\n{\n\tspin_lock(&p->${first});\n\tspin_lock(&p->${second});\n\tspin_unlock(&p->${second});\n\tspin_unlock(&p->${first});\n}\n`;
+      const xy = wsUri('scratch/order_xy.c');
+      // One file stays closed: the index (file watcher) brings its lock-order edges in.
+      await vscode.workspace.fs.writeFile(xy, new TextEncoder().encode(order('take_xy', 'x_lock', 'y_lock')));
+      const editor = await openScratch('order_yx.c', order('take_yx', 'y_lock', 'x_lock'));
+      const find = (): vscode.Diagnostic | undefined =>
+        [...lockstepDiagnostics(xy), ...lockstepDiagnostics(editor.document.uri)].find((d) => ruleOf(d) === 'lock-order');
+      const d = await waitFor('a lock-order diagnostic', find, 30_000);
+      assert.match(d.message, /lock order cycle between `&p->x_lock` and `&p->y_lock`/);
+      const files = new Set((d.relatedInformation ?? []).map((r) => r.location.uri.path.split('/').pop()));
+      assert.ok(files.has('order_xy.c') && [...files].some((f) => f !== 'order_xy.c'), [...files].join(', '));
+      // Taking them in the same order in the open file removes the cycle everywhere.
+      const fixed = order('take_yx', 'x_lock', 'y_lock');
+      await editor.edit((b) => b.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), fixed));
+      await waitFor('the cycle to go', () => !find(), 30_000);
     });
 
     test('deleting and restoring an indexed file removes and restores its findings', async () => {
