@@ -123,9 +123,15 @@ test('the simulator panel runs a violated result through the UI and steps to the
   assert.equal(await page.inputValue('#packets'), '2');
   assert.equal(await page.inputValue('#puts'), '1');
 
+  // The form's fields become the scenario; out-of-range input is clamped, an empty bound means none.
+  await page.fill('#packets', '3');
+  await page.fill('#puts', '99');
+  await page.fill('#preemptions', '2');
+  await page.locator('h1').click();
+  assert.equal(await page.inputValue('#puts'), '8');
   await page.click('#run');
   assert.deepEqual((await posted(page)).find((m) => m.type === 'run'), {
-    type: 'run', scenario: { protocol: 'seed-workflow', packets: 2, puts: 1, preemptionBound: null },
+    type: 'run', scenario: { protocol: 'seed-workflow', packets: 3, puts: 8, preemptionBound: 2 },
   });
   assert.equal(await page.isDisabled('#run'), true);
   assert.equal(await page.isVisible('#cancel'), true);
@@ -135,6 +141,8 @@ test('the simulator panel runs a violated result through the UI and steps to the
   const core = seedWorkflowResult();
   const result = resultView(core);
   await send(page, { type: 'result', result });
+  // The form now shows the scenario of the result it is looking at.
+  assert.deepEqual([await page.inputValue('#packets'), await page.inputValue('#puts'), await page.inputValue('#preemptions')], ['2', '1', '']);
   await send(page, { type: 'costs', costs: [
     costView('seed-workflow-fixed', { ...core.costs, perPacket: { ...core.costs.perPacket, steps: 11, writeLockAcquisitions: 1 }, roundRobinWaits: 4 }),
     costView('ovs-windows', { ...core.costs, perPacket: { steps: 6, lockAcquisitions: 1, writeLockAcquisitions: 0, rcuReadSections: 0 }, roundRobinWaits: 1, blockedStateShare: 0.12 }),
