@@ -39,6 +39,20 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
   let incomplete = false;
   let visits = 0;
   const opsCache = new Map<number, ReturnType<typeof extractOps>>();
+  // What the trail says at each condition, computed once per node rather than per visit.
+  const condCache = new Map<number, { range: SourceRange; onTrue: string; onFalse: string }>();
+  const condWords = (id: number, cond: Node): { range: SourceRange; onTrue: string; onFalse: string } => {
+    let w = condCache.get(id);
+    if (!w) {
+      // `!x` is decomposed by the CFG; tell it as written.
+      const negated = cond.parent?.type === 'unary_expression' && cond.parent.childForFieldName('operator')?.text === '!';
+      const shown = negated ? cond.parent! : cond;
+      const label = shown.text.length > 60 ? `${shown.text.slice(0, 57)}...` : shown.text;
+      w = { range: rangeOf(shown), onTrue: `\`${label}\` is ${negated ? 'false' : 'true'}`, onFalse: `\`${label}\` is ${negated ? 'true' : 'false'}` };
+      condCache.set(id, w);
+    }
+    return w;
+  };
   const opsOf = (n: Node): ReturnType<typeof extractOps> => {
     let o = opsCache.get(n.id);
     if (!o) {
@@ -100,8 +114,13 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
         break;
       case 'stmt':
       case 'return': {
+        const ops = node.ast ? opsOf(node.ast) : [];
+        if (ops.length === 0 && node.kind === 'stmt') {
+          push(node.succ[0], s); // nothing to evaluate: the state passes through unchanged
+          break;
+        }
         let branches: Branch[] = [{ s: cloneState(s), env: new Map() }];
-        if (node.ast) for (const op of opsOf(node.ast)) branches = applyOp(ctx, id, op, branches);
+        for (const op of ops) branches = applyOp(ctx, id, op, branches);
         for (const b of branches) {
           if (node.kind === 'return' && node.ast) {
             const value = node.ast.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? null;
@@ -118,22 +137,18 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
         const cond = node.ast!;
         let branches: Branch[] = [{ s: cloneState(s), env: new Map() }];
         for (const op of opsOf(cond)) branches = applyOp(ctx, id, op, branches);
+        const words = condWords(id, cond);
         for (const b of branches) {
           const t = truthOf(b, cond);
-          // `!x` is decomposed by the CFG; tell it as written.
-          const negated = cond.parent?.type === 'unary_expression' && cond.parent.childForFieldName('operator')?.text === '!';
-          const shown = negated ? cond.parent! : cond;
-          const label = shown.text.length > 60 ? `${shown.text.slice(0, 57)}...` : shown.text;
-          const say = (truth: boolean): string => `\`${label}\` is ${truth !== negated ? 'true' : 'false'}`;
           if (t !== 'zero') {
             const tb: Branch = t === undefined ? { s: cloneState(b.s), env: b.env } : b;
             if (t === undefined) learn(ctx, tb, cond, 'nonzero');
-            addTrail(tb.s, rangeOf(shown), say(true));
+            addTrail(tb.s, words.range, words.onTrue);
             push(node.succ[0], tb.s);
           }
           if (t !== 'nonzero') {
             if (t === undefined) learn(ctx, b, cond, 'zero');
-            addTrail(b.s, rangeOf(shown), say(false));
+            addTrail(b.s, words.range, words.onFalse);
             push(node.succ[1], b.s);
           }
         }
