@@ -93,6 +93,16 @@ export async function runUiTests({ url, workspace, profileDir, screenshots, log 
       await shot('01-problems-lock-leak.png');
     });
 
+    await step('the C language status shows the Lockstep finding count and analysis time', async () => {
+      await page.locator('[id="status.languageStatus"]').first().click();
+      const hover = page.locator('.monaco-hover', { hasText: 'Lockstep: 1 finding' });
+      await hover.first().waitFor();
+      const text = await hover.first().innerText();
+      if (!/analysed .+ in \d+ ms/.test(text)) throw new Error(`status text: ${text}`);
+      await shot('02-language-status.png');
+      await page.keyboard.press('Escape');
+    });
+
     await step('the quick fix menu offers the release as the preferred fix', async () => {
       await page.locator('.monaco-editor .view-lines', { hasText: 'return -1' }).first().click();
       // Line 8, column 4: inside the diagnostic's range (`return -1;`), where Ctrl+. looks for fixes.
@@ -104,7 +114,7 @@ export async function runUiTests({ url, workspace, profileDir, screenshots, log 
       await item.first().waitFor();
       await page.locator('.action-widget .monaco-list-row', { hasText: 'Suppress lock-leak' }).first().waitFor();
       await page.locator('.action-widget .monaco-list-row', { hasText: 'Show documentation for lock-leak' }).first().waitFor();
-      await shot('02-quick-fix-menu.png');
+      await shot('03-quick-fix-menu.png');
       // The menu sits under a pointer block: choose with the keyboard, as a user would.
       for (let i = 0; i < 8 && !/\bfocused\b/.test((await item.first().getAttribute('class')) ?? ''); i++) {
         await page.keyboard.press('ArrowDown');
@@ -129,7 +139,7 @@ export async function runUiTests({ url, workspace, profileDir, screenshots, log 
       await leakRow().first().waitFor({ state: 'detached', timeout: 30_000 });
       // The index still reports the other fixture files' findings: the panel is live, not empty.
       await page.locator('.markers-panel .monaco-list-row', { hasText: 'closed_leak.c' }).first().waitFor({ timeout: 60_000 });
-      await shot('03-after-fix.png');
+      await shot('04-after-fix.png');
     });
   } finally {
     await context.close();

@@ -11,6 +11,8 @@ export interface SuiteCounts {
   failed: number;
   skipped: number;
   failures: string[];
+  /** Tests that failed once and passed on their one retry (the editor is a live UI: listed, not hidden). */
+  retried: string[];
 }
 
 /**
@@ -19,7 +21,7 @@ export interface SuiteCounts {
  * logged as one `LOCKSTEP_SUITE_RESULT` line and, when LOCKSTEP_SUITE_RESULT_FILE is set, written there.
  */
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', timeout: 90_000, color: false, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'tdd', timeout: 90_000, color: false, reporter: 'spec', retries: 1 });
   // The suites are bundled with this file: define them after mocha has set up its globals.
   mocha.suite.emit('pre-require', globalThis, 'lockstep-suite', mocha);
   diagnosticsSuite();
@@ -27,7 +29,7 @@ export async function run(): Promise<void> {
   settingsSuite();
   commandsSuite();
   robustnessSuite();
-  const counts: SuiteCounts = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  const counts: SuiteCounts = { passed: 0, failed: 0, skipped: 0, failures: [], retried: [] };
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
     runner.on('pass', () => counts.passed++);
@@ -36,6 +38,10 @@ export async function run(): Promise<void> {
       counts.failures.push(`${t.fullTitle()}: ${err.message}`);
     });
     runner.on('pending', () => counts.skipped++);
+    runner.on('retry', (t: Mocha.Test, err: Error) => {
+      counts.retried.push(`${t.fullTitle()}: ${err.message.split('\n')[0]}`);
+      console.log(`RETRY ${t.fullTitle()}: ${err.message}`);
+    });
   });
   console.log(`LOCKSTEP_SUITE_RESULT ${JSON.stringify(counts)}`);
   const out = process.env.LOCKSTEP_SUITE_RESULT_FILE;
