@@ -40,8 +40,6 @@ export interface ExploreResult {
   ms: number;
 }
 
-export { stateKey } from './stateKey';
-
 /** Enabled transitions of s, in a fixed order (context, then choice). */
 export function enabledSteps(m: CompiledModel, s: readonly number[], only = -1): PathStep[] {
   const out: PathStep[] = [];
