@@ -21,7 +21,9 @@ export interface SuiteCounts {
  * logged as one `LOCKSTEP_SUITE_RESULT` line and, when LOCKSTEP_SUITE_RESULT_FILE is set, written there.
  */
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', timeout: 90_000, color: false, reporter: 'spec', retries: 1 });
+  // LOCKSTEP_SUITE_GREP narrows the run while debugging (passed through code-server's environment).
+  const grep = process.env.LOCKSTEP_SUITE_GREP;
+  const mocha = new Mocha({ ui: 'tdd', timeout: 90_000, color: false, reporter: 'spec', retries: Number(process.env.LOCKSTEP_SUITE_RETRIES ?? 1), ...(grep ? { grep } : {}) });
   // The suites are bundled with this file: define them after mocha has set up its globals.
   mocha.suite.emit('pre-require', globalThis, 'lockstep-suite', mocha);
   diagnosticsSuite();
