@@ -52,7 +52,7 @@ export function structSummaries(tree: Tree, uri: string, text: string): Function
     for (;;) {
       const type = cursor.nodeType;
       if (descend && STRUCT_SITES.has(type) && cursor.currentDepth > 0) {
-        if (text.slice(cursor.startIndex, cursor.endIndex).includes('{')) sites.push(toSyntax(cursor.currentNode, text));
+        if (text.slice(cursor.startIndex, cursor.endIndex).includes('{')) sites.push(toSyntax(cursor.currentNode, text, true));
         descend = false;
       } else if (!STRUCT_HOLDERS.has(type)) descend = false;
       if (descend && cursor.gotoFirstChild()) continue;

@@ -108,11 +108,33 @@ export class SyntaxNode {
   }
 }
 
+/**
+ * Node types whose children the analysis never reads: leaves (no `gotoFirstChild` call needed) and
+ * subtrees used only as text (literals, type descriptors, struct bodies). Skipping them saves the
+ * wasm round trips that dominate copying.
+ */
+const OPAQUE = new Set([
+  'identifier', 'field_identifier', 'type_identifier', 'statement_identifier', 'primitive_type', 'number_literal',
+  'string_literal', 'char_literal', 'concatenated_string', 'system_lib_string', 'comment', 'true', 'false', 'null',
+  'type_descriptor', 'field_declaration_list', 'enumerator_list', 'attribute_specifier', 'ms_declspec_modifier',
+  'sized_type_specifier', 'escape_sequence', 'string_content',
+]);
+
+const OPAQUE_LEAVES = new Set(['identifier', 'field_identifier', 'type_identifier', 'statement_identifier', 'primitive_type', 'number_literal', 'comment']);
+
+/** Parents none of whose children carry a field name: their children's field is not asked for. */
+const NO_FIELDS = new Set(['compound_statement', 'argument_list', 'expression_statement', 'parenthesized_expression', 'initializer_list', 'parameter_list', 'translation_unit', 'ERROR']);
+
 const tables = new WeakMap<object, LineTable>();
 const namedByLanguage = new WeakMap<object, boolean[]>();
 
-/** Copies the subtree under `root` (iteratively: bodies can nest thousands of levels deep). */
-export function toSyntax(root: TsNode, source: string): SyntaxNode {
+/**
+ * Copies the subtree under `root` (iteratively: bodies can nest thousands of levels deep).
+ * `full` also copies what the analysis of function bodies skips (struct bodies, types), for callers
+ * that read declarations.
+ */
+export function toSyntax(root: TsNode, source: string, full = false): SyntaxNode {
+  const opaque = full ? OPAQUE_LEAVES : OPAQUE;
   // One line table per source text, reused across the functions of a file.
   const key = root.tree;
   let lines = tables.get(key);
@@ -146,14 +168,15 @@ export function toSyntax(root: TsNode, source: string): SyntaxNode {
       const parent = stack[stack.length - 1]!;
       const typeId = cursor.nodeTypeId;
       const named = isNamedType(typeId);
-      const field = fields[cursor.currentFieldId] ?? null;
+      const field = NO_FIELDS.has(parent.type) ? null : fields[cursor.currentFieldId] ?? null;
       let node: SyntaxNode | undefined;
+      const type = types[typeId] ?? 'ERROR';
       if (named || field) {
-        node = new SyntaxNode(types[typeId] ?? 'ERROR', named, field, cursor.startIndex, cursor.endIndex, lines);
+        node = new SyntaxNode(type, named, field, cursor.startIndex, cursor.endIndex, lines);
         parent.addChild(node);
       }
-      // Anonymous nodes (punctuation, keywords) have no named children worth copying.
-      if (node && named && cursor.gotoFirstChild()) {
+      // Anonymous nodes (punctuation, keywords) and opaque types have no children worth copying.
+      if (node && named && !opaque.has(type) && cursor.gotoFirstChild()) {
         stack.push(node);
         continue;
       }
