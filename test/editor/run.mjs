@@ -68,7 +68,7 @@ try {
   await timed('build, package .vsix, bundle suite', async () => {
     const b = spawnSync('node', ['build.mjs'], { cwd: root, stdio: 'inherit' });
     if (b.status !== 0) throw new Error('build failed');
-    const p = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '-o', join(out, 'lockstep.vsix')], { cwd: root, encoding: 'utf8' });
+    const p = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '-o', join(out, 'lockstep.vsix')], { cwd: root, encoding: 'utf8' });
     if (p.status !== 0) throw new Error(`vsce package failed:\n${p.stdout}${p.stderr}`);
     log((p.stdout.match(/DONE.*$/m) ?? [''])[0]);
     await esbuild.build({
