@@ -1,7 +1,15 @@
 // `lockstep simulate`: model-check a refcount protocol on a scenario and print the verdicts, the costs
 // and, for each broken invariant, the shortest schedule found as lanes (or all of it as JSON).
 
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CliHost } from './check';
+import { ConfigError, findProjectConfig, knowledgeFromConfigFile } from '../core/apis/config';
+import { createCParser, distGrammarLocation } from '../core/c/treeSitter';
+import { extractModel } from '../core/extract/extract';
+import { ExtractError } from '../core/extract/types';
+import type { ExtractedModel, Unmodelled } from '../core/extract/types';
+import { InputError, readCSource } from '../core/input';
 import { findProtocol, listProtocols } from '../core/flowtable/protocols/index';
 import { ModelError } from '../core/sim/compile';
 import { renderResult } from '../core/sim/lanes';
@@ -10,6 +18,7 @@ import { ScheduleError, decodeSchedule } from '../core/sim/schedule';
 import type { PathStep } from '../core/sim/explore';
 import { simulate, simulateReplay } from '../core/sim/simulate';
 import type { SimulateOptions } from '../core/sim/simulate';
+import type { SimulationResult } from '../core/sim/types';
 
 const HELP = `Usage:
   lockstep simulate --list
@@ -18,6 +27,10 @@ const HELP = `Usage:
   lockstep simulate --protocol <name> --random [--seed S] [--runs R]
   lockstep simulate --replay <schedule>        (the schedule string printed with each violation)
   lockstep simulate --protocol <name> --listing  (print the protocol's listing with line numbers)
+  lockstep simulate --file X.c --packet <function> --put <function> [--packets N] [--puts M]
+                    [--preemptions K] [--format text|json] [--replay S] [--config lockstep.json]
+                    [--loop-bound N] [--inline-depth N] [--initial-refcount N]
+                    (compile two C functions of X.c into the simulator and explore them)
 
 Explores every interleaving of N packet contexts (default 2) and M put/delete contexts (default 1)
 on a table holding one flow, and checks use-after-free, double-free, negative-refcount, leak,
@@ -39,6 +52,14 @@ export interface SimulateCliOptions {
   reduction: boolean;
   maxStates: number | undefined;
   timeLimitMs: number | undefined;
+  /** C mode: the file and the two functions to compile. */
+  file: string | null;
+  packetFn: string | null;
+  putFn: string | null;
+  config: string | null;
+  loopBound: number | undefined;
+  inlineDepth: number | undefined;
+  initialRefcount: number | undefined;
 }
 
 export class UsageError extends Error {}
@@ -57,6 +78,11 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCliOptions {
   const o: SimulateCliOptions = {
     list: false, listing: false, protocol: null, packets: null, puts: null, preemptions: null, format: 'text',
     replay: null, random: false, seed: null, runs: 1000, reduction: true, maxStates: undefined, timeLimitMs: undefined,
+    file: null, packetFn: null, putFn: null, config: null, loopBound: undefined, inlineDepth: undefined, initialRefcount: undefined,
+  };
+  const name = (flag: string, v: string | undefined): string => {
+    if (v === undefined || v === '' || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return v;
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -82,10 +108,20 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCliOptions {
       case '--no-reduction': o.reduction = false; break;
       case '--max-states': o.maxStates = intArg('--max-states', value(), 1, 50_000_000); break;
       case '--time-limit': o.timeLimitMs = intArg('--time-limit', value(), 1, 86_400) * 1000; break;
+      case '--file': o.file = name('--file', value()); break;
+      case '--packet': o.packetFn = name('--packet', value()); break;
+      case '--put': o.putFn = name('--put', value()); break;
+      case '--config': o.config = name('--config', value()); break;
+      case '--loop-bound': o.loopBound = intArg('--loop-bound', value(), 1, 16); break;
+      case '--inline-depth': o.inlineDepth = intArg('--inline-depth', value(), 0, 8); break;
+      case '--initial-refcount': o.initialRefcount = intArg('--initial-refcount', value(), 0, 100); break;
       default: throw new UsageError(`unknown option ${a}`);
     }
   }
   if (o.packets !== null && o.puts !== null && o.packets + o.puts === 0) throw new UsageError('a scenario needs at least one context');
+  if (o.file !== null && o.protocol !== null) throw new UsageError('--file and --protocol do not go together');
+  if (o.file !== null && (o.packetFn === null || o.putFn === null)) throw new UsageError('--file needs --packet <function> and --put <function>');
+  if (o.file === null && (o.packetFn !== null || o.putFn !== null)) throw new UsageError('--packet and --put name functions of a C file: add --file X.c');
   return o;
 }
 
@@ -98,6 +134,13 @@ export interface RunOutput {
  * prints the report. Returns the exit code. This is the seam for simulating extracted C programs.
  */
 export function runModel(model: ProtocolModel, o: SimulateCliOptions, replaySteps: PathStep[] | null, out: RunOutput): number {
+  const result = simulateModel(model, o, replaySteps);
+  out.write(o.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result, { width: process.stdout.columns ?? 140 }));
+  return result.verdict === 'violated' ? 1 : 0;
+}
+
+/** The search (or replay) `runModel` prints. */
+export function simulateModel(model: ProtocolModel, o: SimulateCliOptions, replaySteps: PathStep[] | null): SimulationResult {
   const opts: SimulateOptions = {
     packets: o.packets ?? 2,
     puts: o.puts ?? 1,
@@ -107,8 +150,72 @@ export function runModel(model: ProtocolModel, o: SimulateCliOptions, replayStep
     timeLimitMs: o.timeLimitMs,
   };
   if (o.random) opts.random = { seed: o.seed ?? Date.now() % 0x100000000, runs: o.runs };
-  const result = replaySteps !== null ? simulateReplay(model, opts, replaySteps) : simulate(model, opts);
-  out.write(o.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result, { width: process.stdout.columns ?? 140 }));
+  return replaySteps !== null ? simulateReplay(model, opts, replaySteps) : simulate(model, opts);
+}
+
+/** What the C model could not represent, one line each (1-based lines). */
+export function renderUnmodelled(items: readonly Unmodelled[], file: string): string {
+  if (items.length === 0) return `  everything in both functions was modelled\n`;
+  const lines = items.map((u) => `  ${u.context.padEnd(6)} ${file}:${u.line + 1}  ${u.reason}: ${u.text}${u.note ? ` — ${u.note}` : ''}`);
+  return `  not modelled exactly (${items.length}):\n${lines.join('\n')}\n`;
+}
+
+/**
+ * C mode: compiles --packet and --put of --file into step programs and explores them like a
+ * reference protocol. The report starts with the file, the functions and what was not modelled;
+ * JSON adds `extraction: { file, packet, put, unmodelled }` to the SimulationResult.
+ */
+export async function runFileModel(o: SimulateCliOptions, replay: string | null, host: CliHost, out: RunOutput): Promise<number> {
+  const file = o.file!;
+  let text: string;
+  let knowledge;
+  try {
+    text = readCSource(file);
+    knowledge = knowledgeFromConfigFile(o.config ?? findProjectConfig([file]));
+  } catch (e) {
+    if (e instanceof InputError || e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  const parser = await createCParser(distGrammarLocation(host.distDir));
+  let ex: ExtractedModel;
+  try {
+    ex = extractModel(parser, { uri: pathToFileURL(path.resolve(file)).href, text }, o.packetFn!, o.putFn!, {
+      knowledge,
+      loopBound: o.loopBound,
+      inlineDepth: o.inlineDepth,
+      initialRefcount: o.initialRefcount,
+    });
+  } catch (e) {
+    if (e instanceof ExtractError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    parser.delete();
+  }
+  let steps: PathStep[] | null = null;
+  if (replay !== null) {
+    const parsed = decodeSchedule(replay);
+    if (parsed.protocol !== ex.model.name) throw new UsageError(`the schedule is for ${parsed.protocol}, not ${ex.model.name}`);
+    if ((o.packets !== null && o.packets !== parsed.packets) || (o.puts !== null && o.puts !== parsed.puts)) {
+      throw new UsageError(`the schedule is for ${parsed.packets} packets and ${parsed.puts} puts`);
+    }
+    if (o.random) throw new UsageError('--replay and --random do not go together');
+    o.packets = parsed.packets;
+    o.puts = parsed.puts;
+    steps = parsed.steps;
+  }
+  const result = simulateModel(ex.model, o, steps);
+  if (o.format === 'json') {
+    const extraction = { file, packet: o.packetFn, put: o.putFn, unmodelled: ex.unmodelled };
+    out.write(`${JSON.stringify({ ...result, extraction }, null, 2)}\n`);
+  } else {
+    const rel = path.basename(file);
+    const again = `lockstep simulate --file ${file} --packet ${o.packetFn} --put ${o.putFn}`;
+    out.write(`${file}: packet = ${o.packetFn}, put = ${o.putFn} (compiled from C; lines are ${rel}'s, 1-based)\n`);
+    out.write(renderUnmodelled(ex.unmodelled, rel));
+    if (result.violations.length > 0) out.write(`  replay a schedule with: ${again} --replay '<schedule>'\n`);
+    out.write('\n');
+    out.write(renderResult(result, { width: process.stdout.columns ?? 140 }));
+  }
   return result.verdict === 'violated' ? 1 : 0;
 }
 
@@ -116,7 +223,7 @@ function numbered(listing: string): string {
   return listing.split('\n').map((l, i) => `${String(i + 1).padStart(4)}  ${l}`.trimEnd()).join('\n') + '\n';
 }
 
-export async function runSimulate(args: string[], _host: CliHost): Promise<number> {
+export async function runSimulate(args: string[], host: CliHost): Promise<number> {
   const err = (m: string): number => {
     process.stderr.write(`lockstep simulate: ${m}\n`);
     return 2;
@@ -138,11 +245,22 @@ export async function runSimulate(args: string[], _host: CliHost): Promise<numbe
     process.stdout.write(o.format === 'json' ? `${JSON.stringify(list, null, 2)}\n` : list.map((p) => `${p.name.padEnd(26)} ${p.title}\n${' '.repeat(27)}${p.summary}\n`).join(''));
     return 0;
   }
+  if (o.file !== null) {
+    try {
+      return await runFileModel(o, o.replay, host, { write: (t) => process.stdout.write(t) });
+    } catch (e) {
+      if (e instanceof UsageError || e instanceof ScheduleError || e instanceof ModelError) return err(e.message);
+      throw e;
+    }
+  }
   let replaySteps: PathStep[] | null = null;
   if (o.replay !== null) {
     try {
       const parsed = decodeSchedule(o.replay);
       if (o.protocol !== null && o.protocol !== parsed.protocol) return err(`the schedule is for ${parsed.protocol}, not ${o.protocol}`);
+      if (findProtocol(parsed.protocol) === undefined && /\.[ch]:\w+\+\w+$/.test(parsed.protocol)) {
+        return err(`the schedule is for C functions (${parsed.protocol}): add --file <that file> --packet <function> --put <function>`);
+      }
       if ((o.packets !== null && o.packets !== parsed.packets) || (o.puts !== null && o.puts !== parsed.puts)) {
         return err(`the schedule is for ${parsed.packets} packets and ${parsed.puts} puts`);
       }

@@ -644,7 +644,7 @@ export class Evaluator {
     switch (api.kind) {
       case 'get':
       case 'tryget': {
-        const reg = want ? this.pc.regs.fresh(dest ?? 'ref', 'value') : undefined;
+        const reg = want ? this.resultReg(dest, f) : undefined;
         em.push(reg !== undefined ? { op: 'refAtomic', flow, delta: 1, result: reg, loc } : { op: 'refAtomic', flow, delta: 1, loc });
         if (api.kind === 'tryget') {
           this.note(n, 'unsupported', `${api.name} is modelled as an increment that always succeeds`);
@@ -654,7 +654,7 @@ export class Evaluator {
       }
       case 'put': {
         if (api.name === 'OVS_REFCOUNT_DEREFERENCE') return this.seedDereference(flow, n);
-        const reg = this.pc.regs.fresh(dest ?? 'ref', 'value');
+        const reg = this.resultReg(dest, f);
         em.push({ op: 'refAtomic', flow, delta: -1, result: reg, loc });
         if (api.lastWhen === 'returns-one') return { k: 'num', reg, off: 1 };
         if (api.lastWhen === 'returns-true') return { k: 'cond', cond: { kind: 'value', reg, op: '==', value: 0 } };
@@ -676,6 +676,13 @@ export class Evaluator {
         this.pc.nop(n, `${api.name}()`, 'unsupported', `${api.kind} of a flow is not modelled: a step with no effect`);
         return UNKNOWN;
     }
+  }
+
+  /** The register an atomic op's result goes to: the assigned variable's, else a fresh one. */
+  private resultReg(dest: string | undefined, f: Frame): string {
+    if (dest === undefined) return this.pc.regs.fresh(`${f.prefix}ref`, 'value');
+    const cur = f.get(dest);
+    return cur?.k === 'num' || cur?.k === 'bool' ? cur.reg : this.pc.regs.claim(`${f.prefix}${dest}`, 'value');
   }
 
   /** OVS_REFCOUNT_DEREFERENCE as the seed proposes it: decrement; at 0, destroy if marked. */
