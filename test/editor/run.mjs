@@ -86,7 +86,7 @@ try {
 
 let bin;
 try {
-  bin = await timed('code-server 4.100.3 (cached in .e2e/)', () => ensureCodeServer(root, log));
+  bin = await timed('code-server 4.100.3 (installed once into .e2e/)', () => ensureCodeServer(root, log));
   if (!existsSync('/usr/bin/chromium')) throw new Error('/usr/bin/chromium is missing: run .ci/apt-deps');
 } catch (e) {
   log(`code-server or Chromium unavailable: ${e.message}`);
