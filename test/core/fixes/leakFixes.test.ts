@@ -158,3 +158,48 @@ test('every built-in acquire has a release the fix can write', async () => {
   assert.equal(pick('NdisAcquireReadWriteLock'), 'NdisReleaseReadWriteLock(L0, A2);');
   assert.equal(pick('not_a_lock'), undefined);
 });
+
+async function engineFindings(text: string): Promise<Finding[]> {
+  const { analyzeSet } = await import('../../../src/core/analysis/analyzeSet');
+  return analyzeSet(await p(), [{ uri: 'file:///t.c', text }], { knowledge }).findings;
+}
+
+const LADDER = 'int f(struct dp *dp, int x)\n{\n\tint err = 0;\n\n\tspin_lock(&dp->lock);\n\tif (x) {\n\t\terr = -EINVAL;\n\t\tgoto out;\n\t}\n\twork(dp);\nout_unlock:\n\tspin_unlock(&dp->lock);\nout:\n\treturn err;\n}\n';
+
+test('a goto past the unlock label is retargeted to it (preferred), never an unlock under the shared label', async () => {
+  const [leak] = await engineFindings(LADDER);
+  assert.equal(leak?.ruleId, 'lock-leak');
+  const parsed = parseC(await p(), LADDER);
+  try {
+    const { leakFixes } = await import('../../../src/core/fixes/leakFixes');
+    const fixes = leakFixes(parsed.tree, LADDER, leak!, knowledge);
+    assert.equal(fixes.length, 2);
+    assert.equal(fixes[0]!.isPreferred, true);
+    assert.match(fixes[0]!.title, /Jump to `out_unlock`/);
+    assert.equal(applyEdits(LADDER, fixes[0]!.edits), LADDER.replace('goto out;', 'goto out_unlock;'));
+    // The other fix puts the unlock on the jumping path only, not under `out:` (the normal path unlocks already).
+    assert.equal(fixes[1]!.isPreferred, false);
+    assert.equal(applyEdits(LADDER, fixes[1]!.edits), LADDER.replace('\t\tgoto out;', '\t\tspin_unlock(&dp->lock);\n\t\tgoto out;'));
+    // Both fixes leave no finding behind.
+    for (const fix of fixes) assert.deepEqual(await engineFindings(applyEdits(LADDER, fix.edits)), []);
+  } finally {
+    parsed.tree.delete();
+  }
+});
+
+test('with two gotos to the shared label and no way to tell which leaks, no insertion is offered', async () => {
+  const text = 'int f(struct dp *dp, int x)\n{\n\tint err = 0;\n\n\tif (x > 2)\n\t\tgoto out;\n\tspin_lock(&dp->lock);\n\tif (x) {\n\t\terr = -EINVAL;\n\t\tgoto out;\n\t}\n\tif (x < 0)\n\t\tgoto out;\n\tspin_unlock(&dp->lock);\nout:\n\treturn err;\n}\n';
+  const leak = (await engineFindings(text)).find((f) => f.ruleId === 'lock-leak');
+  assert.ok(leak);
+  const parsed = parseC(await p(), text);
+  try {
+    const f = { ...leak, path: [] };
+    assert.equal(leakFix(parsed.tree, text, f, knowledge), undefined);
+    // With the engine's path (`x` is true) the jumping branch is known: the unlock goes before that goto.
+    const fix = leakFix(parsed.tree, text, leak, knowledge);
+    assert.ok(fix);
+    assert.equal(applyEdits(text, fix.edits), text.replace('\t\terr = -EINVAL;\n\t\tgoto out;', '\t\terr = -EINVAL;\n\t\tspin_unlock(&dp->lock);\n\t\tgoto out;'));
+  } finally {
+    parsed.tree.delete();
+  }
+});
