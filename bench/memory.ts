@@ -7,11 +7,10 @@
  * the old tree deleted. Prints process RSS, the JS heap and the wasm heap (web-tree-sitter's
  * `HEAPU8.length`, read through the module options object) at the start and every K cycles.
  */
-import type { Edit, Point, Tree } from 'web-tree-sitter';
+import { Edit, type Point, type Tree } from 'web-tree-sitter';
 import { testParser } from '../test/helpers/grammar';
 import { initWasmWithProbe } from '../test/fuzz/lib/wasmMemory';
-import { generateDatapathCorpus } from './genDatapath';
-import { prng } from './genDatapath';
+import { generateDatapathCorpus, prng } from './genDatapath';
 
 const MB = 1024 * 1024;
 
@@ -66,13 +65,13 @@ async function main(): Promise<void> {
       const at = starts[Math.floor(rand() * starts.length)]!;
       next = text.slice(0, at) + insert + text.slice(at);
       const start = pointAt(text, at);
-      edit = { startIndex: at, oldEndIndex: at, newEndIndex: at + insert.length, startPosition: start, oldEndPosition: start, newEndPosition: { row: start.row + 1, column: 0 } };
+      edit = new Edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + insert.length, startPosition: start, oldEndPosition: start, newEndPosition: { row: start.row + 1, column: 0 } });
       inserted = at;
     } else {
       const at = inserted;
       next = text.slice(0, at) + text.slice(at + insert.length);
       const start = pointAt(text, at);
-      edit = { startIndex: at, oldEndIndex: at + insert.length, newEndIndex: at, startPosition: start, oldEndPosition: { row: start.row + 1, column: 0 }, newEndPosition: start };
+      edit = new Edit({ startIndex: at, oldEndIndex: at + insert.length, newEndIndex: at, startPosition: start, oldEndPosition: { row: start.row + 1, column: 0 }, newEndPosition: start });
       inserted = undefined;
     }
     tree.edit(edit);
