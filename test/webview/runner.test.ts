@@ -4,13 +4,16 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { simulatorCore } from '../../src/extension/simulator/coreSeam';
 import { ExplorerRun } from '../../src/extension/simulator/runner';
 import type { WorkerJob } from '../../src/extension/simulator/workerProtocol';
 import type { CostView, RunProgress, RunResult } from '../../src/webview/model';
+import type { Unmodelled } from '../../src/core/extract/types';
+import { testGrammar } from '../helpers/grammar';
 
 const SIM_WORKER = join(mkdtempSync(join(tmpdir(), 'lockstep-simworker-')), 'simWorker.js');
 
@@ -18,6 +21,8 @@ before(async () => {
   await esbuild.build({
     entryPoints: [join(__dirname, '..', '..', 'src', 'extension', 'simulator', 'simWorker.ts')],
     outfile: SIM_WORKER, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent',
+    // As build.mjs: web-tree-sitter's CommonJS file (C jobs load the grammar in the worker).
+    alias: { 'web-tree-sitter': join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.cjs') },
   });
 });
 const scenario = { protocol: 'seed-workflow', packets: 2, puts: 1, preemptionBound: null };
@@ -27,15 +32,17 @@ interface Events {
   results: RunResult[];
   costs: CostView[];
   failures: string[];
+  extracted: { model: string; unmodelled: Unmodelled[] }[];
 }
 
 function start(file: string, job: WorkerJob): { run: ExplorerRun; events: Events; settled: Promise<void> } {
-  const events: Events = { progress: [], results: [], costs: [], failures: [] };
+  const events: Events = { progress: [], results: [], costs: [], failures: [], extracted: [] };
   const run = new ExplorerRun(file, job, {
     progress: (p) => events.progress.push(p),
     result: (r) => events.results.push(r),
     costs: (c) => events.costs.push(...c),
     failed: (m) => events.failures.push(m),
+    extracted: (model, unmodelled) => events.extracted.push({ model, unmodelled }),
   });
   return { run, events, settled: run.done };
 }
@@ -94,4 +101,30 @@ test('a worker that crashes or exits without a result is reported as a failure',
   const exit = start(standIn('process.exit(3);'), { kind: 'explore', scenario });
   await exit.settled;
   assert.match(exit.events.failures[0] ?? '', /stopped unexpectedly \(exit code 3\)/);
+});
+
+test('a C job compiles the two functions in the worker; its steps light lines of the C document; its schedule replays', { timeout: 60_000 }, async () => {
+  const text = readFileSync(join(__dirname, '..', 'fixtures', 'sim', 'bug_use_after_unlock.c'), 'utf8');
+  const uri = 'untitled:Untitled-1';
+  const source = { uri, text, packet: 'OvsPacketPath', put: 'OvsFlowDelete', grammar: testGrammar, configFile: null };
+  const cScenario = { protocol: 'Untitled-1:OvsPacketPath+OvsFlowDelete', packets: 1, puts: 1, preemptionBound: null };
+  const run = start(SIM_WORKER, { kind: 'exploreC', scenario: cScenario, source });
+  await run.settled;
+  assert.deepEqual(run.events.failures, []);
+  assert.deepEqual(run.events.extracted, [{ model: cScenario.protocol, unmodelled: [] }]);
+  const r = run.events.results[0]!;
+  assert.equal(r.protocol, cScenario.protocol);
+  const v = r.violations[0]!;
+  assert.equal(v.invariant, 'use-after-free');
+  assert.ok(v.steps.every((s) => s.uri === uri));
+  const useLine = text.split('\n').findIndex((l) => l.includes('OvsDoExecuteActions('));
+  assert.equal(v.steps[v.failingStep]!.line, useLine);
+  assert.ok(run.events.costs.length > 0, 'the reference protocols\' costs follow, for comparison');
+  const replay = start(SIM_WORKER, { kind: 'exploreC', scenario: cScenario, source, schedule: v.schedule });
+  await replay.settled;
+  assert.equal(replay.events.results[0]!.replayOf, v.schedule);
+  assert.equal(replay.events.results[0]!.violations[0]!.schedule, v.schedule);
+  const wrong = start(SIM_WORKER, { kind: 'exploreC', scenario: cScenario, source: { ...source, put: 'Nope' } });
+  await wrong.settled;
+  assert.match(wrong.events.failures[0] ?? '', /no function Nope/);
 });

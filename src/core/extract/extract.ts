@@ -25,7 +25,7 @@ export interface CSource {
 
 /** The name a C model goes by in results and schedule strings: `<file>:<packet>+<put>`. */
 export function cModelName(uri: string, packet: string, put: string): string {
-  const base = uri.replace(/[?#].*$/, '').split(/[\\/]/).pop() ?? 'file.c';
+  const base = uri.replace(/[?#].*$/, '').replace(/^[a-z][\w+.-]*:/i, '').split(/[\\/]/).pop() || 'file.c';
   return `${decodeURIComponent(base)}:${packet}+${put}`;
 }
 

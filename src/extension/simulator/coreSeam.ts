@@ -2,6 +2,13 @@
 // protocol registry, the explorer and schedule replay. A change in the core's entry points is a change here.
 import { findProtocol, listProtocols, protocolListing } from '../../core/flowtable/protocols/index';
 import type { ProtocolDefinition } from '../../core/flowtable/protocol';
+import { ConfigError, knowledgeFromConfigFile } from '../../core/apis/config';
+import { createCParser } from '../../core/c/treeSitter';
+import { extractModel } from '../../core/extract/extract';
+import { ExtractError } from '../../core/extract/types';
+import type { ExtractedModel } from '../../core/extract/types';
+import type { ProtocolModel } from '../../core/sim/program';
+import type { CSourceJob } from './workerProtocol';
 import { decodeSchedule } from '../../core/sim/schedule';
 import { simulate, simulateReplay } from '../../core/sim/simulate';
 import type { ProtocolInfo, SimulationResult } from '../../core/sim/types';
@@ -20,6 +27,10 @@ export interface SimulatorCore {
   simulate(scenario: Scenario, limits?: RunLimits): SimulationResult;
   /** Replays a schedule string (which names its own protocol and counts). */
   replay(schedule: string): SimulationResult;
+  /** Compiles two C functions into a model (src/core/extract); call it in a worker. */
+  extractC(source: CSourceJob): Promise<ExtractedModel>;
+  /** Explores a model on a scenario, or replays `schedule` on it. */
+  simulateModel(model: ProtocolModel, scenario: Scenario, schedule?: string, limits?: RunLimits): SimulationResult;
 }
 
 /** Input the core refuses (unknown protocol, malformed schedule), worded for the reviewer. */
@@ -48,5 +59,28 @@ export const simulatorCore: SimulatorCore = {
       throw new SimulatorInputError(e instanceof Error ? e.message : String(e));
     }
     return simulateReplay(definition(parsed.protocol).model(), { packets: parsed.packets, puts: parsed.puts }, parsed.steps);
+  },
+  extractC: async (source) => {
+    const parser = await createCParser(source.grammar);
+    try {
+      const knowledge = knowledgeFromConfigFile(source.configFile ?? undefined);
+      return extractModel(parser, { uri: source.uri, text: source.text }, source.packet, source.put, { knowledge });
+    } catch (e) {
+      if (e instanceof ExtractError || e instanceof ConfigError) throw new SimulatorInputError(e.message);
+      throw e;
+    } finally {
+      parser.delete();
+    }
+  },
+  simulateModel: (model, scenario, schedule, limits = {}) => {
+    if (schedule === undefined) return simulate(model, { packets: scenario.packets, puts: scenario.puts, preemptions: scenario.preemptionBound, ...limits });
+    let parsed;
+    try {
+      parsed = decodeSchedule(schedule);
+    } catch (e) {
+      throw new SimulatorInputError(e instanceof Error ? e.message : String(e));
+    }
+    if (parsed.protocol !== model.name) throw new SimulatorInputError(`the schedule is for ${parsed.protocol}, not ${model.name}`);
+    return simulateReplay(model, { packets: parsed.packets, puts: parsed.puts }, parsed.steps);
   },
 };

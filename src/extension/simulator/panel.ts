@@ -8,7 +8,11 @@ import { simulatorCore } from './coreSeam';
 import type { ListingHighlighter } from './decorations';
 import { makeNonce, simulatorHtml } from './html';
 import { ExplorerRun } from './runner';
-import type { WorkerJob } from './workerProtocol';
+import { cProtocolInfo, cProtocolName, cScenario } from './cPick';
+import type { CRunRequest } from './simulateWith';
+import type { CSourceJob, WorkerJob } from './workerProtocol';
+import type { Unmodelled } from '../../core/extract/types';
+import type { ProtocolInfo } from '../../webview/model';
 
 export const VIEW_TYPE = 'lockstep.simulator';
 
@@ -21,6 +25,15 @@ export interface PanelHost {
 export interface OpenOptions {
   protocol?: string;
   note?: string;
+  /** Run two C functions ("Simulate with…"). */
+  c?: CRunRequest;
+}
+
+/** The C functions the panel last compiled: runs and replays of that model go to them. */
+interface CModel {
+  name: string;
+  source: CSourceJob;
+  info: ProtocolInfo;
 }
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -38,6 +51,9 @@ export class SimulatorPanel implements vscode.Disposable {
   private highlightChain: Promise<void> = Promise.resolve();
   private pending: ToWebview[] = [];
   private runIsReplay = false;
+  private cModel: CModel | null = null;
+  /** The webview has said 'ready' since it was (re)loaded: messages posted before that are lost. */
+  private ready = false;
 
   static open(host: PanelHost, opts: OpenOptions): SimulatorPanel {
     const existing = SimulatorPanel.current;
@@ -45,11 +61,28 @@ export class SimulatorPanel implements vscode.Disposable {
       existing.options = opts;
       existing.panel.reveal(undefined, false);
       existing.sendInit();
+      existing.startC();
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Lockstep simulator',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(host.context.extensionUri));
-    return new SimulatorPanel(panel, host, opts);
+    const created = new SimulatorPanel(panel, host, opts);
+    created.startC();
+    return created;
+  }
+
+  /** Starts the C run the panel was opened for (once; later runs come from the webview's form). */
+  private startC(): void {
+    const c = this.options.c;
+    if (!c) return;
+    this.options = { ...this.options, c: undefined };
+    const name = cProtocolName(c.source.uri, c.source.packet, c.source.put);
+    this.cModel = { name, source: c.source, info: cProtocolInfo(c.source.uri, c.source.packet, c.source.put) };
+    this.options.protocol = name;
+    this.sendInit();
+    const scenario = cScenario(name, c);
+    this.start({ kind: 'exploreC', scenario, source: c.source });
+    this.post({ type: 'running', replay: false });
   }
 
   /** Restores a panel VS Code kept across a reload; the webview restores its own state (getState). */
@@ -67,6 +100,9 @@ export class SimulatorPanel implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
     );
   }
 
@@ -91,14 +127,16 @@ export class SimulatorPanel implements vscode.Disposable {
    * outcomes of a run are kept until the webview is back and says it is ready.
    */
   private deliver(m: ToWebview): void {
-    if (this.panel.visible) this.post(m);
+    if (this.panel.visible && this.ready) this.post(m);
     else if (m.type !== 'progress') this.pending.push(m);
   }
 
   private sendInit(): void {
     let protocols: ToWebview & { type: 'init' };
     try {
-      protocols = { type: 'init', protocols: simulatorCore.listProtocols().map(protocolView), protocol: this.options.protocol ?? null, note: this.options.note ?? null };
+      const list = simulatorCore.listProtocols().map(protocolView);
+      if (this.cModel) list.push(this.cModel.info);
+      protocols = { type: 'init', protocols: list, protocol: this.options.protocol ?? null, note: this.options.note ?? null };
     } catch (e) {
       this.host.log.error(`simulator: listing protocols failed: ${String(e)}`);
       protocols = { type: 'init', protocols: [], protocol: null, note: 'The simulator core could not list its protocols; see the Lockstep output.' };
@@ -121,6 +159,7 @@ export class SimulatorPanel implements vscode.Disposable {
   private handle(m: FromWebview): void {
     switch (m.type) {
       case 'ready': {
+        this.ready = true;
         this.sendInit();
         if (this.run?.running) this.post({ type: 'running', replay: this.runIsReplay });
         const pending = this.pending;
@@ -129,10 +168,14 @@ export class SimulatorPanel implements vscode.Disposable {
         return;
       }
       case 'run':
-        this.start({ kind: 'explore', scenario: m.scenario });
+        if (this.cModel && m.scenario.protocol === this.cModel.name) this.start({ kind: 'exploreC', scenario: m.scenario, source: this.cModel.source });
+        else this.start({ kind: 'explore', scenario: m.scenario });
         return;
       case 'replay':
-        this.start({ kind: 'replay', scenario: m.scenario, schedule: m.schedule });
+        // A schedule names its model first: `<file>:<packet>+<put>:<counts>:<steps>` for C functions.
+        if (this.cModel && m.schedule.trim().startsWith(`${this.cModel.name}:`)) {
+          this.start({ kind: 'exploreC', scenario: { ...m.scenario, protocol: this.cModel.name }, source: this.cModel.source, schedule: m.schedule });
+        } else this.start({ kind: 'replay', scenario: m.scenario, schedule: m.schedule });
         return;
       case 'cancel':
         if (this.run?.running) {
@@ -159,7 +202,8 @@ export class SimulatorPanel implements vscode.Disposable {
     const known = simulatorCore.listProtocols().some((p) => p.name === job.scenario.protocol);
     // A replayed schedule names its own protocol; the worker checks that one.
     if (job.kind === 'explore' && !known) {
-      this.post({ type: 'runFailed', message: `unknown protocol "${job.scenario.protocol}"` });
+      const c = /\.[ch]:\w+\+\w+$/.test(job.scenario.protocol);
+      this.post({ type: 'runFailed', message: c ? `${job.scenario.protocol}: run "Simulate with…" on the C function again (the panel no longer holds that file's text)` : `unknown protocol "${job.scenario.protocol}"` });
       return;
     }
     const workerFile = vscode.Uri.joinPath(this.host.context.extensionUri, 'dist', 'simWorker.js').fsPath;
@@ -177,7 +221,21 @@ export class SimulatorPanel implements vscode.Disposable {
         this.host.log.warn(`simulator: run failed: ${message}`);
         this.deliver({ type: 'runFailed', message });
       },
+      extracted: (model, unmodelled) => this.reportExtraction(model, unmodelled),
     });
+  }
+
+  /** What the C model could not represent: every item in the output channel, a summary in the panel. */
+  private reportExtraction(model: string, unmodelled: Unmodelled[]): void {
+    const file = model.slice(0, model.indexOf(':'));
+    this.host.log.info(`simulator: compiled ${model}; ${unmodelled.length} thing(s) not modelled exactly`);
+    for (const u of unmodelled) this.host.log.info(`simulator:   ${u.context} ${file}:${u.line + 1} ${u.reason}: ${u.text} — ${u.note}`);
+    const shown = unmodelled.slice(0, 3).map((u) => `line ${u.line + 1} ${u.reason.replace('-', ' ')} (${u.text})`).join('; ');
+    const note = unmodelled.length === 0
+      ? `Compiled ${model} from your C: everything was modelled. Steps light lines of ${file}.`
+      : `Compiled ${model} from your C. Not modelled exactly (${unmodelled.length}): ${shown}${unmodelled.length > 3 ? '; …' : ''} — the full list is in the Lockstep output.`;
+    this.options = { ...this.options, note };
+    if (this.panel.visible) this.sendInit();
   }
 
   /** Posts a jump request for `line` of `uri` when that document is the one the panel is lighting. */

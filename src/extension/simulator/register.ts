@@ -1,9 +1,9 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { simulatorCore } from './coreSeam';
 import { ListingHighlighter } from './decorations';
 import { LISTING_SCHEME, ProtocolListingProvider } from './listingProvider';
 import { SimulatorPanel, VIEW_TYPE, type PanelHost } from './panel';
+import { askSimulateWith } from './simulateWith';
 
 /**
  * Registers the simulator panel, its serializer and the protocol listing provider.
@@ -44,15 +44,17 @@ export function registerSimulator(host: SimulatorHost): void {
       const name = typeof protocol === 'string' ? protocol : await pickProtocol();
       if (name !== undefined) SimulatorPanel.open(panelHost, { protocol: name });
     }),
-    vscode.commands.registerCommand('lockstep.simulateFunction', (uri?: unknown, functionName?: unknown) => {
-      // Compiling the user's C functions into step programs is a later step; note the request for now.
-      // From the palette there are no arguments: the active editor's file stands in.
-      const target = uri instanceof vscode.Uri ? uri : typeof uri === 'string' ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri;
-      const file = target ? path.basename(target.path) : 'this file';
-      const fn = typeof functionName === 'string' && functionName !== '' ? functionName : 'the function';
-      const note = `Simulating ${fn} (${file}) against the reference flow table is not available yet: pick a reference protocol to explore meanwhile.`;
-      host.log.info(`simulator: simulateFunction requested for ${fn} in ${file}`);
-      SimulatorPanel.open(panelHost, { note });
+    // "Simulate with…": pick the other context and the counts, then run the two C functions.
+    vscode.commands.registerCommand('lockstep.simulateFunction', async (uri?: unknown, functionName?: unknown) => {
+      try {
+        const request = await askSimulateWith(host.context.extensionUri, uri, functionName);
+        if (request === undefined) return;
+        host.log.info(`simulator: simulate ${request.source.packet} (packet) with ${request.source.put} (put) in ${request.source.uri}`);
+        SimulatorPanel.open(panelHost, { c: request });
+      } catch (e) {
+        host.log.error(`simulator: Simulate with… failed: ${String(e)}`);
+        void vscode.window.showErrorMessage(`Lockstep: could not simulate: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }),
     vscode.commands.registerCommand(NEXT_STEP_AT_LINE, () => {
       const e = vscode.window.activeTextEditor;

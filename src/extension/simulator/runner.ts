@@ -2,6 +2,7 @@
 // then the result, the other protocols' costs, or the failure. Cancel terminates the thread at once.
 import { Worker } from 'node:worker_threads';
 import type { CostView, RunProgress, RunResult } from '../../webview/model';
+import type { Unmodelled } from '../../core/extract/types';
 import type { WorkerJob, WorkerReply } from './workerProtocol';
 
 export interface RunListener {
@@ -9,6 +10,8 @@ export interface RunListener {
   result(r: RunResult): void;
   costs(c: CostView[]): void;
   failed(message: string): void;
+  /** A C job compiled (optional: only C runs report it). */
+  extracted?(model: string, unmodelled: Unmodelled[]): void;
 }
 
 const PROGRESS_MS = 250;
@@ -44,6 +47,9 @@ export class ExplorerRun {
     switch (m.type) {
       case 'progress':
         if (!this.gotResult) this.listener.progress(m.progress);
+        return;
+      case 'extracted':
+        this.listener.extracted?.(m.model, m.unmodelled);
         return;
       case 'result':
         this.gotResult = true;

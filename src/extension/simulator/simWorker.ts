@@ -1,7 +1,8 @@
 // Worker-thread entry (bundled to dist/simWorker.js): runs the explorer off the extension host's thread,
 // so a long search never freezes the editor and Cancel is simply terminating this thread. Gets one job in
 // workerData, posts the result as the panel's view model, then the other protocols' costs on the same
-// scenario (so the panel can show them side by side), then 'done'.
+// scenario (so the panel can show them side by side), then 'done'. A C job first compiles the two
+// functions (src/core/extract) and says what it could not model.
 import { parentPort, workerData } from 'node:worker_threads';
 import { costView, resultView } from './adapt';
 import { simulatorCore } from './coreSeam';
@@ -13,15 +14,24 @@ function send(m: WorkerReply): void {
   parentPort?.postMessage(m);
 }
 
-function run(job: WorkerJob): void {
+async function run(job: WorkerJob): Promise<void> {
   try {
     if (job.kind === 'replay') {
       const r = simulatorCore.replay(job.schedule);
       send({ type: 'result', result: resultView(r, job.schedule) });
       return;
     }
-    const r = simulatorCore.simulate(job.scenario);
-    send({ type: 'result', result: resultView(r) });
+    let r;
+    if (job.kind === 'exploreC') {
+      const model = await simulatorCore.extractC(job.source);
+      send({ type: 'extracted', model: model.model.name, unmodelled: model.unmodelled });
+      r = simulatorCore.simulateModel(model.model, job.scenario, job.schedule);
+      send({ type: 'result', result: resultView(r, job.schedule) });
+      if (job.schedule !== undefined) return;
+    } else {
+      r = simulatorCore.simulate(job.scenario);
+      send({ type: 'result', result: resultView(r) });
+    }
     // The other protocols' costs on the same scenario, with a budget: their per-context counters are
     // exact; the share of waiting states comes from however much of the search fits in it.
     for (const p of simulatorCore.listProtocols()) {
@@ -36,4 +46,4 @@ function run(job: WorkerJob): void {
   }
 }
 
-run(workerData as WorkerJob);
+void run(workerData as WorkerJob);
