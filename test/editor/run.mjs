@@ -6,7 +6,7 @@
 // Writes out/editor-counts.json = { passed, failed, skipped } and prints the timing of each part.
 // LOCKSTEP_SKIP_EDITOR=1 skips the whole stage (counted as skipped, with the reason printed).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,8 +98,9 @@ try {
 if (parts.has('ui')) await timed('UI end-to-end (.vsix, Problems panel, quick fix)', async () => {
   // A live UI can stumble once (focus, animation); one retry on a fresh server, reported, never silent.
   for (let attempt = 1; attempt <= 2; attempt++) {
-    rmSync(screenshots, { recursive: true, force: true });
+    // Only this suite's own screenshots: other suites (the simulator's) write into the same folder.
     mkdirSync(screenshots, { recursive: true });
+    for (const f of readdirSync(screenshots)) if (/^(\d\d-|fail-)/.test(f)) rmSync(join(screenshots, f), { force: true });
     const profile = prepareProfile(root, bin, join(out, 'lockstep.vsix'));
     const ws = freshWorkspace();
     const server = await startCodeServer(root, bin, profile, ws, log);
