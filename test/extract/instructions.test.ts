@@ -275,3 +275,17 @@ test('a switch on an untracked value explores every case', async () => {
   assert.ok(lines.includes('L3 acquire dp->a (write)') && lines.includes('L4 acquire dp->b (write)'));
   assert.ok(ex.unmodelled.some((u) => u.reason === 'nondeterministic' && u.line === 1));
 });
+
+test('RemoveFlow(dp, &flow) leaves flow NULL; assertions and logging are no steps', async () => {
+  const { lines, ex } = await packetOps(`void Packet(DP *dp, KEY *key) {
+  OvsFlow *flow = OvsLookupFlow(dp, key, &hash, FALSE);
+  ASSERT(flow);
+  OVS_LOG_INFO("removing %p", flow);
+  RemoveFlow(dp, &flow);
+  if (flow != NULL) {
+    FreeFlow(flow);
+  }
+}`);
+  assert.deepEqual(lines, ['L2 flow = lookup F', 'L5 unlink flow', 'L5 free flow', 'L6 if (flow.1 == NULL) goto 5', 'L7 free flow.1', 'L9 return']);
+  assert.deepEqual(ex.unmodelled, []);
+});

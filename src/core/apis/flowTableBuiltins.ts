@@ -46,6 +46,8 @@ export interface FlowTableApi {
   activeOnly?: boolean;
   /** The RCU flavour a deferred free waits for ('rcu' for the kernel, 'ovsrcu' for userspace). */
   rcu?: string;
+  /** Takes the caller's pointer by address (`RemoveFlow(dp, &flow)`) and sets it to NULL. */
+  clearsPointer?: boolean;
 }
 
 const api = (name: string, effects: FlowTableEffect[], extra: Partial<FlowTableApi> = {}): FlowTableApi => ({ name, effects, ...extra });
@@ -55,7 +57,7 @@ export const FLOW_TABLE_BUILTINS: readonly FlowTableApi[] = [
   api('OvsLookupFlow', ['lookup']),
   api('AddFlow', ['insert']),
   api('OvsAddFlow', ['insert']),
-  api('RemoveFlow', ['unlink', 'free']),
+  api('RemoveFlow', ['unlink', 'free'], { clearsPointer: true }),
   api('FreeFlow', ['free']),
   api('OvsActionsExecute', ['use']),
   api('OvsDoExecuteActions', ['use']),

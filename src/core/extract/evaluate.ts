@@ -15,6 +15,8 @@ import type { UnmodelledReason } from './types';
 
 /** Calls that only pass their first argument through (branch hints, RCU pointer reads). */
 const TRANSPARENT = new Set(['likely', 'unlikely', '__builtin_expect', 'rcu_dereference', 'rcu_dereference_protected', 'rcu_dereference_check', 'rcu_dereference_raw', 'READ_ONCE', 'ovsrcu_get', 'ovsrcu_get_protected', 'CONST_CAST']);
+/** Assertions, logging and annotations the model skips without a step. */
+const IGNORED = /^(ASSERT|NT_ASSERT|assert|ovs_assert|BUG_ON|WARN_ON|WARN_ON_ONCE|UNREFERENCED_PARAMETER|DbgPrint\w*|KdPrint\w*|OVS_LOG_\w+|VLOG_\w+|pr_\w+|printk|net_\w+_ratelimited)$/;
 const CMP = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const UNKNOWN: Binding = { k: 'unknown' };
 
@@ -426,6 +428,8 @@ export class Evaluator {
     const args = callArgs(n);
     if (name === null) return this.indirectCall(n, args, f);
     if (TRANSPARENT.has(name)) return args[0] ? this.eval(args[0], f, dest) : UNKNOWN;
+    // Assertions and logging: no effect on the model and no step (they never free or lock).
+    if (IGNORED.test(name)) return UNKNOWN;
     const ft = this.pc.flowTable.get(name);
     if (ft !== undefined) return this.flowTableCall(ft, n, args, f, dest);
     const inlined = this.pc.inline(name, n, args, f);
@@ -518,6 +522,11 @@ export class Evaluator {
           this.flowEffect(eff, api, flow, n, args);
           break;
       }
+    }
+    if (api.clearsPointer === true) {
+      // RemoveFlow(dp, &flow) leaves flow == NULL: later statements see a register that stays NULL.
+      const byAddress = args.map((a) => strip(a)).find((a, i) => args[i]!.text.trim().startsWith('&') && a.type === 'identifier' && f.get(a.text)?.k === 'flow');
+      if (byAddress !== undefined) f.vars.set(byAddress.text, { k: 'flow', reg: this.pc.regs.fresh(`${f.prefix}${byAddress.text}`, 'flow') });
     }
     return result;
   }
