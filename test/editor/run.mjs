@@ -15,6 +15,7 @@ import { ensureCodeServer, prepareProfile, startCodeServer } from './codeServer.
 import { runHostSuiteInCodeServer } from './hostSuite.mjs';
 import { runHostSuiteInElectron } from './electron.mjs';
 import { runUiTests } from './ui.e2e.mjs';
+import { runSimulatorUiTests } from '../webview/editor/simulator.e2e.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'out');
@@ -24,7 +25,7 @@ const fixture = join(root, 'test', 'editor', 'fixtures', 'workspace');
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const timings = [];
 // LOCKSTEP_EDITOR_PARTS=host (or ui, electron; comma-separated) runs only those parts, for debugging.
-const parts = new Set((process.env.LOCKSTEP_EDITOR_PARTS ?? 'ui,host,electron').split(','));
+const parts = new Set((process.env.LOCKSTEP_EDITOR_PARTS ?? 'ui,sim,host,electron').split(','));
 const t0 = Date.now();
 
 function log(msg) {
@@ -122,6 +123,34 @@ if (parts.has('ui')) await timed('UI end-to-end (.vsix, Problems panel, quick fi
       break;
     }
     log(`UI end-to-end failed (${failed.map((r) => r.name).join('; ')}); retrying once`);
+  }
+});
+
+// (a2) The simulator panel beside its listing, in the packaged extension: lit lines follow the steps.
+if (parts.has('sim')) await timed('simulator panel beside the listing (.vsix)', async () => {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const profile = prepareProfile(root, bin, join(out, 'lockstep.vsix'));
+    const ws = freshWorkspace();
+    const server = await startCodeServer(root, bin, profile, ws, log);
+    let results = [];
+    try {
+      results = await runSimulatorUiTests({ url: server.url, workspace: ws, profileDir: join(profile.profile, 'chromium'), screenshots, log });
+    } catch (e) {
+      log(`simulator panel check crashed: ${e.stack ?? e}`);
+      results = [{ name: 'simulator panel', ok: false, error: String(e) }];
+    } finally {
+      await server.stop();
+      rmSync(ws, { recursive: true, force: true });
+      rmSync(profile.profile, { recursive: true, force: true });
+    }
+    const failed = results.filter((r) => !r.ok);
+    for (const r of failed) log(`  FAIL ${r.name}: ${r.error ?? ''}`);
+    if (failed.length === 0 || attempt === 2) {
+      for (const r of results) r.ok ? counts.passed++ : counts.failed++;
+      if (attempt === 2 && failed.length === 0) log('simulator panel check passed on its retry');
+      break;
+    }
+    log(`simulator panel check failed (${failed.map((r) => r.name).join('; ')}); retrying once`);
   }
 });
 
