@@ -1,6 +1,6 @@
 /**
  * `npm run fuzz -- --target <c|patch|schedule|config|all> --runs N --seed S [--time-limit-ms T]
- *                  [--full-size-chance P] [--time-budget-s B] [--no-save]`
+ *                  [--full-size-chance P] [--max-input-bytes B] [--time-budget-s S] [--no-save]`
  *
  * Feeds mutated fixtures and generated hostile inputs to the C analysis, the patch review, the
  * schedule replay and the config loader, each input in a worker thread under a time limit.
@@ -18,6 +18,7 @@ interface Args {
   limitMs: number;
   fullSizeChance: number;
   timeBudgetMs?: number;
+  maxInputBytes?: number;
   save: boolean;
 }
 
@@ -41,6 +42,7 @@ function parseArgs(argv: string[]): Args {
     else if (f === '--time-limit-ms') a.limitMs = num(f, argv[++i], 1);
     else if (f === '--full-size-chance') a.fullSizeChance = num(f, argv[++i], 0);
     else if (f === '--time-budget-s') a.timeBudgetMs = num(f, argv[++i], 1) * 1000;
+    else if (f === '--max-input-bytes') a.maxInputBytes = num(f, argv[++i], 1);
     else if (f === '--no-save') a.save = false;
     else throw new Error(`unknown argument ${f ?? ''}`);
   }
@@ -75,6 +77,7 @@ async function main(): Promise<number> {
       target, runs: a.runs, seed: a.seed, limitMs: a.limitMs, fullSizeChance: a.fullSizeChance,
       ...(a.save ? { saveDir: REGRESSIONS_DIR } : {}),
       ...(a.timeBudgetMs !== undefined ? { timeBudgetMs: a.timeBudgetMs } : {}),
+      ...(a.maxInputBytes !== undefined ? { maxInputBytes: a.maxInputBytes } : {}),
       maxRssBytes: 4 * 1024 ** 3, maxWasmBytes: 2 * 1024 ** 3,
       log: (l) => process.stdout.write(`${l}\n`),
     });

@@ -23,6 +23,8 @@ export interface FuzzOptions {
   fullSizeChance: number;
   /** Save minimised failures here (undefined: do not save, as in the CI test). */
   saveDir?: string;
+  /** Inputs larger than this are replaced by the next one (the CI run keeps each input small). */
+  maxInputBytes?: number;
   /** Stop after this long, reporting what ran (the summary says so). */
   timeBudgetMs?: number;
   /** A single input pushing process RSS or the wasm heap past these is a memory failure. */
@@ -133,7 +135,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
         break;
       }
       if (i > 0 && i % 1000 === 0) log(`  ${i} inputs, ${Math.round((Date.now() - t0) / 1000)} s, ${s.crashes} crashes, ${s.hangs} hangs`);
-      const input = makeInput(o.target, master.fork(), seeds, o.fullSizeChance, protocols);
+      let input = makeInput(o.target, master.fork(), seeds, o.fullSizeChance, protocols);
+      while (o.maxInputBytes !== undefined && input.bytes.length > o.maxInputBytes) input = makeInput(o.target, master.fork(), seeds, o.fullSizeChance, protocols);
       const res = await worker.run(o.target, input.bytes, o.limitMs);
       s.inputs++;
       if (res.ms > s.slowest.ms) s.slowest = { ms: res.ms, kind: input.kind, bytes: input.bytes.length };
