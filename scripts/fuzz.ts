@@ -55,7 +55,7 @@ function report(s: FuzzSummary): string {
   const lines = [
     `target ${s.target} (seed ${s.seed}): ${s.inputs} inputs in ${(s.elapsedMs / 1000).toFixed(0)} s${s.stoppedEarly ? ' (time budget reached)' : ''}`,
     `  ok ${s.ok}, refused with a documented error ${s.refused}, crashes ${s.crashes}, hangs ${s.hangs}, memory ${s.memory}`,
-    `  slowest input ${s.slowest.ms.toFixed(0)} ms (${s.slowest.kind}, ${s.slowest.bytes} bytes)`,
+    `  slowest finished input ${s.slowest.ms.toFixed(0)} ms (${s.slowest.kind}, ${s.slowest.bytes} bytes)`,
     `  peak RSS ${mb(s.peakRssBytes)}, peak wasm heap ${mb(s.peakWasmBytes)}, worker restarts ${s.restarts}`,
   ];
   for (const f of s.failures) lines.push(`  ${f.outcome} x${f.count}: ${f.signature} — first #${f.index} (${f.kind}): ${f.detail.slice(0, 160)}${f.savedAs ? ` [saved ${f.savedAs}]` : ''}`);
@@ -85,7 +85,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${report(s)}\n`);
   }
   process.stdout.write('\nsummary\n');
-  process.stdout.write('| target | inputs | crashes | hangs | memory | slowest input | peak RSS | peak wasm heap |\n|---|---|---|---|---|---|---|---|\n');
+  process.stdout.write('| target | inputs | crashes | hangs | memory | slowest finished input | peak RSS | peak wasm heap |\n|---|---|---|---|---|---|---|---|\n');
   for (const s of summaries) {
     process.stdout.write(`| ${s.target} | ${s.inputs} | ${s.crashes} | ${s.hangs} | ${s.memory} | ${s.slowest.ms.toFixed(0)} ms (${s.slowest.kind}) | ${mb(s.peakRssBytes)} | ${mb(s.peakWasmBytes)} |\n`);
   }

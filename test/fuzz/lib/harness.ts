@@ -139,7 +139,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
       while (o.maxInputBytes !== undefined && input.bytes.length > o.maxInputBytes) input = makeInput(o.target, master.fork(), seeds, o.fullSizeChance, protocols);
       const res = await worker.run(o.target, input.bytes, o.limitMs);
       s.inputs++;
-      if (res.ms > s.slowest.ms) s.slowest = { ms: res.ms, kind: input.kind, bytes: input.bytes.length };
+      // Slowest input that finished (hangs are counted on their own).
+      if (res.outcome !== 'hang' && res.ms > s.slowest.ms) s.slowest = { ms: res.ms, kind: input.kind, bytes: input.bytes.length };
       if ('rssBytes' in res) {
         s.peakRssBytes = Math.max(s.peakRssBytes, res.rssBytes);
         if (res.wasmBytes !== undefined) s.peakWasmBytes = Math.max(s.peakWasmBytes ?? 0, res.wasmBytes);
