@@ -4,7 +4,11 @@
 // contexts) follow the step shown in the panel, forward and back; clicking a listing line jumps the panel
 // to a step at that line. Same calling convention as test/editor/ui.e2e.mjs, so the editor stage can run
 // it: `await runSimulatorUiTests({ url, workspace, profileDir, screenshots, log })` → [{ name, ok, error?, ms }].
-import { join } from 'node:path';
+// Last, "Simulate this function" (Simulate with…) on a C file of the workspace: the quick picks, the run,
+// and the C file's own lines lit as the panel steps.
+import { copyFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium';
@@ -41,6 +45,34 @@ async function litLines(page) {
   });
 }
 
+/** Lit lines (1-based) of the editor showing the text `marker` (the C file, not a listing). */
+async function litLinesOf(page, marker) {
+  return page.evaluate((marker) => {
+    const editor = [...document.querySelectorAll('.monaco-editor')].find((e) => e.querySelector('.view-lines')?.textContent?.includes(marker));
+    if (!editor) return [];
+    const lineAtTop = new Map();
+    for (const row of editor.querySelectorAll('.margin-view-overlays > div')) {
+      const n = row.querySelector('.line-numbers');
+      if (n) lineAtTop.set(row.style.top, Number(n.textContent));
+    }
+    const lines = [];
+    for (const g of editor.querySelectorAll('.glyph-margin-widgets .cgmr')) {
+      const line = lineAtTop.get(g.style.top);
+      if (line !== undefined) lines.push(line);
+    }
+    return lines.sort((a, b) => a - b);
+  }, marker);
+}
+
+async function palette(page, text) {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input');
+  await page.keyboard.type(text);
+  await page.waitForTimeout(600);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(800);
+}
+
 /** The listing line (1-based) of the step the panel shows as current, and its counter text. */
 async function panelStep(frame) {
   return frame.evaluate(() => {
@@ -49,8 +81,10 @@ async function panelStep(frame) {
   });
 }
 
-export async function runSimulatorUiTests({ url, profileDir, screenshots, log = console.log }) {
+export async function runSimulatorUiTests({ url, workspace, profileDir, screenshots, log = console.log }) {
   const results = [];
+  const cFile = 'sim_use_after_unlock.c';
+  if (workspace) copyFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'sim', 'bug_use_after_unlock.c'), join(workspace, cFile));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1600, height: 1000 },
   });
@@ -174,6 +208,45 @@ export async function runSimulatorUiTests({ url, profileDir, screenshots, log = 
       const after = await panelStep(frame);
       if (after.counter !== before.counter) throw new Error(`restored at ${after.counter}, was at ${before.counter}`);
       await until(`line ${after.line} lit after the reload`, async () => (await litLines(page)).includes(after.line), 30_000);
+    });
+
+    if (workspace) await step('simulator: Simulate with… runs two C functions and lights the C file\'s lines as it steps', async () => {
+      await page.keyboard.press('Control+P');
+      await page.waitForSelector('.quick-input-widget input');
+      await page.keyboard.type(cFile);
+      await page.waitForTimeout(800);
+      await page.keyboard.press('Enter');
+      await until(`the ${cFile} tab`, async () => (await page.$$eval('.tab .label-name', (els) => els.map((e) => e.textContent))).includes(cFile));
+      await page.waitForTimeout(1000);
+      await palette(page, 'Lockstep: Simulate this function');
+      await page.keyboard.type('OvsPacketPath');          // 1. the function (no CodeLens argument from the palette)
+      await page.waitForTimeout(400);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(600);
+      await page.keyboard.press('Enter');                 // 2. it is the packet path (the guess, first)
+      await page.waitForTimeout(600);
+      await page.keyboard.type('OvsFlowDelete');          // 3. the put to run against it
+      await page.waitForTimeout(400);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(600);
+      await page.keyboard.type('1 packet');               // 4. the counts
+      await page.waitForTimeout(400);
+      await page.keyboard.press('Enter');
+      await until('the C model in the panel', async () => (await frame.$eval('#protocol', (e) => e.value).catch(() => '')) === `${cFile}:OvsPacketPath+OvsFlowDelete`, 30_000);
+      await until('the C run\'s use-after-free', async () => (await frame.$$eval('.lanes', (els) => els.length)) > 0 &&
+        (await frame.evaluate(() => document.body.textContent.includes('use-after-free') && document.body.textContent.includes('OvsDoExecuteAc'))), 60_000);
+      await frame.click('h1');
+      await frame.press('body', 'Home');
+      const seen = new Set();
+      for (let i = 0; i < 10; i++) {
+        await frame.press('body', 'ArrowRight');
+        const { line, counter } = await panelStep(frame);
+        await until(`C line ${line} lit at ${counter}`, async () => (await litLinesOf(page, 'OvsDoExecuteActions')).includes(line));
+        seen.add(line);
+      }
+      // The breaking step is the packet's use of the flow at the OvsDoExecuteActions line (25).
+      if (!seen.has(25) || seen.size < 4) throw new Error(`expected the lit C lines to move to line 25, saw ${[...seen].join(', ')}`);
+      await page.screenshot({ path: join(screenshots, 'simulator-editor-c.png') });
     });
   } finally {
     await context.close();
