@@ -29,6 +29,7 @@ const builds = [
   { ...common, entryPoints: ['src/cli/checkWorker.ts'], outfile: 'dist/checkWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['src/extension/simulator/simWorker.ts'], outfile: 'dist/simWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { ...common, entryPoints: ['src/extension/patchReview/patchReviewWorker.ts'], outfile: 'dist/patchReviewWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
 ].filter((b) => existsSync(b.entryPoints[0]));
 
 function copyAssets() {

@@ -7,6 +7,7 @@ import { LockstepCodeLens } from './codeLens';
 import { C_SELECTOR } from './documents';
 import { ProjectConfig } from './projectConfig';
 import { showRuleDoc } from './ruleDocs';
+import { registerPatchReview } from './patchReview/register';
 import { registerSimulator } from './simulator/register';
 import { StatusItem } from './statusItem';
 import { WorkspaceIndex, type IndexStats } from './workspaceIndex';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   }
 
   registerSimulator({ context, log });
+  registerPatchReview({ context, log });
 
   const t0 = Date.now();
   client.start().then(

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { PatchReviewClient, PatchReviewFailed, type ReadBaseFiles } from '../../src/extension/patchReview/patchReviewClient';
+import { repoRoot, testGrammar } from '../helpers/grammar';
+
+const workspace = path.join(repoRoot, 'test', 'editor', 'fixtures', 'workspace');
+const patchText = readFileSync(path.join(workspace, 'patches', 'table-full.patch'), 'utf8');
+
+// The real worker module, run through tsx, with the wasm files laid out as in the extension's dist/.
+function makeClient(timeoutMs = 20_000): { client: PatchReviewClient; cleanup(): void } {
+  const dist = mkdtempSync(path.join(tmpdir(), 'lockstep-patch-dist-'));
+  copyFileSync(path.join(testGrammar.runtimeDir, 'web-tree-sitter.wasm'), path.join(dist, 'web-tree-sitter.wasm'));
+  copyFileSync(testGrammar.grammarFile, path.join(dist, 'tree-sitter-c.wasm'));
+  // Node 20 loads a worker's entry before any loader hook, so a small CommonJS file registers tsx first.
+  const boot = path.join(dist, 'boot.cjs');
+  const entry = path.join(repoRoot, 'src', 'extension', 'patchReview', 'patchReviewWorker.ts');
+  writeFileSync(boot, `require(${JSON.stringify(require.resolve('tsx/cjs'))});\nrequire(${JSON.stringify(entry)});\n`);
+  const client = new PatchReviewClient({ workerFile: boot, distDir: dist, timeoutMs });
+  return { client, cleanup: () => { client.dispose(); rmSync(dist, { recursive: true, force: true }); } };
+}
+
+/** Reads base files from the fixture workspace, recording what the worker asked for. */
+function fixtureReader(asked: string[][]): ReadBaseFiles {
+  return async (paths) => {
+    asked.push(paths);
+    return paths.map((p) => {
+      try {
+        return { path: p, bytes: new Uint8Array(readFileSync(path.join(workspace, p))) };
+      } catch {
+        return { path: p, bytes: null };
+      }
+    });
+  };
+}
+
+test('the worker asks for the touched base file and reports the introduced lock leak on the + line', async () => {
+  const { client, cleanup } = makeClient();
+  try {
+    const asked: string[][] = [];
+    const { view, ms } = await client.review(patchText, fixtureReader(asked));
+    assert.deepEqual(asked, [['datapath/flow_table.c']]);
+    assert.ok(ms > 0);
+    assert.equal(view.patches[0]!.summary, 'introduces 1 lock-leak');
+    const f = view.patches[0]!.introduced[0]!;
+    assert.equal(patchText.split('\n')[f.patchLine], '+\t\treturn -ENOSPC;');
+    // Without the base file the images are rebuilt from the hunk, and the summary says so.
+    const rebuilt = await client.review(patchText, async (paths) => paths.map((p) => ({ path: p, bytes: null })));
+    assert.match(rebuilt.view.patches[0]!.summary, /1 file not in the base/);
+    assert.equal(rebuilt.view.patches[0]!.files[0]!.inBase, false);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a malformed patch fails with the line it breaks on; the worker goes on reviewing', async () => {
+  const { client, cleanup } = makeClient();
+  try {
+    const broken = patchText.replace('@@ -10,6 +10,8 @@', '@@ -10,6 +10,12 @@');
+    await assert.rejects(client.review(broken, fixtureReader([])), (e: unknown) => {
+      assert.ok(e instanceof PatchReviewFailed);
+      // The header promises 12 new lines, so the mail's `-- ` signature line is read as a removed line.
+      assert.equal(e.message, 'malformed patch: hunk @@ -10,6 +10,12 @@ (line 14) has more old lines than its header counts (6)');
+      assert.equal(e.line, 22);
+      assert.equal(broken.split('\n')[e.line], '-- ');
+      return true;
+    });
+    const { view } = await client.review(patchText, fixtureReader([]));
+    assert.equal(view.patches[0]!.introduced.length, 1);
+  } finally {
+    cleanup();
+  }
+});
+
+test('a review over the time limit fails alone; the next review gets a new worker', async () => {
+  const { client, cleanup } = makeClient(1500);
+  try {
+    const never: ReadBaseFiles = () => new Promise(() => undefined);
+    const t0 = Date.now();
+    await assert.rejects(client.review(patchText, never), /took longer than 1500 ms/);
+    assert.ok(Date.now() - t0 < 10_000);
+    const { view } = await client.review(patchText, fixtureReader([]));
+    assert.equal(view.patches[0]!.summary, 'introduces 1 lock-leak');
+  } finally {
+    cleanup();
+  }
+});
