@@ -41,6 +41,9 @@ export interface CompilerSetup {
   unmodelled: Unmodelled[];
 }
 
+/** Inlining stops once a program is this long (a bound on output size for any input). */
+export const MAX_INSTRUCTIONS = 20_000;
+
 export class ProgramCompiler {
   readonly em = new Emitter();
   readonly regs = new Registers();
@@ -122,6 +125,11 @@ export class ProgramCompiler {
   inline(name: string, call: Node, args: Node[], caller: Frame): Val | null {
     const fn = this.setup.functions.get(name);
     if (fn === undefined) return null;
+    if (this.em.length > MAX_INSTRUCTIONS) {
+      if (this.locks.has(name) || this.refs.has(name)) return null;
+      this.nop(call, `${name}()`, 'depth-limit', `the program has more than ${MAX_INSTRUCTIONS} steps: not inlined, a step with no effect`);
+      return { k: 'unknown' };
+    }
     if (caller.chain.includes(name) || caller.depth + 1 > this.setup.inlineDepth) {
       if (this.locks.has(name) || this.refs.has(name)) return null;
       this.nop(call, `${name}()`, 'depth-limit', caller.chain.includes(name) ? 'recursive call: not inlined, a step with no effect' : `inlining stops at depth ${this.setup.inlineDepth}: a step with no effect`);
@@ -213,6 +221,9 @@ export class ProgramCompiler {
       }
     }
     const order = [...reach].sort((a, b) => a - b);
+    const predMap = new Map<number, number[]>();
+    for (const u of order) for (const v of succ(u)) predMap.set(v, [...(predMap.get(v) ?? []), u]);
+    const preds = (v: number): number[] => predMap.get(v) ?? [];
     const label = new Map(order.map((id) => [id, em.newLabel()]));
     const end = em.newLabel();
     const headers = [...new Set([...back].map((e) => Number(e.split('>')[1])))].sort((a, b) => a - b);
@@ -310,7 +321,7 @@ export class ProgramCompiler {
       const loc: SourceLoc = hl !== null ? { uri: this.uri, line: hl.startPosition.row } : fnLoc;
       const reg = this.regs.claim(`${frame.prefix}loop@${loc.line + 1}`, 'value');
       em.loop(reg, this.setup.loopBound, label.get(h)!, loc);
-      const exit = this.loopExit(h, back, succ, cfg.exit);
+      const exit = this.loopExit(h, back, succ, preds, cfg.exit);
       const next = i + 1 < headers.length ? tramp.get(headers[i + 1]!)! : end;
       const t = exit === cfg.exit ? end : label.get(exit)!;
       if (t !== next) em.jump({ kind: 'always' }, t, loc);
@@ -322,28 +333,16 @@ export class ProgramCompiler {
   private nodeAt(fn: SourceFunction): Node {
     return fn.body();
   }
-
   /** Where a loop goes when the bound cuts it: the header's own way out, else any exit of its body. */
-  private loopExit(h: number, back: Set<string>, succ: (id: number) => number[], exit: number): number {
-    const sources = [...back].filter((e) => Number(e.split('>')[1]) === h).map((e) => Number(e.split('>')[0]));
+  private loopExit(h: number, back: Set<string>, succ: (id: number) => number[], preds: (id: number) => number[], exit: number): number {
+    // The natural loop: the header plus everything that reaches a back-edge source without passing it.
     const body = new Set<number>([h]);
-    const work = [...sources];
-    // Reverse reachability needs predecessors; the loop bodies are small, so scan.
-    const preds = (v: number, all: number[]): number[] => all.filter((u) => succ(u).includes(v));
-    const universe = new Set<number>();
-    const collect = [h];
-    while (collect.length) {
-      const x = collect.pop()!;
-      if (universe.has(x) || x === exit) continue;
-      universe.add(x);
-      collect.push(...succ(x));
-    }
-    const all = [...universe];
+    const work = [...back].filter((e) => Number(e.split('>')[1]) === h).map((e) => Number(e.split('>')[0]));
     while (work.length) {
       const x = work.pop()!;
       if (body.has(x)) continue;
       body.add(x);
-      work.push(...preds(x, all));
+      work.push(...preds(x));
     }
     const outs = (x: number): number[] => succ(x).filter((s) => !body.has(s));
     const own = outs(h);

@@ -7,7 +7,7 @@ import type { LockApi, RefApi } from '../apis/types';
 import type { FlowTableApi } from '../apis/flowTableBuiltins';
 import type { CmpOp, Cond } from '../sim/program';
 import type { FlowFlag, LockKind, SourceLoc } from '../sim/types';
-import { FLIP } from './emitter';
+import { FLIP, negate } from './emitter';
 import type { Binding, Frame, Val } from './frame';
 import type { ProgramCompiler } from './compiler';
 import { REFCOUNT_FIELD } from './types';
@@ -209,8 +209,13 @@ export class Evaluator {
       }
       case 'rc':
         return { k: 'cond', cond: { kind: 'refcount', flow: v.flow, op: '==', value: 0 } };
+      case 'test': {
+        const c = negate(v.cond);
+        return c !== null && (c.kind === 'value' || c.kind === 'null') ? { k: 'test', cond: c } : UNKNOWN;
+      }
       case 'cond': {
-        return UNKNOWN;
+        const c = negate(v.cond);
+        return c !== null ? { k: 'cond', cond: c } : UNKNOWN;
       }
       default:
         return UNKNOWN;
@@ -347,6 +352,7 @@ export class Evaluator {
       case 'num':
       case 'bool':
       case 'const':
+      case 'test':
         b = v;
         break;
       case 'null':
@@ -362,9 +368,31 @@ export class Evaluator {
       default:
         b = UNKNOWN;
     }
-    if (v.k === 'cond') this.note(rhs, 'unsupported', `a test stored in ${name} is not tracked: branches on ${name} are nondeterministic`);
+    if (v.k === 'cond') b = this.storeTest(v.cond, name, rhs, destReg);
     f.vars.set(name, b);
     return b;
+  }
+
+  /** `x = <test>`: memory is read now (a flag or refcount load); a test of registers is kept as it is. */
+  private storeTest(c: Cond, name: string, rhs: Node, destReg: (kind: 'flow' | 'value') => string): Binding {
+    switch (c.kind) {
+      case 'flag': {
+        const reg = destReg('value');
+        this.pc.em.push({ op: 'flagRead', flow: c.flow, reg, loc: this.loc(rhs) });
+        return { k: 'bool', reg, neg: c.value === 'INACTIVE' };
+      }
+      case 'refcount': {
+        const reg = destReg('value');
+        this.pc.em.push({ op: 'refLoad', flow: c.flow, reg, loc: this.loc(rhs) });
+        return { k: 'test', cond: { kind: 'value', reg, op: c.op, value: c.value } };
+      }
+      case 'value':
+      case 'null':
+        return { k: 'test', cond: c };
+      default:
+        this.note(rhs, 'unsupported', `a test stored in ${name} is not tracked: branches on ${name} are nondeterministic`);
+        return UNKNOWN;
+    }
   }
 
   private storeRefcount(flow: string, op: string, rhs: Node, n: Node, f: Frame): Val {
@@ -712,6 +740,7 @@ export class Evaluator {
   condOf(v: Val, n: Node, f: Frame): Cond | boolean | null {
     switch (v.k) {
       case 'cond':
+      case 'test':
         return v.cond;
       case 'const':
         return v.v !== 0;

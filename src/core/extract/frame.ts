@@ -24,11 +24,13 @@ export type Val =
   | { k: 'flagmem'; flow: string; style: 'state' | 'deleted' | 'active' }
   /** A name with no binding (an enum constant such as ACTIVE, a global). */
   | { k: 'name'; text: string }
-  /** A test decided when the branch runs. */
+  /** A test decided when the branch runs (it may read memory then). */
   | { k: 'cond'; cond: Cond }
+  /** A test of registers only, stored in a variable (`last = n == 0`). */
+  | { k: 'test'; cond: Extract<Cond, { kind: 'value' | 'null' }> }
   | { k: 'unknown' };
 
-export type Binding = Extract<Val, { k: 'flow' | 'null' | 'num' | 'bool' | 'const' | 'unknown' }>;
+export type Binding = Extract<Val, { k: 'flow' | 'null' | 'num' | 'bool' | 'const' | 'test' | 'unknown' }>;
 
 export class Registers {
   private readonly kinds = new Map<string, 'flow' | 'value'>();
