@@ -3,6 +3,7 @@ import Mocha from 'mocha';
 import { codeActionsSuite } from './codeActions.suite';
 import { commandsSuite } from './commands.suite';
 import { diagnosticsSuite } from './diagnostics.suite';
+import { patchReviewSuite } from './patchReview.suite';
 import { robustnessSuite } from './robustness.suite';
 import { settingsSuite } from './settings.suite';
 
@@ -31,6 +32,7 @@ export async function run(): Promise<void> {
   settingsSuite();
   commandsSuite();
   robustnessSuite();
+  patchReviewSuite();
   const counts: SuiteCounts = { passed: 0, failed: 0, skipped: 0, failures: [], retried: [] };
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
