@@ -56,7 +56,8 @@ export function extractModel(parser: Parser, source: CSource, packet: string, pu
     const names = defs.map((d) => d.name);
     for (const [role, fn] of [['--packet', packet], ['--put', put]] as const) {
       if (!names.includes(fn)) {
-        throw new ExtractError(`no function ${fn} (${role}) in ${source.uri}${names.length > 0 ? `; functions: ${names.join(', ')}` : ': it defines no functions'}`);
+        const where = source.uri.startsWith('file://') ? decodeURIComponent(source.uri.replace(/^file:\/\//, '')) : source.uri;
+        throw new ExtractError(`no function ${fn} (${role}) in ${where}${names.length > 0 ? `; functions: ${names.join(', ')}` : ': it defines no functions'}`);
       }
     }
     const functions = new Map<string, SourceFunction>();
