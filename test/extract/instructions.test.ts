@@ -318,3 +318,19 @@ test('a long generated function with many loops and branches compiles in bounded
   assert.equal(ops.filter((i) => i.op === 'refAtomic').length, 300);
   assert.ok(ex.unmodelled.filter((u) => u.reason === 'bounded-loop').length === 300);
 });
+
+test('an entry function that takes a flow works on the table\'s flow: a lookup when it starts (listed)', async () => {
+  const ex = await extract(`int Packet(struct dp_netdev_flow *flow, int unused) {
+  if (!dp_netdev_flow_ref(flow)) {
+    return -1;
+  }
+  dp_netdev_flow_unref(flow);
+  return 0;
+}
+void Put(struct dp *dp, POVS_FLOW f, struct flow_key *key) {
+  RemoveEntryList(&f->ListEntry);
+}`, 'Packet', 'Put');
+  assert.deepEqual(listing(ex.model.put.functions[0]!.body), ['L8 f = lookup F', 'L9 unlink f', 'L10 return']);
+  assert.equal(listing(ex.model.packet.functions[0]!.body)[0], 'L1 flow = lookup F');
+  assert.deepEqual(ex.unmodelled.filter((u) => /flow parameter/.test(u.note)).map((u) => `${u.context} ${u.text}`), ['packet flow', 'put f']);
+});

@@ -20,6 +20,8 @@ import type { FlagConvention, Unmodelled, UnmodelledReason } from './types';
 export interface SourceFunction {
   name: string;
   params: string[];
+  /** Parameters that point to a flow (by their declared type). */
+  flowParams: string[];
   startLine: number;
   endLine: number;
   body(): Node;
@@ -80,9 +82,9 @@ export class ProgramCompiler {
     return this.setup.initialRefcount;
   }
 
-  unmodelled(n: Node, reason: UnmodelledReason, note: string): void {
+  unmodelled(n: Node, reason: UnmodelledReason, note: string, what?: string): void {
     const line = n.startPosition.row;
-    const text = squash(n.text).slice(0, 80);
+    const text = what ?? squash(n.text).slice(0, 80);
     if (this.setup.unmodelled.some((u) => u.context === this.role && u.line === line && u.reason === reason && u.note === note)) return;
     this.setup.unmodelled.push({ context: this.role, line, reason, text, note });
   }
@@ -116,6 +118,14 @@ export class ProgramCompiler {
     const at = (line: number): SourceLoc => ({ uri: this.uri, line });
     this.wrapped = rcuReader !== null;
     if (rcuReader !== null) this.em.push({ op: 'acquire', lock: rcuReader, mode: 'read', loc: at(fn.startLine) });
+    // A flow parameter is the table's flow as the caller found it: a lookup when the context starts.
+    for (const p of fn.flowParams) {
+      const reg = this.regs.claim(p, 'flow');
+      frame.vars.set(p, { k: 'flow', reg });
+      this.written.add(reg);
+      this.em.push({ op: 'lookup', key: 'F', flow: reg, skipInactive: false, loc: at(fn.startLine) });
+      this.unmodelled(this.nodeAt(fn), 'unsupported', `a flow parameter: modelled as a lookup when ${fn.name} starts (the caller's lookup and locks are not)`, p);
+    }
     this.lower(fn, frame);
     if (rcuReader !== null) this.em.push({ op: 'release', lock: rcuReader, loc: at(fn.endLine) });
     this.em.push({ op: 'return', loc: at(fn.endLine) });
@@ -303,7 +313,7 @@ export class ProgramCompiler {
         case 'entry':
         case 'label': {
           if (ss.length > 1 && ast !== null) this.unmodelled(ast, 'nondeterministic', `${node.note ?? 'branch'}: every way is explored`);
-          if (ss.length > 1 && ast === null) this.unmodelled(this.nodeAt(fn), 'nondeterministic', `${node.note ?? 'branch'}: every way is explored`);
+          if (ss.length > 1 && ast === null) this.unmodelled(this.nodeAt(fn), 'nondeterministic', `${node.note ?? 'branch'}: every way is explored`, node.note ?? 'branch');
           for (let k = 0; k < ss.length - 1; k++) em.choose(target(id, ss[k]!), loc);
           if (ss.length > 0) goto(id, ss[ss.length - 1]!, next, loc);
           else em.jump({ kind: 'always' }, end, loc);

@@ -39,6 +39,36 @@ export function functionNames(parser: Parser, text: string): string[] {
   }
 }
 
+/**
+ * Parameters whose declared type names a flow (`struct sw_flow *flow`, `OvsFlow *f`, `POVS_FLOW flow`):
+ * an entry function that takes one works on the table's flow as its caller found it.
+ */
+export function flowParameters(declarator: string, params: string[]): string[] {
+  const open = declarator.indexOf('(');
+  const close = declarator.lastIndexOf(')');
+  if (open < 0 || close <= open) return [];
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of declarator.slice(open + 1, close)) {
+    if (ch === '(' ) depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur);
+  return params.filter((name, i) => {
+    const decl = parts[i] ?? '';
+    if (name === '' || !decl.includes(name)) return false;
+    const type = decl.replace(new RegExp(`\\b${name}\\b`), '');
+    // A flow, not a flow key, match, mask, table, put request or stats.
+    if (!/flow/i.test(type) || /key|match|mask|table|put|stats|info|attr|dump|cmd|ufid/i.test(type)) return false;
+    return type.includes('*') || /\bP[A-Z_]*FLOW\b/.test(type);
+  });
+}
+
 function mergeFlowTable(a: FlowTableApis | undefined, b: FlowTableApis): FlowTableApis {
   const k = (key: keyof FlowTableApis): string[] => [...(a?.[key] ?? []), ...b[key]];
   return { lookup: k('lookup'), insert: k('insert'), remove: k('remove'), free: k('free'), use: k('use') };
@@ -67,6 +97,7 @@ export function extractModel(parser: Parser, source: CSource, packet: string, pu
       functions.set(d.name, {
         name: d.name,
         params: d.params,
+        flowParams: flowParameters(d.node.childForFieldName('declarator')?.text ?? '', d.params),
         startLine: d.range.start.line,
         endLine: d.range.end.line,
         body: () => (copy ??= toSyntax(d.body, parsed.text)),
