@@ -49,6 +49,10 @@ export class PatchReviewController implements vscode.Disposable {
       }),
       vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      // Severity overrides, `enable` and the size limit apply to patches too: review them again.
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('lockstep')) for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+      }),
     );
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
@@ -88,7 +92,13 @@ export class PatchReviewController implements vscode.Disposable {
       return;
     }
     if (doc.isClosed) return;
-    const max = readSettings(doc).maxFileSize;
+    const settings = readSettings(doc);
+    if (!settings.enable) {
+      this.collection.delete(doc.uri);
+      if (this.results.delete(key)) this.changed.fire();
+      return;
+    }
+    const max = settings.maxFileSize;
     const text = doc.getText();
     if (text.length > max) {
       this.log.warn(`patch review: ${doc.uri.fsPath || key} has ${text.length} characters, over lockstep.maxFileSize (${max}); not reviewed`);

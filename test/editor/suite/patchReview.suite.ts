@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAll, lockstepApi, lockstepDiagnostics, sleep, waitFor, waitForNone, waitForRule, wsUri } from './helpers';
+import { closeAll, lockstepApi, lockstepDiagnostics, openScratch, sleep, waitFor, waitForNone, waitForRule, wsUri } from './helpers';
 
 const PATCH = 'patches/table-full.patch';
 const BASE = 'datapath/flow_table.c';
@@ -80,6 +80,22 @@ export function patchReviewSuite(): void {
         await vscode.commands.executeCommand('workbench.action.files.revert');
       }
       await waitForRule(uri, 'lock-leak', 60_000);
+    });
+
+    test('a malformed patch is one warning on the line it breaks, not a crash; fixing the line brings the review back', async () => {
+      const good = new TextDecoder().decode(await vscode.workspace.fs.readFile(wsUri(PATCH)));
+      const editor = await openScratch('broken.patch', good.replace('@@ -10,6 +10,8 @@', '@@ -10,6 +10,12 @@'));
+      const uri = editor.document.uri;
+      const d = await waitFor('the malformed-patch warning', () => lockstepDiagnostics(uri)[0], 60_000);
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+      assert.match(d.message, /^Lockstep cannot review this patch: malformed patch: hunk @@ -10,6 \+10,12 @@ \(line 14\) has more old lines than its header counts/);
+      assert.equal(editor.document.lineAt(d.range.start.line).text, '-- ');
+      assert.deepEqual(await lensTitles(uri), []);
+      const header = lineOf(editor.document, '@@ -10,6 +10,12 @@ struct flow_table {');
+      assert.ok(await editor.edit((b) => b.replace(editor.document.lineAt(header).range, '@@ -10,6 +10,8 @@ struct flow_table {')));
+      await waitForRule(uri, 'lock-leak', 60_000);
+      assert.equal(lockstepDiagnostics(uri).length, 1);
+      await vscode.commands.executeCommand('workbench.action.files.save');
     });
   });
 }
