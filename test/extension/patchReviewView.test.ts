@@ -101,6 +101,9 @@ test('a series names the patch that introduced the finding; a fixing patch intro
     assert.equal(second!.introduced.length, 0);
     assert.equal(second!.summary, 'fixes 1 lock-leak');
     assert.ok(second!.headerLine > first!.headerLine);
+    // The second patch's pre-image is the first one's post-image, not the workspace file.
+    assert.equal(first!.files[0]!.inBase, true);
+    assert.equal(second!.files[0]!.inBase, false);
   } finally {
     parser.delete();
   }

@@ -13,7 +13,10 @@ export interface ViewFile {
   path: string;
   /** Path in the base tree (the old path of a rename); undefined for a new file. */
   basePath?: string;
-  /** Whether the base tree had the file (false: a new file, or rebuilt from the hunks). */
+  /**
+   * Whether the pre-image is the base tree's file, so `postToPre` lines are lines of the workspace
+   * file (false: a new file, rebuilt from the hunks, or already changed by an earlier patch of the series).
+   */
   inBase: boolean;
   postText?: string;
   /** Per post-image line, the base line it corresponds to (see `postToPreLines`). */
@@ -88,13 +91,17 @@ function viewFinding(r: ReviewedFinding): ViewFinding | undefined {
 }
 
 export function toReviewView(review: PatchReview): ReviewView {
+  const touched = new Set<string>();
   const patches = review.patches.map((item): ViewPatch => ({
     ordinal: item.patch.ordinal,
     label: item.label,
     headerLine: headerLineOf(item.patch),
     summary: patchSummary(item),
     files: item.files.map((f): ViewFile => {
-      const inBase = f.file.status !== 'added' && !f.reconstructed && f.skipped === undefined;
+      const basePath = f.file.oldPath ?? f.path;
+      const inBase = f.file.status !== 'added' && !f.reconstructed && f.skipped === undefined && !touched.has(basePath);
+      touched.add(basePath);
+      if (f.file.newPath) touched.add(f.file.newPath);
       return {
         path: f.path,
         ...(f.file.oldPath ? { basePath: f.file.oldPath } : {}),
