@@ -1,3 +1,4 @@
+import { InputError } from '../input';
 import { joinImage, type FileImage } from './image';
 import type { AppliedImages } from './applyHunks';
 import type { Hunk, HunkLine } from './types';
@@ -9,6 +10,9 @@ import type { Hunk, HunkLine } from './types';
  * (git names it after the second `@@`) is wrapped in that function's header and closed with the
  * braces it leaves open, so the parser sees whole functions "as far as the hunks show them".
  */
+
+/** Rebuilding pads blank lines up to each hunk; past this line the file is skipped instead (time, memory). */
+export const MAX_RECONSTRUCTED_LINES = 1_000_000;
 
 const FUNCTION_LIKE = /^[A-Za-z_][\w\s*,()[\]]*\(/;
 
@@ -60,6 +64,9 @@ function buildSide(hunks: Hunk[], side: 'pre' | 'post'): { image: FileImage; tou
   hunks.forEach((hunk, k) => {
     const lines = sideOf(hunk, side);
     const start = (side === 'pre' ? hunk.oldStart : hunk.newStart) - 1;
+    if (start > MAX_RECONSTRUCTED_LINES) {
+      throw new InputError(`hunk ${hunk.header} starts at line ${start + 1}; a file missing from the base is rebuilt only up to line ${MAX_RECONSTRUCTED_LINES}`);
+    }
     const { head, tail } = wrapper(hunk, lines, k);
     while (image.lines.length < start - head.length) push('', -1);
     for (const h of head) push(h, hunk.headerDocLine);

@@ -93,7 +93,12 @@ function imageFile(file: FilePatch, state: OverlayBase, options: ReviewOptions):
   }
   let images: AppliedImages;
   if (baseText === undefined) {
-    images = reconstructFromHunks(file.hunks);
+    try {
+      images = reconstructFromHunks(file.hunks);
+    } catch (e) {
+      if (e instanceof InputError) return { review: { ...review, skipped: e.message } };
+      throw e;
+    }
     review.reconstructed = true;
     review.notes.push(`${file.oldPath ?? path} is not in the base (${state.description}); analysed the functions as far as the hunks show them`);
   } else {

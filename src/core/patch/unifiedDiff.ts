@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_FILE_BYTES } from '../input';
 import { quoteForMessage } from './docLines';
 import { fileHeaderName, gitDiffNames, stripPrefix, unquoteGitPath } from './gitPaths';
 import { PatchParseError, type DocLine, type FilePatch, type Hunk, type HunkLine } from './types';
@@ -10,6 +11,12 @@ import { PatchParseError, type DocLine, type FilePatch, type Hunk, type HunkLine
  */
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
+
+/**
+ * A file under the input size limit has no more lines than bytes; a header naming a later line
+ * is refused, since rebuilding a missing base file pads it with blank lines up to the hunk.
+ */
+const MAX_HUNK_LINE = DEFAULT_MAX_FILE_BYTES;
 
 /** The `-- ` line git format-patch puts before its version signature. */
 function isSignature(text: string): boolean {
@@ -165,6 +172,10 @@ function parseHunkHeader(line: DocLine): Hunk {
     throw new PatchParseError(line.docLine, `malformed hunk header ${quoteForMessage(line.text)} (expected '@@ -start,count +start,count @@')`);
   }
   const header = line.text.slice(0, line.text.length - m[5]!.length);
+  const tooBig = [m[1], m[2], m[3], m[4]].find((v) => v !== undefined && Number(v) > MAX_HUNK_LINE);
+  if (tooBig !== undefined) {
+    throw new PatchParseError(line.docLine, `hunk header ${quoteForMessage(header)} names ${tooBig} lines, more than a file under the ${MAX_HUNK_LINE}-byte input limit can have`);
+  }
   return {
     oldStart: Number(m[1]),
     oldCount: m[2] === undefined ? 1 : Number(m[2]),

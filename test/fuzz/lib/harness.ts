@@ -110,6 +110,7 @@ const hangSignature = (kind: string): string => `hang:${kind.split('+')[0]}`;
 function classify(res: RunResult, kind: string, o: FuzzOptions): { outcome: 'crash' | 'hang' | 'memory'; signature: string } | undefined {
   if (res.outcome === 'hang') return { outcome: 'hang', signature: hangSignature(kind) };
   if (res.outcome === 'crash') return { outcome: 'crash', signature: crashSignature(res) };
+  if (res.outcome === 'memory') return { outcome: 'memory', signature: `memory:${kind.split('+')[0]}` };
   if ('rssBytes' in res && (res.rssBytes > o.maxRssBytes || (res.wasmBytes ?? 0) > o.maxWasmBytes)) {
     return { outcome: 'memory', signature: `memory:${kind.split('+')[0]}` };
   }

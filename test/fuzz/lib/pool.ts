@@ -1,46 +1,62 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
 import type { TargetName } from './targets';
 import type { WorkReply, WorkRequest } from './worker';
 
 /**
- * The main thread's handle on the fuzz worker: sends one input, waits at most `limitMs`, and on a
- * hang terminates the worker (the next input starts a fresh one). A worker that dies on its own
- * (a wasm abort, an out-of-memory) is reported as a crash of that input.
+ * The main side of the fuzz worker, a child process: sends one input, waits at most `limitMs`,
+ * and on a hang kills the child (the next input starts a fresh one). A child that dies on its own
+ * is reported as a crash of that input, or as a memory failure when V8 ran out of heap. A process
+ * rather than a worker thread, because a worker that exhausts its heap can abort the whole process.
  */
-export type RunResult = WorkReply | { outcome: 'hang'; ms: number; detail: string } | { outcome: 'crash'; ms: number; detail: string; errorName: string; stack?: string };
+export type RunResult =
+  | WorkReply
+  | { outcome: 'hang'; ms: number; detail: string }
+  | { outcome: 'crash' | 'memory'; ms: number; detail: string; errorName: string; stack?: string };
 
 const WORKER_FILE = path.join(__dirname, 'worker.ts');
+const TSX = pathToFileURL(require.resolve('tsx')).href;
+/** Heap per worker: a hostile input that needs more is a memory failure, not a machine-wide stall. */
+export const WORKER_HEAP_MB = 2048;
 
 export class FuzzWorker {
-  private worker: Worker | undefined;
+  private child: ChildProcess | undefined;
   private ready: Promise<void> | undefined;
+  private stderrTail = '';
   private nextId = 0;
   restarts = 0;
 
   private start(): Promise<void> {
-    // Node 20 does not carry `--import tsx` hooks into workers: register tsx's require hook first.
-    const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(WORKER_FILE)});`;
-    const w = new Worker(boot, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 2048 } });
-    this.worker = w;
+    const child = fork(WORKER_FILE, [], {
+      execArgv: ['--import', TSX, `--max-old-space-size=${WORKER_HEAP_MB}`],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    this.stderrTail = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-4000);
+    });
     this.ready = new Promise((resolve, reject) => {
       const onMsg = (m: unknown): void => {
         if (typeof m === 'object' && m !== null && 'ready' in m) {
-          w.off('message', onMsg);
-          w.off('error', reject);
+          child.off('message', onMsg);
+          child.off('exit', onExit);
           resolve();
         }
       };
-      w.on('message', onMsg);
-      w.once('error', reject);
+      const onExit = (code: number | null): void => reject(new Error(`fuzz worker failed to start (exit ${code}): ${this.stderrTail}`));
+      child.on('message', onMsg);
+      child.once('exit', onExit);
     });
     return this.ready;
   }
 
   async run(target: TargetName, bytes: Uint8Array, limitMs: number): Promise<RunResult> {
-    if (this.worker === undefined) await this.start();
+    if (this.child === undefined) await this.start();
     else await this.ready;
-    const w = this.worker!;
+    const child = this.child!;
     const id = this.nextId++;
     const t0 = performance.now();
     return new Promise<RunResult>((resolve) => {
@@ -49,33 +65,38 @@ export class FuzzWorker {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        w.off('message', onMsg);
-        w.off('error', onError);
-        w.off('exit', onExit);
+        child.off('message', onMsg);
+        child.off('exit', onExit);
         if (kill) {
-          this.worker = undefined;
+          this.child = undefined;
           this.restarts++;
-          void w.terminate();
+          child.kill('SIGKILL');
         }
         resolve(r);
       };
       const onMsg = (m: WorkReply): void => {
         if (m.id === id) finish(m, false);
       };
-      const onError = (e: Error): void => finish({ outcome: 'crash', ms: performance.now() - t0, detail: `worker died: ${e.message}`, errorName: e.name, stack: e.stack }, true);
-      const onExit = (code: number): void => finish({ outcome: 'crash', ms: performance.now() - t0, detail: `worker exited with code ${code}`, errorName: 'WorkerExit' }, true);
+      const onExit = (code: number | null, signal: string | null): void => {
+        const oom = /heap out of memory|Reached heap limit/.test(this.stderrTail);
+        const detail = `worker died (exit ${code ?? '-'}, signal ${signal ?? '-'})${oom ? ': JavaScript heap out of memory' : ''}: ${this.stderrTail.split('\n').filter((l) => l.trim() !== '').slice(-3).join(' | ')}`;
+        finish({ outcome: oom ? 'memory' : 'crash', ms: performance.now() - t0, detail, errorName: oom ? 'OutOfMemory' : 'WorkerDied' }, true);
+      };
       const timer = setTimeout(() => finish({ outcome: 'hang', ms: performance.now() - t0, detail: `no answer after ${limitMs} ms` }, true), limitMs);
-      w.on('message', onMsg);
-      w.once('error', onError);
-      w.once('exit', onExit);
+      child.on('message', onMsg);
+      child.once('exit', onExit);
       const req: WorkRequest = { id, target, bytes };
-      w.postMessage(req);
+      child.send(req);
     });
   }
 
   async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = undefined;
-    if (w !== undefined) await w.terminate();
+    const child = this.child;
+    this.child = undefined;
+    if (child === undefined || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
   }
 }

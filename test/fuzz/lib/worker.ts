@@ -1,11 +1,11 @@
-import { parentPort } from 'node:worker_threads';
 import { testParser } from '../../helpers/grammar';
 import { isDocumentedError, TARGET_RUNS, type TargetName } from './targets';
 import { initWasmWithProbe } from './wasmMemory';
 
 /**
- * The fuzz worker: one parser for its lifetime, one input at a time. The main thread times each
- * input and terminates this worker when one runs past the limit, so a hang never hangs the run.
+ * The fuzz worker (a child process, see pool.ts): one parser for its lifetime, one input at a
+ * time. The parent times each input and kills this process when one runs past the limit, so a
+ * hang never hangs the run.
  */
 export interface WorkRequest {
   id: number;
@@ -27,11 +27,11 @@ export interface WorkReply {
 }
 
 async function main(): Promise<void> {
-  const port = parentPort;
-  if (port === null) throw new Error('fuzz worker: not in a worker thread');
+  const send = process.send?.bind(process);
+  if (send === undefined) throw new Error('fuzz worker: not started with an IPC channel');
   const wasmBytes = await initWasmWithProbe();
   const parser = await testParser();
-  port.on('message', (req: WorkRequest) => {
+  process.on('message', (req: WorkRequest) => {
     const t0 = performance.now();
     let outcome: Outcome = 'ok';
     let detail: string;
@@ -48,12 +48,13 @@ async function main(): Promise<void> {
     const reply: WorkReply = { id: req.id, outcome, detail, ms: performance.now() - t0, rssBytes: process.memoryUsage.rss(), wasmBytes: wasmBytes() };
     if (errorName !== undefined) reply.errorName = errorName;
     if (stack !== undefined) reply.stack = stack;
-    port.postMessage(reply);
+    send(reply);
   });
-  port.postMessage({ ready: true });
+  send({ ready: true });
 }
 
 main().catch((e: unknown) => {
-  // Startup failure (grammar not found): the main thread sees the worker exit with this error.
-  throw e;
+  // Startup failure (grammar not found): the parent sees this process exit and prints stderr.
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(70);
 });
