@@ -112,6 +112,12 @@ export interface ClassResolver {
 export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: SummaryTable): ClassResolver {
   const varTypes = new Map<string, string>();
   const assigned = new Map<string, string[]>();
+  const push = (name: string, value: string): void => {
+    const list = assigned.get(name);
+    // Only "assigned exactly once" matters: two values are as good as many.
+    if (!list) assigned.set(name, [value]);
+    else if (list.length < 2) list.push(value);
+  };
   const params = fnNode.childForFieldName('declarator');
   const decls = [...(params?.descendantsOfType('parameter_declaration') ?? []), ...body.descendantsOfType('declaration')];
   for (const d of decls) {
@@ -122,14 +128,14 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
       if (n && t) varTypes.set(n, t);
       if (dd.type === 'init_declarator' && n) {
         const v = dd.childForFieldName('value');
-        if (v) assigned.set(n, [...(assigned.get(n) ?? []), v.text]);
+        if (v) push(n, v.text);
       }
     }
   }
   for (const a of body.descendantsOfType('assignment_expression')) {
     const l = a?.childForFieldName('left');
     const r = a?.childForFieldName('right');
-    if (l?.type === 'identifier' && r) assigned.set(l.text, [...(assigned.get(l.text) ?? []), r.text]);
+    if (l?.type === 'identifier' && r) push(l.text, r.text);
   }
   const aliases = new Map<string, string>();
   for (const [v, values] of assigned) {
