@@ -3,7 +3,7 @@ import type { AnalysisController } from './analysisController';
 import { toRange } from './diagnostics';
 import { readSettings } from './settings';
 
-/** "2 locks · 1 ref" above each function that takes locks or references, and "▶ Simulate" beside it. */
+/** "2 locks · 1 ref" above each function that takes locks or references, and "▶ Simulate with…" beside it. */
 export function lensTitle(locks: number, refs: number): string {
   const parts: string[] = [];
   if (locks) parts.push(`${locks} lock${locks === 1 ? '' : 's'}`);
@@ -34,7 +34,7 @@ export class LockstepCodeLens implements vscode.CodeLensProvider {
       // A lens without a command id renders as plain text: the counts are information only.
       lenses.push(new vscode.CodeLens(at, { title: lensTitle(fn.locks, fn.refs), command: '' }));
       lenses.push(new vscode.CodeLens(at, {
-        title: '▶ Simulate',
+        title: '▶ Simulate with…',
         tooltip: `Simulate ${fn.name} in the Lockstep simulator`,
         command: 'lockstep.simulateFunction',
         arguments: [doc.uri, fn.name],

@@ -89,7 +89,7 @@ export function settingsSuite(): void {
         found = await get();
       }
       const titles = found.map((l) => l.command?.title);
-      assert.deepEqual(titles, ['1 lock', '▶ Simulate']);
+      assert.deepEqual(titles, ['1 lock', '▶ Simulate with…']);
       const simulate = found[1]!.command!;
       assert.equal(simulate.command, 'lockstep.simulateFunction');
       assert.equal((simulate.arguments?.[0] as vscode.Uri).toString(), uri.toString());
