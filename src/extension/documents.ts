@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { readSettings } from './settings';
 
 /** Schemes whose documents are views of something else (diffs, output, the simulator's listing). */
-const SKIPPED_SCHEMES = new Set(['git', 'output', 'vscode-scm', 'comment', 'lockstep-protocol', 'debug']);
+const SKIPPED_SCHEMES = new Set(['git', 'output', 'vscode-scm', 'comment', 'lockstep-protocol', 'lockstep-patch', 'debug']);
 
 /** `.h` files open as C++ in VS Code by default: they are C here when they are headers of C code. */
 export const C_SELECTOR: vscode.DocumentSelector = [
