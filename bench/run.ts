@@ -14,7 +14,8 @@ import type { Parser } from 'web-tree-sitter';
 import { createCParser, type GrammarLocation } from '../src/core/c/treeSitter';
 import { parseC } from '../src/core/c/parse';
 import { listFunctions } from '../src/core/c/functions';
-import { checkFile, summarizeFile } from '../src/core/analysis/engine';
+import { checkFile } from '../src/core/analysis/engine';
+import { PhasedFiles } from '../src/cli/checkWorker';
 import { lockOrderFindings } from '../src/core/analysis/lockOrder';
 import type { AnalysisOptions, FileCheckResult, SourceFile, SummaryTable } from '../src/core/analysis/project';
 import { builtinKnowledge } from '../src/core/apis/builtin';
@@ -51,20 +52,21 @@ function parseArgs(argv: string[]): Args {
 }
 
 interface Pipeline {
-  /** Phase 1 (summarizeFile over the set), which parses every file once more. */
+  /** Phase 1 (parse + summaries over the set; phase 2 reuses the trees, as the CLI does). */
   summarizeMs: number;
   findings: Finding[];
   results: FileCheckResult[];
   summaries: SummaryTable;
 }
 
-/** The same phases the CLI runs, in one thread. */
+/** The same phases the CLI runs in one thread (`PhasedFiles`: each file parsed once for both phases). */
 export function pipeline(parser: Parser, files: readonly SourceFile[], options: AnalysisOptions): Pipeline {
   const t0 = performance.now();
+  const phased = new PhasedFiles();
   const summaries: SummaryTable = {};
-  for (const f of files) for (const s of summarizeFile(parser, f, options)) summaries[s.name] ??= s;
+  for (const f of phased.summarize(parser, [...files], options)) for (const s of f.summaries) summaries[s.name] ??= s;
   const summarizeMs = performance.now() - t0;
-  const results = files.map((f) => checkFile(parser, f, summaries, options));
+  const results = phased.check(parser, summaries, options);
   const findings = results.flatMap((r) => r.findings);
   findings.push(...lockOrderFindings(results.flatMap((r) => r.lockOrderEdges)));
   return { summarizeMs, findings, results, summaries };

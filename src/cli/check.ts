@@ -12,7 +12,7 @@ import { formatJson } from '../core/report/json';
 import { formatSarif } from '../core/report/sarif';
 import { ruleDocsBaseUri } from '../core/report/ruleCatalog';
 import { parseCheckArgs, UsageError, type CheckArgs, type FailOn } from './args';
-import { checkFiles, summarizeFiles, type CheckWorkerData, type CheckWorkerReply, type CheckWorkerRequest } from './checkWorker';
+import { PhasedFiles, type CheckWorkerData, type CheckWorkerReply, type CheckWorkerRequest } from './checkWorker';
 
 export interface CliHost {
   distDir: string;
@@ -178,10 +178,11 @@ async function analyseInProcess(sources: SourceFile[], options: AnalysisOptions,
   const parser = await createCParser(distGrammarLocation(distDir));
   try {
     const t0 = performance.now();
-    const perFile = summarizeFiles(parser, sources, options);
+    const phased = new PhasedFiles();
+    const perFile = phased.summarize(parser, sources, options);
     const summarizeMs = performance.now() - t0;
     const table = mergeSummaries(perFile, new Map(sources.map((s, i) => [s.uri, i])));
-    return { perFile, files: checkFiles(parser, sources, table, options), summarizeMs };
+    return { perFile, files: phased.check(parser, table, options), summarizeMs };
   } finally {
     parser.delete();
   }

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Parser } from 'web-tree-sitter';
 import { createCParser, distGrammarLocation } from '../core/c/treeSitter';
-import { checkFile, summarizeFile } from '../core/analysis/engine';
+import { checkFile, checkPrepared, disposePrepared, prepareFile, summarizePrepared, type PreparedFile } from '../core/analysis/engine';
 import type { AnalysisOptions, FileCheckResult, FunctionSummary, SourceFile, SummaryTable } from '../core/analysis/project';
 
 /**
@@ -24,14 +24,45 @@ export interface CheckWorkerData {
   distDir: string;
 }
 
-/** Phase 1 for a list of files: summaries per file, in the given order. */
-export function summarizeFiles(parser: Parser, files: SourceFile[], options: AnalysisOptions): { uri: string; summaries: FunctionSummary[] }[] {
-  return files.map((f) => ({ uri: f.uri, summaries: summarizeFile(parser, f, options) }));
-}
+/**
+ * Keeps each file parsed between the two phases, so phase 2 reuses phase 1's trees and the
+ * analyses whose inputs did not change. Trees live in wasm memory; past a budget of source text
+ * the rest are freed after phase 1 and parsed again in phase 2.
+ */
+export class PhasedFiles {
+  private static readonly KEEP_BYTES = 48 * 1024 * 1024;
+  private prepared = new Map<string, PreparedFile>();
+  private files: SourceFile[] = [];
 
-/** Phase 2 for a list of files with the merged summary table. */
-export function checkFiles(parser: Parser, files: SourceFile[], summaries: SummaryTable, options: AnalysisOptions): FileCheckResult[] {
-  return files.map((f) => checkFile(parser, f, summaries, options));
+  summarize(parser: Parser, files: SourceFile[], options: AnalysisOptions): { uri: string; summaries: FunctionSummary[] }[] {
+    this.dispose();
+    this.files = files;
+    let kept = 0;
+    return files.map((f) => {
+      const p = prepareFile(parser, f);
+      const summaries = summarizePrepared(p, options);
+      kept += f.text.length;
+      if (kept <= PhasedFiles.KEEP_BYTES) this.prepared.set(f.uri, p);
+      else disposePrepared(p);
+      return { uri: f.uri, summaries };
+    });
+  }
+
+  check(parser: Parser, summaries: SummaryTable, options: AnalysisOptions): FileCheckResult[] {
+    try {
+      return this.files.map((f) => {
+        const p = this.prepared.get(f.uri);
+        return p ? checkPrepared(p, summaries, options) : checkFile(parser, f, summaries, options);
+      });
+    } finally {
+      this.dispose();
+    }
+  }
+
+  dispose(): void {
+    for (const p of this.prepared.values()) disposePrepared(p);
+    this.prepared.clear();
+  }
 }
 
 function serve(): void {
@@ -39,7 +70,7 @@ function serve(): void {
   if (!port) return;
   const { distDir } = workerData as CheckWorkerData;
   const parserReady = createCParser(distGrammarLocation(distDir));
-  let files: SourceFile[] = [];
+  const phased = new PhasedFiles();
   let options: AnalysisOptions | undefined;
 
   const handle = async (req: CheckWorkerRequest): Promise<CheckWorkerReply | undefined> => {
@@ -47,13 +78,13 @@ function serve(): void {
     const t0 = performance.now();
     switch (req.type) {
       case 'summarize':
-        files = req.files;
         options = req.options;
-        return { type: 'summaries', perFile: summarizeFiles(parser, files, options), ms: performance.now() - t0 };
+        return { type: 'summaries', perFile: phased.summarize(parser, req.files, options), ms: performance.now() - t0 };
       case 'check':
         if (!options) throw new Error('check before summarize');
-        return { type: 'results', results: checkFiles(parser, files, req.summaries, options), ms: performance.now() - t0 };
+        return { type: 'results', results: phased.check(parser, req.summaries, options), ms: performance.now() - t0 };
       case 'exit':
+        phased.dispose();
         parser.delete();
         port.close();
         return undefined;
