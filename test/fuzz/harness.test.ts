@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
 import { lossy, utf8 } from './lib/bytes';
 import { generateNamed } from './lib/hostileC';
 import { makeInput } from './lib/harness';
 import { minimise } from './lib/minimise';
+import { FuzzWorker } from './lib/pool';
 import { Prng } from './lib/prng';
 
 describe('fuzz harness pieces', () => {
@@ -43,5 +45,34 @@ describe('fuzz harness pieces', () => {
     assert.equal((generateNamed('gotos-one-label', rng, true).match(/goto out;/g) ?? []).length, 10_000);
     const longest = Math.max(...generateNamed('long-line', rng, true).split('\n').map((l) => l.length));
     assert.ok(longest >= 1 << 20, `longest line ${longest}`);
+  });
+});
+
+describe('fuzz worker pool', () => {
+  const worker = new FuzzWorker(path.join(__dirname, 'lib', 'selftestWorker.ts'), 64);
+  after(() => worker.close());
+
+  test('a hang is cut at the limit, the worker replaced, and the next input runs', { timeout: 60_000 }, async () => {
+    assert.equal((await worker.run('c', utf8('ping'), 20_000)).outcome, 'ok');
+    const t0 = Date.now();
+    const hung = await worker.run('c', utf8('hang'), 1_000);
+    assert.equal(hung.outcome, 'hang');
+    assert.ok(Date.now() - t0 < 10_000);
+    const next = await worker.run('c', utf8('again'), 20_000);
+    assert.equal(next.outcome, 'ok');
+    assert.equal(next.detail, 'again');
+    assert.equal(worker.restarts, 1);
+  });
+
+  test('a worker that exhausts its heap is a memory failure, and the run goes on', { timeout: 60_000 }, async () => {
+    const r = await worker.run('c', utf8('oom'), 30_000);
+    assert.equal(r.outcome, 'memory', r.detail);
+    assert.equal((await worker.run('c', utf8('ping'), 20_000)).outcome, 'ok');
+  });
+
+  test('a worker that exits is a crash of that input', { timeout: 60_000 }, async () => {
+    const r = await worker.run('c', utf8('exit'), 20_000);
+    assert.equal(r.outcome, 'crash');
+    assert.match(r.detail, /exit 3/);
   });
 });

@@ -27,9 +27,12 @@ export class FuzzWorker {
   private nextId = 0;
   restarts = 0;
 
+  /** `workerFile` and `heapMb` are for the harness's own tests (a worker that hangs or exhausts its heap on cue). */
+  constructor(private readonly workerFile = WORKER_FILE, private readonly heapMb = WORKER_HEAP_MB) {}
+
   private start(): Promise<void> {
-    const child = fork(WORKER_FILE, [], {
-      execArgv: ['--import', TSX, `--max-old-space-size=${WORKER_HEAP_MB}`],
+    const child = fork(this.workerFile, [], {
+      execArgv: ['--import', TSX, `--max-old-space-size=${this.heapMb}`],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
