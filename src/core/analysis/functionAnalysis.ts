@@ -18,6 +18,8 @@ export interface FunctionAnalysis {
   events: EngineEvent[];
   exits: ExitInfo[];
   incomplete: boolean;
+  /** Nesting too deep for the CFG builder: part of the body was opaque. */
+  truncated: boolean;
   /** Lock calls hidden inside ERROR nodes (names of the APIs). */
   hiddenLockCalls: string[];
   inferred: LockEffect[];
@@ -120,7 +122,8 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     touchedRefs: new Set(),
   };
   const result = explore(ctx, cfg, entryState(input.contract, fn.params), body, input.maxStatesPerNode);
-  const inferred = inferEffects(result.exits, fn.params, input.contract, inBody.released);
+  // A function seen only in part gets no inferred summary: guessing would hide its callers' bugs.
+  const inferred = result.incomplete || cfg.truncated ? [] : inferEffects(result.exits, fn.params, input.contract, inBody.released);
   const expectedHeld = new Set<string>();
   for (const e of [...input.contract, ...inferred]) {
     if (e.op === 'acquire' || e.op === 'try' || e.op === 'requires') {
@@ -133,6 +136,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     events: ctx.sink.events(),
     exits: result.exits,
     incomplete: result.incomplete,
+    truncated: cfg.truncated,
     hiddenLockCalls: [...new Set(hidden)],
     inferred,
     lockOrder: ctx.lockOrder,

@@ -31,6 +31,8 @@ export interface Cfg {
   exit: number;
   /** ERROR nodes met while building (the engine says so when one hides a lock call). */
   errors: Node[];
+  /** Nesting deeper than the builder follows was kept as one opaque statement. */
+  truncated: boolean;
 }
 
 export interface CfgOptions {
@@ -64,6 +66,7 @@ export class CfgBuilder {
   private switchConds: string[] = [];
   private exitId = -1;
   private depth = 0;
+  private truncated = false;
 
   constructor(private readonly options: CfgOptions) {}
 
@@ -81,7 +84,7 @@ export class CfgBuilder {
       const via = this.runFinallies([{ from: g.from, slot: 0 }], g.finallies, labelDepth);
       this.connect(via, target);
     }
-    return { nodes: this.nodes, entry, exit: this.exitId, errors: this.errors };
+    return { nodes: this.nodes, entry, exit: this.exitId, errors: this.errors, truncated: this.truncated };
   }
 
   private add(kind: CfgNodeKind, ast: Node | null, note?: string): number {
@@ -143,7 +146,10 @@ export class CfgBuilder {
     if (incoming.length === 0 && node.type !== 'labeled_statement' && !this.containsLabel(node)) {
       return []; // unreachable code without labels: nothing to build
     }
-    if (this.depth > MAX_DEPTH) return this.chain('stmt', node, incoming);
+    if (this.depth > MAX_DEPTH) {
+      this.truncated = true;
+      return this.chain('stmt', node, incoming);
+    }
     this.depth++;
     try {
       return this.stmtInner(node, incoming);
@@ -310,7 +316,10 @@ export class CfgBuilder {
   private condition(c: Node, incoming: Dangling[]): { t: Dangling[]; f: Dangling[] } {
     let e = c;
     while (e.type === 'parenthesized_expression' && e.namedChildren[0]) e = e.namedChildren[0];
-    if (this.depth > MAX_DEPTH) return this.atomic(e, incoming);
+    if (this.depth > MAX_DEPTH) {
+      this.truncated = true;
+      return this.atomic(e, incoming);
+    }
     this.depth++;
     try {
       if (e.type === 'unary_expression' && e.childForFieldName('operator')?.text === '!') {
