@@ -1,5 +1,6 @@
 import type { Tree } from 'web-tree-sitter';
 import { toSyntax, type SyntaxNode } from '../c/syntax';
+import { walkTopLevel } from '../c/topLevel';
 import { normalizeLvalue } from './exprs';
 import type { FunctionSummary, SummaryTable } from './project';
 
@@ -35,8 +36,6 @@ function declName(d: AnyNode | null): string | null {
   return null;
 }
 
-/** Top-level node types that can hold struct definitions (function bodies are not entered). */
-const STRUCT_HOLDERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'linkage_specification', 'declaration_list']);
 const STRUCT_SITES = new Set(['struct_specifier', 'type_definition', 'declaration']);
 
 /** Struct field types of the file's top-level struct definitions (typedef names map to their struct too). */
@@ -44,32 +43,13 @@ export function structSummaries(tree: Tree, uri: string, text: string): Function
   const out: FunctionSummary[] = [];
   if (!text.includes('struct')) return out;
   const zero = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
+  // Struct-bearing top-level nodes, each copied to plain JS once.
   const sites: SyntaxNode[] = [];
-  const cursor = tree.walk();
-  try {
-    // Collect struct-bearing top-level nodes with the cursor, then copy each one to plain JS.
-    let descend = true;
-    for (;;) {
-      const type = cursor.nodeType;
-      if (descend && STRUCT_SITES.has(type) && cursor.currentDepth > 0) {
-        if (text.slice(cursor.startIndex, cursor.endIndex).includes('{')) sites.push(toSyntax(cursor.currentNode, text, true));
-        descend = false;
-      } else if (!STRUCT_HOLDERS.has(type)) descend = false;
-      if (descend && cursor.gotoFirstChild()) continue;
-      descend = true;
-      if (cursor.gotoNextSibling()) continue;
-      let up = false;
-      while (cursor.gotoParent()) {
-        if (cursor.gotoNextSibling()) {
-          up = true;
-          break;
-        }
-      }
-      if (!up) break;
-    }
-  } finally {
-    cursor.delete();
-  }
+  walkTopLevel(tree, (cursor, type) => {
+    if (!STRUCT_SITES.has(type) || cursor.currentDepth === 0) return type === 'ERROR' ? 'skip' : 'descend';
+    if (text.slice(cursor.startIndex, cursor.endIndex).includes('{')) sites.push(toSyntax(cursor.currentNode, text, true));
+    return 'skip';
+  });
   for (const site of sites) {
     for (const spec of site.descendantsOfType('struct_specifier')) {
       const body = spec.childForFieldName('body');

@@ -1,5 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { rangeOf, type SourceRange } from '../source';
+import { walkTopLevel } from './topLevel';
 
 export interface FunctionDef {
   name: string;
@@ -52,53 +53,29 @@ export function parameterNames(fnDecl: Node | null): string[] {
   return names;
 }
 
-/** Node types that can hold function definitions; the walk does not enter anything else. */
-const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'linkage_specification', 'declaration_list', 'ERROR']);
-
 /**
  * Lists function definitions anywhere they can stand (top level, inside `extern "C"` blocks,
- * preprocessor conditionals and ERROR recoveries). Walks with a cursor: no recursion, and it does
- * not descend into declarations, types or function bodies.
+ * preprocessor conditionals and ERROR recoveries), without entering declarations or bodies.
  */
 export function listFunctions(tree: Tree): FunctionDef[] {
   const out: FunctionDef[] = [];
-  const cursor = tree.walk();
-  try {
-    let descend = true;
-    for (;;) {
-      const type = cursor.nodeType;
-      if (descend && type === 'function_definition') {
-        const node = cursor.currentNode;
-        const body = node.childForFieldName('body');
-        const declarator = node.childForFieldName('declarator');
-        const id = declaratorName(declarator);
-        if (body && id) {
-          out.push({
-            name: id.text,
-            range: rangeOf(node),
-            nameRange: rangeOf(id),
-            body,
-            node,
-            params: parameterNames(functionDeclarator(declarator)),
-          });
-        }
-        descend = false; // nested function definitions are not C
-      }
-      if (descend && !CONTAINERS.has(type)) descend = false;
-      if (descend && cursor.gotoFirstChild()) continue;
-      descend = true;
-      if (cursor.gotoNextSibling()) continue;
-      let up = false;
-      while (cursor.gotoParent()) {
-        if (cursor.gotoNextSibling()) {
-          up = true;
-          break;
-        }
-      }
-      if (!up) break;
+  walkTopLevel(tree, (cursor, type) => {
+    if (type !== 'function_definition') return 'descend';
+    const node = cursor.currentNode;
+    const body = node.childForFieldName('body');
+    const declarator = node.childForFieldName('declarator');
+    const id = declaratorName(declarator);
+    if (body && id) {
+      out.push({
+        name: id.text,
+        range: rangeOf(node),
+        nameRange: rangeOf(id),
+        body,
+        node,
+        params: parameterNames(functionDeclarator(declarator)),
+      });
     }
-  } finally {
-    cursor.delete();
-  }
+    return 'skip'; // nested function definitions are not C
+  });
   return out;
 }
