@@ -6,15 +6,10 @@ import type { Op } from './ops';
 import { addTrail, cloneState, type AbsState } from './state';
 import type { Branch, FnContext } from './transfer';
 
-/**
- * Reference ownership along a path. Policy for references this function did not take (parameters,
- * globals, objects from unknown calls): they are borrowed, and the first put on a path is taken to
- * consume a reference the caller transferred — so correct "consume the argument" code is quiet —
- * while a second put on the same path, with no get in between, is an underflow.
- */
-export interface RefContext {
-  refsEnabled?: boolean;
-}
+// Reference ownership along a path. Policy for references this function did not take (parameters,
+// globals, objects from unknown calls): they are borrowed, and the first put on a path is taken to
+// consume a reference the caller transferred — so correct "consume the argument" code is quiet —
+// while a second put on the same path, with no get in between, is an underflow.
 
 /** Calls that publish a pointer (the object escapes into shared state). */
 const PUBLISHERS = new Set(['rcu_assign_pointer', 'RCU_INIT_POINTER', 'ovsrcu_set', 'ovsrcu_set_hidden', 'ovsrcu_init', 'InsertHeadList', 'InsertTailList']);

@@ -6,11 +6,11 @@ import { identifiersOf, lockIdentity, normalizeLvalue, ownerOf, rootVariable, sq
 import type { KnowledgeIndex } from './knowledgeIndex';
 import type { Op } from './ops';
 import type { LockEffect, LockOrderEdge, SummaryTable } from './project';
-import { applyRefOp, type RefContext } from './refTransfer';
+import { applyRefOp } from './refTransfer';
 import { addTrail, cloneState, findLock, getFact, killFacts, setFact, type AbsState, type HeldLock, type Truth } from './state';
 
 /** Per-function facts the transfer functions need. */
-export interface FnContext extends RefContext {
+export interface FnContext {
   uri: string;
   fnName: string;
   params: string[];
