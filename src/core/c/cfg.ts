@@ -283,11 +283,38 @@ export class CfgBuilder {
 
   private sequence(children: (Node | null)[], incoming: Dangling[]): Dangling[] {
     let cur = incoming;
-    for (const c of children) {
-      if (!c) continue;
+    const list = children.filter((c): c is Node => c !== null);
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      const next = list[i + 1];
+      if (next && isIteratorMacro(c, next)) {
+        cur = this.macroLoop(c, next, cur);
+        i++;
+        continue;
+      }
       cur = this.stmt(c, cur);
     }
     return cur;
+  }
+
+  /**
+   * `list_for_each_entry(pos, head, member) { ... }`, `HMAP_FOR_EACH (node, member, map) { ... }`:
+   * the macro call is evaluated at the head of each iteration, the body runs zero or more times,
+   * and `break` / `continue` inside it act as in a loop.
+   */
+  private macroLoop(call: Node, body: Node, incoming: Dangling[]): Dangling[] {
+    const head = this.loopJoin('for-each');
+    this.connect(incoming, head);
+    const after = this.loopJoin('for-each-end');
+    const evaluated = this.chain('stmt', call.namedChildren[0] ?? call, [{ from: head, slot: 0 }]);
+    const fork = this.add('branch', null, 'for-each');
+    this.connect(evaluated, fork);
+    this.connect([{ from: fork, slot: 1 }], after);
+    this.loops.push({ breakTo: after, continueTo: head, finallyDepth: this.finallies.length });
+    const out = this.stmt(body, [{ from: fork, slot: 0 }]);
+    this.loops.pop();
+    this.connect(out, head);
+    return [{ from: after, slot: 0 }];
   }
 
   /** An expression evaluated for effect: a non-returning call ends the path. */
@@ -515,6 +542,16 @@ export class CfgBuilder {
     }
     return after;
   }
+}
+
+/** An iterator macro used as a loop header: a call statement with no `;` followed by a block. */
+function isIteratorMacro(stmt: Node, next: Node): boolean {
+  if (stmt.type !== 'expression_statement' || next.type !== 'compound_statement') return false;
+  const call = stmt.namedChildren[0];
+  if (!call || call.type !== 'call_expression') return false;
+  if (stmt.text.trimEnd().endsWith(';')) return false;
+  const name = call.childForFieldName('function')?.text ?? '';
+  return /for_?each|FOR_?EACH|foreach/i.test(name);
 }
 
 /** Value of a `#if` expression with every macro undefined (0). */

@@ -159,6 +159,15 @@ test('preprocessor conditionals: one configuration, with feature macros undefine
   assert.deepEqual(pathsOf('#if SQLITE_MUTEX_NREF\n a();\n#endif\n c();'), ['c()']);
 });
 
+test('iterator macros with a block are loops: the body runs zero or more times, continue and break work', () => {
+  const p = pathsOf('list_for_each_entry(pos, head, node) { if (y) continue; a(); } e();');
+  assert.ok(p.includes('list_for_each_entry(pos, head, node) ; e()'), 'zero iterations');
+  assert.ok(p.includes('list_for_each_entry(pos, head, node) ; y?F ; a() ; list_for_each_entry(pos, head, node) ; e()'));
+  assert.ok(p.includes('list_for_each_entry(pos, head, node) ; y?T ; list_for_each_entry(pos, head, node) ; e()'), 'continue goes to the next iteration');
+  const b = pathsOf('HMAP_FOR_EACH (n, node, map) { if (y) break; a(); } e();');
+  assert.ok(b.includes('HMAP_FOR_EACH (n, node, map) ; y?T ; e()'), 'break leaves the loop');
+});
+
 test('deeply nested blocks do not overflow the stack', () => {
   const depth = 2000;
   const body = `${'{ '.repeat(depth)}a();${' }'.repeat(depth)}`;
