@@ -551,7 +551,7 @@ function isIteratorMacro(stmt: Node, next: Node): boolean {
   if (!call || call.type !== 'call_expression') return false;
   if (stmt.text.trimEnd().endsWith(';')) return false;
   const name = call.childForFieldName('function')?.text ?? '';
-  return /for_?each|FOR_?EACH|foreach/i.test(name);
+  return /for_?(each|all)|foreach/i.test(name);
 }
 
 /** Value of a `#if` expression with every macro undefined (0). */
