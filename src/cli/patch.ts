@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { builtinKnowledge } from '../core/apis/builtin';
+import { ConfigError, findProjectConfig, knowledgeFromConfigFile } from '../core/apis/config';
+import type { ApiKnowledge } from '../core/apis/types';
 import { createCParser, distGrammarLocation } from '../core/c/treeSitter';
 import { InputError } from '../core/input';
 import { directoryBase, gitRevisionBase, type BaseProvider } from '../core/patch/baseTree';
@@ -14,7 +15,7 @@ import { reviewToSarif } from '../core/patch/reviewSarif';
 import { PatchParseError } from '../core/patch/types';
 import type { CliHost } from './check';
 
-const HELP = `Usage: lockstep patch <file.patch|file.mbox|-> [--base-dir DIR] [--base REV] [--format text|json|sarif]
+const HELP = `Usage: lockstep patch <file.patch|file.mbox|-> [--base-dir DIR] [--base REV] [--config FILE] [--format text|json|sarif]
 
 Applies a patch, a git format-patch mail or an mbox series in memory to a base tree and reports the
 lock and refcount findings each patch introduces, fixes, or leaves on lines it touches.
@@ -22,6 +23,7 @@ lock and refcount findings each patch introduces, fixes, or leaves on lines it t
   -                 read the patch from standard input
   --base-dir DIR    base tree directory (default: the current directory); with --base, the git repository
   --base REV        read base files with 'git show REV:path' instead of from the directory
+  --config FILE     project config (default: lockstep.json in the base directory or a parent)
   --format FMT      text (default), json or sarif (introduced findings only)
 
 Exit codes: 0 nothing introduced, 1 a patch introduces a finding, 2 usage or input error.
@@ -34,6 +36,7 @@ interface PatchArgs {
   input: string;
   baseDir: string;
   baseRev?: string;
+  config?: string;
   format: 'text' | 'json' | 'sarif';
 }
 
@@ -41,6 +44,7 @@ function parseArgs(args: string[]): PatchArgs | string {
   const inputs: string[] = [];
   let baseDir: string | undefined;
   let baseRev: string | undefined;
+  let config: string | undefined;
   let format: PatchArgs['format'] = 'text';
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -53,6 +57,9 @@ function parseArgs(args: string[]): PatchArgs | string {
     } else if (name === '--base') {
       baseRev = value();
       if (!baseRev) return '--base needs a git revision';
+    } else if (name === '--config') {
+      config = value();
+      if (!config) return '--config needs a file';
     } else if (name === '--format') {
       const f = value();
       if (f !== 'text' && f !== 'json' && f !== 'sarif') return `--format must be text, json or sarif (got ${f ?? 'nothing'})`;
@@ -64,7 +71,10 @@ function parseArgs(args: string[]): PatchArgs | string {
     }
   }
   if (inputs.length !== 1) return inputs.length === 0 ? 'no patch given' : `one patch at a time (got ${inputs.length}); put a series in one mbox`;
-  return { input: inputs[0]!, baseDir: baseDir ?? process.cwd(), format, ...(baseRev !== undefined ? { baseRev } : {}) };
+  return {
+    input: inputs[0]!, baseDir: baseDir ?? process.cwd(), format,
+    ...(baseRev !== undefined ? { baseRev } : {}), ...(config !== undefined ? { config } : {}),
+  };
 }
 
 async function readInput(input: string): Promise<Buffer> {
@@ -120,6 +130,17 @@ export async function runPatch(args: string[], host: CliHost, io: PatchOutput = 
     return 2;
   }
   const source = parsed.input === '-' ? '<stdin>' : parsed.input;
+  // The same API knowledge as `lockstep check`: lockstep.json of the base tree, or --config.
+  let knowledge: ApiKnowledge;
+  try {
+    knowledge = knowledgeFromConfigFile(parsed.config ?? findProjectConfig([parsed.baseDir]));
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      io.err(`lockstep patch: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
   let base: BaseProvider;
   let text: string;
   let document;
@@ -142,7 +163,7 @@ export async function runPatch(args: string[], host: CliHost, io: PatchOutput = 
   try {
     let review;
     try {
-      review = reviewDocument(document, base, { analyze: engineAnalyzer(parser, builtinKnowledge()) });
+      review = reviewDocument(document, base, { analyze: engineAnalyzer(parser, knowledge) });
     } catch (e) {
       if (e instanceof InputError) {
         io.err(`lockstep patch: ${e.message}\n`);

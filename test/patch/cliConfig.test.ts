@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runPatchCli } from './helpers/runCli';
+
+// A project lock API that only lockstep.json knows: the patch's leak is seen only with the config.
+const BASE = `struct tbl { int lock; int n; };
+
+int tbl_add(struct tbl *t, int v)
+{
+\ttbl_grab(t);
+\tt->n += v;
+\ttbl_drop(t);
+\treturn 0;
+}
+`;
+
+const PATCH = `diff --git a/tbl.c b/tbl.c
+--- a/tbl.c
++++ b/tbl.c
+@@ -4,6 +4,8 @@ int tbl_add(struct tbl *t, int v)
+ {
+ \ttbl_grab(t);
++\tif (v < 0)
++\t\treturn -1;
+ \tt->n += v;
+ \ttbl_drop(t);
+ \treturn 0;
+ }
+`;
+
+const CONFIG = JSON.stringify({
+  locks: [
+    { name: 'tbl_grab', kind: 'acquire', lockArg: 0, family: 'tbl' },
+    { name: 'tbl_drop', kind: 'release', lockArg: 0, family: 'tbl' },
+  ],
+});
+
+function workspace(withConfig: boolean): { dir: string; patch: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-patch-config-'));
+  fs.writeFileSync(path.join(dir, 'tbl.c'), BASE);
+  if (withConfig) fs.writeFileSync(path.join(dir, 'lockstep.json'), CONFIG);
+  const patch = path.join(dir, 'early-return.patch');
+  fs.writeFileSync(patch, PATCH);
+  return { dir, patch };
+}
+
+test('lockstep patch reads the base tree\'s lockstep.json, as check does', async () => {
+  const bare = workspace(false);
+  const withConfig = workspace(true);
+  try {
+    const without = await runPatchCli([bare.patch, '--base-dir', bare.dir, '--format', 'json']);
+    assert.equal(without.code, 0, without.stderr);
+    const found = await runPatchCli([withConfig.patch, '--base-dir', withConfig.dir, '--format', 'json']);
+    assert.equal(found.code, 1, found.stderr);
+    assert.match(found.stdout, /"ruleId": "lock-leak"/);
+    // --config names the file explicitly.
+    fs.copyFileSync(path.join(withConfig.dir, 'lockstep.json'), path.join(bare.dir, 'project.json'));
+    const explicit = await runPatchCli([bare.patch, '--base-dir', bare.dir, '--config', path.join(bare.dir, 'project.json')]);
+    assert.equal(explicit.code, 1, explicit.stderr);
+    assert.match(explicit.stdout, /introduced: tbl\.c:7:3: error: .*lock-leak/);
+  } finally {
+    fs.rmSync(bare.dir, { recursive: true, force: true });
+    fs.rmSync(withConfig.dir, { recursive: true, force: true });
+  }
+});
+
+test('a bad --config is one message and exit 2', async () => {
+  const ws = workspace(false);
+  try {
+    const bad = path.join(ws.dir, 'bad.json');
+    fs.writeFileSync(bad, '{ "locks": [ { "name": "x", "kind": "grab" } ] }');
+    const r = await runPatchCli([ws.patch, '--base-dir', ws.dir, '--config', bad]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^lockstep patch: .*bad\.json: \/locks\/0\/kind: must be one of/);
+  } finally {
+    fs.rmSync(ws.dir, { recursive: true, force: true });
+  }
+});
