@@ -1,3 +1,4 @@
+import type { ApiKnowledge } from '../core/apis/types';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisClient } from './analysisClient';
@@ -37,8 +38,9 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   const lenses = new LockstepCodeLens(controller);
   context.subscriptions.push({ dispose: () => client.dispose() }, collection, status, controller, index, config, lenses);
 
+  let knowledge: ApiKnowledge | undefined;
   const configure = async (): Promise<void> => {
-    const knowledge = await config.load();
+    knowledge = await config.load();
     await client.request({ type: 'configure', knowledge });
   };
   // Everything the worker knows is lost when it restarts: configuration first, then the index.
@@ -74,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   }
 
   registerSimulator({ context, log });
-  registerPatchReview({ context, log });
+  registerPatchReview({ context, log, knowledge: () => knowledge });
 
   const t0 = Date.now();
   client.start().then(

@@ -5,12 +5,15 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PatchReviewClient, PatchReviewFailed, type ReadBaseFiles } from '../../src/extension/patchReview/patchReviewClient';
 import { repoRoot, testGrammar } from '../helpers/grammar';
+import { builtinKnowledge } from '../../src/core/apis/builtin';
+import { mergeKnowledge } from '../../src/core/apis/config';
+import type { ApiKnowledge } from '../../src/core/apis/types';
 
 const workspace = path.join(repoRoot, 'test', 'editor', 'fixtures', 'workspace');
 const patchText = readFileSync(path.join(workspace, 'patches', 'table-full.patch'), 'utf8');
 
 // The real worker module, run through tsx, with the wasm files laid out as in the extension's dist/.
-function makeClient(timeoutMs = 20_000): { client: PatchReviewClient; cleanup(): void } {
+function makeClient(timeoutMs = 20_000, knowledge?: () => ApiKnowledge | undefined): { client: PatchReviewClient; cleanup(): void } {
   const dist = mkdtempSync(path.join(tmpdir(), 'lockstep-patch-dist-'));
   copyFileSync(path.join(testGrammar.runtimeDir, 'web-tree-sitter.wasm'), path.join(dist, 'web-tree-sitter.wasm'));
   copyFileSync(testGrammar.grammarFile, path.join(dist, 'tree-sitter-c.wasm'));
@@ -18,7 +21,7 @@ function makeClient(timeoutMs = 20_000): { client: PatchReviewClient; cleanup():
   const boot = path.join(dist, 'boot.cjs');
   const entry = path.join(repoRoot, 'src', 'extension', 'patchReview', 'patchReviewWorker.ts');
   writeFileSync(boot, `require(${JSON.stringify(require.resolve('tsx/cjs'))});\nrequire(${JSON.stringify(entry)});\n`);
-  const client = new PatchReviewClient({ workerFile: boot, distDir: dist, timeoutMs });
+  const client = new PatchReviewClient({ workerFile: boot, distDir: dist, timeoutMs, knowledge });
   return { client, cleanup: () => { client.dispose(); rmSync(dist, { recursive: true, force: true }); } };
 }
 
@@ -85,5 +88,24 @@ test('a review over the time limit fails alone; the next review gets a new worke
     assert.equal(view.patches[0]!.summary, 'introduces 1 lock-leak');
   } finally {
     cleanup();
+  }
+});
+
+test('the review uses the project\'s API knowledge the host passes (lockstep.json), not only the built-ins', async () => {
+  const base = 'int tbl_add(struct tbl *t, int v)\n{\n\ttbl_grab(t);\n\tt->n += v;\n\ttbl_drop(t);\n\treturn 0;\n}\n';
+  const patch = 'diff --git a/tbl.c b/tbl.c\n--- a/tbl.c\n+++ b/tbl.c\n@@ -2,6 +2,8 @@\n {\n \ttbl_grab(t);\n+\tif (v < 0)\n+\t\treturn -1;\n \tt->n += v;\n \ttbl_drop(t);\n \treturn 0;\n }\n';
+  const read: ReadBaseFiles = async (paths) => paths.map((p) => ({ path: p, bytes: new TextEncoder().encode(base) }));
+  const project = mergeKnowledge(builtinKnowledge(), {
+    locks: [{ name: 'tbl_grab', kind: 'acquire', lockArg: 0, family: 'tbl' }, { name: 'tbl_drop', kind: 'release', lockArg: 0, family: 'tbl' }],
+  });
+  const plain = makeClient();
+  const configured = makeClient(20_000, () => project);
+  try {
+    assert.equal((await plain.client.review(patch, read)).view.patches[0]!.introduced.length, 0);
+    const { view } = await configured.client.review(patch, read);
+    assert.equal(view.patches[0]!.summary, 'introduces 1 lock-leak');
+  } finally {
+    plain.cleanup();
+    configured.cleanup();
   }
 });

@@ -1,3 +1,4 @@
+import type { ApiKnowledge } from '../../core/apis/types';
 import { Worker } from 'node:worker_threads';
 import type { PatchHostMessage, PatchWorkerReply } from './protocol';
 import type { ReviewView } from './reviewView';
@@ -9,6 +10,8 @@ export interface PatchClientOptions {
   /** A review that takes longer ends the worker; the next review starts a new one. */
   timeoutMs: number;
   execArgv?: string[];
+  /** The project's API knowledge (lockstep.json merged into the built-ins), when the host has loaded it. */
+  knowledge?: () => ApiKnowledge | undefined;
 }
 
 export type ReadBaseFiles = (paths: string[]) => Promise<{ path: string; bytes: Uint8Array | null }[]>;
@@ -92,7 +95,7 @@ export class PatchReviewClient {
           if (r.type === 'ready' || r.id !== id) return;
           if (r.type === 'needFiles') {
             readFiles(r.paths).then(
-              (files) => post({ type: 'files', id, files }),
+              (files) => post({ type: 'files', id, files, knowledge: this.options.knowledge?.() }),
               (e: unknown) => this.current?.reject(e instanceof Error ? e : new Error(String(e))),
             );
           } else if (r.type === 'reviewed') {

@@ -62,7 +62,8 @@ function handle(m: PatchHostMessage): void {
   parsed.delete(m.id);
   if (!job) return;
   try {
-    const review = reviewDocument(job.document, mapBase(m.files), { analyze: engineAnalyzer(parser!, builtinKnowledge()) });
+    // The project's lockstep.json, as the C analysis uses it; the built-ins when the host has none.
+    const review = reviewDocument(job.document, mapBase(m.files), { analyze: engineAnalyzer(parser!, m.knowledge ?? builtinKnowledge()) });
     reply({ type: 'reviewed', id: m.id, view: toReviewView(review), ms: performance.now() - job.started });
   } catch (e) {
     fail(m.id, e);

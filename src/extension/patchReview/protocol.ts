@@ -1,3 +1,4 @@
+import type { ApiKnowledge } from '../../core/apis/types';
 import type { ReviewView } from './reviewView';
 
 /**
@@ -9,7 +10,7 @@ import type { ReviewView } from './reviewView';
 export type PatchHostMessage =
   | { type: 'review'; id: number; text: string }
   /** Answer to `needFiles`: each path's bytes, or null when the base has no such file. */
-  | { type: 'files'; id: number; files: { path: string; bytes: Uint8Array | null }[] };
+  | { type: 'files'; id: number; files: { path: string; bytes: Uint8Array | null }[]; knowledge?: ApiKnowledge };
 
 export type PatchWorkerReply =
   | { type: 'ready' }

@@ -1,3 +1,4 @@
+import type { ApiKnowledge } from '../../core/apis/types';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PatchReviewClient } from './patchReviewClient';
@@ -12,15 +13,17 @@ const REVIEW_TIMEOUT_MS = 60_000;
 export interface PatchReviewDeps {
   context: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
+  /** The API knowledge the C analysis uses (lockstep.json merged into the built-ins). */
+  knowledge?: () => ApiKnowledge | undefined;
 }
 
 /**
  * Patch review in the editor: diagnostics on the `+` lines of open patches, a CodeLens per patch
  * header, read-only post-images (`lockstep-patch:`), and "Lockstep: Review patch…".
  */
-export function registerPatchReview({ context, log }: PatchReviewDeps): void {
+export function registerPatchReview({ context, log, knowledge }: PatchReviewDeps): void {
   const dist = path.join(context.extensionPath, 'dist');
-  const client = new PatchReviewClient({ workerFile: path.join(dist, 'patchReviewWorker.js'), distDir: dist, timeoutMs: REVIEW_TIMEOUT_MS });
+  const client = new PatchReviewClient({ workerFile: path.join(dist, 'patchReviewWorker.js'), distDir: dist, timeoutMs: REVIEW_TIMEOUT_MS, knowledge });
   const collection = vscode.languages.createDiagnosticCollection('lockstep-patch');
   // The provider asks the controller, which is made next (the provider is only called later).
   const postImages: PostImageProvider = new PostImageProvider((doc): ReviewView | undefined => controller.viewOf(doc));
