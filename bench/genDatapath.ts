@@ -1,4 +1,5 @@
 import type { SourceFile } from '../src/core/analysis/project';
+import { mulberry32 } from '../src/core/sim/random';
 
 /**
  * A deterministic generator of datapath-style C: the lock, goto and error-path shapes of the OVS
@@ -16,17 +17,8 @@ export interface GenOptions {
   linesPerFile?: number;
 }
 
-/** mulberry32: tiny, fast, and the same on every platform. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the simulator's): tiny, fast, and the same on every platform. */
+export const prng = mulberry32;
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

@@ -1,3 +1,5 @@
+import { posAt } from '../core/fixes/syntax';
+
 /** A change to a document's text in UTF-16 offsets, as VS Code reports it (`rangeOffset`, `rangeLength`). */
 export interface OffsetChange {
   offset: number;
@@ -61,11 +63,6 @@ export interface RowColumn {
 
 /** Row and UTF-16 column of an offset (the units web-tree-sitter uses for string input). */
 export function pointAt(text: string, offset: number): RowColumn {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
+  const p = posAt(text, offset);
+  return { row: p.line, column: p.column };
 }

@@ -6,17 +6,10 @@ import { reviewDocument } from '../../src/core/patch/reviewPatch';
 import { PatchParseError } from '../../src/core/patch/types';
 import { baseDir, readFixture } from './helpers/fixtures';
 import { textualLeakAnalyzer } from './helpers/textualLeakAnalyzer';
+import { mulberry32 } from '../../src/core/sim/random';
 
 /** Small deterministic PRNG (mulberry32): the same mutations on every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const PIECES = ['\n', '\r\n', '@@ -1,3 +1,2 @@', '+', '-', ' ', '\\ No newline at end of file\n', 'diff --git a/x.c b/x.c\n', '=', '=3D', '--- ', '+++ ', 'From ', '"', '\t', '\u00e9', '\0'];
 

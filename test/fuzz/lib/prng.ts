@@ -1,21 +1,15 @@
+import { mulberry32 } from '../../../src/core/sim/random';
+
 /**
  * A small deterministic PRNG (mulberry32): the same seed gives the same inputs on every machine,
  * so a fuzz run and its failures can be reproduced from `--seed` alone.
  */
 export class Prng {
-  private state: number;
+  /** Uniform in [0, 1): the simulator's mulberry32, so there is one generator in the project. */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
 
   /** Integer in [0, n). */
