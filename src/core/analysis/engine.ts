@@ -147,6 +147,9 @@ export function summarizePrepared(p: PreparedFile, options: AnalysisOptions): Fu
     if (changedNow.size === 0) break;
     changedNames = changedNow;
   }
+  // The copies are dropped here: kept for phase 2 they would outlive every file of the set and
+  // cost more in garbage collection than copying again the few functions phase 2 re-analyses.
+  for (const e of p.fns) e.syntax = undefined;
   const out = Object.values(table).filter((s) => !s.fields && (s.effects.length > 0 || s.noReturn || s.acquires.length > 0));
   return [...out, ...p.structs];
 }

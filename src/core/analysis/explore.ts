@@ -2,7 +2,8 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import type { Cfg } from '../c/cfg';
 import { rangeOf, type SourceRange } from '../source';
 import { extractOps } from './ops';
-import { addTrail, cloneState, stateKey, type AbsState, type Truth } from './state';
+import { opsAreInert } from './inertOps';
+import { addTrail, cloneState, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Truth } from './state';
 import { applyOp, constantTruth, learn, truthOf, type Branch, type FnContext } from './transfer';
 import { exitRefs } from './refExit';
 
@@ -62,6 +63,38 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     return o;
   };
 
+  // Nodes that pass the state on unchanged (entry, goto labels, loop joins, statements with nothing
+  // to evaluate) are skipped: a state goes straight to the first node that can change it.
+  const target: number[] = cfg.nodes.map(() => -2);
+  const passesThrough = (id: number): boolean => {
+    const n = cfg.nodes[id]!;
+    if (n.succ.length !== 1) return false;
+    if (n.kind === 'entry') return true;
+    if (n.kind === 'label') return !(n.ast && n.note);
+    return n.kind === 'stmt' && (!n.ast || opsOf(n.ast).length === 0);
+  };
+  const resolve = (from: number | undefined): number => {
+    if (from === undefined || from < 0) return -1;
+    const chain: number[] = [];
+    let id = from;
+    while (target[id] === -2 && passesThrough(id)) {
+      target[id] = -3; // on the chain being resolved: a cycle of pass-through nodes stops here
+      chain.push(id);
+      id = cfg.nodes[id]!.succ[0]!;
+      if (id < 0) break;
+    }
+    const end = id < 0 ? -1 : target[id]! >= -1 ? target[id]! : id;
+    for (const c of chain) target[c] = end;
+    if (id >= 0 && target[id] === -2) target[id] = id;
+    return end;
+  };
+  const push = (to: number | undefined, st: AbsState): void => {
+    const at = to === undefined || to < 0 ? -1 : target[to]! >= -1 ? target[to]! : resolve(to);
+    if (at >= 0) queue.push({ node: at, s: st });
+  };
+  queue[0]!.node = resolve(cfg.entry);
+  if (queue[0]!.node < 0) queue.length = 0;
+
   for (let qi = 0; qi < queue.length; qi++) {
     const { node: id, s } = queue[qi]!;
     queue[qi] = undefined as unknown as { node: number; s: AbsState }; // let processed states be collected
@@ -79,11 +112,6 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     }
     set.add(key);
 
-    const push = (to: number | undefined, st: AbsState): void => {
-      if (to === undefined || to < 0) return;
-      queue.push({ node: to, s: st });
-    };
-
     switch (node.kind) {
       case 'entry':
         push(node.succ[0], s);
@@ -91,8 +119,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       case 'label':
         // Switch cases tell the path which case ran.
         if (node.ast && node.note) {
-          const st = cloneState(s);
-          addTrail(st, rangeOf(node.ast), node.note);
+          const st = withTrail(s, rangeOf(node.ast), node.note);
           push(node.succ[0], st);
         } else push(node.succ[0], s);
         break;
@@ -110,13 +137,18 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       case 'noreturn':
         break; // the path ends; nothing held matters any more
       case 'branch':
-        node.succ.forEach((to, i) => push(to, i === 0 ? s : cloneState(s)));
+        // Queued states are never changed in place (each step works on a clone), so all successors share it.
+        for (const to of node.succ) push(to, s);
         break;
       case 'stmt':
       case 'return': {
         const ops = node.ast ? opsOf(node.ast) : [];
         if (ops.length === 0 && node.kind === 'stmt') {
           push(node.succ[0], s); // nothing to evaluate: the state passes through unchanged
+          break;
+        }
+        if (node.kind === 'stmt' && opsAreInert(ctx, ops, s)) {
+          push(node.succ[0], s); // nothing here can change this state
           break;
         }
         let branches: Branch[] = [{ s: cloneState(s), env: new Map() }];
@@ -135,8 +167,25 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       }
       case 'cond': {
         const cond = node.ast!;
+        const condOps = opsOf(cond);
+        if (opsAreInert(ctx, condOps, s)) {
+          // Only the outcome's facts and trail differ: each side gets a shallow copy, never a deep clone.
+          const words = condWords(id, cond);
+          const t = truthOf({ s, env: new Map() }, cond);
+          if (t !== 'zero') {
+            const st = t === undefined ? withTrailUnkeyed(s, words.range, words.onTrue) : withTrail(s, words.range, words.onTrue);
+            if (t === undefined) learn(ctx, { s: st, env: new Map() }, cond, 'nonzero');
+            push(node.succ[0], st);
+          }
+          if (t !== 'nonzero') {
+            const sf = t === undefined ? withTrailUnkeyed(s, words.range, words.onFalse) : withTrail(s, words.range, words.onFalse);
+            if (t === undefined) learn(ctx, { s: sf, env: new Map() }, cond, 'zero');
+            push(node.succ[1], sf);
+          }
+          break;
+        }
         let branches: Branch[] = [{ s: cloneState(s), env: new Map() }];
-        for (const op of opsOf(cond)) branches = applyOp(ctx, id, op, branches);
+        for (const op of condOps) branches = applyOp(ctx, id, op, branches);
         const words = condWords(id, cond);
         for (const b of branches) {
           const t = truthOf(b, cond);

@@ -12,7 +12,7 @@ import type { Branch, FnContext } from './transfer';
 // while a second put on the same path, with no get in between, is an underflow.
 
 /** Calls that publish a pointer (the object escapes into shared state). */
-const PUBLISHERS = new Set(['rcu_assign_pointer', 'RCU_INIT_POINTER', 'ovsrcu_set', 'ovsrcu_set_hidden', 'ovsrcu_init', 'InsertHeadList', 'InsertTailList']);
+export const PUBLISHERS = new Set(['rcu_assign_pointer', 'RCU_INIT_POINTER', 'ovsrcu_set', 'ovsrcu_set_hidden', 'ovsrcu_init', 'InsertHeadList', 'InsertTailList']);
 
 function stripCasts(text: string): string {
   let t = squash(text);

@@ -74,6 +74,8 @@ export interface AbsState {
   trail: Trail | null;
   /** Set by a `return`: where, and what it returns, while the state travels to the exit. */
   ret?: { range: SourceRange; returns?: Truth; text?: string };
+  /** `stateKey`, once asked: a queued state is never changed (successors change clones). */
+  key?: string;
 }
 
 export function emptyState(): AbsState {
@@ -99,6 +101,22 @@ function joinSorted(parts: string[]): string {
 
 /** Identity of a state for joining: everything but the trail and source sites. */
 export function stateKey(s: AbsState): string {
+  return (s.key ??= computeKey(s));
+}
+
+/** A copy that differs only in its trail; the copy shares everything else, so nobody may change either in place. */
+export function withTrail(s: AbsState, range: SourceRange, message: string): AbsState {
+  return { ...s, trail: { range, message, prev: s.trail, length: (s.trail?.length ?? 0) + 1 } };
+}
+
+/** Like `withTrail`, for a copy the caller is about to give new facts (`setFact` replaces the array, never edits it). */
+export function withTrailUnkeyed(s: AbsState, range: SourceRange, message: string): AbsState {
+  const copy = withTrail(s, range, message);
+  copy.key = undefined;
+  return copy;
+}
+
+function computeKey(s: AbsState): string {
   const ret = s.ret ? s.ret.range.start.line : '';
   if (s.locks.length === 0 && s.facts.length === 0 && s.refs.length === 0 && s.dead.length === 0 && s.released.length === 0 && s.releasedFromCaller.length === 0) return `#${ret}`;
   const locks = joinSorted(s.locks.map((l) => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.moreHandles?.join(',') ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`));

@@ -1,11 +1,12 @@
-import type { Node as TsNode } from 'web-tree-sitter';
+import type { Language, Node as TsNode } from 'web-tree-sitter';
+import { openWalkCursor } from './directCursor';
 
 /**
  * A plain JavaScript copy of a subtree. Every property access on a web-tree-sitter `Node` (and on
  * a tree cursor) crosses into wasm; the engine visits nodes many times per path, so a function
  * body is copied once with a cursor walk and analysed from the copy. The API mirrors the subset of
  * `Node` the analysis uses, so code reads the same against either. Only what the cursor must tell
- * is read from it (type, named, field, offsets); rows and columns come from a line table.
+ * is read from it (type, field, offsets); rows and columns come from a line table.
  */
 
 export interface Point {
@@ -126,7 +127,21 @@ const OPAQUE_LEAVES = new Set(['identifier', 'field_identifier', 'type_identifie
 const NO_FIELDS = new Set(['compound_statement', 'argument_list', 'expression_statement', 'parenthesized_expression', 'initializer_list', 'parameter_list', 'translation_unit', 'ERROR']);
 
 const tables = new WeakMap<object, LineTable>();
-const namedByLanguage = new WeakMap<object, boolean[]>();
+const namedByLanguage = new WeakMap<object, Uint8Array>();
+/** tree-sitter's id for ERROR nodes, outside the grammar's own type ids. */
+const ERROR_TYPE_ID = 0xffff;
+
+/** Named-ness per type id (ids are 16-bit), asked of wasm once per language rather than once per node. */
+function namedTypes(language: Language): Uint8Array {
+  let named = namedByLanguage.get(language);
+  if (!named) {
+    named = new Uint8Array(0x10000);
+    for (let id = 0; id < language.types.length; id++) named[id] = language.nodeTypeIsNamed(id) ? 1 : 0;
+    named[ERROR_TYPE_ID] = language.nodeTypeIsNamed(ERROR_TYPE_ID) ? 1 : 0;
+    namedByLanguage.set(language, named);
+  }
+  return named;
+}
 
 /**
  * Copies the subtree under `root` (iteratively: bodies can nest thousands of levels deep).
@@ -145,38 +160,26 @@ export function toSyntax(root: TsNode, source: string, full = false): SyntaxNode
   const language = root.tree.language;
   const types = language.types;
   const fields = language.fields;
-  // Named-ness per type id, asked of wasm once per type rather than once per node.
-  let namedCache = namedByLanguage.get(language);
-  if (!namedCache) {
-    namedCache = [];
-    namedByLanguage.set(language, namedCache);
-  }
-  const isNamedType = (id: number): boolean => {
-    let v = namedCache![id];
-    if (v === undefined) {
-      v = language.nodeTypeIsNamed(id);
-      namedCache![id] = v;
-    }
-    return v;
-  };
-  const cursor = root.walk();
+  const named = namedTypes(language);
+  // No other web-tree-sitter call may run until the cursor is closed (see directCursor.ts).
+  const cursor = openWalkCursor(root);
   try {
-    const top = new SyntaxNode(cursor.nodeType, true, null, cursor.startIndex, cursor.endIndex, lines);
+    const top = new SyntaxNode(types[cursor.typeId()] ?? 'ERROR', true, null, cursor.startIndex(), cursor.endIndex(), lines);
     const stack: SyntaxNode[] = [top];
     if (!cursor.gotoFirstChild()) return top;
     for (;;) {
       const parent = stack[stack.length - 1]!;
-      const typeId = cursor.nodeTypeId;
-      const named = isNamedType(typeId);
-      const field = NO_FIELDS.has(parent.type) ? null : fields[cursor.currentFieldId] ?? null;
+      const typeId = cursor.typeId();
+      const isNamed = named[typeId] === 1;
+      const field = NO_FIELDS.has(parent.type) ? null : fields[cursor.fieldId()] ?? null;
       let node: SyntaxNode | undefined;
       const type = types[typeId] ?? 'ERROR';
-      if (named || field) {
-        node = new SyntaxNode(type, named, field, cursor.startIndex, cursor.endIndex, lines);
+      if (isNamed || field) {
+        node = new SyntaxNode(type, isNamed, field, cursor.startIndex(), cursor.endIndex(), lines);
         parent.addChild(node);
       }
       // Anonymous nodes (punctuation, keywords) and opaque types have no children worth copying.
-      if (node && named && !opaque.has(type) && cursor.gotoFirstChild()) {
+      if (node && isNamed && !opaque.has(type) && cursor.gotoFirstChild()) {
         stack.push(node);
         continue;
       }
@@ -186,6 +189,6 @@ export function toSyntax(root: TsNode, source: string, full = false): SyntaxNode
       }
     }
   } finally {
-    cursor.delete();
+    cursor.close();
   }
 }

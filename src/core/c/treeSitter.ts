@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
+import { registerBinding } from './directCursor';
 
 /**
  * Loads web-tree-sitter and the C grammar once per process (or worker) from a directory the host
@@ -29,9 +30,10 @@ export function loadCLanguage(where: GrammarLocation): Promise<Language> {
   }
   loadedFrom = where.grammarFile;
   loaded = (async () => {
-    await Parser.init({
-      locateFile: (file: string) => path.join(where.runtimeDir, file),
-    });
+    // web-tree-sitter turns this object into its emscripten module; the direct cursor uses it.
+    const moduleOptions = { locateFile: (file: string) => path.join(where.runtimeDir, file) };
+    await Parser.init(moduleOptions);
+    registerBinding(moduleOptions);
     return Language.load(where.grammarFile);
   })();
   loaded.catch(() => {

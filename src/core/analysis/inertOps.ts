@@ -1,0 +1,39 @@
+import { rootVariable } from './exprs';
+import type { Op } from './ops';
+import { PUBLISHERS } from './refTransfer';
+import type { AbsState } from './state';
+import type { FnContext } from './transfer';
+
+/**
+ * Whether evaluating `ops` in state `s` would leave the state exactly as it is and report nothing,
+ * so the explorer can pass `s` on without cloning it. This mirrors what `applyOp` does for each op
+ * kind and must stay in step with it: it answers false whenever an op could act (a lock, reference,
+ * mutator or publishing call; a summarised callee with effects, or with locks to order; a fact, an
+ * owned reference or a dead object the op could touch). The fixture suite compares both paths.
+ */
+export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): boolean {
+  if (s.refs.length > 0 || s.dead.length > 0) return false;
+  for (const op of ops) {
+    if (op.op === 'use') continue;
+    if (op.op === 'assign') {
+      const lhs = op.lhs;
+      const name = lhs.type === 'identifier' ? lhs.text : rootVariable(lhs.text);
+      if (!name) continue;
+      if (s.facts.some((f) => f.key === name || f.roots.includes(name))) return false;
+      if (lhs.type === 'identifier' && op.rhs && ctx.condVars.has(name)) return false;
+      continue;
+    }
+    if (!callIsInert(ctx, op.name, s)) return false;
+    if (s.facts.length > 0 && op.args.some((a) => a.type === 'pointer_expression' && a.text.startsWith('&'))) return false;
+  }
+  return true;
+}
+
+function callIsInert(ctx: FnContext, name: string, s: AbsState): boolean {
+  const { index } = ctx;
+  if (index.locks.has(name) || index.refs.has(name) || index.mutators.has(name) || PUBLISHERS.has(name)) return false;
+  const summary = ctx.summaries[name];
+  if (!summary) return true;
+  if (summary.effects.length > 0) return false;
+  return s.locks.length === 0 || summary.acquires.length === 0;
+}
