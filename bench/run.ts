@@ -10,12 +10,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import type { Parser } from 'web-tree-sitter';
 import { createCParser, type GrammarLocation } from '../src/core/c/treeSitter';
 import { parseC } from '../src/core/c/parse';
 import { listFunctions } from '../src/core/c/functions';
 import { checkFile } from '../src/core/analysis/engine';
-import { PhasedFiles } from '../src/cli/checkWorker';
+import { PhasedFiles } from '../src/core/analysis/phasedFiles';
+import { ANALYSIS_YOUNG_GENERATION_MB } from '../src/core/analysis/threadLimits';
 import { lockOrderFindings } from '../src/core/analysis/lockOrder';
 import type { AnalysisOptions, FileCheckResult, SourceFile, SummaryTable } from '../src/core/analysis/project';
 import { builtinKnowledge } from '../src/core/apis/builtin';
@@ -200,7 +202,7 @@ async function main(): Promise<void> {
     const options: AnalysisOptions = { knowledge: builtinKnowledge() };
     const ms40k = median(timeRuns(args.runs, () => void pipeline(parser, slice, options)));
 
-    process.stdout.write(`\nLockstep benchmark — node ${process.version}, ${args.runs} runs per number (median), one thread\n\n`);
+    process.stdout.write(`\nLockstep benchmark — node ${process.version}, ${args.runs} runs per number (median), one worker thread (young generation ${ANALYSIS_YOUNG_GENERATION_MB} MB, as the CLI's)\n\n`);
     process.stdout.write(`${table(reports)}\n\n`);
     for (const r of reports) {
       process.stdout.write(`${r.name}: last run's phases: summaries ${fmtMs(r.summarizeMs)} ms; checks parse ${fmtMs(r.engineParseMs)} ms + analysis ${fmtMs(r.engineAnalysisMs)} ms (engine-reported)\n`);
@@ -216,7 +218,23 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
+/**
+ * The measurements run in a worker thread with the heap settings of the CLI's and the editor's
+ * analysis workers (threadLimits.ts), so the numbers are the ones those threads get.
+ */
+let benchStarted = false;
+if (require.main === module && isMainThread) {
+  const worker = new Worker(path.join(__dirname, 'thread.cjs'), {
+    argv: process.argv.slice(2),
+    workerData: { benchThread: true },
+    resourceLimits: { maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB },
+  });
+  worker.on('error', (e: unknown) => {
+    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  });
+} else if (!isMainThread && (workerData as { benchThread?: boolean } | null)?.benchThread && !benchStarted) {
+  benchStarted = true;
   main().catch((e: unknown) => {
     process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 1;

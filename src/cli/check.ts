@@ -12,7 +12,9 @@ import { formatJson } from '../core/report/json';
 import { formatSarif } from '../core/report/sarif';
 import { ruleDocsBaseUri } from '../core/report/ruleCatalog';
 import { parseCheckArgs, UsageError, type CheckArgs, type FailOn } from './args';
-import { PhasedFiles, type CheckWorkerData, type CheckWorkerReply, type CheckWorkerRequest } from './checkWorker';
+import { PhasedFiles } from '../core/analysis/phasedFiles';
+import { ANALYSIS_YOUNG_GENERATION_MB } from '../core/analysis/threadLimits';
+import type { CheckWorkerData, CheckWorkerReply, CheckWorkerRequest } from './checkWorker';
 
 export interface CliHost {
   distDir: string;
@@ -206,7 +208,10 @@ class CheckWorker {
   private readonly exited: Promise<void>;
 
   constructor(distDir: string) {
-    this.worker = new Worker(path.join(distDir, 'checkWorker.js'), { workerData: { distDir } satisfies CheckWorkerData });
+    this.worker = new Worker(path.join(distDir, 'checkWorker.js'), {
+      workerData: { distDir } satisfies CheckWorkerData,
+      resourceLimits: { maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB },
+    });
     this.worker.on('message', (reply: CheckWorkerReply) => {
       const p = this.pending;
       this.pending = undefined;

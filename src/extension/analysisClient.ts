@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { isWorkerReply, type HostMessage, type WorkerReply } from './protocol';
+import { ANALYSIS_YOUNG_GENERATION_MB } from '../core/analysis/threadLimits';
 
 /** Where the client reports; the extension passes its LogOutputChannel, tests a recorder. */
 export interface ClientLog {
@@ -72,7 +73,7 @@ export class AnalysisClient {
       workerData: { distDir: this.options.distDir },
       execArgv: this.options.execArgv,
       // A runaway input must not take the extension host's memory with it.
-      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+      resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB },
     });
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {

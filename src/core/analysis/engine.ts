@@ -41,13 +41,26 @@ function isRelevant(calls: Set<string>, index: KnowledgeIndex, summaries: Summar
   return false;
 }
 
-/** What a function's analysis depended on: the summaries of the functions it calls. */
-function dependencySignature(calls: Set<string>, table: SummaryTable): string {
-  const parts: string[] = [];
-  for (const name of [...calls].sort()) {
-    const s = table[name];
+/** A summary's part of its callers' signatures; summaries are replaced, never edited, so it is computed once. */
+const summarySignatures = new WeakMap<FunctionSummary, string>();
+
+function summarySignature(s: FunctionSummary): string {
+  let sig = summarySignatures.get(s);
+  if (sig === undefined) {
     // Entries that say nothing (no effects, returns, nor locks) are the same as no entry.
-    if (s && (s.effects.length > 0 || s.noReturn || s.acquires.length > 0)) parts.push(`${name}:${JSON.stringify(s.effects)}:${s.noReturn ? 1 : 0}:${s.acquires.join(',')}`);
+    sig = s.effects.length > 0 || s.noReturn || s.acquires.length > 0 ? `${JSON.stringify(s.effects)}:${s.noReturn ? 1 : 0}:${s.acquires.join(',')}` : '';
+    summarySignatures.set(s, sig);
+  }
+  return sig;
+}
+
+/** What a function's analysis depended on: the summaries of the functions it calls (`calls` sorted). */
+function dependencySignature(calls: readonly string[], table: SummaryTable): string {
+  const parts: string[] = [];
+  for (const name of calls) {
+    const s = table[name];
+    const sig = s ? summarySignature(s) : '';
+    if (sig) parts.push(`${name}:${sig}`);
   }
   return parts.join('|');
 }
@@ -65,6 +78,8 @@ function dedupeEffects(effects: LockEffect[]): LockEffect[] {
 interface FnEntry {
   fn: FunctionDef;
   calls: Set<string>;
+  /** `calls` in order, for signatures. */
+  sortedCalls: string[];
   syntax?: SyntaxNode;
   last?: { analysis: FunctionAnalysis; signature: string };
 }
@@ -87,7 +102,10 @@ export function prepareFile(parser: Parser, file: SourceFile): PreparedFile {
 }
 
 function prepareFrom(parsed: ParsedC, file: SourceFile, parseMs: number): PreparedFile {
-  const fns = listFunctions(parsed.tree).map((fn) => ({ fn, calls: calledNames(fn, parsed.text) }));
+  const fns = listFunctions(parsed.tree).map((fn) => {
+    const calls = calledNames(fn, parsed.text);
+    return { fn, calls, sortedCalls: [...calls].sort() };
+  });
   return {
     file, parsed, fns, parseMs,
     annotated: annotatedEffects(parsed.tree, parsed.text, parsed.lockAnnotations),
@@ -103,7 +121,7 @@ export function disposePrepared(p: PreparedFile): void {
 
 function signatureOf(e: FnEntry, table: SummaryTable, contract: LockEffect[], structs: string[]): string {
   const structSig = structs.map((n) => `${n}=${JSON.stringify(table[n]?.fields ?? null)}`).join(',');
-  return `${dependencySignature(e.calls, table)}#${JSON.stringify(contract)}#${structSig}`;
+  return `${dependencySignature(e.sortedCalls, table)}#${JSON.stringify(contract)}#${structSig}`;
 }
 
 function analyze(p: PreparedFile, e: FnEntry, index: KnowledgeIndex, table: SummaryTable, contract: LockEffect[], options: AnalysisOptions): FunctionAnalysis {

@@ -7,6 +7,9 @@ import { addTrail, cloneState, stateKey, withTrail, withTrailUnkeyed, type AbsSt
 import { applyOp, constantTruth, learn, truthOf, type Branch, type FnContext } from './transfer';
 import { exitRefs } from './refExit';
 
+/** Call results of a node whose ops were inert: none, and nobody writes here (truthOf and learn only read). */
+const NO_RESULTS: Branch['env'] = new Map();
+
 /** Default cap on distinct states kept per CFG node (see README: bounded work per function). */
 export const DEFAULT_MAX_STATES_PER_NODE = 64;
 /** Hard cap on node visits per function, whatever the per-node cap. */
@@ -171,15 +174,15 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
         if (opsAreInert(ctx, condOps, s)) {
           // Only the outcome's facts and trail differ: each side gets a shallow copy, never a deep clone.
           const words = condWords(id, cond);
-          const t = truthOf({ s, env: new Map() }, cond);
+          const t = truthOf({ s, env: NO_RESULTS }, cond);
           if (t !== 'zero') {
             const st = t === undefined ? withTrailUnkeyed(s, words.range, words.onTrue) : withTrail(s, words.range, words.onTrue);
-            if (t === undefined) learn(ctx, { s: st, env: new Map() }, cond, 'nonzero');
+            if (t === undefined) learn(ctx, { s: st, env: NO_RESULTS }, cond, 'nonzero');
             push(node.succ[0], st);
           }
           if (t !== 'nonzero') {
             const sf = t === undefined ? withTrailUnkeyed(s, words.range, words.onFalse) : withTrail(s, words.range, words.onFalse);
-            if (t === undefined) learn(ctx, { s: sf, env: new Map() }, cond, 'zero');
+            if (t === undefined) learn(ctx, { s: sf, env: NO_RESULTS }, cond, 'zero');
             push(node.succ[1], sf);
           }
           break;

@@ -106,7 +106,10 @@ export function stateKey(s: AbsState): string {
 
 /** A copy that differs only in its trail; the copy shares everything else, so nobody may change either in place. */
 export function withTrail(s: AbsState, range: SourceRange, message: string): AbsState {
-  return { ...s, trail: { range, message, prev: s.trail, length: (s.trail?.length ?? 0) + 1 } };
+  return {
+    locks: s.locks, facts: s.facts, refs: s.refs, dead: s.dead, released: s.released, releasedFromCaller: s.releasedFromCaller,
+    trail: { range, message, prev: s.trail, length: (s.trail?.length ?? 0) + 1 }, ret: s.ret, key: s.key,
+  };
 }
 
 /** Like `withTrail`, for a copy the caller is about to give new facts (`setFact` replaces the array, never edits it). */

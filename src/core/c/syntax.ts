@@ -55,16 +55,22 @@ export class SyntaxNode {
     private readonly lines: LineTable,
   ) {}
 
+  // Text and positions are asked for again and again along paths; each is computed once. A cached
+  // string also keeps its hash, which the analysis's many Map lookups by text reuse.
+  private cachedText: string | undefined;
+  private cachedStart: Point | undefined;
+  private cachedEnd: Point | undefined;
+
   get text(): string {
-    return this.lines.source.slice(this.startIndex, this.endIndex);
+    return (this.cachedText ??= this.lines.source.slice(this.startIndex, this.endIndex));
   }
 
   get startPosition(): Point {
-    return this.lines.point(this.startIndex);
+    return (this.cachedStart ??= this.lines.point(this.startIndex));
   }
 
   get endPosition(): Point {
-    return this.lines.point(this.endIndex);
+    return (this.cachedEnd ??= this.lines.point(this.endIndex));
   }
 
   childForFieldName(name: string): SyntaxNode | null {

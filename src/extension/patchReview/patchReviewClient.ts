@@ -1,5 +1,6 @@
 import type { ApiKnowledge } from '../../core/apis/types';
 import { Worker } from 'node:worker_threads';
+import { ANALYSIS_YOUNG_GENERATION_MB } from '../../core/analysis/threadLimits';
 import type { PatchHostMessage, PatchWorkerReply } from './protocol';
 import type { ReviewView } from './reviewView';
 
@@ -48,7 +49,11 @@ export class PatchReviewClient {
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
-    const worker = new Worker(this.options.workerFile, { workerData: { distDir: this.options.distDir }, execArgv: this.options.execArgv ?? [] });
+    const worker = new Worker(this.options.workerFile, {
+      workerData: { distDir: this.options.distDir },
+      execArgv: this.options.execArgv ?? [],
+      resourceLimits: { maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB },
+    });
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (r: PatchWorkerReply) => {
