@@ -222,9 +222,8 @@ async function main(): Promise<void> {
  * The measurements run in a worker thread with the heap settings of the CLI's and the editor's
  * analysis workers (threadLimits.ts), so the numbers are the ones those threads get.
  */
-let benchStarted = false;
 if (require.main === module && isMainThread) {
-  const worker = new Worker(path.join(__dirname, 'thread.cjs'), {
+  const worker = new Worker(path.join(__dirname, 'thread.mjs'), {
     argv: process.argv.slice(2),
     workerData: { benchThread: true },
     resourceLimits: { maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB },
@@ -233,8 +232,7 @@ if (require.main === module && isMainThread) {
     process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 1;
   });
-} else if (!isMainThread && (workerData as { benchThread?: boolean } | null)?.benchThread && !benchStarted) {
-  benchStarted = true;
+} else if (!isMainThread && (workerData as { benchThread?: boolean } | null)?.benchThread) {
   main().catch((e: unknown) => {
     process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 1;
