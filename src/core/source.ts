@@ -20,6 +20,9 @@ export interface NodeLike {
 }
 
 export function rangeOf(node: NodeLike): SourceRange {
+  // The plain-JS syntax copy keeps its range (see syntax.ts): ranges are never changed once made.
+  const cached = (node as { sourceRange?: SourceRange }).sourceRange;
+  if (cached) return cached;
   return {
     start: { line: node.startPosition.row, column: node.startPosition.column },
     end: { line: node.endPosition.row, column: node.endPosition.column },

@@ -15,9 +15,10 @@ import type { AnalysisOptions, FileCheckResult, FunctionSummary, LockEffect, Sou
 /**
  * The engine's two phases over one file. A file is parsed once into a `PreparedFile` that both
  * phases share; a function's phase-1 analysis is reused in phase 2 when the summaries it depends
- * on did not change. Functions that call nothing the analysis knows (no lock, reference, mutator,
- * non-returning or summarised call) cannot produce findings and are skipped before any CFG is
- * built: most of a large C file is such code.
+ * on did not change. Functions that call nothing the analysis knows (no lock or reference call, no
+ * summarised call with effects or that never returns; mutating calls only under a contract that
+ * holds a lock on entry) cannot produce findings and are skipped before any CFG is built: most of
+ * a large C file is such code.
  */
 
 // Starts only at an identifier's first character, so a long identifier is scanned once, not once per offset.
@@ -32,9 +33,21 @@ function calledNames(fn: FunctionDef, text: string): Set<string> {
   return names;
 }
 
-function isRelevant(calls: Set<string>, index: KnowledgeIndex, summaries: SummaryTable): boolean {
+/**
+ * Whether a path search can find anything in the function or change what its callers see: it calls
+ * a lock or reference API, or a summarised function with lock effects or that never returns. A
+ * mutating call (`hmap_remove`, `list_del`, …) matters only under a lock, so it counts only when
+ * the function's contract says the caller holds one; without that no lock is ever held in it.
+ */
+/** The contract says the caller holds a lock on entry (see `entryState` in functionAnalysis.ts). */
+function holdsOnEntry(contract: LockEffect[] | undefined): boolean {
+  return contract?.some((e) => e.op === 'requires' || e.op === 'release') ?? false;
+}
+
+function isRelevant(calls: Set<string>, index: KnowledgeIndex, summaries: SummaryTable, lockedOnEntry: boolean): boolean {
   for (const name of calls) {
-    if (index.locks.has(name) || index.refs.has(name) || index.mutators.has(name)) return true;
+    if (index.locks.has(name) || index.refs.has(name)) return true;
+    if (lockedOnEntry && index.mutators.has(name)) return true;
     const s = summaries[name];
     if (s && (s.effects.length > 0 || s.noReturn)) return true;
   }
@@ -152,7 +165,7 @@ export function summarizePrepared(p: PreparedFile, options: AnalysisOptions): Fu
     const changedNow = new Set<string>();
     for (const e of p.fns) {
       const { fn } = e;
-      if (!isRelevant(e.calls, index, table)) continue;
+      if (!isRelevant(e.calls, index, table, holdsOnEntry(annotated.get(fn.name)))) continue;
       if (changedNames && ![...e.calls].some((c) => changedNames!.has(c))) continue;
       const contract = annotated.get(fn.name) ?? [];
       const a = analyze(p, e, index, table, contract, options);
@@ -185,7 +198,7 @@ export function checkPrepared(p: PreparedFile, summaries: SummaryTable, options:
   const functions: FileCheckResult['functions'] = [];
   for (const e of p.fns) {
     const { fn } = e;
-    if (!isRelevant(e.calls, index, table)) continue;
+    if (!isRelevant(e.calls, index, table, holdsOnEntry(annotated.get(fn.name)))) continue;
     const own = table[fn.name];
     // The contract includes what was inferred for this function, so its callers' view and its own agree.
     const contract = dedupeEffects([...(annotated.get(fn.name) ?? []), ...(own?.uri === file.uri ? own.effects.filter((x) => x.source === 'inferred') : [])]);

@@ -105,13 +105,21 @@ export function rootVariable(text: string): string | null {
   return m ? m[1]! : null;
 }
 
-/** Identifiers a pure expression mentions (used to kill facts when one is assigned). */
-export function identifiersOf(text: string): string[] {
-  const ids = new Set<string>();
-  const re = /(?<![.>\w])([A-Za-z_]\w*)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) ids.add(m[1]!);
-  return [...ids];
+const identifierLists = new Map<string, readonly string[]>();
+
+/** Identifiers a pure expression mentions (used to kill facts when one is assigned); shared, never to be changed. */
+export function identifiersOf(text: string): readonly string[] {
+  let list = identifierLists.get(text);
+  if (!list) {
+    const ids = new Set<string>();
+    const re = /(?<![.>\w])([A-Za-z_]\w*)/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) ids.add(m[1]!);
+    list = Object.freeze([...ids]);
+    if (identifierLists.size > 20000) identifierLists.clear();
+    identifierLists.set(text, list);
+  }
+  return list;
 }
 
 /**

@@ -28,26 +28,20 @@ export function factScope(body: SyntaxNode, cfg: Cfg, index: KnowledgeIndex, sum
     if (!name) return false;
     return index.locks.has(name) || index.refs.has(name) || (summaries[name]?.effects.length ?? 0) > 0;
   };
-  // contains[n] = n's subtree has a relevant call; computed bottom-up over a pre-order list.
-  const order: SyntaxNode[] = [];
-  const stack = [body];
-  while (stack.length) {
-    const n = stack.pop()!;
-    order.push(n);
-    for (const c of n.namedChildren) stack.push(c);
-  }
+  // contains = the relevant calls and their ancestors up to the body, found by walking up from each
+  // call; assignments and declarations among those ancestors store a relevant call's result.
   const contains = new Set<SyntaxNode>();
-  for (let i = order.length - 1; i >= 0; i--) {
-    const n = order[i]!;
-    if (isRelevantCall(n) || n.namedChildren.some((c) => contains.has(c))) contains.add(n);
-  }
   const relevantVars = new Set<string>();
-  for (const n of order) {
-    if ((n.type === 'assignment_expression' || n.type === 'init_declarator') && contains.has(n)) {
-      let target = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.childForFieldName('declarator');
-      // `struct flow *f = lookup()`: the declarator wraps the name in pointer declarators.
-      while (target && target.type !== 'identifier') target = target.childForFieldName('declarator');
-      if (target) relevantVars.add(target.text);
+  for (const call of body.indexedDescendants('call_expression')) {
+    if (!isRelevantCall(call)) continue;
+    for (let n: SyntaxNode | null = call; n && !contains.has(n); n = n === body ? null : n.parent) {
+      contains.add(n);
+      if (n.type === 'assignment_expression' || n.type === 'init_declarator') {
+        let target = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.childForFieldName('declarator');
+        // `struct flow *f = lookup()`: the declarator wraps the name in pointer declarators.
+        while (target && target.type !== 'identifier') target = target.childForFieldName('declarator');
+        if (target) relevantVars.add(target.text);
+      }
     }
   }
   const relevantCond = (cond: SyntaxNode): boolean => {

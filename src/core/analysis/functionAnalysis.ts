@@ -2,6 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import { buildCfg } from '../c/cfg';
 import { toSyntax, type SyntaxNode } from '../c/syntax';
 import type { FunctionDef } from '../c/functions';
+import type { SourceRange } from '../source';
 import { eventSink, type EngineEvent } from './events';
 import { normalizeLvalue, parameterize, substituteParams, lockIdentity } from './exprs';
 import { factScope } from './factScope';
@@ -53,7 +54,7 @@ export interface FunctionInput {
 function locksInBody(body: Node, index: KnowledgeIndex, summaries: SummaryTable): { acquired: Set<string>; released: Set<string> } {
   const ids = new Set<string>();
   const released = new Set<string>();
-  for (const call of body.descendantsOfType('call_expression')) {
+  for (const call of body.indexedDescendants('call_expression')) {
     if (!call) continue;
     const name = calleeName(call);
     if (!name) continue;
@@ -76,7 +77,8 @@ function locksInBody(body: Node, index: KnowledgeIndex, summaries: SummaryTable)
   return { acquired: ids, released };
 }
 
-function entryState(contract: LockEffect[], params: string[]): AbsState {
+/** Locks the contract says the caller holds; their site is the function's name (where the contract is written). */
+function entryState(contract: LockEffect[], params: string[], site: SourceRange): AbsState {
   const s = emptyState();
   for (const e of contract) {
     if (e.op !== 'requires' && e.op !== 'release') continue;
@@ -84,7 +86,7 @@ function entryState(contract: LockEffect[], params: string[]): AbsState {
     if (!id || s.locks.some((l) => l.id === id)) continue;
     const held: HeldLock = {
       id, display: id, mode: e.mode ?? 'exclusive', family: '*', variant: '*', api: 'caller',
-      site: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, fromEntry: true, depth: 1,
+      site, fromEntry: true, depth: 1,
     };
     s.locks.push(held);
   }
@@ -121,7 +123,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     touchedLocks: new Set(),
     touchedRefs: new Set(),
   };
-  const result = explore(ctx, cfg, entryState(input.contract, fn.params), body, input.maxStatesPerNode);
+  const result = explore(ctx, cfg, entryState(input.contract, fn.params, fn.nameRange), body, input.maxStatesPerNode);
   // A function seen only in part gets no inferred summary: guessing would hide its callers' bugs.
   const inferred = result.incomplete || cfg.truncated ? [] : inferEffects(result.exits, fn.params, input.contract, inBody.released);
   const expectedHeld = new Set<string>();

@@ -99,7 +99,7 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
     else if (list.length < 2) list.push(value);
   };
   const params = fnNode.childForFieldName('declarator');
-  const decls = [...(params?.descendantsOfType('parameter_declaration') ?? []), ...body.descendantsOfType('declaration')];
+  const decls = [...(params?.descendantsOfType('parameter_declaration') ?? []), ...body.indexedDescendants('declaration')];
   for (const d of decls) {
     if (!d) continue;
     const t = typeName(d.childForFieldName('type'));
@@ -112,7 +112,7 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
       }
     }
   }
-  for (const a of body.descendantsOfType('assignment_expression')) {
+  for (const a of body.indexedDescendants('assignment_expression')) {
     const l = a?.childForFieldName('left');
     const r = a?.childForFieldName('right');
     if (l?.type === 'identifier' && r) push(l.text, r.text);

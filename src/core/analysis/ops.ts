@@ -32,25 +32,35 @@ export function callArgs(call: Node): Node[] {
  */
 export function extractOps(root: Node): Op[] {
   const ops: Op[] = [];
-  // Stack of [node, expanded?]; expanded nodes emit their own op on the second visit.
-  const stack: [Node, boolean][] = [[root, false]];
-  while (stack.length && ops.length < MAX_OPS) {
-    const [n, expanded] = stack.pop()!;
-    if (expanded) {
-      emit(n, ops);
+  // Two parallel stacks of node and "expanded?"; expanded nodes emit their own op on the second visit.
+  const nodes: Node[] = [root];
+  const expandedFlags: boolean[] = [false];
+  while (nodes.length && ops.length < MAX_OPS) {
+    const n = nodes.pop()!;
+    if (expandedFlags.pop()!) {
+      if (EMITTING.has(n.type)) emit(n, ops);
       continue;
     }
     // Nested function-like bodies (GNU statement expressions) are left opaque: rare in datapaths.
     if (n.type === 'compound_statement' && n.id !== root.id) continue;
-    stack.push([n, true]);
     const kids = childrenInOrder(n);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i]!, false]);
+    if (kids.length === 0 && !EMITTING.has(n.type)) continue;
+    nodes.push(n);
+    expandedFlags.push(true);
+    for (let i = kids.length - 1; i >= 0; i--) {
+      nodes.push(kids[i]!);
+      expandedFlags.push(false);
+    }
   }
   return ops;
 }
 
-function childrenInOrder(n: Node): Node[] {
-  const kids = n.namedChildren.filter((c): c is Node => c !== null);
+/** Node types `emit` turns into ops. */
+const EMITTING = new Set(['call_expression', 'assignment_expression', 'update_expression', 'init_declarator', 'field_expression', 'pointer_expression']);
+
+function childrenInOrder(n: Node): readonly Node[] {
+  // The plain-JS copy never holds null children (web-tree-sitter's Node may).
+  const kids = n.namedChildren;
   if (n.type === 'assignment_expression') {
     const lhs = n.childForFieldName('left');
     const rhs = n.childForFieldName('right');
@@ -65,7 +75,7 @@ function childrenInOrder(n: Node): Node[] {
     const args = n.childForFieldName('arguments');
     const fn = n.childForFieldName('function');
     const fnKids = fn && fn.type !== 'identifier' ? [fn] : [];
-    return [...fnKids, ...(args ? args.namedChildren.filter((c): c is Node => c !== null) : [])];
+    return fnKids.length === 0 ? (args ? args.namedChildren : []) : [...fnKids, ...(args ? args.namedChildren : [])];
   }
   if (n.type === 'sizeof_expression' || n.type === 'alignof_expression' || n.type === 'offsetof_expression') return [];
   if (n.type === 'string_literal' || n.type === 'number_literal' || n.type === 'char_literal') return [];

@@ -31,8 +31,8 @@ export type Truth = 'zero' | 'nonzero';
 export interface Fact {
   key: string;
   value: Truth;
-  /** Identifiers whose assignment kills the fact. */
-  roots: string[];
+  /** Identifiers whose assignment kills the fact (shared between states: never changed). */
+  roots: readonly string[];
 }
 
 /** An owned reference (reference-counting rules). */
@@ -147,7 +147,7 @@ export function getFact(s: AbsState, key: string): Truth | undefined {
   return s.facts.find((f) => f.key === key)?.value;
 }
 
-export function setFact(s: AbsState, key: string, value: Truth, roots: string[]): void {
+export function setFact(s: AbsState, key: string, value: Truth, roots: readonly string[]): void {
   s.facts = s.facts.filter((f) => f.key !== key);
   s.facts.push({ key, value, roots });
 }

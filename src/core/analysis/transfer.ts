@@ -42,7 +42,20 @@ export interface Branch {
 const ZERO_WORDS = new Set(['0', 'NULL', 'FALSE', 'false', 'STATUS_SUCCESS', 'NDIS_STATUS_SUCCESS', '0L', '0UL', '0U', 'nullptr']);
 const NONZERO_WORDS = new Set(['TRUE', 'true']);
 
+const literalTruths = new Map<string, Truth | null>();
+
+/** The truth of a literal or well-known constant, remembered per text (asked on every visit of a condition). */
 export function literalTruth(text: string): Truth | undefined {
+  let v = literalTruths.get(text);
+  if (v === undefined) {
+    v = computeLiteralTruth(text) ?? null;
+    if (literalTruths.size > 20000) literalTruths.clear();
+    literalTruths.set(text, v);
+  }
+  return v ?? undefined;
+}
+
+function computeLiteralTruth(text: string): Truth | undefined {
   const t = squash(text);
   if (ZERO_WORDS.has(t)) return 'zero';
   if (NONZERO_WORDS.has(t)) return 'nonzero';
@@ -371,8 +384,15 @@ export function unparenNode(n: Node): Node {
 }
 
 /** No calls, assignments or increments: evaluating it twice gives the same answer. */
+const purity = new WeakMap<Node, boolean>();
+
 export function isPure(n: Node): boolean {
-  return n.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length === 0;
+  let v = purity.get(n);
+  if (v === undefined) {
+    v = n.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length === 0;
+    purity.set(n, v);
+  }
+  return v;
 }
 
 /** The truth of an atomic condition on this branch, if the path knows it. */

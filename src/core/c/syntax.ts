@@ -1,4 +1,5 @@
 import type { Language, Node as TsNode } from 'web-tree-sitter';
+import type { SourceRange } from '../source';
 import { openWalkCursor } from './directCursor';
 
 /**
@@ -73,6 +74,18 @@ export class SyntaxNode {
     return (this.cachedEnd ??= this.lines.point(this.endIndex));
   }
 
+  private cachedRange: SourceRange | undefined;
+
+  /** The node's range as findings carry it (`rangeOf` returns this one object for every caller). */
+  get sourceRange(): SourceRange {
+    if (!this.cachedRange) {
+      const a = this.startPosition;
+      const b = this.endPosition;
+      this.cachedRange = { start: { line: a.row, column: a.column }, end: { line: b.row, column: b.column } };
+    }
+    return this.cachedRange;
+  }
+
   childForFieldName(name: string): SyntaxNode | null {
     for (const c of this.children) if (c.field === name) return c;
     return null;
@@ -97,6 +110,28 @@ export class SyntaxNode {
       for (let i = n.namedChildren.length - 1; i >= 0; i--) stack.push(n.namedChildren[i]!);
     }
     return out;
+  }
+
+  private byType: Map<string, SyntaxNode[]> | undefined;
+
+  /**
+   * Like `descendantsOfType(type)`, from one walk that groups every descendant by type and is kept:
+   * for a function body, which several passes of the analysis query. The arrays are shared: read only.
+   */
+  indexedDescendants(type: string): readonly SyntaxNode[] {
+    if (!this.byType) {
+      const byType = new Map<string, SyntaxNode[]>();
+      const stack: SyntaxNode[] = [this];
+      while (stack.length) {
+        const n = stack.pop()!;
+        const list = byType.get(n.type);
+        if (list) list.push(n);
+        else byType.set(n.type, [n]);
+        for (let i = n.namedChildren.length - 1; i >= 0; i--) stack.push(n.namedChildren[i]!);
+      }
+      this.byType = byType;
+    }
+    return this.byType.get(type) ?? NO_CHILDREN;
   }
 
   addChild(c: SyntaxNode): void {
@@ -133,20 +168,31 @@ const OPAQUE_LEAVES = new Set(['identifier', 'field_identifier', 'type_identifie
 const NO_FIELDS = new Set(['compound_statement', 'argument_list', 'expression_statement', 'parenthesized_expression', 'initializer_list', 'parameter_list', 'translation_unit', 'ERROR']);
 
 const tables = new WeakMap<object, LineTable>();
-const namedByLanguage = new WeakMap<object, Uint8Array>();
+const flagsByLanguage = new WeakMap<object, Uint8Array>();
 /** tree-sitter's id for ERROR nodes, outside the grammar's own type ids. */
 const ERROR_TYPE_ID = 0xffff;
+const NAMED = 1;
+const OPAQUE_FOR_BODIES = 2;
+const OPAQUE_FOR_FULL = 4;
+const FIELDLESS = 8;
 
-/** Named-ness per type id (ids are 16-bit), asked of wasm once per language rather than once per node. */
-function namedTypes(language: Language): Uint8Array {
-  let named = namedByLanguage.get(language);
-  if (!named) {
-    named = new Uint8Array(0x10000);
-    for (let id = 0; id < language.types.length; id++) named[id] = language.nodeTypeIsNamed(id) ? 1 : 0;
-    named[ERROR_TYPE_ID] = language.nodeTypeIsNamed(ERROR_TYPE_ID) ? 1 : 0;
-    namedByLanguage.set(language, named);
+/**
+ * What the copy needs to know of each type, per type id (ids are 16-bit): named-ness is asked of
+ * wasm once per language rather than once per node, and the string sets become bit tests.
+ */
+function typeFlags(language: Language): Uint8Array {
+  let flags = flagsByLanguage.get(language);
+  if (!flags) {
+    flags = new Uint8Array(0x10000);
+    const set = (id: number, name: string): void => {
+      flags![id] = (language.nodeTypeIsNamed(id) ? NAMED : 0) | (OPAQUE.has(name) ? OPAQUE_FOR_BODIES : 0)
+        | (OPAQUE_LEAVES.has(name) ? OPAQUE_FOR_FULL : 0) | (NO_FIELDS.has(name) ? FIELDLESS : 0);
+    };
+    language.types.forEach((name, id) => set(id, name ?? ''));
+    set(ERROR_TYPE_ID, 'ERROR');
+    flagsByLanguage.set(language, flags);
   }
-  return named;
+  return flags;
 }
 
 /**
@@ -155,7 +201,7 @@ function namedTypes(language: Language): Uint8Array {
  * that read declarations.
  */
 export function toSyntax(root: TsNode, source: string, full = false): SyntaxNode {
-  const opaque = full ? OPAQUE_LEAVES : OPAQUE;
+  const opaqueBit = full ? OPAQUE_FOR_FULL : OPAQUE_FOR_BODIES;
   // One line table per source text, reused across the functions of a file.
   const key = root.tree;
   let lines = tables.get(key);
@@ -166,32 +212,36 @@ export function toSyntax(root: TsNode, source: string, full = false): SyntaxNode
   const language = root.tree.language;
   const types = language.types;
   const fields = language.fields;
-  const named = namedTypes(language);
+  const flags = typeFlags(language);
   // No other web-tree-sitter call may run until the cursor is closed (see directCursor.ts).
   const cursor = openWalkCursor(root);
   try {
-    const top = new SyntaxNode(types[cursor.typeId()] ?? 'ERROR', true, null, cursor.startIndex(), cursor.endIndex(), lines);
+    const topType = cursor.typeId();
+    const top = new SyntaxNode(types[topType] ?? 'ERROR', true, null, cursor.startIndex(), cursor.endIndex(), lines);
     const stack: SyntaxNode[] = [top];
+    const stackFlags: number[] = [flags[topType]!];
     if (!cursor.gotoFirstChild()) return top;
     for (;;) {
       const parent = stack[stack.length - 1]!;
       const typeId = cursor.typeId();
-      const isNamed = named[typeId] === 1;
-      const field = NO_FIELDS.has(parent.type) ? null : fields[cursor.fieldId()] ?? null;
+      const f = flags[typeId]!;
+      const isNamed = (f & NAMED) !== 0;
+      const field = (stackFlags[stackFlags.length - 1]! & FIELDLESS) !== 0 ? null : fields[cursor.fieldId()] ?? null;
       let node: SyntaxNode | undefined;
-      const type = types[typeId] ?? 'ERROR';
       if (isNamed || field) {
-        node = new SyntaxNode(type, isNamed, field, cursor.startIndex(), cursor.endIndex(), lines);
+        node = new SyntaxNode(types[typeId] ?? 'ERROR', isNamed, field, cursor.startIndex(), cursor.endIndex(), lines);
         parent.addChild(node);
       }
       // Anonymous nodes (punctuation, keywords) and opaque types have no children worth copying.
-      if (node && isNamed && !opaque.has(type) && cursor.gotoFirstChild()) {
+      if (node && isNamed && (f & opaqueBit) === 0 && cursor.gotoFirstChild()) {
         stack.push(node);
+        stackFlags.push(f);
         continue;
       }
       while (!cursor.gotoNextSibling()) {
         if (stack.length <= 1 || !cursor.gotoParent()) return top;
         stack.pop();
+        stackFlags.pop();
       }
     }
   } finally {

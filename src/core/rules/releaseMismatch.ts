@@ -9,9 +9,10 @@ export const releaseMismatch: Rule = {
     const out: Finding[] = [];
     for (const ev of input.analysis.events) {
       if (ev.kind !== 'release-mismatch') continue;
-      const message = `the release of \`${ev.lock.display}\` (${ev.api}) does not match its acquire at line ${lineOf(ev.lock.site)}: ${ev.reason}`;
+      const acquire = ev.lock.fromEntry ? 'how the caller holds it (function contract)' : `its acquire at line ${lineOf(ev.lock.site)}`;
+      const message = `the release of \`${ev.lock.display}\` (${ev.api}) does not match ${acquire}: ${ev.reason}`;
       out.push(makeFinding('release-mismatch', input, ev.range, message, `${ev.lock.id}@${ev.api}`,
-        [{ range: ev.lock.site, message: `acquired here (${ev.lock.api})` }],
+        [{ range: ev.lock.site, message: ev.lock.fromEntry ? 'the contract here says the caller holds it' : `acquired here (${ev.lock.api})` }],
         pathOf(ev.trail, { range: ev.range, message: `released with ${ev.api}` })));
     }
     return out;

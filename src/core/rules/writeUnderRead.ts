@@ -9,9 +9,10 @@ export const writeUnderRead: Rule = {
     const out: Finding[] = [];
     for (const ev of input.analysis.events) {
       if (ev.kind !== 'write-under-read') continue;
-      const message = `${ev.api} modifies \`${ev.container}\` while \`${ev.lock.display}\` is held only for reading (taken at line ${lineOf(ev.lock.site)} with ${ev.lock.api}); concurrent readers may be walking it`;
+      const how = ev.lock.fromEntry ? 'held by the caller, as the function\'s contract says' : `taken at line ${lineOf(ev.lock.site)} with ${ev.lock.api}`;
+      const message = `${ev.api} modifies \`${ev.container}\` while \`${ev.lock.display}\` is held only for reading (${how}); concurrent readers may be walking it`;
       out.push(makeFinding('write-under-read', input, ev.range, message, `${ev.lock.id}@${ev.api}:${ev.container}`,
-        [{ range: ev.lock.site, message: `read lock taken here (${ev.lock.api})` }],
+        [{ range: ev.lock.site, message: ev.lock.fromEntry ? 'the contract here says the caller holds it for reading' : `read lock taken here (${ev.lock.api})` }],
         pathOf(ev.trail, { range: ev.range, message: `${ev.api} writes under the read lock` })));
     }
     return out;
