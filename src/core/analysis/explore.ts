@@ -1,7 +1,7 @@
 import type { SyntaxNode as Node } from '../c/syntax';
-import type { Cfg } from '../c/cfg';
+import type { Cfg, CfgNode } from '../c/cfg';
 import { rangeOf, type SourceRange } from '../source';
-import { extractOps } from './ops';
+import { extractOps, iteratorHeadOps, type Op } from './ops';
 import { opsAreInert } from './inertOps';
 import { addTrail, cloneState, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Truth } from './state';
 import { applyOp, constantTruth, learn, truthOf, type Branch, type FnContext } from './transfer';
@@ -65,6 +65,18 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     }
     return o;
   };
+  // Iterator-macro heads assign their loop variables (ops.ts), other statements are their AST's ops.
+  const headOps = new Map<number, Op[]>();
+  const stmtOps = (n: CfgNode): Op[] => {
+    if (!n.ast) return [];
+    if (!n.loopVariables) return opsOf(n.ast);
+    let o = headOps.get(n.id);
+    if (!o) {
+      o = iteratorHeadOps(n.ast, n.loopVariables);
+      headOps.set(n.id, o);
+    }
+    return o;
+  };
 
   // Nodes that pass the state on unchanged (entry, goto labels, loop joins, statements with nothing
   // to evaluate) are skipped: a state goes straight to the first node that can change it.
@@ -74,7 +86,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     if (n.succ.length !== 1) return false;
     if (n.kind === 'entry') return true;
     if (n.kind === 'label') return !(n.ast && n.note);
-    return n.kind === 'stmt' && (!n.ast || opsOf(n.ast).length === 0);
+    return n.kind === 'stmt' && stmtOps(n).length === 0;
   };
   const resolve = (from: number | undefined): number => {
     if (from === undefined || from < 0) return -1;
@@ -145,7 +157,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
         break;
       case 'stmt':
       case 'return': {
-        const ops = node.ast ? opsOf(node.ast) : [];
+        const ops = stmtOps(node);
         if (ops.length === 0 && node.kind === 'stmt') {
           push(node.succ[0], s); // nothing to evaluate: the state passes through unchanged
           break;

@@ -55,6 +55,23 @@ export function extractOps(root: Node): Op[] {
   return ops;
 }
 
+/**
+ * The head of an iterator-macro loop: the arguments it reads are evaluated (uses, calls inside
+ * them), then the macro is a call with those arguments only, then each loop variable is assigned
+ * afresh (`HMAP_FOR_EACH_SAFE (flow, next, node, &dp->flows)` reads `dp`, writes `flow`, `next`).
+ */
+export function iteratorHeadOps(call: Node, loopVariables: readonly number[]): Op[] {
+  const args = callArgs(call);
+  const read = args.filter((_, i) => !loopVariables.includes(i));
+  const ops: Op[] = read.flatMap((a) => extractOps(a));
+  ops.push({ op: 'call', node: call, name: calleeName(call) ?? '', args: read });
+  for (const i of loopVariables) {
+    const v = args[i];
+    if (v) ops.push({ op: 'assign', node: v, lhs: v, rhs: null });
+  }
+  return ops;
+}
+
 /** Node types `emit` turns into ops. */
 const EMITTING = new Set(['call_expression', 'assignment_expression', 'update_expression', 'init_declarator', 'field_expression', 'pointer_expression']);
 

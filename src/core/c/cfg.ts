@@ -1,3 +1,4 @@
+import { isIteratorMacro, iteratorLoopVariables } from './iteratorMacros';
 import type { SyntaxNode as Node } from './syntax';
 
 /**
@@ -23,6 +24,8 @@ export interface CfgNode {
   succ: number[];
   /** For labels: the label name; for branch: why it forks (e.g. `switch`, `__except`). */
   note?: string;
+  /** An iterator macro's head (`ast` is its call): the arguments it assigns on every iteration. */
+  loopVariables?: number[];
 }
 
 export interface Cfg {
@@ -306,7 +309,10 @@ export class CfgBuilder {
     const head = this.loopJoin('for-each');
     this.connect(incoming, head);
     const after = this.loopJoin('for-each-end');
-    const evaluated = this.chain('stmt', call.namedChildren[0] ?? call, [{ from: head, slot: 0 }]);
+    const macro = call.namedChildren[0] ?? call;
+    const evaluated = this.chain('stmt', macro, [{ from: head, slot: 0 }]);
+    const args = macro.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+    this.nodes[evaluated[0]!.from]!.loopVariables = iteratorLoopVariables(macro.childForFieldName('function')?.text ?? '', args.length);
     const fork = this.add('branch', null, 'for-each');
     this.connect(evaluated, fork);
     this.connect([{ from: fork, slot: 1 }], after);
@@ -542,16 +548,6 @@ export class CfgBuilder {
     }
     return after;
   }
-}
-
-/** An iterator macro used as a loop header: a call statement with no `;` followed by a block. */
-function isIteratorMacro(stmt: Node, next: Node): boolean {
-  if (stmt.type !== 'expression_statement' || next.type !== 'compound_statement') return false;
-  const call = stmt.namedChildren[0];
-  if (!call || call.type !== 'call_expression') return false;
-  if (stmt.text.trimEnd().endsWith(';')) return false;
-  const name = call.childForFieldName('function')?.text ?? '';
-  return /for_?(each|all)|foreach/i.test(name);
 }
 
 /** Value of a `#if` expression with every macro undefined (0). */

@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Parser } from 'web-tree-sitter';
 import { buildCfg, type Cfg } from '../../../src/core/c/cfg';
+import { iteratorLoopVariables } from '../../../src/core/c/iteratorMacros';
 import { listFunctions } from '../../../src/core/c/functions';
 import { parseC } from '../../../src/core/c/parse';
 import { toSyntax } from '../../../src/core/c/syntax';
@@ -173,4 +174,15 @@ test('deeply nested blocks do not overflow the stack', () => {
   const body = `${'{ '.repeat(depth)}a();${' }'.repeat(depth)}`;
   const p = pathsOf(body);
   assert.equal(p.length, 1);
+});
+
+test('iterator macro heads say which arguments they assign on every iteration', () => {
+  assert.deepEqual(iteratorLoopVariables('HMAP_FOR_EACH', 3), [0]);
+  assert.deepEqual(iteratorLoopVariables('HMAP_FOR_EACH_SAFE', 4), [0, 1], 'long OVS form saves the next node');
+  assert.deepEqual(iteratorLoopVariables('HMAP_FOR_EACH_SAFE', 3), [0], 'short OVS form: the second argument is the member');
+  assert.deepEqual(iteratorLoopVariables('list_for_each_entry_safe', 4), [0, 1]);
+  assert.deepEqual(iteratorLoopVariables('LIST_FORALL', 2), [1]);
+  assert.deepEqual(iteratorLoopVariables('LIST_FORALL_SAFE', 3), [1, 2]);
+  assert.deepEqual(iteratorLoopVariables('hash_for_each_possible', 4), [1]);
+  assert.deepEqual(iteratorLoopVariables('xa_for_each', 3), [1, 2]);
 });
