@@ -24,8 +24,12 @@ import type { AnalysisOptions, FileCheckResult, FunctionSummary, LockEffect, Sou
 // Starts only at an identifier's first character, so a long identifier is scanned once, not once per offset.
 const CALL_NAME = /(?<![A-Za-z0-9_])([A-Za-z_]\w*)(?!\w)\s*\(/g;
 
+// Comments and string or character literals, which may mention calls (`/* if malloc() fails */`).
+const NOT_CODE = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g;
+
+/** Names called in the body's code (also inside `#if 0` and unparsable regions, which the analysis reports on). */
 function calledNames(fn: FunctionDef, text: string): Set<string> {
-  const body = text.slice(fn.body.startIndex, fn.body.endIndex);
+  const body = text.slice(fn.body.startIndex, fn.body.endIndex).replace(NOT_CODE, ' ');
   const names = new Set<string>();
   CALL_NAME.lastIndex = 0;
   let m: RegExpExecArray | null;

@@ -111,21 +111,19 @@ export class CfgBuilder {
     return kind === 'noreturn' ? [] : [{ from: id, slot: 0 }];
   }
 
-  /** Labels inside __try bodies need the __finally depth they sit at, to know what a goto leaves. */
+  /**
+   * Labels inside __try bodies need the __finally depth they sit at, to know what a goto leaves:
+   * the number of enclosing `__try` blocks (with a `__finally`) whose body, not handler, holds them.
+   */
   private collectLabelDepths(root: Node, depth0: number): void {
-    const stack: { n: Node; d: number }[] = [{ n: root, d: depth0 }];
-    while (stack.length) {
-      const { n, d } = stack.pop()!;
-      if (n.type === 'labeled_statement') {
-        const label = n.childForFieldName('label');
-        if (label) this.labelFinallyDepth.set(label.text, d);
+    for (const n of root.indexedDescendants('labeled_statement')) {
+      const label = n.childForFieldName('label');
+      if (!label) continue;
+      let d = depth0;
+      for (let c: Node = n, p = n.parent; p && c !== root; c = p, p = p.parent) {
+        if (p.type === 'seh_try_statement' && c.type !== 'seh_finally_clause' && p.namedChildren.some((k) => k.type === 'seh_finally_clause')) d++;
       }
-      const isTryWithFinally = n.type === 'seh_try_statement' && n.namedChildren.some((c) => c?.type === 'seh_finally_clause');
-      for (const c of n.namedChildren) {
-        if (!c) continue;
-        const inBody = isTryWithFinally && c.type !== 'seh_finally_clause';
-        stack.push({ n: c, d: inBody ? d + 1 : d });
-      }
+      this.labelFinallyDepth.set(label.text, d);
     }
   }
 

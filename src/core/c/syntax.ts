@@ -56,22 +56,20 @@ export class SyntaxNode {
     private readonly lines: LineTable,
   ) {}
 
-  // Text and positions are asked for again and again along paths; each is computed once. A cached
+  // Text and range are asked for again and again along paths; each is computed once. A cached
   // string also keeps its hash, which the analysis's many Map lookups by text reuse.
   private cachedText: string | undefined;
-  private cachedStart: Point | undefined;
-  private cachedEnd: Point | undefined;
 
   get text(): string {
     return (this.cachedText ??= this.lines.source.slice(this.startIndex, this.endIndex));
   }
 
   get startPosition(): Point {
-    return (this.cachedStart ??= this.lines.point(this.startIndex));
+    return this.lines.point(this.startIndex);
   }
 
   get endPosition(): Point {
-    return (this.cachedEnd ??= this.lines.point(this.endIndex));
+    return this.lines.point(this.endIndex);
   }
 
   private cachedRange: SourceRange | undefined;
@@ -134,19 +132,11 @@ export class SyntaxNode {
     return this.byType.get(type) ?? NO_CHILDREN;
   }
 
-  addChild(c: SyntaxNode): void {
-    c.parent = this;
-    if (this.namedChildren === NO_CHILDREN) {
-      this.namedChildren = [];
-      this.children = this.namedChildren;
-    }
-    if (c.isNamed) {
-      if (this.children !== this.namedChildren) this.children.push(c);
-      this.namedChildren.push(c);
-    } else {
-      if (this.children === this.namedChildren) this.children = [...this.namedChildren];
-      this.children.push(c);
-    }
+  /** Sets the children once, from the copy (arrays of exactly their size: most nodes have few). */
+  setChildren(all: SyntaxNode[], named: SyntaxNode[]): void {
+    for (const c of all) c.parent = this;
+    this.namedChildren = named;
+    this.children = all.length === named.length ? named : all;
   }
 }
 
@@ -218,11 +208,28 @@ export function toSyntax(root: TsNode, source: string, full = false): SyntaxNode
   try {
     const topType = cursor.typeId();
     const top = new SyntaxNode(types[topType] ?? 'ERROR', true, null, cursor.startIndex(), cursor.endIndex(), lines);
+    // Open nodes, their type flags, and where their children start in the shared scratch list;
+    // a node's children are copied into an exactly sized array when the walk leaves it.
     const stack: SyntaxNode[] = [top];
     const stackFlags: number[] = [flags[topType]!];
+    const childStart: number[] = [0];
+    const scratch: SyntaxNode[] = [];
+    const close = (): void => {
+      const node = stack.pop()!;
+      stackFlags.pop();
+      const from = childStart.pop()!;
+      if (scratch.length > from) {
+        const all = scratch.slice(from);
+        scratch.length = from;
+        node.setChildren(all, all.every((c) => c.isNamed) ? all : all.filter((c) => c.isNamed));
+      }
+    };
+    const finish = (): SyntaxNode => {
+      while (stack.length) close();
+      return top;
+    };
     if (!cursor.gotoFirstChild()) return top;
     for (;;) {
-      const parent = stack[stack.length - 1]!;
       const typeId = cursor.typeId();
       const f = flags[typeId]!;
       const isNamed = (f & NAMED) !== 0;
@@ -230,18 +237,18 @@ export function toSyntax(root: TsNode, source: string, full = false): SyntaxNode
       let node: SyntaxNode | undefined;
       if (isNamed || field) {
         node = new SyntaxNode(types[typeId] ?? 'ERROR', isNamed, field, cursor.startIndex(), cursor.endIndex(), lines);
-        parent.addChild(node);
+        scratch.push(node);
       }
       // Anonymous nodes (punctuation, keywords) and opaque types have no children worth copying.
       if (node && isNamed && (f & opaqueBit) === 0 && cursor.gotoFirstChild()) {
         stack.push(node);
         stackFlags.push(f);
+        childStart.push(scratch.length);
         continue;
       }
       while (!cursor.gotoNextSibling()) {
-        if (stack.length <= 1 || !cursor.gotoParent()) return top;
-        stack.pop();
-        stackFlags.pop();
+        if (stack.length <= 1 || !cursor.gotoParent()) return finish();
+        close();
       }
     }
   } finally {
