@@ -82,8 +82,7 @@ function parseOnly(parser: Parser, files: readonly SourceFile[]): void {
  * The slowest function: each function analysed on its own (its text alone, with the set's
  * summaries), timed once; the 5 slowest are timed again 5 times and the worst median wins. The
  * time is the engine's work on the function in both phases (copy out of the tree, CFG, path search,
- * summaries, rules); the
- * parse of its text, tree-sitter's work, is timed apart and reported beside it.
+ * summaries, rules); the parse of its text, tree-sitter's work, is timed apart and reported beside it.
  */
 function worstFunction(parser: Parser, files: readonly SourceFile[], summaries: SummaryTable, options: AnalysisOptions): { name: string; ms: number; parseMs: number; count: number } {
   const timed: { name: string; snippet: SourceFile; ms: number }[] = [];
