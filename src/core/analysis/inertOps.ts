@@ -12,10 +12,13 @@ import type { FnContext } from './transfer';
  * owned reference or a dead object the op could touch). The fixture suite compares both paths.
  */
 export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): boolean {
-  if (s.refs.length > 0 || s.dead.length > 0) return false;
+  // A dead object makes every use, argument and assignment a question (use-after-release).
+  if (s.dead.length > 0) return false;
   for (const op of ops) {
     if (op.op === 'use') continue;
     if (op.op === 'assign') {
+      // Owned references move with stores and are lost when their variable is overwritten.
+      if (s.refs.length > 0) return false;
       const lhs = op.lhs;
       const name = lhs.type === 'identifier' ? lhs.text : rootVariable(lhs.text);
       if (!name) continue;
@@ -31,7 +34,10 @@ export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): bo
 
 function callIsInert(ctx: FnContext, name: string, s: AbsState): boolean {
   const { index } = ctx;
-  if (index.locks.has(name) || index.refs.has(name) || index.mutators.has(name) || PUBLISHERS.has(name)) return false;
+  if (index.locks.has(name) || index.refs.has(name)) return false;
+  // A mutation is a write-under-read only under a shared lock; linking into a structure hands owned references on.
+  if (index.mutators.has(name) && (s.refs.length > 0 || s.locks.some((l) => l.mode === 'shared'))) return false;
+  if (PUBLISHERS.has(name) && s.refs.length > 0) return false;
   const summary = ctx.summaries[name];
   if (!summary) return true;
   if (summary.effects.length > 0) return false;
