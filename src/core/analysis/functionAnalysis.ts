@@ -93,28 +93,20 @@ function entryState(contract: LockEffect[], params: string[], site: SourceRange)
   return s;
 }
 
-export const T: Record<string, number> = {};
-const tm = (k: string, t0: number) => { T[k] = (T[k] ?? 0) + performance.now() - t0; return performance.now(); };
 export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
-  let t = performance.now();
   const { fn, index, summaries } = input;
   const hidden: string[] = [];
   const node = input.syntax ?? toSyntax(fn.node, input.text);
   const body = node.childForFieldName('body') ?? node;
-  t = tm('syntax', t);
   const cfg = buildCfg(body, {
     isNoReturn: (name) => index.noReturn.has(name) || summaries[name]?.noReturn === true,
   });
   for (const err of cfg.errors) {
     for (const name of index.lockNames) if (err.text.includes(`${name}(`) || err.text.includes(`${name} (`)) hidden.push(name);
   }
-  t = tm('cfg', t);
   const inBody = locksInBody(body, index, summaries);
-  t = tm('inBody', t);
   const classes = classResolver(node, body, summaries);
-  t = tm('classes', t);
   const { condVars, condTexts } = factScope(body, cfg, index, summaries);
-  t = tm('factScope', t);
   const ctx: FnContext = {
     uri: input.uri,
     fnName: fn.name,
@@ -132,8 +124,6 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     touchedRefs: new Set(),
   };
   const result = explore(ctx, cfg, entryState(input.contract, fn.params, fn.nameRange), body, input.maxStatesPerNode);
-  t = tm('explore', t);
-  T.visits = (T.visits ?? 0) + result.visits;
   // A function seen only in part gets no inferred summary: guessing would hide its callers' bugs.
   const inferred = result.incomplete || cfg.truncated ? [] : inferEffects(result.exits, fn.params, input.contract, inBody.released);
   const expectedHeld = new Set<string>();
