@@ -18,5 +18,34 @@ export function timeRuns(runs: number, fn: () => void): number[] {
   return out;
 }
 
+/**
+ * Times `a` and `b` alternately, `runs` times each after two untimed warm-ups of both (the JIT
+ * needs a few passes over the engine to settle), in CPU time of this process (which includes the
+ * garbage collector's helper threads): a ratio of two medians taken minutes apart would also
+ * measure how the machine's load changed in between, and wall time would count other processes'
+ * turns on the CPU.
+ */
+export function timeInterleaved(runs: number, a: () => void, b: () => void): [number[], number[]] {
+  for (let i = 0; i < 2; i++) {
+    a();
+    b();
+  }
+  const ta: number[] = [];
+  const tb: number[] = [];
+  const cpuMs = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  for (let i = 0; i < runs; i++) {
+    let t0 = cpuMs();
+    a();
+    ta.push(cpuMs() - t0);
+    t0 = cpuMs();
+    b();
+    tb.push(cpuMs() - t0);
+  }
+  return [ta, tb];
+}
+
 export const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 export const fmtRate = (perSec: number): string => `${Math.round(perSec).toLocaleString('en-US')}`;
