@@ -56,12 +56,14 @@ export class SyntaxNode {
     private readonly lines: LineTable,
   ) {}
 
-  // Text and range are asked for again and again along paths; each is computed once. A cached
-  // string also keeps its hash, which the analysis's many Map lookups by text reuse.
-  private cachedText: string | undefined;
+  // Text, range and the descendants index are asked for again and again along paths; each is
+  // computed once, in one side object so that the many nodes never asked carry one field, not three.
+  // A cached string also keeps its hash, which the analysis's many Map lookups by text reuse.
+  private memo: { text?: string; range?: SourceRange; byType?: Map<string, SyntaxNode[]> } | undefined;
 
   get text(): string {
-    return (this.cachedText ??= this.lines.source.slice(this.startIndex, this.endIndex));
+    const m = (this.memo ??= {});
+    return (m.text ??= this.lines.source.slice(this.startIndex, this.endIndex));
   }
 
   get startPosition(): Point {
@@ -72,16 +74,15 @@ export class SyntaxNode {
     return this.lines.point(this.endIndex);
   }
 
-  private cachedRange: SourceRange | undefined;
-
   /** The node's range as findings carry it (`rangeOf` returns this one object for every caller). */
   get sourceRange(): SourceRange {
-    if (!this.cachedRange) {
+    const m = (this.memo ??= {});
+    if (!m.range) {
       const a = this.startPosition;
       const b = this.endPosition;
-      this.cachedRange = { start: { line: a.row, column: a.column }, end: { line: b.row, column: b.column } };
+      m.range = { start: { line: a.row, column: a.column }, end: { line: b.row, column: b.column } };
     }
-    return this.cachedRange;
+    return m.range;
   }
 
   childForFieldName(name: string): SyntaxNode | null {
@@ -110,14 +111,13 @@ export class SyntaxNode {
     return out;
   }
 
-  private byType: Map<string, SyntaxNode[]> | undefined;
-
   /**
    * Like `descendantsOfType(type)`, from one walk that groups every descendant by type and is kept:
    * for a function body, which several passes of the analysis query. The arrays are shared: read only.
    */
   indexedDescendants(type: string): readonly SyntaxNode[] {
-    if (!this.byType) {
+    const m = (this.memo ??= {});
+    if (!m.byType) {
       const byType = new Map<string, SyntaxNode[]>();
       const stack: SyntaxNode[] = [this];
       while (stack.length) {
@@ -127,9 +127,9 @@ export class SyntaxNode {
         else byType.set(n.type, [n]);
         for (let i = n.namedChildren.length - 1; i >= 0; i--) stack.push(n.namedChildren[i]!);
       }
-      this.byType = byType;
+      m.byType = byType;
     }
-    return this.byType.get(type) ?? NO_CHILDREN;
+    return m.byType.get(type) ?? NO_CHILDREN;
   }
 
   /** Sets the children once, from the copy (arrays of exactly their size: most nodes have few). */
