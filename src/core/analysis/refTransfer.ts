@@ -198,6 +198,30 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
   return out;
 }
 
+/**
+ * Whether `applyRefOp` would leave state `s` as it is and report nothing for `op` (the explorer then
+ * skips cloning); kept beside `applyRefOp` and `assignRefs`, whose conditions it mirrors.
+ */
+export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
+  if (s.refs.length === 0 && s.dead.length === 0) return op.op !== 'call' || !ctx.index.refs.has(op.name);
+  if (op.op === 'use') return !s.dead.some((d) => mentionsObject(op.base.text, d.obj));
+  if (op.op === 'assign') {
+    const target = normalizeLvalue(op.lhs.text);
+    const rhs = op.rhs?.text;
+    for (const r of s.refs) {
+      if (rhs !== undefined && r.obj !== target && mentionsObject(rhs, r.obj)) return false;
+      if (op.lhs.type === 'identifier' && (r.obj === target || (rootVariable(r.obj) === target && r.obj !== `*${target}`))) return false;
+    }
+    if (op.lhs.type === 'identifier') return !s.dead.some((d) => identifiersOf(d.obj).includes(target));
+    return !s.dead.some((d) => d.obj === target);
+  }
+  if (ctx.index.refs.has(op.name)) return false;
+  const mutator = ctx.index.mutators.get(op.name);
+  const publishes = PUBLISHERS.has(op.name);
+  return op.args.every((a, i) => !s.dead.some((d) => mentionsObject(a.text, d.obj))
+    && !(((mutator && i !== mutator.containerArg) || publishes) && s.refs.some((r) => mentionsObject(a.text, r.obj))));
+}
+
 function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: Node | null, range: SourceRange): void {
   const s = b.s;
   const target = normalizeLvalue(lhs.text);
