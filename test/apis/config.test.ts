@@ -71,6 +71,19 @@ describe('project config: valid files', () => {
   });
 });
 
+describe('project config: lock-held assertions', () => {
+  test('a project adds its own assertion (SQLite style) next to the built-in lockdep ones; a bad mode is refused', () => {
+    const cfg = parseProjectConfig(JSON.stringify({ heldAssertions: [{ name: 'sqlite3_mutex_held', lockArg: 0 }] }), 'lockstep.json');
+    const k = mergeKnowledge(builtinKnowledge(), cfg);
+    const names = (k.heldAssertions ?? []).map((a) => a.name);
+    assert.ok(names.includes('sqlite3_mutex_held') && names.includes('lockdep_assert_held'), names.join(', '));
+    assert.equal(k.heldAssertions?.find((a) => a.name === 'lockdep_assert_held_read')?.mode, 'shared');
+    const off = mergeKnowledge(builtinKnowledge(), parseProjectConfig(JSON.stringify({ disable: ['lockdep_assert_held'] }), 'lockstep.json'));
+    assert.ok(!(off.heldAssertions ?? []).some((a) => a.name === 'lockdep_assert_held'));
+    assert.match(configError(JSON.stringify({ heldAssertions: [{ name: 'x_held', lockArg: 0, mode: 'write' }] })), /heldAssertions\/0\/mode/);
+  });
+});
+
 describe('project config: invalid files give one message with file, field and problem', () => {
   test('unknown top-level property', () => {
     assert.equal(configError('{"lock": []}'), 'proj/lockstep.json: /lock: unknown property "lock"');

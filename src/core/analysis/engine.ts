@@ -48,6 +48,12 @@ function holdsOnEntry(contract: LockEffect[] | undefined): boolean {
   return contract?.some((e) => e.op === 'requires' || e.op === 'release') ?? false;
 }
 
+/** The body asserts that a lock is held (`lockdep_assert_held`): a contract by another name. */
+function assertsHeld(calls: Set<string>, index: KnowledgeIndex): boolean {
+  for (const name of calls) if (index.heldAssertions.has(name)) return true;
+  return false;
+}
+
 function isRelevant(calls: Set<string>, index: KnowledgeIndex, summaries: SummaryTable, lockedOnEntry: boolean): boolean {
   for (const name of calls) {
     if (index.locks.has(name) || index.refs.has(name)) return true;
@@ -169,7 +175,7 @@ export function summarizePrepared(p: PreparedFile, options: AnalysisOptions): Fu
     const changedNow = new Set<string>();
     for (const e of p.fns) {
       const { fn } = e;
-      if (!isRelevant(e.calls, index, table, holdsOnEntry(annotated.get(fn.name)))) continue;
+      if (!isRelevant(e.calls, index, table, holdsOnEntry(annotated.get(fn.name)) || assertsHeld(e.calls, index))) continue;
       if (changedNames && ![...e.calls].some((c) => changedNames!.has(c))) continue;
       const contract = annotated.get(fn.name) ?? [];
       const a = analyze(p, e, index, table, contract, options);
@@ -202,7 +208,7 @@ export function checkPrepared(p: PreparedFile, summaries: SummaryTable, options:
   const functions: FileCheckResult['functions'] = [];
   for (const e of p.fns) {
     const { fn } = e;
-    if (!isRelevant(e.calls, index, table, holdsOnEntry(annotated.get(fn.name)))) continue;
+    if (!isRelevant(e.calls, index, table, holdsOnEntry(annotated.get(fn.name)) || assertsHeld(e.calls, index))) continue;
     const own = table[fn.name];
     // The contract includes what was inferred for this function, so its callers' view and its own agree.
     const contract = dedupeEffects([...(annotated.get(fn.name) ?? []), ...(own?.uri === file.uri ? own.effects.filter((x) => x.source === 'inferred') : [])]);

@@ -4,7 +4,8 @@ import { toSyntax, type SyntaxNode } from '../c/syntax';
 import type { FunctionDef } from '../c/functions';
 import type { SourceRange } from '../source';
 import { eventSink, type EngineEvent } from './events';
-import { normalizeLvalue, parameterize, substituteParams, lockIdentity } from './exprs';
+import { normalizeLvalue, parameterize, substituteParams } from './exprs';
+import { assertedRequires, lockIdOfCall } from './heldAssertions';
 import { factScope } from './factScope';
 import { explore, type ExitInfo } from './explore';
 import type { KnowledgeIndex } from './knowledgeIndex';
@@ -61,10 +62,8 @@ function locksInBody(body: Node, index: KnowledgeIndex, summaries: SummaryTable)
     const args = callArgs(call).map((a) => a.text);
     const api = index.locks.get(name);
     if (api) {
-      const text = api.lockExpr ? substituteParams(api.lockExpr, args) : api.lockArg >= 0 ? args[api.lockArg] : api.implicitLock;
-      if (!text) continue;
-      const id = api.implicitLock && api.lockArg < 0 && !api.lockExpr ? text : lockIdentity(text, api.byValue === true);
-      (api.kind === 'release' ? released : ids).add(id);
+      const id = lockIdOfCall(api, args);
+      if (id) (api.kind === 'release' ? released : ids).add(id);
       continue;
     }
     for (const e of summaries[name]?.effects ?? []) {
@@ -123,11 +122,13 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     touchedLocks: new Set(),
     touchedRefs: new Set(),
   };
-  const result = explore(ctx, cfg, entryState(input.contract, fn.params, fn.nameRange), body, input.maxStatesPerNode);
+  // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
+  const contract = [...input.contract, ...assertedRequires(body, index, summaries, fn.params).filter((a) => !input.contract.some((c) => c.lock === a.lock))];
+  const result = explore(ctx, cfg, entryState(contract, fn.params, fn.nameRange), body, input.maxStatesPerNode);
   // A function seen only in part gets no inferred summary: guessing would hide its callers' bugs.
-  const inferred = result.incomplete || cfg.truncated ? [] : inferEffects(result.exits, fn.params, input.contract, inBody.released);
+  const inferred = result.incomplete || cfg.truncated ? [] : inferEffects(result.exits, fn.params, contract, inBody.released);
   const expectedHeld = new Set<string>();
-  for (const e of [...input.contract, ...inferred]) {
+  for (const e of [...contract, ...inferred]) {
     if (e.op === 'acquire' || e.op === 'try' || e.op === 'requires') {
       const id = substituteParams(e.lock, fn.params);
       if (id) expectedHeld.add(id);

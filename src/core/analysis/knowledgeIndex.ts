@@ -1,4 +1,4 @@
-import type { ApiKnowledge, LockApi, MutatorApi, RefApi } from '../apis/types';
+import type { ApiKnowledge, HeldAssertionApi, LockApi, MutatorApi, RefApi } from '../apis/types';
 
 /** Name-keyed lookups over the API knowledge; built once per analysis run. */
 export interface KnowledgeIndex {
@@ -6,6 +6,7 @@ export interface KnowledgeIndex {
   refs: Map<string, RefApi[]>;
   noReturn: Set<string>;
   mutators: Map<string, MutatorApi>;
+  heldAssertions: Map<string, HeldAssertionApi>;
   /** A regex that matches any known lock call name (to tell when an ERROR node hides one). */
   lockNames: Set<string>;
 }
@@ -28,6 +29,7 @@ export function indexKnowledge(k: ApiKnowledge): KnowledgeIndex {
     refs,
     noReturn: new Set(k.noReturn.map((n) => n.name)),
     mutators: new Map(k.mutators.map((m) => [m.name, m])),
+    heldAssertions: new Map((k.heldAssertions ?? []).map((a) => [a.name, a])),
     lockNames: new Set(locks.keys()),
   };
   cache.set(k, idx);

@@ -1,5 +1,5 @@
 import { KERNEL_WIN_LOCKS } from './kernelWin';
-import { LINUX_LOCKS } from './linux';
+import { LINUX_HELD_ASSERTIONS, LINUX_LOCKS } from './linux';
 import { MUTATORS } from './mutators';
 import { NDIS_LOCKS } from './ndis';
 import { NO_RETURN } from './noReturn';
@@ -19,6 +19,7 @@ export function builtinKnowledge(): ApiKnowledge {
     refs: [...WINDOWS_REFS, ...LINUX_REFS, ...USERSPACE_REFS],
     noReturn: [...NO_RETURN],
     mutators: [...MUTATORS],
+    heldAssertions: [...LINUX_HELD_ASSERTIONS],
   });
 }
 

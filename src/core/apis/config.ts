@@ -4,7 +4,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import lockstepSchema from '../../../schemas/lockstep.schema.json';
 import { builtinKnowledge } from './builtin';
 import { jsonErrorOffset, lineColumnOf } from './jsonLocation';
-import type { ApiKnowledge, FlowTableApis, LockApi, MutatorApi, RefApi } from './types';
+import type { ApiKnowledge, FlowTableApis, HeldAssertionApi, LockApi, MutatorApi, RefApi } from './types';
 
 /** File name looked up at the analysed root (and its parents) when no `--config` is given. */
 export const CONFIG_FILE_NAME = 'lockstep.json';
@@ -15,6 +15,7 @@ export interface ProjectConfig {
   refs?: RefApi[];
   noReturn?: string[];
   mutators?: MutatorApi[];
+  heldAssertions?: HeldAssertionApi[];
   disable?: string[];
   flowTable?: Partial<FlowTableApis>;
 }
@@ -164,6 +165,7 @@ export function mergeKnowledge(base: ApiKnowledge, config: ProjectConfig): ApiKn
     refs: byName(base.refs, config.refs?.map(normaliseRef), disabled),
     noReturn: byName(base.noReturn, config.noReturn?.map((name) => ({ name })), disabled),
     mutators: byName(base.mutators, config.mutators, disabled),
+    heldAssertions: byName(base.heldAssertions ?? [], config.heldAssertions, disabled),
   };
   const ft = config.flowTable ?? base.flowTable;
   if (ft) merged.flowTable = { lookup: ft.lookup ?? [], insert: ft.insert ?? [], remove: ft.remove ?? [], free: ft.free ?? [], use: ft.use ?? [] };

@@ -1,5 +1,5 @@
 import { acquire, acquireShared, implicit, release, tryAcquire } from './define';
-import type { LockApi } from './types';
+import type { HeldAssertionApi, LockApi } from './types';
 
 /** spin_lock-style families: plain, _bh, _irq and _irqsave (flags passed by name: it is a macro). */
 function spinFamily(
@@ -88,4 +88,15 @@ export const LINUX_LOCKS: LockApi[] = [
   // idx = srcu_read_lock(ssp); ... srcu_read_unlock(ssp, idx);
   acquireShared('srcu_read_lock', 'srcu', { recursive: true, handleFromReturn: true }),
   release('srcu_read_unlock', 'srcu', { handleArg: 1 }),
+];
+
+/** lockdep and spinlock assertions: the lock is held here (see HeldAssertionApi). */
+export const LINUX_HELD_ASSERTIONS: HeldAssertionApi[] = [
+  { name: 'lockdep_assert_held', lockArg: 0 },
+  { name: 'lockdep_assert_held_once', lockArg: 0 },
+  { name: 'lockdep_assert_held_write', lockArg: 0 },
+  { name: 'lockdep_assert_held_exclusive', lockArg: 0 },
+  { name: 'lockdep_assert_held_read', lockArg: 0, mode: 'shared' },
+  { name: 'assert_spin_locked', lockArg: 0 },
+  { name: 'assert_raw_spin_locked', lockArg: 0 },
 ];

@@ -108,6 +108,18 @@ export interface MutatorApi {
   containerArg: number;
 }
 
+/**
+ * A call asserting that a lock is held (`lockdep_assert_held(&dp->lock)`). Before the function takes
+ * that lock itself, the assertion says its caller holds it, as a `__must_hold` contract would: the
+ * function may drop and retake it, and mutations under a read-mode assertion are checked.
+ */
+export interface HeldAssertionApi {
+  name: string;
+  lockArg: number;
+  /** `shared` for read-mode assertions (`lockdep_assert_held_read`); otherwise held exclusively. */
+  mode?: LockMode;
+}
+
 /** A datapath's flow-table functions (project config `flowTable`), for protocol extraction. */
 export interface FlowTableApis {
   lookup: string[];
@@ -122,6 +134,8 @@ export interface ApiKnowledge {
   refs: RefApi[];
   noReturn: NoReturnApi[];
   mutators: MutatorApi[];
+  /** Lock-held assertions; absent in hand-built knowledge (tests), which then has none. */
+  heldAssertions?: HeldAssertionApi[];
   /** Only when a project config names them. */
   flowTable?: FlowTableApis;
 }
