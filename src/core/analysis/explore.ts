@@ -3,8 +3,8 @@ import type { Cfg, CfgNode } from '../c/cfg';
 import { rangeOf, type SourceRange } from '../source';
 import { extractOps, iteratorHeadOps, type Op } from './ops';
 import { opsAreInert } from './inertOps';
-import { addTrail, cloneState, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Truth } from './state';
-import { applyOp, constantTruth, learn, truthOf, type Branch, type FnContext } from './transfer';
+import { addTrail, cloneState, emptyState, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
+import { applyOp, constantTruth, learn, learnedFact, truthOf, type Branch, type FnContext } from './transfer';
 import { exitRefs } from './refExit';
 
 /** Call results of a node whose ops were inert: none, and nobody writes here (truthOf and learn only read). */
@@ -56,6 +56,16 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       condCache.set(id, w);
     }
     return w;
+  };
+  // Per condition: its words, its truth on a path with no facts, and the fact each outcome teaches.
+  const plans = new Map<number, { words: ReturnType<typeof condWords>; truth: Truth | undefined; onTrue?: Fact; onFalse?: Fact }>();
+  const condPlan = (id: number, cond: Node): { words: ReturnType<typeof condWords>; truth: Truth | undefined; onTrue?: Fact; onFalse?: Fact } => {
+    let p = plans.get(id);
+    if (!p) {
+      p = { words: condWords(id, cond), truth: truthOf({ s: emptyState(), env: NO_RESULTS }, cond), onTrue: learnedFact(ctx, cond, 'nonzero'), onFalse: learnedFact(ctx, cond, 'zero') };
+      plans.set(id, p);
+    }
+    return p;
   };
   const opsOf = (n: Node): ReturnType<typeof extractOps> => {
     let o = opsCache.get(n.id);
@@ -185,18 +195,11 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
         const condOps = opsOf(cond);
         if (opsAreInert(ctx, condOps, s)) {
           // Only the outcome's facts and trail differ: each side gets a shallow copy, never a deep clone.
-          const words = condWords(id, cond);
-          const t = truthOf({ s, env: NO_RESULTS }, cond);
-          if (t !== 'zero') {
-            const st = t === undefined ? withTrailUnkeyed(s, words.range, words.onTrue) : withTrail(s, words.range, words.onTrue);
-            if (t === undefined) learn(ctx, { s: st, env: NO_RESULTS }, cond, 'nonzero');
-            push(node.succ[0], st);
-          }
-          if (t !== 'nonzero') {
-            const sf = t === undefined ? withTrailUnkeyed(s, words.range, words.onFalse) : withTrail(s, words.range, words.onFalse);
-            if (t === undefined) learn(ctx, { s: sf, env: NO_RESULTS }, cond, 'zero');
-            push(node.succ[1], sf);
-          }
+          const plan = condPlan(id, cond);
+          // Without facts the outcome depends on the condition's text alone.
+          const t = s.facts.length === 0 ? plan.truth : truthOf({ s, env: NO_RESULTS }, cond);
+          if (t !== 'zero') push(node.succ[0], outcome(s, plan.words.range, plan.words.onTrue, t === undefined ? plan.onTrue : undefined));
+          if (t !== 'nonzero') push(node.succ[1], outcome(s, plan.words.range, plan.words.onFalse, t === undefined ? plan.onFalse : undefined));
           break;
         }
         let branches: Branch[] = [{ s: cloneState(s), env: new Map() }];
@@ -227,4 +230,12 @@ function endOfFunction(body: Node): SourceRange {
   // The closing brace of the body.
   const end = body.endPosition;
   return { start: { line: end.row, column: Math.max(0, end.column - 1) }, end: { line: end.row, column: end.column } };
+}
+
+/** One side of an inert condition: the state with the step told, and the fact learned (if any; the copy's key is then recomputed). */
+function outcome(s: AbsState, range: SourceRange, message: string, learned: Fact | undefined): AbsState {
+  if (!learned) return withTrail(s, range, message);
+  const st = withTrailUnkeyed(s, range, message);
+  setFact(st, learned.key, learned.value, learned.roots);
+  return st;
 }

@@ -7,7 +7,7 @@ import type { KnowledgeIndex } from './knowledgeIndex';
 import type { Op } from './ops';
 import type { LockEffect, LockOrderEdge, SummaryTable } from './project';
 import { applyRefOp } from './refTransfer';
-import { addTrail, cloneState, findLock, getFact, killFacts, setFact, type AbsState, type HeldLock, type Truth } from './state';
+import { addTrail, cloneState, findLock, getFact, killFacts, setFact, type AbsState, type Fact, type HeldLock, type Truth } from './state';
 
 /** Per-function facts the transfer functions need. */
 export interface FnContext {
@@ -355,10 +355,18 @@ function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
 
 /** Records what a condition's outcome teaches about the variables it reads. */
 export function learn(ctx: FnContext, b: Branch, cond: Node, truth: Truth): void {
+  const f = learnedFact(ctx, cond, truth);
+  if (f) setFact(b.s, f.key, f.value, f.roots);
+}
+
+/**
+ * The fact a condition's outcome teaches, if any: a function of the condition and the outcome only
+ * (not of the path), so the explorer asks it once per condition and outcome.
+ */
+export function learnedFact(ctx: FnContext, cond: Node, truth: Truth): Fact | undefined {
   const e = unparenNode(cond);
   if (e.type === 'identifier') {
-    if ((ctx.condVars.get(e.text) ?? 0) >= 2) setFact(b.s, e.text, truth, [e.text]);
-    return;
+    return (ctx.condVars.get(e.text) ?? 0) >= 2 ? { key: e.text, value: truth, roots: [e.text] } : undefined;
   }
   if (e.type === 'binary_expression') {
     const op = e.childForFieldName('operator')?.text;
@@ -368,13 +376,13 @@ export function learn(ctx: FnContext, b: Branch, cond: Node, truth: Truth): void
       const [v, k] = literalTruth(r.text) === 'zero' ? [l, r] : literalTruth(l.text) === 'zero' ? [r, l] : [null, null];
       if (v && k && unparenNode(v).type === 'identifier') {
         const isZero = (op === '==') === (truth === 'nonzero');
-        if ((ctx.condVars.get(unparenNode(v).text) ?? 0) >= 2) setFact(b.s, unparenNode(v).text, isZero ? 'zero' : 'nonzero', [unparenNode(v).text]);
-        return;
+        const name = unparenNode(v).text;
+        return (ctx.condVars.get(name) ?? 0) >= 2 ? { key: name, value: isZero ? 'zero' : 'nonzero', roots: [name] } : undefined;
       }
     }
   }
   const key = squash(e.text);
-  if ((ctx.condTexts.get(key) ?? 0) >= 2 && isPure(e)) setFact(b.s, `c:${key}`, truth, identifiersOf(e.text));
+  return (ctx.condTexts.get(key) ?? 0) >= 2 && isPure(e) ? { key: `c:${key}`, value: truth, roots: identifiersOf(e.text) } : undefined;
 }
 
 export function unparenNode(n: Node): Node {
