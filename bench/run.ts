@@ -4,7 +4,7 @@
  *
  *   node --import tsx bench/run.ts [--runs N] [--gen-lines N] [--skip-real] [--write-gen DIR]
  *
- * Every time is the median of N runs (default 5) after one warm-up, in one worker thread configured
+ * Every time is the median of N runs (default 7) after warm-ups, in one worker thread configured
  * like the CLI's. Parse-only and parse+analysis run alternately and are timed in CPU time, so their
  * ratio does not depend on how busy the machine was; the 40k-line latency is wall time.
  * "parse+analysis" is the engine's whole pipeline over the set (summaries, checks, lock order),
@@ -43,7 +43,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { runs: 5, genLines: 50_000, skipReal: false };
+  const a: Args = { runs: 7, genLines: 50_000, skipReal: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--runs') a.runs = Number(argv[++i]);

@@ -19,14 +19,14 @@ export function timeRuns(runs: number, fn: () => void): number[] {
 }
 
 /**
- * Times `a` and `b` alternately, `runs` times each after two untimed warm-ups of both (the JIT
+ * Times `a` and `b` alternately, `runs` times each after three untimed warm-ups of both (the JIT
  * needs a few passes over the engine to settle), in CPU time of this process (which includes the
  * garbage collector's helper threads): a ratio of two medians taken minutes apart would also
  * measure how the machine's load changed in between, and wall time would count other processes'
  * turns on the CPU.
  */
 export function timeInterleaved(runs: number, a: () => void, b: () => void): [number[], number[]] {
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 3; i++) {
     a();
     b();
   }
