@@ -307,6 +307,89 @@ export function generateDatapathCorpus(options: GenOptions): SourceFile[] {
   return files;
 }
 
+/**
+ * One very large, correct action-execution function (an `OvsDoExecuteActions` / `odp_execute_actions`
+ * style dispatch loop): a switch over action types whose cases take and drop NDIS, spin and OVS
+ * locks, hold flow references, and leave through shared error labels. It measures the engine's cost
+ * on one huge lock-dense function (the "no single function over 50 ms" target); any finding in it
+ * is a false positive.
+ */
+export function largeDispatchFunction(cases: number, seed = 20161205): SourceFile {
+  const r = prng(seed);
+  const lines = [
+    ...HEADER(999),
+    'NDIS_STATUS',
+    'gen_execute_actions(POVS_DATAPATH datapath, POVS_SWITCH_CONTEXT ctx, struct dp_netdev *dp, POVS_FLOW flow, const UINT32 *types, UINT32 n)',
+    '{',
+    '    LOCK_STATE_EX lockState;',
+    '    NDIS_STATUS status = NDIS_STATUS_SUCCESS;',
+    '    struct dp_netdev_flow *nf;',
+    '    UINT64 hash = 0;',
+    '    UINT32 i, k;',
+    '',
+    '    for (k = 0; k < n; k++) {',
+    '        switch (types[k]) {',
+  ];
+  for (let c = 0; c < cases; c++) {
+    const v = { obj: 'flow', field: pick(r, ['packets', 'bytes', 'used', 'tcpFlags']) };
+    const body = (() => {
+      switch (c % 5) {
+        case 0: return [
+          '            NdisAcquireRWLockRead(datapath->lock, &lockState, 0);',
+          `            if (flow->${v.field} > ${int(r, 1, 999)}) {`,
+          '                NdisReleaseRWLock(datapath->lock, &lockState);',
+          '                status = NDIS_STATUS_FAILURE;',
+          '                goto out;',
+          '            }',
+          ...work(r, '            ', v),
+          '            NdisReleaseRWLock(datapath->lock, &lockState);',
+        ];
+        case 1: return [
+          '            NdisAcquireSpinLock(&ctx->pidHashLock);',
+          ...work(r, '            ', { obj: 'ctx', field: 'numPids' }),
+          '            NdisReleaseSpinLock(&ctx->pidHashLock);',
+        ];
+        case 2: return [
+          '            ovs_mutex_lock(&dp->port_mutex);',
+          `            if (dp->n_ports < ${int(r, 1, 64)}) {`,
+          '                ovs_mutex_unlock(&dp->port_mutex);',
+          '                status = NDIS_STATUS_RESOURCES;',
+          '                goto out;',
+          '            }',
+          '            dp->n_ports--;',
+          '            ovs_mutex_unlock(&dp->port_mutex);',
+        ];
+        case 3: return [
+          `            nf = dp_netdev_lookup_flow(dp, hash + ${c});`,
+          '            if (nf == NULL || !dp_netdev_flow_ref(nf)) {',
+          '                break;',
+          '            }',
+          '            nf->stats.n_packets++;',
+          '            dp_netdev_flow_unref(nf);',
+        ];
+        default: return [
+          '            NdisAcquireRWLockWrite(datapath->lock, &lockState, 0);',
+          ...work(r, '            ', v),
+          '            NdisReleaseRWLock(datapath->lock, &lockState);',
+        ];
+      }
+    })();
+    lines.push(`        case ${c}: {`, ...body, '            break;', '        }');
+  }
+  lines.push(
+    '        default:',
+    '            status = NDIS_STATUS_NOT_SUPPORTED;',
+    '            goto out;',
+    '        }',
+    '    }',
+    'out:',
+    '    return status;',
+    '}',
+    '',
+  );
+  return { uri: 'gen/large_dispatch.c', text: `${lines.join('\n')}\n` };
+}
+
 export function countLines(files: readonly SourceFile[]): number {
   return files.reduce((n, f) => n + f.text.split('\n').length - 1, 0);
 }

@@ -2,8 +2,9 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import type { Cfg, CfgNode } from '../c/cfg';
 import { rangeOf, type SourceRange } from '../source';
 import { extractOps, iteratorHeadOps, type Op } from './ops';
+import { factLiveness } from './factLiveness';
 import { opsAreInert } from './inertOps';
-import { addTrail, cloneState, emptyState, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
+import { addTrail, cloneState, emptyState, keepFacts, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
 import { applyOp, constantTruth, learn, learnedFact, truthOf, type Branch, type FnContext } from './transfer';
 import { exitRefs } from './refExit';
 
@@ -12,8 +13,12 @@ const NO_RESULTS: Branch['env'] = new Map();
 
 /** Default cap on distinct states kept per CFG node (see README: bounded work per function). */
 export const DEFAULT_MAX_STATES_PER_NODE = 64;
-/** Hard cap on node visits per function, whatever the per-node cap. */
-const MAX_VISITS = 20_000;
+/**
+ * Hard cap on node visits per function, whatever the per-node cap: 16 visits per CFG node, and at
+ * least 20,000 (a fixed cap would cut short a large dispatch loop whose nodes see only a few states).
+ */
+const MIN_MAX_VISITS = 20_000;
+const VISITS_PER_NODE = 16;
 
 export interface ExitInfo {
   state: AbsState;
@@ -42,6 +47,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
   const exits: ExitInfo[] = [];
   let incomplete = false;
   let visits = 0;
+  const maxVisits = Math.max(MIN_MAX_VISITS, VISITS_PER_NODE * cfg.nodes.length);
   const opsCache = new Map<number, ReturnType<typeof extractOps>>();
   // What the trail says at each condition, computed once per node rather than per visit.
   const condCache = new Map<number, { range: SourceRange; onTrue: string; onFalse: string }>();
@@ -113,9 +119,18 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     if (id >= 0 && target[id] === -2) target[id] = id;
     return end;
   };
+  // Facts nothing downstream can read are dropped as a state moves on (factLiveness.ts).
+  const liveness = factLiveness(cfg, new Set([...ctx.condVars.keys(), ...[...ctx.condTexts.keys()].map((k) => `c:${k}`)]), stmtOps);
   const push = (to: number | undefined, st: AbsState): void => {
     const at = to === undefined || to < 0 ? -1 : target[to]! >= -1 ? target[to]! : resolve(to);
-    if (at >= 0) queue.push({ node: at, s: st });
+    if (at < 0) return;
+    let next = st;
+    if (st.facts.length > 0) {
+      let allLive = true;
+      for (const f of st.facts) if (!liveness.isLive(at, f.key)) allLive = false;
+      if (!allLive) next = keepFacts(st, (f) => liveness.isLive(at, f.key));
+    }
+    queue.push({ node: at, s: next });
   };
   queue[0]!.node = resolve(cfg.entry);
   if (queue[0]!.node < 0) queue.length = 0;
@@ -123,7 +138,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
   for (let qi = 0; qi < queue.length; qi++) {
     const { node: id, s } = queue[qi]!;
     queue[qi] = undefined as unknown as { node: number; s: AbsState }; // let processed states be collected
-    if (++visits > MAX_VISITS) {
+    if (++visits > maxVisits) {
       incomplete = true;
       break;
     }

@@ -1,6 +1,7 @@
 import type { Cfg } from '../c/cfg';
 import type { SyntaxNode } from '../c/syntax';
-import { identifiersOf, squash } from './exprs';
+import { squash } from './exprs';
+import { factReadingVars } from './transfer';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { calleeName } from './ops';
 import type { SummaryTable } from './project';
@@ -53,10 +54,11 @@ export function factScope(body: SyntaxNode, cfg: Cfg, index: KnowledgeIndex, sum
   const condVars = new Map<string, number>();
   const condTexts = new Map<string, number>();
   const relevantConds = cfg.nodes.filter((n) => n.kind === 'cond' && n.ast && relevantCond(n.ast));
-  for (const n of relevantConds) for (const v of identifiersOf(n.ast!.text)) relevantVars.add(v);
+  // Only where a fact can decide the condition (`if (ret)`, `flow == NULL`; not `i < n`).
+  for (const n of relevantConds) for (const v of factReadingVars(n.ast!)) relevantVars.add(v);
   for (const n of cfg.nodes) {
     if (n.kind !== 'cond' || !n.ast) continue;
-    for (const v of identifiersOf(n.ast.text)) if (relevantVars.has(v)) condVars.set(v, (condVars.get(v) ?? 0) + 1);
+    for (const v of new Set(factReadingVars(n.ast))) if (relevantVars.has(v)) condVars.set(v, (condVars.get(v) ?? 0) + 1);
   }
   for (const n of relevantConds) {
     const key = squash(n.ast!.text);

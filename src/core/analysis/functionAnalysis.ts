@@ -121,12 +121,13 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     condTexts,
     touchedLocks: new Set(),
     touchedRefs: new Set(),
+    releasedHere: new Set(),
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...input.contract, ...assertedRequires(body, index, summaries, fn.params).filter((a) => !input.contract.some((c) => c.lock === a.lock))];
   const result = explore(ctx, cfg, entryState(contract, fn.params, fn.nameRange), body, input.maxStatesPerNode);
   // A function seen only in part gets no inferred summary: guessing would hide its callers' bugs.
-  const inferred = result.incomplete || cfg.truncated ? [] : inferEffects(result.exits, fn.params, contract, inBody.released);
+  const inferred = result.incomplete || cfg.truncated ? [] : inferEffects(result.exits, fn.params, contract, new Set([...inBody.released, ...ctx.releasedHere]));
   const expectedHeld = new Set<string>();
   for (const e of [...contract, ...inferred]) {
     if (e.op === 'acquire' || e.op === 'try' || e.op === 'requires') {
@@ -178,7 +179,7 @@ export function inferEffects(exits: ExitInfo[], params: string[], contract: Lock
     const hv = new Set(heldAt.map((e) => e.returns ?? '?'));
     const nv = new Set(notHeld.map((e) => e.returns ?? '?'));
     // A leak on an error path also splits exits by return value; a wrapper never releases the lock itself.
-    const releasesItself = releasedInBody.has(id) || exits.some((e) => e.state.released.includes(id));
+    const releasesItself = releasedInBody.has(id);
     if (!releasesItself && hv.size === 1 && nv.size === 1 && !hv.has('?') && !nv.has('?') && [...hv][0] !== [...nv][0]) {
       effects.push({ ...base, op: 'try', trySuccess: [...hv][0] as 'zero' | 'nonzero' });
     }

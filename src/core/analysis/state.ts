@@ -67,8 +67,6 @@ export interface AbsState {
   facts: Fact[];
   refs: OwnedRef[];
   dead: DeadObject[];
-  /** Locks released on this path (double-release detection). */
-  released: string[];
   /** Locks this path released that were held by the caller (release-wrapper inference). */
   releasedFromCaller: string[];
   trail: Trail | null;
@@ -79,7 +77,7 @@ export interface AbsState {
 }
 
 export function emptyState(): AbsState {
-  return { locks: [], facts: [], refs: [], dead: [], released: [], releasedFromCaller: [], trail: null };
+  return { locks: [], facts: [], refs: [], dead: [], releasedFromCaller: [], trail: null };
 }
 
 export function cloneState(s: AbsState): AbsState {
@@ -88,7 +86,6 @@ export function cloneState(s: AbsState): AbsState {
     facts: [...s.facts],
     refs: s.refs.map((r) => ({ ...r })),
     dead: [...s.dead],
-    released: [...s.released],
     releasedFromCaller: [...s.releasedFromCaller],
     trail: s.trail,
     ret: s.ret,
@@ -107,7 +104,7 @@ export function stateKey(s: AbsState): string {
 /** A copy that differs only in its trail; the copy shares everything else, so nobody may change either in place. */
 export function withTrail(s: AbsState, range: SourceRange, message: string): AbsState {
   return {
-    locks: s.locks, facts: s.facts, refs: s.refs, dead: s.dead, released: s.released, releasedFromCaller: s.releasedFromCaller,
+    locks: s.locks, facts: s.facts, refs: s.refs, dead: s.dead, releasedFromCaller: s.releasedFromCaller,
     trail: { range, message, prev: s.trail, length: (s.trail?.length ?? 0) + 1 }, ret: s.ret, key: s.key,
   };
 }
@@ -119,14 +116,24 @@ export function withTrailUnkeyed(s: AbsState, range: SourceRange, message: strin
   return copy;
 }
 
+/** A copy without the facts `keep` rejects (the original is shared: never changed in place). */
+export function keepFacts(s: AbsState, keep: (f: Fact) => boolean): AbsState {
+  const facts = s.facts.filter(keep);
+  if (facts.length === s.facts.length) return s;
+  return {
+    locks: s.locks, facts, refs: s.refs, dead: s.dead, releasedFromCaller: s.releasedFromCaller,
+    trail: s.trail, ret: s.ret,
+  };
+}
+
 function computeKey(s: AbsState): string {
   const ret = s.ret ? s.ret.range.start.line : '';
-  if (s.locks.length === 0 && s.facts.length === 0 && s.refs.length === 0 && s.dead.length === 0 && s.released.length === 0 && s.releasedFromCaller.length === 0) return `#${ret}`;
+  if (s.locks.length === 0 && s.facts.length === 0 && s.refs.length === 0 && s.dead.length === 0 && s.releasedFromCaller.length === 0) return `#${ret}`;
   const locks = joinSorted(s.locks.map((l) => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.moreHandles?.join(',') ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`));
   const facts = joinSorted(s.facts.map((f) => `${f.key}=${f.value}`));
   const refs = joinSorted(s.refs.map((r) => `${r.obj}:${r.count}`));
   const dead = joinSorted(s.dead.map((d) => `${d.obj}:${d.how}`));
-  return `${locks}#${facts}#${refs}#${dead}#${joinSorted([...s.released])}#${joinSorted([...s.releasedFromCaller])}#${ret}`;
+  return `${locks}#${facts}#${refs}#${dead}#${joinSorted([...s.releasedFromCaller])}#${ret}`;
 }
 
 export function addTrail(s: AbsState, range: SourceRange, message: string): void {

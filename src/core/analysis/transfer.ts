@@ -31,6 +31,8 @@ export interface FnContext {
   classOf: (id: string) => string;
   touchedLocks: Set<string>;
   touchedRefs: Set<string>;
+  /** Locks this function took and released on some path (a try-wrapper never releases its lock itself). */
+  releasedHere: Set<string>;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */
@@ -171,7 +173,8 @@ export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: Acqui
     id: spec.id, display: spec.display, mode: spec.mode, family: spec.family, variant: spec.variant,
     handle: spec.handle, api: spec.api, site: range, fromEntry: false, depth: 1, args: spec.args,
   });
-  b.s.released = b.s.released.filter((r) => r !== spec.id);
+  // A lock taken through a summarised wrapper may be spelt differently from the body's own calls.
+  ctx.acquiredInBody.add(spec.id);
   addTrail(b.s, range, `\`${spec.display}\` taken (${spec.api})`);
   return true;
 }
@@ -193,7 +196,8 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
   if (id !== undefined) ctx.touchedLocks.add(id);
   if (!held) {
     if (id === undefined) return; // a handle-only release whose acquire we never saw: nothing to say
-    if (b.s.released.includes(id) || ctx.acquiredInBody.has(id)) {
+    // Taken somewhere in this function and not held here: released twice, or before the acquire.
+    if (ctx.acquiredInBody.has(id)) {
       ctx.sink.add(nodeId, id, { kind: 'release-unheld', id, display: spec.display, api: spec.api, range, trail: b.s.trail });
     } else if (!b.s.releasedFromCaller.includes(id)) {
       // Released without being taken here: the caller holds it (a release wrapper).
@@ -224,7 +228,7 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
     return;
   }
   b.s.locks = b.s.locks.filter((l) => l !== held);
-  if (!held.fromEntry) b.s.released = [...b.s.released.filter((r) => r !== held.id), held.id];
+  if (!held.fromEntry) ctx.releasedHere.add(held.id);
   else if (!b.s.releasedFromCaller.includes(held.id)) b.s.releasedFromCaller.push(held.id);
   addTrail(b.s, range, `\`${held.display}\` released (${spec.api})`);
 }
@@ -403,6 +407,37 @@ export function isPure(n: Node): boolean {
   return v;
 }
 
+/**
+ * The variables whose facts `truthOf` can use when it evaluates `cond` (mirrors it): the condition
+ * itself, an assignment's target, the argument of IS_ERR-style wrappers, the side compared with
+ * zero. A variable met elsewhere (`i < n`) can never be decided by a fact, so none is kept for it.
+ */
+export function factReadingVars(cond: Node): string[] {
+  const e = unparenNode(cond);
+  if (e.type === 'identifier') return [e.text];
+  if (e.type === 'assignment_expression') {
+    const lhs = e.childForFieldName('left');
+    const rhs = e.childForFieldName('right');
+    return [...(lhs?.type === 'identifier' ? [lhs.text] : []), ...(rhs ? factReadingVars(rhs) : [])];
+  }
+  if (e.type === 'call_expression') {
+    const fn = e.childForFieldName('function')?.text;
+    const arg = e.childForFieldName('arguments')?.namedChildren[0];
+    return arg && fn !== undefined && TRUTH_WRAPPERS.has(fn) ? factReadingVars(arg) : [];
+  }
+  if (e.type === 'binary_expression') {
+    const l = e.childForFieldName('left');
+    const r = e.childForFieldName('right');
+    if (l && r) {
+      if (literalTruth(r.text) === 'zero') return factReadingVars(l);
+      if (literalTruth(l.text) === 'zero') return factReadingVars(r);
+    }
+  }
+  return [];
+}
+
+const TRUTH_WRAPPERS = new Set(['IS_ERR', 'IS_ERR_OR_NULL', 'unlikely', 'likely', 'NT_SUCCESS', 'OVS_LIKELY', 'OVS_UNLIKELY']);
+
 /** The truth of an atomic condition on this branch, if the path knows it. */
 export function truthOf(b: Branch, cond: Node): Truth | undefined {
   const e = unparenNode(cond);
@@ -423,7 +458,7 @@ export function truthOf(b: Branch, cond: Node): Truth | undefined {
   if (e.type === 'call_expression') {
     const fn = e.childForFieldName('function')?.text;
     const arg = e.childForFieldName('arguments')?.namedChildren[0];
-    if (arg && (fn === 'IS_ERR' || fn === 'IS_ERR_OR_NULL' || fn === 'unlikely' || fn === 'likely' || fn === 'NT_SUCCESS' || fn === 'OVS_LIKELY' || fn === 'OVS_UNLIKELY')) {
+    if (arg && fn !== undefined && TRUTH_WRAPPERS.has(fn)) {
       const t = truthOf(b, arg);
       if (!t) return undefined;
       return fn.startsWith('IS_ERR') ? opposite(t) : fn === 'NT_SUCCESS' ? opposite(t) : t;
