@@ -1,10 +1,11 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import type { Cfg, CfgNode } from '../c/cfg';
 import { rangeOf, type SourceRange } from '../source';
+import { identifiersOf } from './exprs';
 import { extractOps, iteratorHeadOps, type Op } from './ops';
-import { factLiveness } from './factLiveness';
+import { stateLiveness } from './factLiveness';
 import { opsAreInert } from './inertOps';
-import { addTrail, cloneState, emptyState, keepFacts, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
+import { addTrail, cloneState, emptyState, keepLive, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
 import { applyOp, constantTruth, learn, learnedFact, truthOf, type Branch, type FnContext } from './transfer';
 import { exitRefs } from './refExit';
 
@@ -119,16 +120,22 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     if (id >= 0 && target[id] === -2) target[id] = id;
     return end;
   };
-  // Facts nothing downstream can read are dropped as a state moves on (factLiveness.ts).
-  const liveness = factLiveness(cfg, new Set([...ctx.condVars.keys(), ...[...ctx.condTexts.keys()].map((k) => `c:${k}`)]), stmtOps);
+  // Facts and dead marks nothing downstream can read are dropped as a state moves on (factLiveness.ts).
+  // Dead marks can only fall on objects handed to reference APIs (put, release, free, destroy).
+  const deadCandidates = new Set<string>();
+  for (const n of cfg.nodes) {
+    for (const op of stmtOps(n)) if (op.op === 'call' && ctx.index.refs.has(op.name)) for (const a of op.args) for (const id of identifiersOf(a.text)) deadCandidates.add(id);
+  }
+  const liveness = stateLiveness(cfg, new Set([...ctx.condVars.keys(), ...[...ctx.condTexts.keys()].map((k) => `c:${k}`)]), deadCandidates, stmtOps);
   const push = (to: number | undefined, st: AbsState): void => {
     const at = to === undefined || to < 0 ? -1 : target[to]! >= -1 ? target[to]! : resolve(to);
     if (at < 0) return;
     let next = st;
-    if (st.facts.length > 0) {
+    if (st.facts.length > 0 || st.dead.length > 0) {
       let allLive = true;
-      for (const f of st.facts) if (!liveness.isLive(at, f.key)) allLive = false;
-      if (!allLive) next = keepFacts(st, (f) => liveness.isLive(at, f.key));
+      for (const f of st.facts) if (!liveness.factLive(at, f.key)) allLive = false;
+      for (const d of st.dead) if (!liveness.deadLive(at, d.obj)) allLive = false;
+      if (!allLive) next = keepLive(st, (f) => liveness.factLive(at, f.key), (d) => liveness.deadLive(at, d.obj));
     }
     queue.push({ node: at, s: next });
   };

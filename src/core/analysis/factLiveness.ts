@@ -1,34 +1,95 @@
 import type { Cfg, CfgNode } from '../c/cfg';
-import type { SyntaxNode as Node } from '../c/syntax';
-import { identifiersOf, squash } from './exprs';
+import { identifiersOf } from './exprs';
 import type { Op } from './ops';
 import { unparenNode } from './transfer';
 
 /**
- * Which branch facts can still be read from each CFG node on. A fact no later condition, assignment
- * or return can read only splits paths that would otherwise join: in a dispatch loop whose cases
- * test `dp->n_ports < 5`, `< 7`, … and jump to a shared error label, keeping each case's fact makes
- * the label see one state per case. Facts are dropped where they are dead, so those paths join.
+ * What a path state carries that nothing downstream can look at any more, per CFG node.
  *
- * A backward may-liveness over the CFG: conditions and returns read the facts of the variables they
- * name and of their pure subexpressions (`c:` facts); `x = y` reads y's; assigning a variable kills
- * its facts and every condition fact that mentions it. Over-approximated where unsure (kept).
+ * Facts: a fact no later condition, assignment or return can read only splits paths that would
+ * otherwise join — in a dispatch loop whose cases test `dp->n_ports < 5`, `< 7`, … and jump to a
+ * shared error label, keeping each case's fact makes the label see one state per case.
+ * Released objects: a dead mark on `nf` matters only until `nf` is mentioned or assigned again.
+ * Dropping both where they are dead lets those paths join (explore.ts).
+ *
+ * Both are backward may-liveness problems over the CFG, over-approximated where unsure (kept).
  */
-export interface FactLiveness {
+export interface Liveness {
   /** Whether a fact with this key may be read at or after `node`. */
+  factLive(node: number, key: string): boolean;
+  /** Whether a dead mark on this object may matter at or after `node`. */
+  deadLive(node: number, obj: string): boolean;
+}
+
+export function stateLiveness(cfg: Cfg, factKeys: ReadonlySet<string>, deadCandidates: ReadonlySet<string>, opsOf: (n: CfgNode) => readonly Op[]): Liveness {
+  // A condition may read a `c:` fact when it names every variable the fact's condition names
+  // (truthOf looks up its pure subexpressions); cheaper than spelling each subexpression out.
+  const condFacts = [...factKeys].filter((k) => k.startsWith('c:')).map((k) => ({ key: k, ids: identifiersOf(k.slice(2)) }));
+  const factReads = (node: CfgNode): string[] => {
+    const out: string[] = [];
+    if (node.ast && (node.kind === 'cond' || node.kind === 'return')) {
+      const ids = identifiersOf(node.ast.text);
+      out.push(...ids);
+      for (const c of condFacts) if (c.ids.every((id) => ids.includes(id))) out.push(c.key);
+    }
+    for (const op of opsOf(node)) {
+      // `x = y` copies y's fact.
+      if (op.op === 'assign' && op.rhs && unparenNode(op.rhs).type === 'identifier') out.push(unparenNode(op.rhs).text);
+    }
+    return out;
+  };
+  // Computed on first use: most functions' paths never carry a fact or a dead mark.
+  let facts: KeyLiveness | undefined;
+  const factLiveness = (): KeyLiveness => (facts ??= backwardLiveness(cfg, factKeys, factReads, assignedVariables(opsOf),
+    // A variable's assignment kills its own fact and every condition fact that mentions it.
+    (key) => (key.startsWith('c:') ? identifiersOf(key.slice(2)) : [key])));
+  // A dead mark is read where refTransfer.ts checks uses: the operands of uses, calls and
+  // assignments (not an assigned variable itself), and anything a condition or return names.
+  const deadReads = (node: CfgNode): string[] => {
+    const out: string[] = [];
+    if (node.ast && (node.kind === 'cond' || node.kind === 'return')) out.push(...identifiersOf(node.ast.text));
+    for (const op of opsOf(node)) {
+      if (op.op === 'use') out.push(...identifiersOf(op.base.text));
+      else if (op.op === 'call') for (const a of op.args) out.push(...identifiersOf(a.text));
+      else {
+        if (op.rhs) out.push(...identifiersOf(op.rhs.text));
+        if (op.lhs.type !== 'identifier') out.push(...identifiersOf(op.lhs.text));
+      }
+    }
+    return out;
+  };
+  let dead: KeyLiveness | undefined;
+  const deadLiveness = (): KeyLiveness => (dead ??= backwardLiveness(cfg, deadCandidates, deadReads, assignedVariables(opsOf), (name) => [name]));
+  return {
+    factLive: (node, key) => factLiveness().isLive(node, key),
+    // Objects named by other variables than the candidates are always kept.
+    deadLive: (node, obj) => identifiersOf(obj).some((id) => deadLiveness().isLive(node, id)),
+  };
+}
+
+/** Identifier targets of a node's assignments (`x = …`, `x++`, an iterator's cursor). */
+function assignedVariables(opsOf: (n: CfgNode) => readonly Op[]): (node: CfgNode) => string[] {
+  return (node) => opsOf(node).flatMap((op) => (op.op === 'assign' && op.lhs.type === 'identifier' ? [op.lhs.text] : []));
+}
+
+interface KeyLiveness {
   isLive(node: number, key: string): boolean;
 }
 
-const ALL_LIVE: FactLiveness = { isLive: () => true };
-
-export function factLiveness(cfg: Cfg, factKeys: ReadonlySet<string>, opsOf: (n: CfgNode) => readonly Op[]): FactLiveness {
-  if (factKeys.size === 0) return ALL_LIVE;
+/**
+ * live(n) = reads(n) ∪ (⋃ live(successors) − kills(n)), to the fixpoint, over bit sets. Keys not
+ * in `keys` are always live. `killNames(key)` says which assigned variables kill a key.
+ */
+function backwardLiveness(
+  cfg: Cfg, keys: ReadonlySet<string>, readsOf: (n: CfgNode) => readonly string[], assignedOf: (n: CfgNode) => readonly string[],
+  killNames: (key: string) => readonly string[],
+): KeyLiveness {
+  if (keys.size === 0) return { isLive: () => true };
   const bit = new Map<string, number>();
-  for (const k of factKeys) bit.set(k, bit.size);
-  // A variable's assignment kills its own fact and every condition fact that mentions it.
+  for (const k of keys) bit.set(k, bit.size);
   const killedBy = new Map<string, number[]>();
   for (const [k, b] of bit) {
-    for (const v of k.startsWith('c:') ? identifiersOf(k.slice(2)) : [k]) {
+    for (const v of killNames(k)) {
       const list = killedBy.get(v);
       if (list) list.push(b);
       else killedBy.set(v, [b]);
@@ -36,38 +97,17 @@ export function factLiveness(cfg: Cfg, factKeys: ReadonlySet<string>, opsOf: (n:
   }
   const words = Math.ceil(bit.size / 32);
   const n = cfg.nodes.length;
-  const reads = new Uint32Array(n * words);
+  const live = new Uint32Array(n * words);
   const keeps = new Uint32Array(n * words).fill(0xffffffff);
-  const setBit = (set: Uint32Array, node: number, b: number): void => {
-    set[node * words + (b >>> 5)]! |= 1 << (b & 31);
-  };
-  const read = (node: number, key: string): void => {
-    const b = bit.get(key);
-    if (b !== undefined) setBit(reads, node, b);
-  };
   const preds: number[][] = cfg.nodes.map(() => []);
   for (const node of cfg.nodes) {
     for (const s of node.succ) if (s >= 0) preds[s]!.push(node.id);
-    if (!node.ast) continue;
-    if (node.kind === 'cond' || node.kind === 'return') {
-      // truthOf reads the facts of the variables and pure subexpressions it meets.
-      for (const id of identifiersOf(node.ast.text)) read(node.id, id);
-      for (const key of condKeys(node.ast)) read(node.id, key);
-    }
-    if (node.kind === 'cond' || node.kind === 'stmt' || node.kind === 'return') {
-      for (const op of opsOf(node)) {
-        if (op.op !== 'assign') continue;
-        // `x = y` copies y's fact; an identifier target's old facts die here.
-        if (op.rhs && unparenNode(op.rhs).type === 'identifier') read(node.id, unparenNode(op.rhs).text);
-        if (op.lhs.type === 'identifier') {
-          for (const b of killedBy.get(op.lhs.text) ?? []) keeps[node.id * words + (b >>> 5)]! &= ~(1 << (b & 31));
-        }
-      }
+    for (const v of assignedOf(node)) for (const b of killedBy.get(v) ?? []) keeps[node.id * words + (b >>> 5)]! &= ~(1 << (b & 31));
+    for (const key of readsOf(node)) {
+      const b = bit.get(key);
+      if (b !== undefined) live[node.id * words + (b >>> 5)]! |= 1 << (b & 31);
     }
   }
-  // Worklist to the fixpoint: live(n) = reads(n) ∪ (⋃ live(successors) − kills(n)).
-  const live = new Uint32Array(n * words);
-  live.set(reads);
   const work: number[] = cfg.nodes.map((x) => x.id);
   const queued = new Uint8Array(n).fill(1);
   while (work.length) {
@@ -97,16 +137,4 @@ export function factLiveness(cfg: Cfg, factKeys: ReadonlySet<string>, opsOf: (n:
       return b === undefined || (live[node * words + (b >>> 5)]! & (1 << (b & 31))) !== 0;
     },
   };
-}
-
-/** The `c:` fact keys a condition may read: its own and its subexpressions' (truthOf recurses). */
-function condKeys(cond: Node): string[] {
-  const out: string[] = [];
-  const stack: Node[] = [cond];
-  while (stack.length) {
-    const e = stack.pop()!;
-    out.push(`c:${squash(e.text)}`, `c:${squash(unparenNode(e).text)}`);
-    for (const c of e.namedChildren) stack.push(c);
-  }
-  return out;
 }

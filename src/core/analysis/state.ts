@@ -116,12 +116,13 @@ export function withTrailUnkeyed(s: AbsState, range: SourceRange, message: strin
   return copy;
 }
 
-/** A copy without the facts `keep` rejects (the original is shared: never changed in place). */
-export function keepFacts(s: AbsState, keep: (f: Fact) => boolean): AbsState {
-  const facts = s.facts.filter(keep);
-  if (facts.length === s.facts.length) return s;
+/** A copy without the facts and dead marks the filters reject (the original is shared: never changed in place). */
+export function keepLive(s: AbsState, keepFact: (f: Fact) => boolean, keepDead: (d: DeadObject) => boolean): AbsState {
+  const facts = s.facts.filter(keepFact);
+  const dead = s.dead.filter(keepDead);
+  if (facts.length === s.facts.length && dead.length === s.dead.length) return s;
   return {
-    locks: s.locks, facts, refs: s.refs, dead: s.dead, releasedFromCaller: s.releasedFromCaller,
+    locks: s.locks, facts, refs: s.refs, dead, releasedFromCaller: s.releasedFromCaller,
     trail: s.trail, ret: s.ret,
   };
 }
