@@ -43,7 +43,8 @@ export interface ExploreResult {
  * Breadth-first, so the first path to reach a node (and so each event's trail) is a short one.
  */
 export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node, maxStatesPerNode = DEFAULT_MAX_STATES_PER_NODE): ExploreResult {
-  const seen: Set<string>[] = cfg.nodes.map(() => new Set());
+  // Created on a node's first visit: most nodes are skipped (pass-through) or never reached.
+  const seen: (Set<string> | undefined)[] = new Array<Set<string> | undefined>(cfg.nodes.length);
   const queue: { node: number; s: AbsState }[] = [{ node: cfg.entry, s: initial }];
   const exits: ExitInfo[] = [];
   let incomplete = false;
@@ -151,7 +152,11 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     }
     const node = cfg.nodes[id]!;
     const key = stateKey(s);
-    const set = seen[id]!;
+    let set = seen[id];
+    if (!set) {
+      set = new Set();
+      seen[id] = set;
+    }
     if (set.has(key)) continue;
     if (set.size >= maxStatesPerNode) {
       incomplete = true;

@@ -22,6 +22,8 @@ export interface Liveness {
 }
 
 export function stateLiveness(cfg: Cfg, factKeys: ReadonlySet<string>, deadCandidates: ReadonlySet<string>, opsOf: (n: CfgNode) => readonly Op[]): Liveness {
+  let preds: Preds | undefined;
+  const predsOf = (): Preds => (preds ??= predecessors(cfg));
   // A condition may read a `c:` fact when it names every variable the fact's condition names
   // (truthOf looks up its pure subexpressions); cheaper than spelling each subexpression out.
   const condFacts = [...factKeys].filter((k) => k.startsWith('c:')).map((k) => ({ key: k, ids: identifiersOf(k.slice(2)) }));
@@ -40,7 +42,7 @@ export function stateLiveness(cfg: Cfg, factKeys: ReadonlySet<string>, deadCandi
   };
   // Computed on first use: most functions' paths never carry a fact or a dead mark.
   let facts: KeyLiveness | undefined;
-  const factLiveness = (): KeyLiveness => (facts ??= backwardLiveness(cfg, factKeys, factReads, assignedVariables(opsOf),
+  const factLiveness = (): KeyLiveness => (facts ??= backwardLiveness(cfg, predsOf(), factKeys, factReads, assignedVariables(opsOf),
     // A variable's assignment kills its own fact and every condition fact that mentions it.
     (key) => (key.startsWith('c:') ? identifiersOf(key.slice(2)) : [key])));
   // A dead mark is read where refTransfer.ts checks uses: the operands of uses, calls and
@@ -59,7 +61,7 @@ export function stateLiveness(cfg: Cfg, factKeys: ReadonlySet<string>, deadCandi
     return out;
   };
   let dead: KeyLiveness | undefined;
-  const deadLiveness = (): KeyLiveness => (dead ??= backwardLiveness(cfg, deadCandidates, deadReads, assignedVariables(opsOf), (name) => [name]));
+  const deadLiveness = (): KeyLiveness => (dead ??= backwardLiveness(cfg, predsOf(), deadCandidates, deadReads, assignedVariables(opsOf), (name) => [name]));
   return {
     factLive: (node, key) => factLiveness().isLive(node, key),
     // Objects named by other variables than the candidates are always kept.
@@ -80,8 +82,25 @@ interface KeyLiveness {
  * live(n) = reads(n) ∪ (⋃ live(successors) − kills(n)), to the fixpoint, over bit sets. Keys not
  * in `keys` are always live. `killNames(key)` says which assigned variables kill a key.
  */
+/** Predecessor lists of every CFG node, packed: node n's are `list[start[n] .. start[n + 1])`. */
+interface Preds {
+  start: Int32Array;
+  list: Int32Array;
+}
+
+function predecessors(cfg: Cfg): Preds {
+  const n = cfg.nodes.length;
+  const start = new Int32Array(n + 1);
+  for (const node of cfg.nodes) for (const s of node.succ) if (s >= 0) start[s + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, n);
+  const list = new Int32Array(start[n]!);
+  for (const node of cfg.nodes) for (const s of node.succ) if (s >= 0) list[fill[s]!++] = node.id;
+  return { start, list };
+}
+
 function backwardLiveness(
-  cfg: Cfg, keys: ReadonlySet<string>, readsOf: (n: CfgNode) => readonly string[], assignedOf: (n: CfgNode) => readonly string[],
+  cfg: Cfg, preds: Preds, keys: ReadonlySet<string>, readsOf: (n: CfgNode) => readonly string[], assignedOf: (n: CfgNode) => readonly string[],
   killNames: (key: string) => readonly string[],
 ): KeyLiveness {
   if (keys.size === 0) return { isLive: () => true };
@@ -99,9 +118,7 @@ function backwardLiveness(
   const n = cfg.nodes.length;
   const live = new Uint32Array(n * words);
   const keeps = new Uint32Array(n * words).fill(0xffffffff);
-  const preds: number[][] = cfg.nodes.map(() => []);
   for (const node of cfg.nodes) {
-    for (const s of node.succ) if (s >= 0) preds[s]!.push(node.id);
     for (const v of assignedOf(node)) for (const b of killedBy.get(v) ?? []) keeps[node.id * words + (b >>> 5)]! &= ~(1 << (b & 31));
     for (const key of readsOf(node)) {
       const b = bit.get(key);
@@ -113,7 +130,8 @@ function backwardLiveness(
   while (work.length) {
     const id = work.pop()!;
     queued[id] = 0;
-    for (const p of preds[id]!) {
+    for (let j = preds.start[id]!; j < preds.start[id + 1]!; j++) {
+      const p = preds.list[j]!;
       let changed = false;
       for (let w = 0; w < words; w++) {
         const i = p * words + w;
