@@ -1,5 +1,6 @@
 import type { Parser } from 'web-tree-sitter';
 import { checkPrepared, disposePrepared, prepareFile, summarizePrepared, type PreparedFile } from '../core/analysis/engine';
+import { clearTextMemos } from '../core/analysis/exprs';
 import type { AnalysisOptions, FileCheckResult, FunctionSummary, LockOrderEdge, SourceFile, SummaryTable } from '../core/analysis/project';
 import type { Node } from 'web-tree-sitter';
 import { declaratorName } from '../core/c/functions';
@@ -167,6 +168,8 @@ export class FunctionCache {
       };
     } finally {
       disposePrepared(view);
+      // Memo keys are slices of this document's text: they would keep every old version alive.
+      clearTextMemos();
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { Parser } from 'web-tree-sitter';
 import { compareFindings, type Finding } from '../findings';
 import { checkPrepared, disposePrepared, prepareFile, summarizePrepared } from './engine';
+import { clearTextMemos } from './exprs';
 import { lockOrderFindings } from './lockOrder';
 import type { AnalysisOptions, FileCheckResult, SourceFile, SummaryTable } from './project';
 
@@ -23,6 +24,7 @@ export function analyzeSet(parser: Parser, files: SourceFile[], options: Analysi
     results = prepared.map((p) => checkPrepared(p, summaries, options));
   } finally {
     for (const p of prepared) disposePrepared(p);
+    clearTextMemos();
   }
   const findings = results.flatMap((r) => r.findings);
   findings.push(...lockOrderFindings(results.flatMap((r) => r.lockOrderEdges)));

@@ -4,9 +4,25 @@
  * lvalues never give the same one.
  */
 
+/**
+ * Every text-keyed memo of the analysis, cleared when a set of files is done (`clearTextMemos`): a
+ * key is a slice of a file's source, and V8 keeps the whole source alive as long as one slice lives.
+ */
+const textMemos: Map<string, unknown>[] = [];
+
+export function textMemo<V>(): Map<string, V> {
+  const m = new Map<string, V>();
+  textMemos.push(m);
+  return m;
+}
+
+export function clearTextMemos(): void {
+  for (const m of textMemos) m.clear();
+}
+
 /** Bounded memo: the same few expressions are normalised over and over along paths. */
 function memo(fn: (t: string) => string): (t: string) => string {
-  const cache = new Map<string, string>();
+  const cache = textMemo<string>();
   return (t: string) => {
     let v = cache.get(t);
     if (v === undefined) {
@@ -105,7 +121,7 @@ export function rootVariable(text: string): string | null {
   return m ? m[1]! : null;
 }
 
-const identifierLists = new Map<string, readonly string[]>();
+const identifierLists = textMemo<readonly string[]>();
 
 /** Identifiers a pure expression mentions (used to kill facts when one is assigned); shared, never to be changed. */
 export function identifiersOf(text: string): readonly string[] {

@@ -1,4 +1,5 @@
 import type { Parser } from 'web-tree-sitter';
+import { clearTextMemos } from './exprs';
 import { checkFile, checkPrepared, disposePrepared, prepareFile, summarizePrepared, type PreparedFile } from './engine';
 import type { AnalysisOptions, FileCheckResult, FunctionSummary, SourceFile, SummaryTable } from './project';
 
@@ -40,6 +41,7 @@ export class PhasedFiles {
   dispose(): void {
     for (const p of this.prepared.values()) disposePrepared(p);
     this.prepared.clear();
+    clearTextMemos();
   }
 }
 

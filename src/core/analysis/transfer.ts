@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import type { LockApi, LockMode } from '../apis/types';
 import { rangeOf, type SourceRange } from '../source';
 import type { EventSink } from './events';
-import { identifiersOf, lockIdentity, normalizeLvalue, ownerOf, rootVariable, squash, substituteParams } from './exprs';
+import { identifiersOf, lockIdentity, textMemo, normalizeLvalue, ownerOf, rootVariable, squash, substituteParams } from './exprs';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import type { Op } from './ops';
 import type { LockEffect, LockOrderEdge, SummaryTable } from './project';
@@ -44,7 +44,7 @@ export interface Branch {
 const ZERO_WORDS = new Set(['0', 'NULL', 'FALSE', 'false', 'STATUS_SUCCESS', 'NDIS_STATUS_SUCCESS', '0L', '0UL', '0U', 'nullptr']);
 const NONZERO_WORDS = new Set(['TRUE', 'true']);
 
-const literalTruths = new Map<string, Truth | null>();
+const literalTruths = textMemo<Truth | null>();
 
 /** The truth of a literal or well-known constant, remembered per text (asked on every visit of a condition). */
 export function literalTruth(text: string): Truth | undefined {
