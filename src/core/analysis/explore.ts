@@ -45,7 +45,9 @@ export interface ExploreResult {
 export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node, maxStatesPerNode = DEFAULT_MAX_STATES_PER_NODE): ExploreResult {
   // Created on a node's first visit: most nodes are skipped (pass-through) or never reached.
   const seen: (Set<string> | undefined)[] = new Array<Set<string> | undefined>(cfg.nodes.length);
-  const queue: { node: number; s: AbsState }[] = [{ node: cfg.entry, s: initial }];
+  // The queue as two parallel arrays (node, state): one object fewer per step.
+  const queueNodes: number[] = [cfg.entry];
+  const queueStates: (AbsState | undefined)[] = [initial];
   const exits: ExitInfo[] = [];
   let incomplete = false;
   let visits = 0;
@@ -138,14 +140,19 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       for (const d of st.dead) if (!liveness.deadLive(at, d.obj)) allLive = false;
       if (!allLive) next = keepLive(st, (f) => liveness.factLive(at, f.key), (d) => liveness.deadLive(at, d.obj));
     }
-    queue.push({ node: at, s: next });
+    queueNodes.push(at);
+    queueStates.push(next);
   };
-  queue[0]!.node = resolve(cfg.entry);
-  if (queue[0]!.node < 0) queue.length = 0;
+  queueNodes[0] = resolve(cfg.entry);
+  if (queueNodes[0] < 0) {
+    queueNodes.length = 0;
+    queueStates.length = 0;
+  }
 
-  for (let qi = 0; qi < queue.length; qi++) {
-    const { node: id, s } = queue[qi]!;
-    queue[qi] = undefined as unknown as { node: number; s: AbsState }; // let processed states be collected
+  for (let qi = 0; qi < queueNodes.length; qi++) {
+    const id = queueNodes[qi]!;
+    const s = queueStates[qi]!;
+    queueStates[qi] = undefined; // let processed states be collected
     if (++visits > maxVisits) {
       incomplete = true;
       break;
