@@ -19,6 +19,8 @@ export const DEFAULT_MAX_STATES_PER_NODE = 64;
  * least 20,000 (a fixed cap would cut short a large dispatch loop whose nodes see only a few states).
  */
 const MIN_MAX_VISITS = 20_000;
+/** States at one node that switch on dropping dead facts and marks (factLiveness.ts). */
+const PRUNE_AFTER_STATES = 4;
 const VISITS_PER_NODE = 16;
 
 export interface ExitInfo {
@@ -123,7 +125,9 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     if (id >= 0 && target[id] === -2) target[id] = id;
     return end;
   };
-  // Facts and dead marks nothing downstream can read are dropped as a state moves on (factLiveness.ts).
+  // Facts and dead marks nothing downstream can read are dropped as a state moves on (factLiveness.ts),
+  // once some node has seen several states.
+  let pruning = false;
   // Dead marks can only fall on objects handed to reference APIs (put, release, free, destroy).
   const deadCandidates = new Set<string>();
   for (const n of cfg.nodes) {
@@ -134,7 +138,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     const at = to === undefined || to < 0 ? -1 : target[to]! >= -1 ? target[to]! : resolve(to);
     if (at < 0) return;
     let next = st;
-    if (st.facts.length > 0 || st.dead.length > 0) {
+    if (pruning && (st.facts.length > 0 || st.dead.length > 0)) {
       let allLive = true;
       for (const f of st.facts) if (!liveness.factLive(at, f.key)) allLive = false;
       for (const d of st.dead) if (!liveness.deadLive(at, d.obj)) allLive = false;
@@ -170,6 +174,8 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       continue;
     }
     set.add(key);
+    // Liveness costs more than it saves until states start to pile up at some point.
+    if (set.size >= PRUNE_AFTER_STATES) pruning = true;
 
     switch (node.kind) {
       case 'entry':
