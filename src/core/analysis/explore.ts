@@ -3,7 +3,7 @@ import type { Cfg, CfgNode } from '../c/cfg';
 import { rangeOf, type SourceRange } from '../source';
 import { identifiersOf } from './exprs';
 import { extractOps, iteratorHeadOps, type Op } from './ops';
-import { stateLiveness } from './factLiveness';
+import { stateLiveness, type Liveness } from './factLiveness';
 import { opsAreInert } from './inertOps';
 import { addTrail, cloneState, emptyState, keepLive, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
 import { applyOp, constantTruth, learn, learnedFact, truthOf, type Branch, type FnContext } from './transfer';
@@ -128,17 +128,21 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
   // Facts and dead marks nothing downstream can read are dropped as a state moves on (factLiveness.ts),
   // once some node has seen several states.
   let pruning = false;
-  // Dead marks can only fall on objects handed to reference APIs (put, release, free, destroy).
-  const deadCandidates = new Set<string>();
-  for (const n of cfg.nodes) {
-    for (const op of stmtOps(n)) if (op.op === 'call' && ctx.index.refs.has(op.name)) for (const a of op.args) for (const id of identifiersOf(a.text)) deadCandidates.add(id);
-  }
-  const liveness = stateLiveness(cfg, new Set([...ctx.condVars.keys(), ...[...ctx.condTexts.keys()].map((k) => `c:${k}`)]), deadCandidates, stmtOps);
+  let livenessOf: Liveness | undefined;
+  const makeLiveness = (): Liveness => {
+    // Dead marks can only fall on objects handed to reference APIs (put, release, free, destroy).
+    const deadCandidates = new Set<string>();
+    for (const n of cfg.nodes) {
+      for (const op of stmtOps(n)) if (op.op === 'call' && ctx.index.refs.has(op.name)) for (const a of op.args) for (const id of identifiersOf(a.text)) deadCandidates.add(id);
+    }
+    return stateLiveness(cfg, new Set([...ctx.condVars.keys(), ...[...ctx.condTexts.keys()].map((k) => `c:${k}`)]), deadCandidates, stmtOps);
+  };
   const push = (to: number | undefined, st: AbsState): void => {
     const at = to === undefined || to < 0 ? -1 : target[to]! >= -1 ? target[to]! : resolve(to);
     if (at < 0) return;
     let next = st;
     if (pruning && (st.facts.length > 0 || st.dead.length > 0)) {
+      const liveness = (livenessOf ??= makeLiveness());
       let allLive = true;
       for (const f of st.facts) if (!liveness.factLive(at, f.key)) allLive = false;
       for (const d of st.dead) if (!liveness.deadLive(at, d.obj)) allLive = false;

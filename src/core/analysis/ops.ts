@@ -33,8 +33,13 @@ export function callArgs(call: Node): Node[] {
 export function extractOps(root: Node): Op[] {
   const ops: Op[] = [];
   // Two parallel stacks of node and "expanded?"; expanded nodes emit their own op on the second visit.
-  const nodes: Node[] = [root];
-  const expandedFlags: boolean[] = [false];
+  // Shared scratch (extraction never re-enters itself), emptied on the way out.
+  const nodes = scratchNodes;
+  const expandedFlags = scratchFlags;
+  nodes.length = 0;
+  expandedFlags.length = 0;
+  nodes.push(root);
+  expandedFlags.push(false);
   while (nodes.length && ops.length < MAX_OPS) {
     const n = nodes.pop()!;
     if (expandedFlags.pop()!) {
@@ -52,8 +57,13 @@ export function extractOps(root: Node): Op[] {
       expandedFlags.push(false);
     }
   }
+  nodes.length = 0;
+  expandedFlags.length = 0;
   return ops;
 }
+
+const scratchNodes: Node[] = [];
+const scratchFlags: boolean[] = [];
 
 /**
  * The head of an iterator-macro loop: the arguments it reads are evaluated (uses, calls inside
@@ -82,7 +92,8 @@ function childrenInOrder(n: Node): readonly Node[] {
     const lhs = n.childForFieldName('left');
     const rhs = n.childForFieldName('right');
     // Evaluate the right side first; the left side's subexpressions are uses.
-    return [rhs, lhsOperands(lhs)].flat().filter((c): c is Node => c !== null && c !== undefined);
+    const operands = lhsOperands(lhs);
+    return rhs ? (operands.length === 0 ? [rhs] : [rhs, ...operands]) : operands;
   }
   if (n.type === 'init_declarator') {
     const value = n.childForFieldName('value');
@@ -100,13 +111,13 @@ function childrenInOrder(n: Node): readonly Node[] {
 }
 
 /** For `a->b = x`, the operands read to compute the address (`a`), not the written field itself. */
-function lhsOperands(lhs: Node | null): Node[] {
+function lhsOperands(lhs: Node | null): readonly Node[] {
   if (!lhs) return [];
   if (lhs.type === 'field_expression') {
     const arg = lhs.childForFieldName('argument');
     return arg ? [arg] : [];
   }
-  if (lhs.type === 'subscript_expression') return lhs.namedChildren.filter((c): c is Node => c !== null);
+  if (lhs.type === 'subscript_expression') return lhs.namedChildren;
   if (lhs.type === 'pointer_expression') {
     const arg = lhs.childForFieldName('argument');
     return arg ? [arg] : [];

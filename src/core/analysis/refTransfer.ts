@@ -204,22 +204,32 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
  */
 export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
   if (s.refs.length === 0 && s.dead.length === 0) return op.op !== 'call' || !ctx.index.refs.has(op.name);
-  if (op.op === 'use') return !s.dead.some((d) => mentionsObject(op.base.text, d.obj));
+  if (op.op === 'use') return !mentionsAnyDead(op.base.text, s);
   if (op.op === 'assign') {
     const target = normalizeLvalue(op.lhs.text);
     const rhs = op.rhs?.text;
+    const whole = op.lhs.type === 'identifier';
     for (const r of s.refs) {
       if (rhs !== undefined && r.obj !== target && mentionsObject(rhs, r.obj)) return false;
-      if (op.lhs.type === 'identifier' && (r.obj === target || (rootVariable(r.obj) === target && r.obj !== `*${target}`))) return false;
+      if (whole && (r.obj === target || (rootVariable(r.obj) === target && r.obj !== `*${target}`))) return false;
     }
-    if (op.lhs.type === 'identifier') return !s.dead.some((d) => identifiersOf(d.obj).includes(target));
-    return !s.dead.some((d) => d.obj === target);
+    for (const d of s.dead) if (whole ? identifiersOf(d.obj).includes(target) : d.obj === target) return false;
+    return true;
   }
   if (ctx.index.refs.has(op.name)) return false;
   const mutator = ctx.index.mutators.get(op.name);
   const publishes = PUBLISHERS.has(op.name);
-  return op.args.every((a, i) => !s.dead.some((d) => mentionsObject(a.text, d.obj))
-    && !(((mutator && i !== mutator.containerArg) || publishes) && s.refs.some((r) => mentionsObject(a.text, r.obj))));
+  for (let i = 0; i < op.args.length; i++) {
+    const a = op.args[i]!.text;
+    if (mentionsAnyDead(a, s)) return false;
+    if ((mutator && i !== mutator.containerArg) || publishes) for (const r of s.refs) if (mentionsObject(a, r.obj)) return false;
+  }
+  return true;
+}
+
+function mentionsAnyDead(text: string, s: AbsState): boolean {
+  for (const d of s.dead) if (mentionsObject(text, d.obj)) return true;
+  return false;
 }
 
 function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: Node | null, range: SourceRange): void {
