@@ -127,32 +127,19 @@ export function keepLive(s: AbsState, keepFact: (f: Fact) => boolean, keepDead: 
   };
 }
 
-/**
- * Keys of a state's parts, per array: states copied for a trail or a dropped fact share their other
- * arrays with the original, and a queued state's arrays are never changed (see `key`).
- */
-const partKeys = new WeakMap<readonly unknown[], string>();
-
-function partKey<T>(items: readonly T[], keyOf: (x: T) => string): string {
-  if (items.length === 0) return '';
-  let k = partKeys.get(items);
-  if (k === undefined) {
-    k = joinSorted(items.map(keyOf));
-    partKeys.set(items, k);
-  }
-  return k;
-}
-
 const lockKey = (l: HeldLock): string => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.moreHandles?.join(',') ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`;
 const factKey = (f: Fact): string => `${f.key}=${f.value}`;
 const refKey = (r: OwnedRef): string => `${r.obj}:${r.count}`;
 const deadKey = (d: DeadObject): string => `${d.obj}:${d.how}`;
-const idKey = (id: string): string => id;
+
+function partKey<T>(items: readonly T[], keyOf: (x: T) => string): string {
+  return items.length === 0 ? '' : items.length === 1 ? keyOf(items[0]!) : joinSorted(items.map(keyOf));
+}
 
 function computeKey(s: AbsState): string {
   const ret = s.ret ? s.ret.range.start.line : '';
   if (s.locks.length === 0 && s.facts.length === 0 && s.refs.length === 0 && s.dead.length === 0 && s.releasedFromCaller.length === 0) return `#${ret}`;
-  return `${partKey(s.locks, lockKey)}#${partKey(s.facts, factKey)}#${partKey(s.refs, refKey)}#${partKey(s.dead, deadKey)}#${partKey(s.releasedFromCaller, idKey)}#${ret}`;
+  return `${partKey(s.locks, lockKey)}#${partKey(s.facts, factKey)}#${partKey(s.refs, refKey)}#${partKey(s.dead, deadKey)}#${partKey(s.releasedFromCaller, (id) => id)}#${ret}`;
 }
 
 export function addTrail(s: AbsState, range: SourceRange, message: string): void {

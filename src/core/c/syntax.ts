@@ -37,6 +37,10 @@ export class LineTable {
 
 let nextId = 1;
 
+/** The node types the analysis asks a body for, collected by one walk (`indexedDescendants`). */
+const INDEXED_TYPES = ['call_expression', 'declaration', 'assignment_expression', 'labeled_statement'] as const;
+export type IndexedType = (typeof INDEXED_TYPES)[number];
+
 /** Shared by every leaf until it gets a child: most nodes are leaves. */
 const NO_CHILDREN: SyntaxNode[] = [];
 
@@ -115,16 +119,14 @@ export class SyntaxNode {
    * Like `descendantsOfType(type)`, from one walk that groups every descendant by type and is kept:
    * for a function body, which several passes of the analysis query. The arrays are shared: read only.
    */
-  indexedDescendants(type: string): readonly SyntaxNode[] {
+  indexedDescendants(type: IndexedType): readonly SyntaxNode[] {
     const m = (this.memo ??= {});
     if (!m.byType) {
-      const byType = new Map<string, SyntaxNode[]>();
+      const byType = new Map<string, SyntaxNode[]>(INDEXED_TYPES.map((t) => [t, []]));
       const stack: SyntaxNode[] = [this];
       while (stack.length) {
         const n = stack.pop()!;
-        const list = byType.get(n.type);
-        if (list) list.push(n);
-        else byType.set(n.type, [n]);
+        byType.get(n.type)?.push(n);
         for (let i = n.namedChildren.length - 1; i >= 0; i--) stack.push(n.namedChildren[i]!);
       }
       m.byType = byType;
