@@ -100,7 +100,8 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
   switch (api.kind) {
     case 'get': {
       checkUse(ctx, nodeId, b, obj.id, range, `${api.name} takes a new reference`);
-      if (owned) owned.count = Math.min(owned.count + 1, 4);
+      // Reference objects are shared between states: replace, never edit.
+      if (owned) s.refs = s.refs.map((r) => (r === owned ? { ...owned, count: Math.min(owned.count + 1, 4) } : r));
       else s.refs.push({ obj: obj.id, display: obj.display, api: api.name, site: range, count: 1 });
       s.dead = s.dead.filter((d) => d.obj !== obj.id);
       addTrail(s, range, `reference to \`${obj.display}\` taken (${api.name})`);
@@ -113,7 +114,7 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
         ctx.sink.add(nodeId, `${obj.id}@${api.name}`, { kind: 'ref-underflow', obj: obj.id, display: obj.display, api: api.name, range, trail: s.trail, droppedBefore: dead.site });
         return [];
       }
-      if (owned && owned.count > 1) owned.count--;
+      if (owned && owned.count > 1) s.refs = s.refs.map((r) => (r === owned ? { ...owned, count: owned.count - 1 } : r));
       else {
         dropRef(s, obj.id);
         markDead(s, obj.id, obj.display, api.name, range, api.kind === 'destroy' ? 'destroyed' : 'released');
@@ -149,7 +150,7 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       const success = api.success === 'zero' ? 'zero' : 'nonzero';
       const ok: Branch = { s: cloneState(s), env: new Map(b.env) };
       const got = ok.s.refs.find((r) => r.obj === obj.id);
-      if (got) got.count = Math.min(got.count + 1, 4);
+      if (got) ok.s.refs = ok.s.refs.map((r) => (r === got ? { ...got, count: Math.min(got.count + 1, 4) } : r));
       else ok.s.refs.push({ obj: obj.id, display: obj.display, api: api.name, site: range, count: 1 });
       ok.s.dead = ok.s.dead.filter((d) => d.obj !== obj.id);
       ok.env.set(call.id, success);

@@ -82,9 +82,10 @@ export function emptyState(): AbsState {
 
 export function cloneState(s: AbsState): AbsState {
   return {
-    locks: s.locks.map((l) => ({ ...l })),
+    // Lists are copied, their entries shared: transfer functions replace a lock or reference, never edit it.
+    locks: [...s.locks],
     facts: [...s.facts],
-    refs: s.refs.map((r) => ({ ...r })),
+    refs: [...s.refs],
     dead: [...s.dead],
     releasedFromCaller: [...s.releasedFromCaller],
     trail: s.trail,

@@ -161,8 +161,10 @@ export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: Acqui
     // Read-to-write upgrade deadlocks even on locks that are otherwise recursive (NDIS RW, ERESOURCE).
     const upgrade = held.mode === 'shared' && spec.mode === 'exclusive';
     if (!upgrade && (spec.recursive || (held.mode === 'shared' && spec.mode === 'shared'))) {
-      held.depth = Math.min(held.depth + 1, 3);
-      if (spec.handle !== undefined && held.depth <= 3) held.moreHandles = [...(held.moreHandles ?? []), spec.handle];
+      // Lock objects are shared between states (cloneState copies the list, not the locks): replace, never edit.
+      const depth = Math.min(held.depth + 1, 3);
+      const moreHandles = spec.handle !== undefined && depth <= 3 ? [...(held.moreHandles ?? []), spec.handle] : held.moreHandles;
+      b.s.locks = b.s.locks.map((l) => (l === held ? { ...held, depth, moreHandles } : l));
       return true;
     }
     if (!checkDouble) return true; // a try-acquire of a held lock just fails
@@ -222,9 +224,9 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
     ctx.sink.add(nodeId, held.id, { kind: 'release-mismatch', lock: { ...held }, api: spec.api, range, reason: reasons.join('; '), trail: b.s.trail });
   }
   if (held.depth > 1) {
-    held.depth--;
-    if (spec.handle !== undefined && nested.includes(spec.handle)) held.moreHandles = nested.filter((h) => h !== spec.handle);
-    else if (nested.length > 0) held.moreHandles = nested.slice(0, -1);
+    const moreHandles = spec.handle !== undefined && nested.includes(spec.handle) ? nested.filter((h) => h !== spec.handle)
+      : nested.length > 0 ? nested.slice(0, -1) : held.moreHandles;
+    b.s.locks = b.s.locks.map((l) => (l === held ? { ...held, depth: held.depth - 1, moreHandles } : l));
     return;
   }
   b.s.locks = b.s.locks.filter((l) => l !== held);

@@ -81,3 +81,41 @@ test('the direct cursor agrees on generated datapath code, ERROR nodes, non-ASCI
     parser.delete();
   }
 });
+
+test('copied nodes have the ranges web-tree-sitter gives, error recovery and non-ASCII text included', async () => {
+  const parser = await testParser();
+  try {
+    const texts = [
+      ...fixtureTexts().map((f) => f.text),
+      ...generateDatapathCorpus({ lines: 2000 }).map((f) => f.text),
+      'void f(void) { int x = ; foo(a b); y = + z; größe = 1; $x = 2; }',
+      'int g(void) { return a->b.c[d] + e(f, g) ; } struct s { int q; };',
+    ];
+    for (const text of texts) {
+      const parsed = parseC(parser, text);
+      try {
+        // The public API's ends, by start and type (nested nodes may share both), for every node.
+        const truth = new Map<string, Set<number>>();
+        const cursor = parsed.tree.walk();
+        for (let more = true; more;) {
+          const k = `${cursor.startIndex}:${cursor.nodeType}`;
+          truth.set(k, (truth.get(k) ?? new Set()).add(cursor.endIndex));
+          if (cursor.gotoFirstChild()) continue;
+          while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) { more = false; break; }
+        }
+        cursor.delete();
+        const stack: SyntaxNode[] = [toSyntax(parsed.tree.rootNode, parsed.text, true)];
+        while (stack.length) {
+          const n = stack.pop()!;
+          const ends = truth.get(`${n.startIndex}:${n.type}`);
+          assert.ok(ends?.has(n.endIndex), `${n.type} at ${n.startIndex}: \`${n.text}\` ends at ${n.endIndex}, not at ${[...(ends ?? [])].join(' or ')}`);
+          stack.push(...n.children);
+        }
+      } finally {
+        parsed.tree.delete();
+      }
+    }
+  } finally {
+    parser.delete();
+  }
+});
