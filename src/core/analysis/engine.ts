@@ -162,7 +162,8 @@ export function summarizePrepared(p: PreparedFile, options: AnalysisOptions): Fu
   const { file, annotated } = p;
   const table: SummaryTable = {};
   for (const { fn } of p.fns) {
-    table[fn.name] = { name: fn.name, uri: file.uri, range: fn.range, effects: dedupeEffects(annotated.get(fn.name) ?? []), acquires: [] };
+    const contract = annotated.get(fn.name);
+    table[fn.name] = { name: fn.name, uri: file.uri, range: fn.range, effects: contract ? dedupeEffects(contract) : [], acquires: [] };
   }
   for (const [name, effects] of annotated) {
     // Prototypes with contracts for functions defined elsewhere.

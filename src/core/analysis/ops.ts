@@ -33,16 +33,17 @@ export function callArgs(call: Node): Node[] {
 export function extractOps(root: Node): Op[] {
   const ops: Op[] = [];
   // Two parallel stacks of node and "expanded?"; expanded nodes emit their own op on the second visit.
-  // Shared scratch (extraction never re-enters itself), emptied on the way out.
+  // Shared scratch with its own top (extraction never re-enters itself): no array is made or shrunk.
   const nodes = scratchNodes;
   const expandedFlags = scratchFlags;
-  nodes.length = 0;
-  expandedFlags.length = 0;
-  nodes.push(root);
-  expandedFlags.push(false);
-  while (nodes.length && ops.length < MAX_OPS) {
-    const n = nodes.pop()!;
-    if (expandedFlags.pop()!) {
+  let top = 0;
+  let high = 0;
+  nodes[top] = root;
+  expandedFlags[top++] = false;
+  while (top > 0 && ops.length < MAX_OPS) {
+    if (top > high) high = top;
+    const n = nodes[--top]!;
+    if (expandedFlags[top]) {
       if (EMITTING.has(n.type)) emit(n, ops);
       continue;
     }
@@ -50,19 +51,19 @@ export function extractOps(root: Node): Op[] {
     if (n.type === 'compound_statement' && n.id !== root.id) continue;
     const kids = childrenInOrder(n);
     if (kids.length === 0 && !EMITTING.has(n.type)) continue;
-    nodes.push(n);
-    expandedFlags.push(true);
+    nodes[top] = n;
+    expandedFlags[top++] = true;
     for (let i = kids.length - 1; i >= 0; i--) {
-      nodes.push(kids[i]!);
-      expandedFlags.push(false);
+      nodes[top] = kids[i]!;
+      expandedFlags[top++] = false;
     }
   }
-  nodes.length = 0;
-  expandedFlags.length = 0;
+  // Drop the references to this function's nodes (the scratch keeps only its capacity).
+  nodes.fill(undefined, 0, Math.max(high, top) + 1);
   return ops;
 }
 
-const scratchNodes: Node[] = [];
+const scratchNodes: (Node | undefined)[] = [];
 const scratchFlags: boolean[] = [];
 
 /**
