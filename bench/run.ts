@@ -89,19 +89,7 @@ function parseOnly(parser: Parser, files: readonly SourceFile[]): void {
  */
 function worstFunction(parser: Parser, files: readonly SourceFile[], summaries: SummaryTable, options: AnalysisOptions): { name: string; ms: number; parseMs: number; count: number } {
   const timed: { name: string; snippet: SourceFile; ms: number }[] = [];
-  const analyse = (snippet: SourceFile): { ms: number; parseMs: number } => {
-    const t0 = performance.now();
-    const prepared = prepareFile(parser, snippet);
-    const t1 = performance.now();
-    try {
-      // Both phases, as the pipeline runs them (phase 2 reuses phase 1's analysis when it can).
-      summarizePrepared(prepared, options);
-      checkPrepared(prepared, summaries, options);
-      return { ms: performance.now() - t1, parseMs: t1 - t0 };
-    } finally {
-      disposePrepared(prepared);
-    }
-  };
+  const analyse = (snippet: SourceFile): BothPhases => bothPhases(parser, snippet, options, summaries);
   for (const f of files) {
     const parsed = parseC(parser, f.text);
     const fns = listFunctions(parsed.tree).map((fn) => ({ name: fn.name, start: fn.range.start.line, end: fn.range.end.line }));
@@ -122,24 +110,36 @@ function worstFunction(parser: Parser, files: readonly SourceFile[], summaries: 
   return { ...worst, count: timed.length };
 }
 
-/** Both phases on one file holding one large function, median of `runs` after a warm-up; parse timed apart. */
-function largeFunction(parser: Parser, file: SourceFile, options: AnalysisOptions, runs: number): { lines: number; ms: number; parseMs: number; findings: number; visits: number } {
-  const once = (): { ms: number; parseMs: number; findings: number; visits: number } => {
-    const t0 = performance.now();
-    const prepared = prepareFile(parser, file);
-    const t1 = performance.now();
-    try {
-      const table: SummaryTable = {};
-      for (const s of summarizePrepared(prepared, options)) table[s.name] = s;
-      const r = checkPrepared(prepared, table, options);
-      const ms = performance.now() - t1;
-      return { ms, parseMs: t1 - t0, findings: r.findings.length, visits: prepared.fns.reduce((n, e) => n + (e.last?.analysis.visits ?? 0), 0) };
-    } finally {
-      disposePrepared(prepared);
-    }
-  };
-  once();
-  const all = Array.from({ length: runs }, once);
+interface BothPhases {
+  ms: number;
+  parseMs: number;
+  findings: number;
+  visits: number;
+}
+
+/**
+ * The engine's work on one file in both phases, as the pipeline runs them (phase 2 reuses phase 1's
+ * analysis when it can), timed apart from parsing it. Phase 2 sees `summaries`, or the file's own.
+ */
+function bothPhases(parser: Parser, file: SourceFile, options: AnalysisOptions, summaries?: SummaryTable): BothPhases {
+  const t0 = performance.now();
+  const prepared = prepareFile(parser, file);
+  const t1 = performance.now();
+  try {
+    const own: SummaryTable = {};
+    for (const s of summarizePrepared(prepared, options)) own[s.name] = s;
+    const r = checkPrepared(prepared, summaries ?? own, options);
+    const ms = performance.now() - t1;
+    return { ms, parseMs: t1 - t0, findings: r.findings.length, visits: prepared.fns.reduce((n, e) => n + (e.last?.analysis.visits ?? 0), 0) };
+  } finally {
+    disposePrepared(prepared);
+  }
+}
+
+/** One file holding one large function: median of `runs` after a warm-up. */
+function largeFunction(parser: Parser, file: SourceFile, options: AnalysisOptions, runs: number): BothPhases & { lines: number } {
+  bothPhases(parser, file, options);
+  const all = Array.from({ length: runs }, () => bothPhases(parser, file, options));
   return { lines: countLines([file]), ms: median(all.map((x) => x.ms)), parseMs: median(all.map((x) => x.parseMs)), findings: all[0]!.findings, visits: all[0]!.visits };
 }
 

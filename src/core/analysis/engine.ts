@@ -64,6 +64,11 @@ function isRelevant(calls: Set<string>, index: KnowledgeIndex, summaries: Summar
   return false;
 }
 
+/** Whether a function gets a path search in either phase (the caller holds a lock by contract or assertion, or see isRelevant). */
+function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryTable, annotated: Map<string, LockEffect[]>): boolean {
+  return isRelevant(e.calls, index, table, holdsOnEntry(annotated.get(e.fn.name)) || assertsHeld(e.calls, index));
+}
+
 /** A summary's part of its callers' signatures; summaries are replaced, never edited, so it is computed once. */
 const summarySignatures = new WeakMap<FunctionSummary, string>();
 
@@ -176,7 +181,7 @@ export function summarizePrepared(p: PreparedFile, options: AnalysisOptions): Fu
     const changedNow = new Set<string>();
     for (const e of p.fns) {
       const { fn } = e;
-      if (!isRelevant(e.calls, index, table, holdsOnEntry(annotated.get(fn.name)) || assertsHeld(e.calls, index))) continue;
+      if (!needsAnalysis(e, index, table, annotated)) continue;
       if (changedNames && ![...e.calls].some((c) => changedNames!.has(c))) continue;
       const contract = annotated.get(fn.name) ?? [];
       const a = analyze(p, e, index, table, contract, options);
@@ -209,7 +214,7 @@ export function checkPrepared(p: PreparedFile, summaries: SummaryTable, options:
   const functions: FileCheckResult['functions'] = [];
   for (const e of p.fns) {
     const { fn } = e;
-    if (!isRelevant(e.calls, index, table, holdsOnEntry(annotated.get(fn.name)) || assertsHeld(e.calls, index))) continue;
+    if (!needsAnalysis(e, index, table, annotated)) continue;
     const own = table[fn.name];
     // The contract includes what was inferred for this function, so its callers' view and its own agree.
     const contract = dedupeEffects([...(annotated.get(fn.name) ?? []), ...(own?.uri === file.uri ? own.effects.filter((x) => x.source === 'inferred') : [])]);

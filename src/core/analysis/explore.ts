@@ -3,7 +3,7 @@ import type { Cfg, CfgNode } from '../c/cfg';
 import { rangeOf, type SourceRange } from '../source';
 import { identifiersOf } from './exprs';
 import { extractOps, iteratorHeadOps, type Op } from './ops';
-import { stateLiveness, type Liveness } from './factLiveness';
+import { stateLiveness, type Liveness } from './stateLiveness';
 import { opsAreInert } from './inertOps';
 import { addTrail, cloneState, emptyState, keepLive, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
 import { applyOp, constantTruth, learn, learnedFact, truthOf, type Branch, type FnContext } from './transfer';
@@ -19,9 +19,9 @@ export const DEFAULT_MAX_STATES_PER_NODE = 64;
  * least 20,000 (a fixed cap would cut short a large dispatch loop whose nodes see only a few states).
  */
 const MIN_MAX_VISITS = 20_000;
-/** States at one node that switch on dropping dead facts and marks (factLiveness.ts). */
-const PRUNE_AFTER_STATES = 4;
 const VISITS_PER_NODE = 16;
+/** States at one node that switch on dropping dead facts and marks (stateLiveness.ts). */
+const PRUNE_AFTER_STATES = 4;
 
 export interface ExitInfo {
   state: AbsState;
@@ -125,7 +125,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     if (id >= 0 && target[id] === -2) target[id] = id;
     return end;
   };
-  // Facts and dead marks nothing downstream can read are dropped as a state moves on (factLiveness.ts),
+  // Facts and dead marks nothing downstream can read are dropped as a state moves on (stateLiveness.ts),
   // once some node has seen several states.
   let pruning = false;
   let livenessOf: Liveness | undefined;

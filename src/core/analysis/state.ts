@@ -106,7 +106,7 @@ export function stateKey(s: AbsState): string {
 export function withTrail(s: AbsState, range: SourceRange, message: string): AbsState {
   return {
     locks: s.locks, facts: s.facts, refs: s.refs, dead: s.dead, releasedFromCaller: s.releasedFromCaller,
-    trail: { range, message, prev: s.trail, length: (s.trail?.length ?? 0) + 1 }, ret: s.ret, key: s.key,
+    trail: extendTrail(s.trail, range, message), ret: s.ret, key: s.key,
   };
 }
 
@@ -144,7 +144,11 @@ function computeKey(s: AbsState): string {
 }
 
 export function addTrail(s: AbsState, range: SourceRange, message: string): void {
-  s.trail = { range, message, prev: s.trail, length: (s.trail?.length ?? 0) + 1 };
+  s.trail = extendTrail(s.trail, range, message);
+}
+
+function extendTrail(prev: Trail | null, range: SourceRange, message: string): Trail {
+  return { range, message, prev, length: (prev?.length ?? 0) + 1 };
 }
 
 export function trailSteps(t: Trail | null): { range: SourceRange; message: string }[] {
