@@ -26,29 +26,15 @@ async function until(what, fn, timeoutMs = 15_000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** 1-based line numbers that carry one of the simulator's gutter dots in the visible text editor. */
-async function litLines(page) {
-  return page.evaluate(() => {
-    const editor = [...document.querySelectorAll('.monaco-editor')].find((e) => e.querySelector('.glyph-margin-widgets'));
-    if (!editor) return [];
-    const lineAtTop = new Map();
-    for (const row of editor.querySelectorAll('.margin-view-overlays > div')) {
-      const n = row.querySelector('.line-numbers');
-      if (n) lineAtTop.set(row.style.top, Number(n.textContent));
-    }
-    const lines = [];
-    for (const g of editor.querySelectorAll('.glyph-margin-widgets .cgmr')) {
-      const line = lineAtTop.get(g.style.top);
-      if (line !== undefined) lines.push(line);
-    }
-    return lines.sort((a, b) => a - b);
-  });
-}
-
-/** Lit lines (1-based) of the editor showing the text `marker` (the C file, not a listing). */
-async function litLinesOf(page, marker) {
+/**
+ * 1-based line numbers that carry one of the simulator's gutter dots: in the editor showing the text
+ * `marker` (the C file, not a listing), or without one in the first editor with gutter widgets.
+ */
+async function litLines(page, marker = null) {
   return page.evaluate((marker) => {
-    const editor = [...document.querySelectorAll('.monaco-editor')].find((e) => e.querySelector('.view-lines')?.textContent?.includes(marker));
+    const editor = [...document.querySelectorAll('.monaco-editor')].find((e) => (marker === null
+      ? e.querySelector('.glyph-margin-widgets')
+      : e.querySelector('.view-lines')?.textContent?.includes(marker)));
     if (!editor) return [];
     const lineAtTop = new Map();
     for (const row of editor.querySelectorAll('.margin-view-overlays > div')) {
@@ -241,7 +227,7 @@ export async function runSimulatorUiTests({ url, workspace, profileDir, screensh
       for (let i = 0; i < 10; i++) {
         await frame.press('body', 'ArrowRight');
         const { line, counter } = await panelStep(frame);
-        await until(`C line ${line} lit at ${counter}`, async () => (await litLinesOf(page, 'OvsDoExecuteActions')).includes(line));
+        await until(`C line ${line} lit at ${counter}`, async () => (await litLines(page, 'OvsDoExecuteActions')).includes(line));
         seen.add(line);
       }
       // The breaking step is the packet's use of the flow at the OvsDoExecuteActions line (25).
