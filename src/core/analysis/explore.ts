@@ -11,6 +11,7 @@ import { exitRefs } from './refExit';
 
 /** Call results of a node whose ops were inert: none, and nobody writes here (truthOf and learn only read). */
 const NO_RESULTS: Branch['env'] = new Map();
+const NO_OPS: readonly Op[] = [];
 
 /** Default cap on distinct states kept per CFG node (see README: bounded work per function). */
 export const DEFAULT_MAX_STATES_PER_NODE = 64;
@@ -54,7 +55,6 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
   let incomplete = false;
   let visits = 0;
   const maxVisits = Math.max(MIN_MAX_VISITS, VISITS_PER_NODE * cfg.nodes.length);
-  const opsCache = new Map<number, ReturnType<typeof extractOps>>();
   // What the trail says at each condition, computed once per node rather than per visit.
   const condCache = new Map<number, { range: SourceRange; onTrue: string; onFalse: string }>();
   const condWords = (id: number, cond: Node): { range: SourceRange; onTrue: string; onFalse: string } => {
@@ -79,23 +79,16 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     }
     return p;
   };
-  const opsOf = (n: Node): ReturnType<typeof extractOps> => {
-    let o = opsCache.get(n.id);
+  // What each CFG node evaluates, extracted on first use. Only statements, conditions and returns
+  // evaluate anything: a `case` label's AST is the whole case, whose statements are nodes of their own.
+  // Iterator-macro heads assign their loop variables (ops.ts).
+  const nodeOps: (readonly Op[] | undefined)[] = new Array<readonly Op[] | undefined>(cfg.nodes.length);
+  const stmtOps = (n: CfgNode): readonly Op[] => {
+    let o = nodeOps[n.id];
     if (!o) {
-      o = extractOps(n);
-      opsCache.set(n.id, o);
-    }
-    return o;
-  };
-  // Iterator-macro heads assign their loop variables (ops.ts), other statements are their AST's ops.
-  const headOps = new Map<number, Op[]>();
-  const stmtOps = (n: CfgNode): Op[] => {
-    if (!n.ast) return [];
-    if (!n.loopVariables) return opsOf(n.ast);
-    let o = headOps.get(n.id);
-    if (!o) {
-      o = iteratorHeadOps(n.ast, n.loopVariables);
-      headOps.set(n.id, o);
+      o = !n.ast || (n.kind !== 'stmt' && n.kind !== 'cond' && n.kind !== 'return') ? NO_OPS
+        : n.loopVariables ? iteratorHeadOps(n.ast, n.loopVariables) : extractOps(n.ast);
+      nodeOps[n.id] = o;
     }
     return o;
   };
@@ -140,16 +133,18 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
   const push = (to: number | undefined, st: AbsState): void => {
     const at = to === undefined || to < 0 ? -1 : target[to]! >= -1 ? target[to]! : resolve(to);
     if (at < 0) return;
-    let next = st;
-    if (pruning && (st.facts.length > 0 || st.dead.length > 0)) {
-      const liveness = (livenessOf ??= makeLiveness());
-      let allLive = true;
-      for (const f of st.facts) if (!liveness.factLive(at, f.key)) allLive = false;
-      for (const d of st.dead) if (!liveness.deadLive(at, d.obj)) allLive = false;
-      if (!allLive) next = keepLive(st, (f) => liveness.factLive(at, f.key), (d) => liveness.deadLive(at, d.obj));
-    }
     queueNodes.push(at);
-    queueStates.push(next);
+    queueStates.push(st);
+  };
+  // Pruned when taken off the queue rather than when put on it, so states queued before pruning
+  // was switched on are pruned too (they would otherwise carry dead facts round a whole loop).
+  const pruned = (at: number, st: AbsState): AbsState => {
+    if (!pruning || (st.facts.length === 0 && st.dead.length === 0)) return st;
+    const liveness = (livenessOf ??= makeLiveness());
+    let allLive = true;
+    for (const f of st.facts) if (!liveness.factLive(at, f.key)) allLive = false;
+    for (const d of st.dead) if (!liveness.deadLive(at, d.obj)) allLive = false;
+    return allLive ? st : keepLive(st, (f) => liveness.factLive(at, f.key), (d) => liveness.deadLive(at, d.obj));
   };
   queueNodes[0] = resolve(cfg.entry);
   if (queueNodes[0] < 0) {
@@ -159,7 +154,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
 
   for (let qi = 0; qi < queueNodes.length; qi++) {
     const id = queueNodes[qi]!;
-    const s = queueStates[qi]!;
+    const s = pruned(id, queueStates[qi]!);
     queueStates[qi] = undefined; // let processed states be collected
     if (++visits > maxVisits) {
       incomplete = true;
@@ -236,7 +231,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       }
       case 'cond': {
         const cond = node.ast!;
-        const condOps = opsOf(cond);
+        const condOps = stmtOps(node);
         if (opsAreInert(ctx, condOps, s)) {
           // Only the outcome's facts and trail differ: each side gets a shallow copy, never a deep clone.
           const plan = condPlan(id, cond);

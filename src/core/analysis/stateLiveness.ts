@@ -1,7 +1,7 @@
 import type { Cfg, CfgNode } from '../c/cfg';
 import { identifiersOf } from './exprs';
 import type { Op } from './ops';
-import { unparenNode } from './transfer';
+import { condFactKeys, unparenNode } from './transfer';
 
 /**
  * What a path state carries that nothing downstream can look at any more, per CFG node.
@@ -22,33 +22,29 @@ export interface Liveness {
 }
 
 export function stateLiveness(cfg: Cfg, factKeys: ReadonlySet<string>, deadCandidates: ReadonlySet<string>, opsOf: (n: CfgNode) => readonly Op[]): Liveness {
-  let preds: Preds | undefined;
-  const predsOf = (): Preds => (preds ??= predecessors(cfg));
-  // A condition may read a `c:` fact when it names every variable the fact's condition names
-  // (truthOf looks up its pure subexpressions); cheaper than spelling each subexpression out.
-  const condFacts = [...factKeys].filter((k) => k.startsWith('c:')).map((k) => ({ key: k, ids: identifiersOf(k.slice(2)) }));
-  const factReads = (node: CfgNode): string[] => {
-    const out: string[] = [];
+  // Shared by both problems, computed once: predecessors and each node's assigned variables.
+  let shared: { preds: Preds; assigned: readonly (readonly string[])[] } | undefined;
+  const sharedOf = (): { preds: Preds; assigned: readonly (readonly string[])[] } => (shared ??= { preds: predecessors(cfg), assigned: cfg.nodes.map((n) => assignedVariables(opsOf(n))) });
+  // A condition (or returned value) reads the variables it names and the `c:` facts `truthOf` looks up for it.
+  const factReads = (node: CfgNode, out: string[]): void => {
     if (node.ast && (node.kind === 'cond' || node.kind === 'return')) {
-      const ids = identifiersOf(node.ast.text);
-      out.push(...ids);
-      for (const c of condFacts) if (c.ids.every((id) => ids.includes(id))) out.push(c.key);
+      out.push(...identifiersOf(node.ast.text));
+      const value = node.kind === 'cond' ? node.ast : node.ast.namedChildren.find((c) => c.type !== 'comment');
+      if (value) condFactKeys(value, out);
     }
     for (const op of opsOf(node)) {
       // `x = y` copies y's fact.
       if (op.op === 'assign' && op.rhs && unparenNode(op.rhs).type === 'identifier') out.push(unparenNode(op.rhs).text);
     }
-    return out;
   };
   // Computed on first use: most functions' paths never carry a fact or a dead mark.
   let facts: KeyLiveness | undefined;
-  const factLiveness = (): KeyLiveness => (facts ??= backwardLiveness(cfg, predsOf(), factKeys, factReads, assignedVariables(opsOf),
+  const factLiveness = (): KeyLiveness => (facts ??= backwardLiveness(cfg, sharedOf(), factKeys, factReads,
     // A variable's assignment kills its own fact and every condition fact that mentions it.
     (key) => (key.startsWith('c:') ? identifiersOf(key.slice(2)) : [key])));
   // A dead mark is read where refTransfer.ts checks uses: the operands of uses, calls and
   // assignments (not an assigned variable itself), and anything a condition or return names.
-  const deadReads = (node: CfgNode): string[] => {
-    const out: string[] = [];
+  const deadReads = (node: CfgNode, out: string[]): void => {
     if (node.ast && (node.kind === 'cond' || node.kind === 'return')) out.push(...identifiersOf(node.ast.text));
     for (const op of opsOf(node)) {
       if (op.op === 'use') out.push(...identifiersOf(op.base.text));
@@ -58,10 +54,9 @@ export function stateLiveness(cfg: Cfg, factKeys: ReadonlySet<string>, deadCandi
         if (op.lhs.type !== 'identifier') out.push(...identifiersOf(op.lhs.text));
       }
     }
-    return out;
   };
   let dead: KeyLiveness | undefined;
-  const deadLiveness = (): KeyLiveness => (dead ??= backwardLiveness(cfg, predsOf(), deadCandidates, deadReads, assignedVariables(opsOf), (name) => [name]));
+  const deadLiveness = (): KeyLiveness => (dead ??= backwardLiveness(cfg, sharedOf(), deadCandidates, deadReads, (name) => [name]));
   return {
     factLive: (node, key) => factLiveness().isLive(node, key),
     // Objects named by other variables than the candidates are always kept.
@@ -69,19 +64,19 @@ export function stateLiveness(cfg: Cfg, factKeys: ReadonlySet<string>, deadCandi
   };
 }
 
+const NONE: readonly string[] = [];
+
 /** Identifier targets of a node's assignments (`x = …`, `x++`, an iterator's cursor). */
-function assignedVariables(opsOf: (n: CfgNode) => readonly Op[]): (node: CfgNode) => string[] {
-  return (node) => opsOf(node).flatMap((op) => (op.op === 'assign' && op.lhs.type === 'identifier' ? [op.lhs.text] : []));
+function assignedVariables(ops: readonly Op[]): readonly string[] {
+  let out: string[] | undefined;
+  for (const op of ops) if (op.op === 'assign' && op.lhs.type === 'identifier') (out ??= []).push(op.lhs.text);
+  return out ?? NONE;
 }
 
 interface KeyLiveness {
   isLive(node: number, key: string): boolean;
 }
 
-/**
- * live(n) = reads(n) ∪ (⋃ live(successors) − kills(n)), to the fixpoint, over bit sets. Keys not
- * in `keys` are always live. `killNames(key)` says which assigned variables kill a key.
- */
 /** Predecessor lists of every CFG node, packed: node n's are `list[start[n] .. start[n + 1])`. */
 interface Preds {
   start: Int32Array;
@@ -99,9 +94,13 @@ function predecessors(cfg: Cfg): Preds {
   return { start, list };
 }
 
+/**
+ * live(n) = reads(n) ∪ (⋃ live(successors) − kills(n)), to the fixpoint, over bit sets. Keys not
+ * in `keys` are always live. `killNames(key)` says which assigned variables kill a key.
+ */
 function backwardLiveness(
-  cfg: Cfg, preds: Preds, keys: ReadonlySet<string>, readsOf: (n: CfgNode) => readonly string[], assignedOf: (n: CfgNode) => readonly string[],
-  killNames: (key: string) => readonly string[],
+  cfg: Cfg, { preds, assigned }: { preds: Preds; assigned: readonly (readonly string[])[] }, keys: ReadonlySet<string>,
+  readsOf: (n: CfgNode, out: string[]) => void, killNames: (key: string) => readonly string[],
 ): KeyLiveness {
   if (keys.size === 0) return { isLive: () => true };
   const bit = new Map<string, number>();
@@ -118,9 +117,12 @@ function backwardLiveness(
   const n = cfg.nodes.length;
   const live = new Uint32Array(n * words);
   const keeps = new Uint32Array(n * words).fill(0xffffffff);
+  const reads: string[] = [];
   for (const node of cfg.nodes) {
-    for (const v of assignedOf(node)) for (const b of killedBy.get(v) ?? []) keeps[node.id * words + (b >>> 5)]! &= ~(1 << (b & 31));
-    for (const key of readsOf(node)) {
+    for (const v of assigned[node.id]!) for (const b of killedBy.get(v) ?? []) keeps[node.id * words + (b >>> 5)]! &= ~(1 << (b & 31));
+    reads.length = 0;
+    readsOf(node, reads);
+    for (const key of reads) {
       const b = bit.get(key);
       if (b !== undefined) live[node.id * words + (b >>> 5)]! |= 1 << (b & 31);
     }

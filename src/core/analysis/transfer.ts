@@ -440,6 +440,39 @@ export function factReadingVars(cond: Node): string[] {
 
 const TRUTH_WRAPPERS = new Set(['IS_ERR', 'IS_ERR_OR_NULL', 'unlikely', 'likely', 'NT_SUCCESS', 'OVS_LIKELY', 'OVS_UNLIKELY']);
 
+/**
+ * The `c:` fact keys `truthOf` may look up when it evaluates `cond` (mirrors it, as
+ * `factReadingVars` does for variables): stateLiveness.ts keeps a condition fact alive only where a
+ * condition that can read it lies ahead.
+ */
+export function condFactKeys(cond: Node, out: string[] = []): string[] {
+  const e = unparenNode(cond);
+  if (literalTruth(e.text)) return out;
+  if (e.type === 'identifier') return out;
+  if (e.type === 'assignment_expression') {
+    const rhs = e.childForFieldName('right');
+    const lhs = e.childForFieldName('left');
+    if (rhs) condFactKeys(rhs, out);
+    if (lhs) condFactKeys(lhs, out);
+    return out;
+  }
+  if (e.type === 'call_expression') {
+    const fn = e.childForFieldName('function')?.text;
+    const arg = e.childForFieldName('arguments')?.namedChildren[0];
+    if (arg && fn !== undefined && TRUTH_WRAPPERS.has(fn)) return condFactKeys(arg, out);
+  }
+  if (e.type === 'binary_expression') {
+    const l = e.childForFieldName('left');
+    const r = e.childForFieldName('right');
+    if (l && r) {
+      const side = literalTruth(r.text) === 'zero' ? l : literalTruth(l.text) === 'zero' ? r : null;
+      if (side) condFactKeys(side, out);
+    }
+  }
+  if (isPure(e)) out.push(`c:${squash(e.text)}`);
+  return out;
+}
+
 /** The truth of an atomic condition on this branch, if the path knows it. */
 export function truthOf(b: Branch, cond: Node): Truth | undefined {
   const e = unparenNode(cond);
