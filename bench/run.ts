@@ -92,7 +92,7 @@ function worstFunction(parser: Parser, files: readonly SourceFile[], summaries: 
   const analyse = (snippet: SourceFile): BothPhases => bothPhases(parser, snippet, options, summaries);
   for (const f of files) {
     const parsed = parseC(parser, f.text);
-    const fns = listFunctions(parsed.tree).map((fn) => ({ name: fn.name, start: fn.range.start.line, end: fn.range.end.line }));
+    const fns = listFunctions(parsed.tree, parsed.text).map((fn) => ({ name: fn.name, start: fn.range.start.line, end: fn.range.end.line }));
     parsed.tree.delete();
     const lines = f.text.split('\n');
     for (const fn of fns) {

@@ -130,7 +130,7 @@ export function prepareFile(parser: Parser, file: SourceFile): PreparedFile {
 }
 
 function prepareFrom(parsed: ParsedC, file: SourceFile, parseMs: number): PreparedFile {
-  const fns = listFunctions(parsed.tree).map((fn) => {
+  const fns = listFunctions(parsed.tree, parsed.text).map((fn) => {
     const calls = calledNames(fn, parsed.text);
     return { fn, calls, sortedCalls: [...calls].sort() };
   });

@@ -1,5 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { rangeOf, type SourceRange } from '../source';
+import { toSyntax } from './syntax';
 import { walkTopLevel } from './topLevel';
 
 export interface FunctionDef {
@@ -15,13 +16,21 @@ export interface FunctionDef {
   params: string[];
 }
 
+/** What the declarator helpers read: a web-tree-sitter `Node` or its plain copy (syntax.ts). */
+interface DeclNode<N> {
+  type: string;
+  text: string;
+  childForFieldName(name: string): N | null;
+  namedChildren: (N | null)[];
+}
+
 /** Finds the identifier a (possibly pointer / parenthesised) declarator declares. */
-export function declaratorName(decl: Node | null): Node | null {
+export function declaratorName<N extends DeclNode<N>>(decl: N | null): N | null {
   let d = decl;
   // Iterative: declarators nest (pointer → function → parenthesized → identifier).
   for (let guard = 0; d && guard < 64; guard++) {
     if (d.type === 'identifier' || d.type === 'field_identifier' || d.type === 'type_identifier') return d;
-    const inner = d.childForFieldName('declarator');
+    const inner: N | null = d.childForFieldName('declarator');
     if (inner) {
       d = inner;
       continue;
@@ -32,7 +41,7 @@ export function declaratorName(decl: Node | null): Node | null {
   return null;
 }
 
-function functionDeclarator(decl: Node | null): Node | null {
+function functionDeclarator<N extends DeclNode<N>>(decl: N | null): N | null {
   let d = decl;
   for (let guard = 0; d && guard < 64; guard++) {
     if (d.type === 'function_declarator') return d;
@@ -41,7 +50,7 @@ function functionDeclarator(decl: Node | null): Node | null {
   return null;
 }
 
-export function parameterNames(fnDecl: Node | null): string[] {
+export function parameterNames<N extends DeclNode<N>>(fnDecl: N | null): string[] {
   const params = fnDecl?.childForFieldName('parameters');
   if (!params) return [];
   const names: string[] = [];
@@ -57,14 +66,17 @@ export function parameterNames(fnDecl: Node | null): string[] {
  * Lists function definitions anywhere they can stand (top level, inside `extern "C"` blocks,
  * preprocessor conditionals and ERROR recoveries), without entering declarations or bodies.
  */
-export function listFunctions(tree: Tree): FunctionDef[] {
+export function listFunctions(tree: Tree, text: string): FunctionDef[] {
   const out: FunctionDef[] = [];
   walkTopLevel(tree, (cursor, type) => {
     if (type !== 'function_definition') return 'descend';
     const node = cursor.currentNode;
     const body = node.childForFieldName('body');
     const declarator = node.childForFieldName('declarator');
-    const id = declaratorName(declarator);
+    // Name and parameters are read from a plain copy of the declarator: one walk, rather than a
+    // round trip into wasm per question (this runs for every function of every file).
+    const head = declarator ? toSyntax(declarator, text) : null;
+    const id = declaratorName(head);
     if (body && id) {
       out.push({
         name: id.text,
@@ -72,7 +84,7 @@ export function listFunctions(tree: Tree): FunctionDef[] {
         nameRange: rangeOf(id),
         body,
         node,
-        params: parameterNames(functionDeclarator(declarator)),
+        params: parameterNames(functionDeclarator(head)),
       });
     }
     return 'skip'; // nested function definitions are not C

@@ -33,7 +33,7 @@ export function cModelName(uri: string, packet: string, put: string): string {
 export function functionNames(parser: Parser, text: string): string[] {
   const parsed = parseC(parser, text);
   try {
-    return listFunctions(parsed.tree).map((f) => f.name);
+    return listFunctions(parsed.tree, parsed.text).map((f) => f.name);
   } finally {
     parsed.tree.delete();
   }
@@ -82,7 +82,7 @@ function mergeFlowTable(a: FlowTableApis | undefined, b: FlowTableApis): FlowTab
 export function extractModel(parser: Parser, source: CSource, packet: string, put: string, options: ExtractOptions = {}): ExtractedModel {
   const parsed = parseC(parser, source.text);
   try {
-    const defs = listFunctions(parsed.tree);
+    const defs = listFunctions(parsed.tree, parsed.text);
     const names = defs.map((d) => d.name);
     for (const [role, fn] of [['--packet', packet], ['--put', put]] as const) {
       if (!names.includes(fn)) {

@@ -24,7 +24,7 @@ const NORETURN = new Set(['abort', 'BUG', 'KeBugCheckEx', 'OVS_NOT_REACHED']);
 function pathsOf(body: string): string[] {
   const parsed = parseC(parser, `void f(int x, int y) {\n${body}\n}\n`);
   try {
-    const fn = listFunctions(parsed.tree)[0]!;
+    const fn = listFunctions(parsed.tree, parsed.text)[0]!;
     const cfg = buildCfg(toSyntax(fn.body, parsed.text), { isNoReturn: (n) => NORETURN.has(n) });
     return enumerate(cfg).sort();
   } finally {

@@ -25,7 +25,7 @@ function describe(n: SyntaxNode): string {
 function copies(parser: Parser, text: string, full: boolean): [string, string] {
   const parsed = parseC(parser, text);
   try {
-    const roots = full ? [parsed.tree.rootNode] : listFunctions(parsed.tree).map((f) => f.node);
+    const roots = full ? [parsed.tree.rootNode] : listFunctions(parsed.tree, parsed.text).map((f) => f.node);
     const walk = (): string => roots.map((r) => describe(toSyntax(r, parsed.text, full))).join('\n--\n');
     setDirectCursorEnabled(true);
     const direct = walk();
