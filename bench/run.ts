@@ -2,9 +2,10 @@
  * `npm run bench`: parse-only vs parse+analysis time on a real C corpus (the SQLite amalgamation,
  * fetched from the npm registry into .bench-cache/) and a generated datapath-style corpus.
  *
- *   node --import tsx bench/run.ts [--runs N] [--gen-lines N] [--skip-real] [--write-gen DIR]
+ *   node --import tsx bench/run.ts [--runs N] [--warm-ups N] [--gen-lines N] [--skip-real] [--write-gen DIR]
  *
- * Every time is the median of N runs (default 7) after warm-ups, in one worker thread configured
+ * Every time is the median of N runs (default 7) after warm-ups (default 8: V8 needs that many
+ * passes to optimise the engine), in one worker thread configured
  * like the CLI's. Parse-only and parse+analysis run alternately and are timed in CPU time, so their
  * ratio does not depend on how busy the machine was; the 40k-line latency is wall time.
  * "parse+analysis" is the engine's whole pipeline over the set (summaries, checks, lock order),
@@ -37,22 +38,26 @@ const grammar: GrammarLocation = {
 
 interface Args {
   runs: number;
+  /** Untimed passes over each corpus before the timed ones (see timeInterleaved). */
+  warmUps: number;
   genLines: number;
   skipReal: boolean;
   writeGen?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { runs: 7, genLines: 50_000, skipReal: false };
+  const a: Args = { runs: 7, warmUps: 8, genLines: 50_000, skipReal: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--runs') a.runs = Number(argv[++i]);
+    else if (v === '--warm-ups') a.warmUps = Number(argv[++i]);
     else if (v === '--gen-lines') a.genLines = Number(argv[++i]);
     else if (v === '--skip-real') a.skipReal = true;
     else if (v === '--write-gen') a.writeGen = argv[++i];
     else throw new Error(`bench: unknown argument ${v}`);
   }
   if (!Number.isInteger(a.runs) || a.runs < 1) throw new Error('bench: --runs needs a positive whole number');
+  if (!Number.isInteger(a.warmUps) || a.warmUps < 1) throw new Error('bench: --warm-ups needs a positive whole number');
   return a;
 }
 
@@ -149,6 +154,9 @@ interface CorpusReport {
   lines: number;
   parseMs: number;
   fullMs: number;
+  /** The first pass of each in this thread (cold JIT and wasm tiers), reported beside the steady medians. */
+  coldParseMs: number;
+  coldFullMs: number;
   findings: number;
   /** Findings in functions the generator did not mark as buggy (`gen_bug_N`); only for the generated corpus. */
   onCleanCode?: number;
@@ -169,14 +177,15 @@ function bugStats(files: readonly SourceFile[], findings: readonly Finding[]): P
   return { onCleanCode: findings.filter((f) => !buggy.has(f.functionName)).length, bugsFound: [hit.size, buggy.size] };
 }
 
-function measure(parser: Parser, name: string, files: readonly SourceFile[], runs: number): CorpusReport {
+function measure(parser: Parser, name: string, files: readonly SourceFile[], runs: number, warmUps: number): CorpusReport {
   const options: AnalysisOptions = { knowledge: builtinKnowledge() };
   const lines = countLines(files);
-  process.stderr.write(`bench: ${name}: ${files.length} files, ${lines} lines: parse-only and parse+analysis ×${runs}, interleaved...\n`);
+  process.stderr.write(`bench: ${name}: ${files.length} files, ${lines} lines: parse-only and parse+analysis ×${runs} after ${warmUps} warm-ups, interleaved...\n`);
   let last: Pipeline | undefined;
-  const [parseRuns, fullRuns] = timeInterleaved(runs, () => parseOnly(parser, files), () => {
+  const timed = timeInterleaved(runs, warmUps, () => parseOnly(parser, files), () => {
     last = pipeline(parser, files, options);
   });
+  const { a: parseRuns, b: fullRuns } = timed;
   const parseMs = median(parseRuns);
   const fullMs = median(fullRuns);
   // Each run's pair was timed back to back, so its ratio shares that moment's machine speed.
@@ -186,7 +195,7 @@ function measure(parser: Parser, name: string, files: readonly SourceFile[], run
   process.stderr.write(`bench: ${name}: per-function pass...\n`);
   const worst = worstFunction(parser, files, last!.summaries, options);
   return {
-    name, files: files.length, lines, parseMs, fullMs, ratio, ratioSpread, findings: last!.findings.length,
+    name, files: files.length, lines, parseMs, fullMs, coldParseMs: timed.coldA, coldFullMs: timed.coldB, ratio, ratioSpread, findings: last!.findings.length,
     ...(files.some((f) => f.uri.startsWith('gen/')) ? bugStats(files, last!.findings) : {}),
     summarizeMs: last!.summarizeMs,
     engineParseMs: last!.results.reduce((n, r) => n + r.stats.parseMs, 0),
@@ -239,8 +248,8 @@ async function main(): Promise<void> {
     }
     // The generated corpus first: measured after SQLite, its runs would pay for collecting the
     // larger heap SQLite leaves behind, which a `lockstep check` of a datapath tree never sees.
-    const reports: CorpusReport[] = [measure(parser, 'generated datapath', generated, args.runs)];
-    if (!args.skipReal) reports.unshift(measure(parser, 'SQLite amalgamation (real)', sqliteCorpus(path.join(root, '.bench-cache')), args.runs));
+    const reports: CorpusReport[] = [measure(parser, 'generated datapath', generated, args.runs, args.warmUps)];
+    if (!args.skipReal) reports.unshift(measure(parser, 'SQLite amalgamation (real)', sqliteCorpus(path.join(root, '.bench-cache')), args.runs, args.warmUps));
 
     const slice = first40k(args.genLines >= 40_000 ? generated : generateDatapathCorpus({ lines: 40_000 }));
     const options: AnalysisOptions = { knowledge: builtinKnowledge() };
@@ -249,9 +258,10 @@ async function main(): Promise<void> {
     // datapath functions, and a SQLite-interpreter-sized one (stress, beyond them).
     const large = [80, 400].map((cases) => largeFunction(parser, largeDispatchFunction(cases), options, args.runs));
 
-    process.stdout.write(`\nLockstep benchmark — node ${process.version}, ${args.runs} runs per number (median; corpus times in CPU ms, parse-only and parse+analysis interleaved), one worker thread (young generation ${ANALYSIS_YOUNG_GENERATION_MB} MB, as the CLI's)\n\n`);
+    process.stdout.write(`\nLockstep benchmark — node ${process.version}, ${args.runs} runs per number (median; corpus times in CPU ms, parse-only and parse+analysis interleaved after ${args.warmUps} warm-ups), one worker thread (young generation ${ANALYSIS_YOUNG_GENERATION_MB} MB, as the CLI's)\n\n`);
     process.stdout.write(`${table(reports)}\n\n`);
     for (const r of reports) {
+      process.stdout.write(`${r.name}: first pass in this thread (cold JIT and wasm tiers): parse-only ${fmtMs(r.coldParseMs)} ms, parse+analysis ${fmtMs(r.coldFullMs)} ms\n`);
       process.stdout.write(`${r.name}: last run's phases: summaries ${fmtMs(r.summarizeMs)} ms; checks parse ${fmtMs(r.engineParseMs)} ms + analysis ${fmtMs(r.engineAnalysisMs)} ms (engine-reported)\n`);
       if (r.bugsFound) process.stdout.write(`${r.name}: deliberately buggy functions found ${r.bugsFound[0]}/${r.bugsFound[1]}; findings outside them ${r.onCleanCode}\n`);
     }
@@ -273,7 +283,9 @@ async function main(): Promise<void> {
  * analysis workers (threadLimits.ts), so the numbers are the ones those threads get.
  */
 if (require.main === module && isMainThread) {
-  const worker = new Worker(path.join(__dirname, 'thread.mjs'), {
+  // Bundled (bench/bundle.mjs), the worker runs this same file; run through tsx, thread.mjs registers tsx first.
+  const entry = __filename.endsWith('.ts') ? path.join(__dirname, 'thread.mjs') : __filename;
+  const worker = new Worker(entry, {
     argv: process.argv.slice(2),
     workerData: { benchThread: true },
     resourceLimits: { maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB },

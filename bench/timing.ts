@@ -18,33 +18,47 @@ export function timeRuns(runs: number, fn: () => void): number[] {
   return out;
 }
 
+/** Interleaved samples of two functions, and their first (cold) pass. */
+export interface Interleaved {
+  a: number[];
+  b: number[];
+  /** The first pass of each, before any warm-up: what a one-shot run in a fresh thread pays (JIT, wasm tier-up). */
+  coldA: number;
+  coldB: number;
+}
+
 /**
- * Times `a` and `b` alternately, `runs` times each after three untimed warm-ups of both (the JIT
- * needs a few passes over the engine to settle), in CPU time of this process (which includes the
- * garbage collector's helper threads): a ratio of two medians taken minutes apart would also
- * measure how the machine's load changed in between, and wall time would count other processes'
- * turns on the CPU.
+ * Times `a` and `b` alternately, `runs` times each after `warmUps` untimed passes of both, in CPU
+ * time of this process (which includes the garbage collector's helper threads): a ratio of two
+ * medians taken minutes apart would also measure how the machine's load changed in between, and
+ * wall time would count other processes' turns on the CPU. The engine's JavaScript needs several
+ * passes over a corpus before V8 has optimised it (about eight on the generated corpus: the second
+ * pass still takes twice the steady time); fewer warm-ups time the JIT, not the engine. The first
+ * pass is kept and reported apart.
  */
-export function timeInterleaved(runs: number, a: () => void, b: () => void): [number[], number[]] {
-  for (let i = 0; i < 3; i++) {
+export function timeInterleaved(runs: number, warmUps: number, a: () => void, b: () => void): Interleaved {
+  const cpuMs = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const timed = (fn: () => void): number => {
+    const t0 = cpuMs();
+    fn();
+    return cpuMs() - t0;
+  };
+  const coldA = timed(a);
+  const coldB = timed(b);
+  for (let i = 1; i < warmUps; i++) {
     a();
     b();
   }
   const ta: number[] = [];
   const tb: number[] = [];
-  const cpuMs = (): number => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
   for (let i = 0; i < runs; i++) {
-    let t0 = cpuMs();
-    a();
-    ta.push(cpuMs() - t0);
-    t0 = cpuMs();
-    b();
-    tb.push(cpuMs() - t0);
+    ta.push(timed(a));
+    tb.push(timed(b));
   }
-  return [ta, tb];
+  return { a: ta, b: tb, coldA, coldB };
 }
 
 export const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
