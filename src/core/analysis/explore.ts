@@ -1,5 +1,6 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import type { Cfg, CfgNode } from '../c/cfg';
+import { retreatingEdges } from '../c/retreatingEdges';
 import { rangeOf, type SourceRange } from '../source';
 import { identifiersOf } from './exprs';
 import { extractOps, iteratorHeadOps, type Op } from './ops';
@@ -130,11 +131,28 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     }
     return stateLiveness(cfg, new Set([...ctx.condVars.keys(), ...[...ctx.condTexts.keys()].map((k) => `c:${k}`)]), deadCandidates, stmtOps);
   };
+  // A condition on memory (`flow->tcpFlags > 44`) learned in one iteration is not carried into the
+  // next: the body drops and retakes the locks that guard that memory, and other threads may change
+  // it in between. Carried, it kept a second copy of every state going round a dispatch loop whose
+  // cases test the same field (twice the work for nothing a path could rely on).
+  let isRetreating: ((from: number, to: number) => boolean) | undefined;
+  const closesLoop = (from: number, to: number): boolean => {
+    const back = (isRetreating ??= retreatingEdges(cfg));
+    if (back(from, to)) return true;
+    // The pass-through nodes the state skips on its way have edges too.
+    for (let id = to, steps = 0; id >= 0 && target[id] !== id && steps < 64 && passesThrough(id); steps++) {
+      const next = cfg.nodes[id]!.succ[0]!;
+      if (next >= 0 && back(id, next)) return true;
+      id = next;
+    }
+    return false;
+  };
+  let current = -1; // the node being stepped, whose successors `push` queues
   const push = (to: number | undefined, st: AbsState): void => {
     const at = to === undefined || to < 0 ? -1 : target[to]! >= -1 ? target[to]! : resolve(to);
     if (at < 0) return;
     queueNodes.push(at);
-    queueStates.push(st);
+    queueStates.push(st.facts.some((f) => f.readsMemory) && closesLoop(current, to!) ? keepLive(st, (f) => !f.readsMemory, () => true) : st);
   };
   // Pruned when taken off the queue rather than when put on it, so states queued before pruning
   // was switched on are pruned too (they would otherwise carry dead facts round a whole loop).
@@ -161,6 +179,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       break;
     }
     const node = cfg.nodes[id]!;
+    current = id;
     const key = stateKey(s);
     let set = seen[id];
     if (!set) {
@@ -275,6 +294,6 @@ function endOfFunction(body: Node): SourceRange {
 function outcome(s: AbsState, range: SourceRange, message: string, learned: Fact | undefined): AbsState {
   if (!learned) return withTrail(s, range, message);
   const st = withTrailUnkeyed(s, range, message);
-  setFact(st, learned.key, learned.value, learned.roots);
+  setFact(st, learned.key, learned.value, learned.roots, learned.readsMemory);
   return st;
 }

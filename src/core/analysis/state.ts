@@ -33,6 +33,8 @@ export interface Fact {
   value: Truth;
   /** Identifiers whose assignment kills the fact (shared between states: never changed). */
   roots: readonly string[];
+  /** A condition that reads memory (`p->f`, `*p`, `a[i]`): not carried round a loop (explore.ts). */
+  readsMemory?: boolean;
 }
 
 /** An owned reference (reference-counting rules). */
@@ -165,9 +167,9 @@ export function getFact(s: AbsState, key: string): Truth | undefined {
   return s.facts.find((f) => f.key === key)?.value;
 }
 
-export function setFact(s: AbsState, key: string, value: Truth, roots: readonly string[]): void {
+export function setFact(s: AbsState, key: string, value: Truth, roots: readonly string[], readsMemory?: boolean): void {
   s.facts = s.facts.filter((f) => f.key !== key);
-  s.facts.push({ key, value, roots });
+  s.facts.push(readsMemory ? { key, value, roots, readsMemory } : { key, value, roots });
 }
 
 /** Forgets everything known about identifier `name` (it was assigned or its address escaped). */

@@ -362,8 +362,11 @@ function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
 /** Records what a condition's outcome teaches about the variables it reads. */
 export function learn(ctx: FnContext, b: Branch, cond: Node, truth: Truth): void {
   const f = learnedFact(ctx, cond, truth);
-  if (f) setFact(b.s, f.key, f.value, f.roots);
+  if (f) setFact(b.s, f.key, f.value, f.roots, f.readsMemory);
 }
+
+/** Field, array or pointer reads in a squashed condition (a `*` that multiplies counts too: harmless). */
+const MEMORY_READ = /->|\.|\[|\*/;
 
 /**
  * The fact a condition's outcome teaches, if any: a function of the condition and the outcome only
@@ -388,7 +391,8 @@ export function learnedFact(ctx: FnContext, cond: Node, truth: Truth): Fact | un
     }
   }
   const key = squash(e.text);
-  return (ctx.condTexts.get(key) ?? 0) >= 2 && isPure(e) ? { key: `c:${key}`, value: truth, roots: identifiersOf(e.text) } : undefined;
+  if ((ctx.condTexts.get(key) ?? 0) < 2 || !isPure(e)) return undefined;
+  return MEMORY_READ.test(key) ? { key: `c:${key}`, value: truth, roots: identifiersOf(e.text), readsMemory: true } : { key: `c:${key}`, value: truth, roots: identifiersOf(e.text) };
 }
 
 export function unparenNode(n: Node): Node {
