@@ -44,14 +44,21 @@ export function stateLiveness(cfg: Cfg, factKeys: ReadonlySet<string>, deadCandi
     (key) => (key.startsWith('c:') ? identifiersOf(key.slice(2)) : [key])));
   // A dead mark is read where refTransfer.ts checks uses: the operands of uses, calls and
   // assignments (not an assigned variable itself), and anything a condition or return names.
+  // Candidates are few (the objects handed to put/free calls): a text that contains none of them
+  // as a substring names none of them, and is not split into identifiers at all.
+  const candidates = [...deadCandidates];
+  const namesIn = (text: string, out: string[]): void => {
+    if (candidates.length <= 16 && !candidates.some((c) => text.includes(c))) return;
+    out.push(...identifiersOf(text));
+  };
   const deadReads = (node: CfgNode, out: string[]): void => {
-    if (node.ast && (node.kind === 'cond' || node.kind === 'return')) out.push(...identifiersOf(node.ast.text));
+    if (node.ast && (node.kind === 'cond' || node.kind === 'return')) namesIn(node.ast.text, out);
     for (const op of opsOf(node)) {
-      if (op.op === 'use') out.push(...identifiersOf(op.base.text));
-      else if (op.op === 'call') for (const a of op.args) out.push(...identifiersOf(a.text));
+      if (op.op === 'use') namesIn(op.base.text, out);
+      else if (op.op === 'call') for (const a of op.args) namesIn(a.text, out);
       else {
-        if (op.rhs) out.push(...identifiersOf(op.rhs.text));
-        if (op.lhs.type !== 'identifier') out.push(...identifiersOf(op.lhs.text));
+        if (op.rhs) namesIn(op.rhs.text, out);
+        if (op.lhs.type !== 'identifier') namesIn(op.lhs.text, out);
       }
     }
   };
