@@ -11,7 +11,7 @@ import { applyOp, constantTruth, learn, learnedFact, truthOf, type Branch, type 
 import { exitRefs } from './refExit';
 
 /** Call results of a node whose ops were inert: none, and nobody writes here (truthOf and learn only read). */
-const NO_RESULTS: Branch['env'] = new Map();
+const NO_RESULTS: Branch['env'] = null;
 const NO_OPS: readonly Op[] = [];
 
 /** Default cap on distinct states kept per CFG node (see README: bounded work per function). */
@@ -234,7 +234,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
           push(node.succ[0], s); // nothing here can change this state
           break;
         }
-        let branches: Branch[] = [{ s: cloneState(s), env: new Map() }];
+        let branches: Branch[] = [{ s: cloneState(s), env: NO_RESULTS }];
         for (const op of ops) branches = applyOp(ctx, id, op, branches);
         for (const b of branches) {
           if (node.kind === 'return' && node.ast) {
@@ -260,7 +260,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
           if (t !== 'nonzero') push(node.succ[1], outcome(s, plan.words.range, plan.words.onFalse, t === undefined ? plan.onFalse : undefined));
           break;
         }
-        let branches: Branch[] = [{ s: cloneState(s), env: new Map() }];
+        let branches: Branch[] = [{ s: cloneState(s), env: NO_RESULTS }];
         for (const op of condOps) branches = applyOp(ctx, id, op, branches);
         const words = condWords(id, cond);
         for (const b of branches) {

@@ -87,7 +87,7 @@ function entryState(contract: LockEffect[], params: string[], site: SourceRange)
       id, display: id, mode: e.mode ?? 'exclusive', family: '*', variant: '*', api: 'caller',
       site, fromEntry: true, depth: 1,
     };
-    s.locks.push(held);
+    s.locks = [...s.locks, held];
   }
   return s;
 }

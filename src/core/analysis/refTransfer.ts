@@ -4,6 +4,7 @@ import { rangeOf, type SourceRange } from '../source';
 import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash } from './exprs';
 import type { Op } from './ops';
 import { addTrail, cloneState, type AbsState } from './state';
+import { resultOf, withResult } from './callResults';
 import type { Branch, FnContext } from './transfer';
 
 // Reference ownership along a path. Policy for references this function did not take (parameters,
@@ -102,7 +103,7 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       checkUse(ctx, nodeId, b, obj.id, range, `${api.name} takes a new reference`);
       // Reference objects are shared between states: replace, never edit.
       if (owned) s.refs = s.refs.map((r) => (r === owned ? { ...owned, count: Math.min(owned.count + 1, 4) } : r));
-      else s.refs.push({ obj: obj.id, display: obj.display, api: api.name, site: range, count: 1 });
+      else s.refs = [...s.refs, { obj: obj.id, display: obj.display, api: api.name, site: range, count: 1 }];
       s.dead = s.dead.filter((d) => d.obj !== obj.id);
       addTrail(s, range, `reference to \`${obj.display}\` taken (${api.name})`);
       return [b];
@@ -124,11 +125,10 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       if (!api.lastWhen || s.refs.some((r) => r.obj === obj.id)) return [b];
       // A put that says whether it dropped the last reference: on the "last" outcome the object is
       // this path's to destroy (`if (refcount_dec_and_test(&v->users)) vport_destroy(v);`).
-      const last: Branch = { s: cloneState(s), env: new Map(b.env) };
-      last.s.dead = last.s.dead.filter((d) => d.obj !== obj.id);
       const lastValue = api.lastWhen === 'returns-zero' ? 'zero' : 'nonzero';
-      last.env.set(call.id, lastValue);
-      b.env.set(call.id, lastValue === 'zero' ? 'nonzero' : 'zero');
+      const last: Branch = { s: cloneState(s), env: withResult(b.env, call.id, lastValue) };
+      last.s.dead = last.s.dead.filter((d) => d.obj !== obj.id);
+      b.env = withResult(b.env, call.id, lastValue === 'zero' ? 'nonzero' : 'zero');
       return [b, last];
     }
     case 'free': {
@@ -148,15 +148,13 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
     case 'tryget':
     case 'returnsRef': {
       const success = api.success === 'zero' ? 'zero' : 'nonzero';
-      const ok: Branch = { s: cloneState(s), env: new Map(b.env) };
+      const ok: Branch = { s: cloneState(s), env: withResult(b.env, call.id, success) };
       const got = ok.s.refs.find((r) => r.obj === obj.id);
       if (got) ok.s.refs = ok.s.refs.map((r) => (r === got ? { ...got, count: Math.min(got.count + 1, 4) } : r));
-      else ok.s.refs.push({ obj: obj.id, display: obj.display, api: api.name, site: range, count: 1 });
+      else ok.s.refs = [...ok.s.refs, { obj: obj.id, display: obj.display, api: api.name, site: range, count: 1 }];
       ok.s.dead = ok.s.dead.filter((d) => d.obj !== obj.id);
-      ok.env.set(call.id, success);
       addTrail(ok.s, range, `reference to \`${obj.display}\` taken (${api.name})`);
-      const fail: Branch = { s, env: b.env };
-      fail.env.set(call.id, success === 'zero' ? 'nonzero' : 'zero');
+      const fail: Branch = { s, env: withResult(b.env, call.id, success === 'zero' ? 'nonzero' : 'zero') };
       if (api.kind === 'returnsRef') fail.s.dead = fail.s.dead.filter((d) => d.obj !== obj.id);
       return [ok, fail];
     }
@@ -242,7 +240,7 @@ function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: N
   }
   // The variable now names another object: forget the old one's dead mark; a fresh reference from
   // the right-hand call (returnsRef) was recorded for this target by the call itself.
-  const fresh = rhs !== null && b.env.has(unwrap(rhs).id);
+  const fresh = rhs !== null && resultOf(b.env, unwrap(rhs).id) !== undefined;
   if (!fresh) {
     if (lhs.type === 'identifier') {
       s.dead = s.dead.filter((d) => !identifiersOf(d.obj).includes(target));

@@ -65,12 +65,13 @@ export interface Trail {
 }
 
 export interface AbsState {
-  locks: HeldLock[];
-  facts: Fact[];
-  refs: OwnedRef[];
-  dead: DeadObject[];
+  // Read-only lists: states share them (cloneState), so a change replaces the list.
+  locks: readonly HeldLock[];
+  facts: readonly Fact[];
+  refs: readonly OwnedRef[];
+  dead: readonly DeadObject[];
   /** Locks this path released that were held by the caller (release-wrapper inference). */
-  releasedFromCaller: string[];
+  releasedFromCaller: readonly string[];
   trail: Trail | null;
   /** Set by a `return`: where, and what it returns, while the state travels to the exit. */
   ret?: { range: SourceRange; returns?: Truth; text?: string };
@@ -82,14 +83,18 @@ export function emptyState(): AbsState {
   return { locks: [], facts: [], refs: [], dead: [], releasedFromCaller: [], trail: null };
 }
 
+/**
+ * A copy to change. Lists and their entries are shared with the original: transfer functions
+ * replace a list (`s.locks = [...s.locks, lock]`, `filter`, `map`) and never edit one in place, so
+ * a step allocates one object, not six.
+ */
 export function cloneState(s: AbsState): AbsState {
   return {
-    // Lists are copied, their entries shared: transfer functions replace a lock or reference, never edit it.
-    locks: [...s.locks],
-    facts: [...s.facts],
-    refs: [...s.refs],
-    dead: [...s.dead],
-    releasedFromCaller: [...s.releasedFromCaller],
+    locks: s.locks,
+    facts: s.facts,
+    refs: s.refs,
+    dead: s.dead,
+    releasedFromCaller: s.releasedFromCaller,
     trail: s.trail,
     ret: s.ret,
   };
@@ -168,8 +173,7 @@ export function getFact(s: AbsState, key: string): Truth | undefined {
 }
 
 export function setFact(s: AbsState, key: string, value: Truth, roots: readonly string[], readsMemory?: boolean): void {
-  s.facts = s.facts.filter((f) => f.key !== key);
-  s.facts.push(readsMemory ? { key, value, roots, readsMemory } : { key, value, roots });
+  s.facts = [...s.facts.filter((f) => f.key !== key), readsMemory ? { key, value, roots, readsMemory } : { key, value, roots }];
 }
 
 /** Forgets everything known about identifier `name` (it was assigned or its address escaped). */

@@ -7,6 +7,7 @@ import type { KnowledgeIndex } from './knowledgeIndex';
 import type { Op } from './ops';
 import type { LockEffect, LockOrderEdge, SummaryTable } from './project';
 import { applyRefOp } from './refTransfer';
+import { resultOf, withResult, type CallResults } from './callResults';
 import { addTrail, cloneState, findLock, getFact, killFacts, setFact, type AbsState, type Fact, type HeldLock, type Truth } from './state';
 
 /** Per-function facts the transfer functions need. */
@@ -38,7 +39,7 @@ export interface FnContext {
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */
 export interface Branch {
   s: AbsState;
-  env: Map<number, Truth>;
+  env: CallResults;
 }
 
 const ZERO_WORDS = new Set(['0', 'NULL', 'FALSE', 'false', 'STATUS_SUCCESS', 'NDIS_STATUS_SUCCESS', '0L', '0UL', '0U', 'nullptr']);
@@ -126,7 +127,7 @@ function modeOf(api: LockApi, args: Node[]): LockMode {
   return api.mode ?? 'exclusive';
 }
 
-export function recordOrder(ctx: FnContext, held: HeldLock[], id: string, range: SourceRange, display = id, via?: string): void {
+export function recordOrder(ctx: FnContext, held: readonly HeldLock[], id: string, range: SourceRange, display = id, via?: string): void {
   const second = ctx.classOf(id);
   for (const h of held) {
     if (h.id === id || h.family === 'rcu' || h.family === 'srcu' || h.fromEntry) continue;
@@ -171,10 +172,10 @@ export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: Acqui
     ctx.sink.add(nodeId, spec.id, { kind: 'double-acquire', lock: { ...held }, api: spec.api, range, trail: b.s.trail });
     return false;
   }
-  b.s.locks.push({
+  b.s.locks = [...b.s.locks, {
     id: spec.id, display: spec.display, mode: spec.mode, family: spec.family, variant: spec.variant,
     handle: spec.handle, api: spec.api, site: range, fromEntry: false, depth: 1, args: spec.args,
-  });
+  }];
   // A lock taken through a summarised wrapper may be spelt differently from the body's own calls.
   ctx.acquiredInBody.add(spec.id);
   addTrail(b.s, range, `\`${spec.display}\` taken (${spec.api})`);
@@ -203,7 +204,7 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
       ctx.sink.add(nodeId, id, { kind: 'release-unheld', id, display: spec.display, api: spec.api, range, trail: b.s.trail });
     } else if (!b.s.releasedFromCaller.includes(id)) {
       // Released without being taken here: the caller holds it (a release wrapper).
-      b.s.releasedFromCaller.push(id);
+      b.s.releasedFromCaller = [...b.s.releasedFromCaller, id];
     }
     return;
   }
@@ -231,7 +232,7 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
   }
   b.s.locks = b.s.locks.filter((l) => l !== held);
   if (!held.fromEntry) ctx.releasedHere.add(held.id);
-  else if (!b.s.releasedFromCaller.includes(held.id)) b.s.releasedFromCaller.push(held.id);
+  else if (!b.s.releasedFromCaller.includes(held.id)) b.s.releasedFromCaller = [...b.s.releasedFromCaller, held.id];
   addTrail(b.s, range, `\`${held.display}\` released (${spec.api})`);
 }
 
@@ -294,11 +295,9 @@ function lockCall(ctx: FnContext, nodeId: number, b: Branch, api: LockApi, call:
   }
   if (!isTry) return doAcquire(ctx, nodeId, b, spec, range, true) ? [b] : [];
   const success = api.trySuccess ?? 'nonzero';
-  const ok: Branch = { s: cloneState(b.s), env: new Map(b.env) };
+  const ok: Branch = { s: cloneState(b.s), env: withResult(b.env, call.id, success) };
   doAcquire(ctx, nodeId, ok, spec, range, false);
-  ok.env.set(call.id, success);
-  const fail: Branch = { s: b.s, env: b.env };
-  fail.env.set(call.id, opposite(success));
+  const fail: Branch = { s: b.s, env: withResult(b.env, call.id, opposite(success)) };
   ctx.touchedLocks.add(lock.id);
   return [ok, fail];
 }
@@ -323,10 +322,9 @@ function summaryCall(ctx: FnContext, nodeId: number, b: Branch, effects: LockEff
     const success = e.trySuccess ?? 'nonzero';
     const next: Branch[] = [];
     for (const x of branches) {
-      const ok: Branch = { s: cloneState(x.s), env: new Map(x.env) };
+      const ok: Branch = { s: cloneState(x.s), env: withResult(x.env, callId, success) };
       doAcquire(ctx, nodeId, ok, spec, range, false);
-      ok.env.set(callId, success);
-      x.env.set(callId, opposite(success));
+      x.env = withResult(x.env, callId, opposite(success));
       next.push(ok, x);
     }
     branches = next;
@@ -354,7 +352,7 @@ function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
   if (lhs.type !== 'identifier' || !rhs || !ctx.condVars.has(name)) return;
   let r = rhs;
   while (r.type === 'parenthesized_expression' && r.namedChildren[0]) r = r.namedChildren[0];
-  const fromCall = b.env.get(r.id);
+  const fromCall = resultOf(b.env, r.id);
   const truth = fromCall ?? constantTruth(r.text) ?? (r.type === 'identifier' ? getFact(b.s, r.text) : undefined);
   if (truth) setFact(b.s, name, truth, [name]);
 }
@@ -480,7 +478,7 @@ export function condFactKeys(cond: Node, out: string[] = []): string[] {
 /** The truth of an atomic condition on this branch, if the path knows it. */
 export function truthOf(b: Branch, cond: Node): Truth | undefined {
   const e = unparenNode(cond);
-  const direct = b.env.get(e.id);
+  const direct = resultOf(b.env, e.id);
   if (direct) return direct;
   const lit = literalTruth(e.text);
   if (lit) return lit;
