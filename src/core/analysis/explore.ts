@@ -129,7 +129,9 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     for (const n of cfg.nodes) {
       for (const op of stmtOps(n)) if (op.op === 'call' && ctx.index.refs.has(op.name)) for (const a of op.args) for (const id of identifiersOf(a.text)) deadCandidates.add(id);
     }
-    return stateLiveness(cfg, new Set([...ctx.condVars.keys(), ...[...ctx.condTexts.keys()].map((k) => `c:${k}`)]), deadCandidates, stmtOps);
+    // Condition facts exist only for texts tested at least twice (learnedFact); variables' facts for every scoped variable.
+    const condKeys = [...ctx.condTexts].filter(([, n]) => n >= 2).map(([k]) => `c:${k}`);
+    return stateLiveness(cfg, new Set([...ctx.condVars.keys(), ...condKeys]), deadCandidates, stmtOps);
   };
   // A condition on memory (`flow->tcpFlags > 44`) learned in one iteration is not carried into the
   // next: the body drops and retakes the locks that guard that memory, and other threads may change

@@ -1,5 +1,5 @@
 import type { Cfg, CfgNode } from '../c/cfg';
-import { identifiersOf } from './exprs';
+import { identifiersOf, squash } from './exprs';
 import type { Op } from './ops';
 import { condFactKeys, unparenNode } from './transfer';
 
@@ -26,11 +26,15 @@ export function stateLiveness(cfg: Cfg, factKeys: ReadonlySet<string>, deadCandi
   let shared: { preds: Preds; assigned: readonly (readonly string[])[] } | undefined;
   const sharedOf = (): { preds: Preds; assigned: readonly (readonly string[])[] } => (shared ??= { preds: predecessors(cfg), assigned: cfg.nodes.map((n) => assignedVariables(opsOf(n))) });
   // A condition (or returned value) reads the variables it names and the `c:` facts `truthOf` looks up for it.
+  // Keys are few: a text that contains none of them (as a substring, squashed for conditions) reads none.
+  const varKeys = [...factKeys].filter((k) => !k.startsWith('c:'));
+  const condKeys = [...factKeys].filter((k) => k.startsWith('c:')).map((k) => k.slice(2));
   const factReads = (node: CfgNode, out: string[]): void => {
     if (node.ast && (node.kind === 'cond' || node.kind === 'return')) {
-      out.push(...identifiersOf(node.ast.text));
+      const text = node.ast.text;
+      if (varKeys.length > 16 || varKeys.some((k) => text.includes(k))) out.push(...identifiersOf(text));
       const value = node.kind === 'cond' ? node.ast : node.ast.namedChildren.find((c) => c.type !== 'comment');
-      if (value) condFactKeys(value, out);
+      if (value && condKeys.length > 0 && (condKeys.length > 16 || condKeys.some((k) => squash(text).includes(k)))) condFactKeys(value, out);
     }
     for (const op of opsOf(node)) {
       // `x = y` copies y's fact.
