@@ -121,6 +121,14 @@ export class SyntaxNode {
    */
   indexedDescendants(type: IndexedType): readonly SyntaxNode[] {
     const m = (this.memo ??= {});
+    // A function body is the child of a copy's root, which toSyntax indexed while copying: its
+    // lists are the root's, minus the root itself and what lies outside the body (document order).
+    const rootIndex = this.parent?.memo?.byType;
+    if (!m.byType && rootIndex && this.parent?.parent === null) {
+      const byType = new Map<string, SyntaxNode[]>();
+      for (const [t, list] of rootIndex) byType.set(t, list.filter((n) => n !== this.parent && n.startIndex >= this.startIndex && n.endIndex <= this.endIndex));
+      m.byType = byType;
+    }
     if (!m.byType) {
       const byType = new Map<string, SyntaxNode[]>(INDEXED_TYPES.map((t) => [t, []]));
       const stack: SyntaxNode[] = [this];
@@ -132,6 +140,11 @@ export class SyntaxNode {
       m.byType = byType;
     }
     return m.byType.get(type) ?? NO_CHILDREN;
+  }
+
+  /** The descendants index toSyntax built while copying (this node is the copy's root). */
+  setIndex(byType: Map<string, SyntaxNode[]>): void {
+    (this.memo ??= {}).byType = byType;
   }
 
   /** Sets the children once, from the copy (arrays of exactly their size: most nodes have few). */
@@ -167,6 +180,7 @@ const NAMED = 1;
 const OPAQUE_FOR_BODIES = 2;
 const OPAQUE_FOR_FULL = 4;
 const FIELDLESS = 8;
+const INDEXED = 16;
 
 /**
  * What the copy needs to know of each type, per type id (ids are 16-bit): named-ness is asked of
@@ -178,7 +192,8 @@ function typeFlags(language: Language): Uint8Array {
     flags = new Uint8Array(0x10000);
     const set = (id: number, name: string): void => {
       flags![id] = (language.nodeTypeIsNamed(id) ? NAMED : 0) | (OPAQUE.has(name) ? OPAQUE_FOR_BODIES : 0)
-        | (OPAQUE_LEAVES.has(name) ? OPAQUE_FOR_FULL : 0) | (NO_FIELDS.has(name) ? FIELDLESS : 0);
+        | (OPAQUE_LEAVES.has(name) ? OPAQUE_FOR_FULL : 0) | (NO_FIELDS.has(name) ? FIELDLESS : 0)
+        | ((INDEXED_TYPES as readonly string[]).includes(name) ? INDEXED : 0);
     };
     language.types.forEach((name, id) => set(id, name ?? ''));
     set(ERROR_TYPE_ID, 'ERROR');
@@ -210,6 +225,9 @@ export function toSyntax(root: TsNode, source: string, full = false): SyntaxNode
   try {
     const topType = cursor.typeId();
     const top = new SyntaxNode(types[topType] ?? 'ERROR', true, null, cursor.startIndex(), cursor.endIndex(), lines);
+    // The descendants index (indexedDescendants), in document order, built as the walk goes.
+    const index = new Map<string, SyntaxNode[]>(INDEXED_TYPES.map((t) => [t, []]));
+    if ((flags[topType]! & INDEXED) !== 0) index.get(top.type)!.push(top);
     // Open nodes, their type flags, and where their children start in the shared scratch list;
     // a node's children are copied into an exactly sized array when the walk leaves it.
     const stack: SyntaxNode[] = [top];
@@ -228,9 +246,10 @@ export function toSyntax(root: TsNode, source: string, full = false): SyntaxNode
     };
     const finish = (): SyntaxNode => {
       while (stack.length) close();
+      top.setIndex(index);
       return top;
     };
-    if (!cursor.gotoFirstChild()) return top;
+    if (!cursor.gotoFirstChild()) return finish();
     for (;;) {
       const typeId = cursor.typeId();
       const f = flags[typeId]!;
@@ -240,6 +259,7 @@ export function toSyntax(root: TsNode, source: string, full = false): SyntaxNode
       if (isNamed || field) {
         node = new SyntaxNode(types[typeId] ?? 'ERROR', isNamed, field, cursor.startIndex(), cursor.endIndex(), lines);
         scratch.push(node);
+        if ((f & INDEXED) !== 0) index.get(node.type)!.push(node);
       }
       // Anonymous nodes (punctuation, keywords) and opaque types have no children worth copying.
       if (node && isNamed && (f & opaqueBit) === 0 && cursor.gotoFirstChild()) {
