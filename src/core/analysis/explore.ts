@@ -10,7 +10,7 @@ import { addTrail, cloneState, emptyState, keepLive, setFact, stateKey, withTrai
 import { applyOp, constantTruth, learn, learnedFact, truthOf, type Branch, type FnContext } from './transfer';
 import { exitRefs } from './refExit';
 
-/** Call results of a node whose ops were inert: none, and nobody writes here (truthOf and learn only read). */
+/** No call results yet: a step's try-calls extend the list (callResults.ts), never edit it. */
 const NO_RESULTS: Branch['env'] = null;
 const NO_OPS: readonly Op[] = [];
 
