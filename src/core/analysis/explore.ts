@@ -7,7 +7,8 @@ import { extractOps, iteratorHeadOps, type Op } from './ops';
 import { stateLiveness, type Liveness } from './stateLiveness';
 import { opsAreInert } from './inertOps';
 import { addTrail, cloneState, emptyState, keepLive, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
-import { applyOp, constantTruth, learn, learnedFact, truthOf, type Branch, type FnContext } from './transfer';
+import { applyOp, type Branch, type FnContext } from './transfer';
+import { constantTruth, learn, learnedFact, truthOf } from './truth';
 import { exitRefs } from './refExit';
 
 /** No call results yet: a step's try-calls extend the list (callResults.ts), never edit it. */

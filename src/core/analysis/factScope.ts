@@ -1,7 +1,7 @@
 import type { Cfg } from '../c/cfg';
 import type { SyntaxNode } from '../c/syntax';
 import { squash } from './exprs';
-import { factReadingVars } from './transfer';
+import { factReadingVars } from './truth';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { calleeName } from './ops';
 import type { SummaryTable } from './project';

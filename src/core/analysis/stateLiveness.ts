@@ -1,7 +1,7 @@
 import type { Cfg, CfgNode } from '../c/cfg';
 import { identifiersOf, squash } from './exprs';
 import type { Op } from './ops';
-import { condFactKeys, unparenNode } from './transfer';
+import { condFactKeys, unparenNode } from './truth';
 
 /**
  * What a path state carries that nothing downstream can look at any more, per CFG node.

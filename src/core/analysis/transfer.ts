@@ -2,13 +2,14 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import type { LockApi, LockMode } from '../apis/types';
 import { rangeOf, type SourceRange } from '../source';
 import type { EventSink } from './events';
-import { identifiersOf, lockIdentity, textMemo, normalizeLvalue, ownerOf, rootVariable, squash, substituteParams } from './exprs';
+import { lockIdentity, normalizeLvalue, ownerOf, rootVariable, squash, substituteParams } from './exprs';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import type { Op } from './ops';
 import type { LockEffect, LockOrderEdge, SummaryTable } from './project';
 import { applyRefOp } from './refTransfer';
 import { resultOf, withResult, type CallResults } from './callResults';
-import { addTrail, cloneState, findLock, getFact, killFacts, setFact, type AbsState, type Fact, type HeldLock, type Truth } from './state';
+import { addTrail, cloneState, findLock, getFact, killFacts, setFact, type AbsState, type HeldLock } from './state';
+import { constantTruth, literalTruth, opposite } from './truth';
 
 /** Per-function facts the transfer functions need. */
 export interface FnContext {
@@ -40,47 +41,6 @@ export interface FnContext {
 export interface Branch {
   s: AbsState;
   env: CallResults;
-}
-
-const ZERO_WORDS = new Set(['0', 'NULL', 'FALSE', 'false', 'STATUS_SUCCESS', 'NDIS_STATUS_SUCCESS', '0L', '0UL', '0U', 'nullptr']);
-const NONZERO_WORDS = new Set(['TRUE', 'true']);
-
-const literalTruths = textMemo<Truth | null>();
-
-/** The truth of a literal or well-known constant, remembered per text (asked on every visit of a condition). */
-export function literalTruth(text: string): Truth | undefined {
-  let v = literalTruths.get(text);
-  if (v === undefined) {
-    v = computeLiteralTruth(text) ?? null;
-    if (literalTruths.size > 20000) literalTruths.clear();
-    literalTruths.set(text, v);
-  }
-  return v ?? undefined;
-}
-
-function computeLiteralTruth(text: string): Truth | undefined {
-  const t = squash(text);
-  if (ZERO_WORDS.has(t)) return 'zero';
-  if (NONZERO_WORDS.has(t)) return 'nonzero';
-  if (/^-?(0x[0-9a-f]+|\d+)[ul]*$/i.test(t)) return /^-?(0x0+|0+)[ul]*$/i.test(t) ? 'zero' : 'nonzero';
-  if (/^-E[A-Z0-9]+$/.test(t) || /^-?(STATUS|NDIS_STATUS)_[A-Z_]+$/.test(t)) return 'nonzero';
-  return undefined;
-}
-
-/**
- * Like literalTruth, plus status-code conventions for constants the code assigns or returns:
- * `*_OK` / `*_SUCCESS` are 0, other ALL_CAPS constants (`SQLITE_BUSY`, `EINVAL`) are not.
- */
-export function constantTruth(text: string): Truth | undefined {
-  const lit = literalTruth(text);
-  if (lit) return lit;
-  const t = squash(text);
-  if (/^[A-Z][A-Z0-9_]*$/.test(t)) return /(^|_)(OK|SUCCESS|NONE)$/.test(t) ? 'zero' : 'nonzero';
-  return undefined;
-}
-
-function opposite(t: Truth): Truth {
-  return t === 'zero' ? 'nonzero' : 'zero';
 }
 
 function argText(args: Node[], i: number): string | undefined {
@@ -355,171 +315,4 @@ function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
   const fromCall = resultOf(b.env, r.id);
   const truth = fromCall ?? constantTruth(r.text) ?? (r.type === 'identifier' ? getFact(b.s, r.text) : undefined);
   if (truth) setFact(b.s, name, truth, [name]);
-}
-
-/** Records what a condition's outcome teaches about the variables it reads. */
-export function learn(ctx: FnContext, b: Branch, cond: Node, truth: Truth): void {
-  const f = learnedFact(ctx, cond, truth);
-  if (f) setFact(b.s, f.key, f.value, f.roots, f.readsMemory);
-}
-
-/** Field, array or pointer reads in a squashed condition (a `*` that multiplies counts too: harmless). */
-const MEMORY_READ = /->|\.|\[|\*/;
-
-/**
- * The fact a condition's outcome teaches, if any: a function of the condition and the outcome only
- * (not of the path), so the explorer asks it once per condition and outcome.
- */
-export function learnedFact(ctx: FnContext, cond: Node, truth: Truth): Fact | undefined {
-  const e = unparenNode(cond);
-  if (e.type === 'identifier') {
-    return (ctx.condVars.get(e.text) ?? 0) >= 2 ? { key: e.text, value: truth, roots: [e.text] } : undefined;
-  }
-  if (e.type === 'binary_expression') {
-    const op = e.childForFieldName('operator')?.text;
-    const l = e.childForFieldName('left');
-    const r = e.childForFieldName('right');
-    if (l && r && (op === '==' || op === '!=')) {
-      const [v, k] = literalTruth(r.text) === 'zero' ? [l, r] : literalTruth(l.text) === 'zero' ? [r, l] : [null, null];
-      if (v && k && unparenNode(v).type === 'identifier') {
-        const isZero = (op === '==') === (truth === 'nonzero');
-        const name = unparenNode(v).text;
-        return (ctx.condVars.get(name) ?? 0) >= 2 ? { key: name, value: isZero ? 'zero' : 'nonzero', roots: [name] } : undefined;
-      }
-    }
-  }
-  const key = squash(e.text);
-  if ((ctx.condTexts.get(key) ?? 0) < 2 || !isPure(e)) return undefined;
-  return MEMORY_READ.test(key) ? { key: `c:${key}`, value: truth, roots: identifiersOf(e.text), readsMemory: true } : { key: `c:${key}`, value: truth, roots: identifiersOf(e.text) };
-}
-
-export function unparenNode(n: Node): Node {
-  let e = n;
-  while (e.type === 'parenthesized_expression' && e.namedChildren[0]) e = e.namedChildren[0];
-  return e;
-}
-
-/** No calls, assignments or increments: evaluating it twice gives the same answer. */
-const purity = new WeakMap<Node, boolean>();
-
-export function isPure(n: Node): boolean {
-  let v = purity.get(n);
-  if (v === undefined) {
-    v = n.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length === 0;
-    purity.set(n, v);
-  }
-  return v;
-}
-
-/**
- * The variables whose facts `truthOf` can use when it evaluates `cond` (mirrors it): the condition
- * itself, an assignment's target, the argument of IS_ERR-style wrappers, the side compared with
- * zero. A variable met elsewhere (`i < n`) can never be decided by a fact, so none is kept for it.
- */
-export function factReadingVars(cond: Node): string[] {
-  const e = unparenNode(cond);
-  if (e.type === 'identifier') return [e.text];
-  if (e.type === 'assignment_expression') {
-    const lhs = e.childForFieldName('left');
-    const rhs = e.childForFieldName('right');
-    return [...(lhs?.type === 'identifier' ? [lhs.text] : []), ...(rhs ? factReadingVars(rhs) : [])];
-  }
-  if (e.type === 'call_expression') {
-    const fn = e.childForFieldName('function')?.text;
-    const arg = e.childForFieldName('arguments')?.namedChildren[0];
-    return arg && fn !== undefined && TRUTH_WRAPPERS.has(fn) ? factReadingVars(arg) : [];
-  }
-  if (e.type === 'binary_expression') {
-    const l = e.childForFieldName('left');
-    const r = e.childForFieldName('right');
-    if (l && r) {
-      if (literalTruth(r.text) === 'zero') return factReadingVars(l);
-      if (literalTruth(l.text) === 'zero') return factReadingVars(r);
-    }
-  }
-  return [];
-}
-
-const TRUTH_WRAPPERS = new Set(['IS_ERR', 'IS_ERR_OR_NULL', 'unlikely', 'likely', 'NT_SUCCESS', 'OVS_LIKELY', 'OVS_UNLIKELY']);
-
-/**
- * The `c:` fact keys `truthOf` may look up when it evaluates `cond` (mirrors it, as
- * `factReadingVars` does for variables): stateLiveness.ts keeps a condition fact alive only where a
- * condition that can read it lies ahead.
- */
-export function condFactKeys(cond: Node, out: string[] = []): string[] {
-  const e = unparenNode(cond);
-  if (literalTruth(e.text)) return out;
-  if (e.type === 'identifier') return out;
-  if (e.type === 'assignment_expression') {
-    const rhs = e.childForFieldName('right');
-    const lhs = e.childForFieldName('left');
-    if (rhs) condFactKeys(rhs, out);
-    if (lhs) condFactKeys(lhs, out);
-    return out;
-  }
-  if (e.type === 'call_expression') {
-    const fn = e.childForFieldName('function')?.text;
-    const arg = e.childForFieldName('arguments')?.namedChildren[0];
-    if (arg && fn !== undefined && TRUTH_WRAPPERS.has(fn)) return condFactKeys(arg, out);
-  }
-  if (e.type === 'binary_expression') {
-    const l = e.childForFieldName('left');
-    const r = e.childForFieldName('right');
-    if (l && r) {
-      const side = literalTruth(r.text) === 'zero' ? l : literalTruth(l.text) === 'zero' ? r : null;
-      if (side) condFactKeys(side, out);
-    }
-  }
-  if (isPure(e)) out.push(`c:${squash(e.text)}`);
-  return out;
-}
-
-/** The truth of an atomic condition on this branch, if the path knows it. */
-export function truthOf(b: Branch, cond: Node): Truth | undefined {
-  const e = unparenNode(cond);
-  const direct = resultOf(b.env, e.id);
-  if (direct) return direct;
-  const lit = literalTruth(e.text);
-  if (lit) return lit;
-  if (e.type === 'identifier') return getFact(b.s, e.text);
-  if (e.type === 'assignment_expression') {
-    const rhs = e.childForFieldName('right');
-    const lhs = e.childForFieldName('left');
-    if (rhs) {
-      const t = truthOf(b, rhs);
-      if (t) return t;
-    }
-    return lhs ? truthOf(b, lhs) : undefined;
-  }
-  if (e.type === 'call_expression') {
-    const fn = e.childForFieldName('function')?.text;
-    const arg = e.childForFieldName('arguments')?.namedChildren[0];
-    if (arg && fn !== undefined && TRUTH_WRAPPERS.has(fn)) {
-      const t = truthOf(b, arg);
-      if (!t) return undefined;
-      return fn.startsWith('IS_ERR') ? opposite(t) : fn === 'NT_SUCCESS' ? opposite(t) : t;
-    }
-  }
-  if (e.type === 'binary_expression') {
-    const op = e.childForFieldName('operator')?.text;
-    const l = e.childForFieldName('left');
-    const r = e.childForFieldName('right');
-    if (l && r) {
-      const rz = literalTruth(r.text) === 'zero';
-      const lz = literalTruth(l.text) === 'zero';
-      const side = rz ? l : lz ? r : null;
-      if (side) {
-        const t = truthOf(b, side);
-        if (t) {
-          if (op === '==') return opposite(t);
-          if (op === '!=') return t;
-          if (op === '<' && rz) return t === 'zero' ? 'zero' : 'nonzero';
-          if (op === '>=' && rz) return t === 'zero' ? 'nonzero' : 'zero';
-        }
-      }
-    }
-  }
-  if (isPure(e)) return getFact(b.s, `c:${squash(e.text)}`);
-  return undefined;
 }
