@@ -49,7 +49,8 @@ export interface ExploreResult {
  */
 export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node, maxStatesPerNode = DEFAULT_MAX_STATES_PER_NODE): ExploreResult {
   // Created on a node's first visit: most nodes are skipped (pass-through) or never reached.
-  const seen: (Set<string> | undefined)[] = new Array<Set<string> | undefined>(cfg.nodes.length);
+  // The state keys seen per node: most nodes see one state, kept as its key; a set from the second on.
+  const seen: (string | Set<string> | undefined)[] = new Array<string | Set<string> | undefined>(cfg.nodes.length);
   // The queue as two parallel arrays (node, state): one object fewer per step.
   const queueNodes: number[] = [cfg.entry];
   const queueStates: (AbsState | undefined)[] = [initial];
@@ -184,19 +185,20 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     const node = cfg.nodes[id]!;
     current = id;
     const key = stateKey(s);
-    let set = seen[id];
-    if (!set) {
-      set = new Set();
-      seen[id] = set;
+    const known = seen[id];
+    if (known === undefined) seen[id] = key;
+    else {
+      if (known === key || (typeof known !== 'string' && known.has(key))) continue;
+      const count = typeof known === 'string' ? 1 : known.size;
+      if (count >= maxStatesPerNode) {
+        incomplete = true;
+        continue;
+      }
+      if (typeof known === 'string') seen[id] = new Set([known, key]);
+      else known.add(key);
+      // Liveness costs more than it saves until states start to pile up at some point.
+      if (count + 1 >= PRUNE_AFTER_STATES) pruning = true;
     }
-    if (set.has(key)) continue;
-    if (set.size >= maxStatesPerNode) {
-      incomplete = true;
-      continue;
-    }
-    set.add(key);
-    // Liveness costs more than it saves until states start to pile up at some point.
-    if (set.size >= PRUNE_AFTER_STATES) pruning = true;
 
     switch (node.kind) {
       case 'entry':
