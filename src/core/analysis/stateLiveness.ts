@@ -130,7 +130,10 @@ function backwardLiveness(
   const keeps = new Uint32Array(n * words).fill(0xffffffff);
   const reads: string[] = [];
   for (const node of cfg.nodes) {
-    for (const v of assigned[node.id]!) for (const b of killedBy.get(v) ?? []) keeps[node.id * words + (b >>> 5)]! &= ~(1 << (b & 31));
+    for (const v of assigned[node.id]!) {
+      const killed = killedBy.get(v);
+      if (killed) for (const b of killed) keeps[node.id * words + (b >>> 5)]! &= ~(1 << (b & 31));
+    }
     reads.length = 0;
     readsOf(node, reads);
     for (const key of reads) {
