@@ -8,7 +8,7 @@ import { stateLiveness, type Liveness } from './stateLiveness';
 import { opsAreInert } from './inertOps';
 import { addTrail, cloneState, emptyState, keepLive, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
 import { applyOp, type Branch, type FnContext } from './transfer';
-import { constantTruth, learn, learnedFact, truthOf } from './truth';
+import { constantTruth, learnedFact, truthOf } from './truth';
 import { exitRefs } from './refExit';
 
 /** No call results yet: a step's try-calls extend the list (callResults.ts), never edit it. */
@@ -25,6 +25,16 @@ const MIN_MAX_VISITS = 20_000;
 const VISITS_PER_NODE = 16;
 /** States at one node that switch on dropping dead facts and marks (stateLiveness.ts). */
 const PRUNE_AFTER_STATES = 4;
+
+/** What a condition's outcomes do, the same on every visit (see `condPlan`). */
+interface CondPlan {
+  range: SourceRange;
+  onTrue: string;
+  onFalse: string;
+  truth: Truth | undefined;
+  learnTrue?: Fact;
+  learnFalse?: Fact;
+}
 
 export interface ExitInfo {
   state: AbsState;
@@ -48,7 +58,6 @@ export interface ExploreResult {
  * Breadth-first, so the first path to reach a node (and so each event's trail) is a short one.
  */
 export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node, maxStatesPerNode = DEFAULT_MAX_STATES_PER_NODE): ExploreResult {
-  // Created on a node's first visit: most nodes are skipped (pass-through) or never reached.
   // The state keys seen per node: most nodes see one state, kept as its key; a set from the second on.
   const seen: (string | Set<string> | undefined)[] = new Array<string | Set<string> | undefined>(cfg.nodes.length);
   // The queue as two parallel arrays (node, state): one object fewer per step.
@@ -58,26 +67,21 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
   let incomplete = false;
   let visits = 0;
   const maxVisits = Math.max(MIN_MAX_VISITS, VISITS_PER_NODE * cfg.nodes.length);
-  // What the trail says at each condition, computed once per node rather than per visit.
-  const condCache = new Map<number, { range: SourceRange; onTrue: string; onFalse: string }>();
-  const condWords = (id: number, cond: Node): { range: SourceRange; onTrue: string; onFalse: string } => {
-    let w = condCache.get(id);
-    if (!w) {
+  // Per condition, computed once rather than per visit: what the trail says of each outcome, the
+  // condition's truth on a path with no facts, and the fact each outcome teaches (learnedFact is a
+  // function of the condition and the outcome only).
+  const plans = new Map<number, CondPlan>();
+  const condPlan = (id: number, cond: Node): CondPlan => {
+    let p = plans.get(id);
+    if (!p) {
       // `!x` is decomposed by the CFG; tell it as written.
       const negated = cond.parent?.type === 'unary_expression' && cond.parent.childForFieldName('operator')?.text === '!';
       const shown = negated ? cond.parent! : cond;
       const label = shown.text.length > 60 ? `${shown.text.slice(0, 57)}...` : shown.text;
-      w = { range: rangeOf(shown), onTrue: `\`${label}\` is ${negated ? 'false' : 'true'}`, onFalse: `\`${label}\` is ${negated ? 'true' : 'false'}` };
-      condCache.set(id, w);
-    }
-    return w;
-  };
-  // Per condition: its words, its truth on a path with no facts, and the fact each outcome teaches.
-  const plans = new Map<number, { words: ReturnType<typeof condWords>; truth: Truth | undefined; onTrue?: Fact; onFalse?: Fact }>();
-  const condPlan = (id: number, cond: Node): { words: ReturnType<typeof condWords>; truth: Truth | undefined; onTrue?: Fact; onFalse?: Fact } => {
-    let p = plans.get(id);
-    if (!p) {
-      p = { words: condWords(id, cond), truth: truthOf({ s: emptyState(), env: NO_RESULTS }, cond), onTrue: learnedFact(ctx, cond, 'nonzero'), onFalse: learnedFact(ctx, cond, 'zero') };
+      p = {
+        range: rangeOf(shown), onTrue: `\`${label}\` is ${negated ? 'false' : 'true'}`, onFalse: `\`${label}\` is ${negated ? 'true' : 'false'}`,
+        truth: truthOf({ s: emptyState(), env: NO_RESULTS }, cond), learnTrue: learnedFact(ctx, cond, 'nonzero'), learnFalse: learnedFact(ctx, cond, 'zero'),
+      };
       plans.set(id, p);
     }
     return p;
@@ -256,29 +260,28 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       case 'cond': {
         const cond = node.ast!;
         const condOps = stmtOps(node);
+        const plan = condPlan(id, cond);
         if (opsAreInert(ctx, condOps, s)) {
           // Only the outcome's facts and trail differ: each side gets a shallow copy, never a deep clone.
-          const plan = condPlan(id, cond);
           // Without facts the outcome depends on the condition's text alone.
           const t = s.facts.length === 0 ? plan.truth : truthOf({ s, env: NO_RESULTS }, cond);
-          if (t !== 'zero') push(node.succ[0], outcome(s, plan.words.range, plan.words.onTrue, t === undefined ? plan.onTrue : undefined));
-          if (t !== 'nonzero') push(node.succ[1], outcome(s, plan.words.range, plan.words.onFalse, t === undefined ? plan.onFalse : undefined));
+          if (t !== 'zero') push(node.succ[0], outcome(s, plan.range, plan.onTrue, t === undefined ? plan.learnTrue : undefined));
+          if (t !== 'nonzero') push(node.succ[1], outcome(s, plan.range, plan.onFalse, t === undefined ? plan.learnFalse : undefined));
           break;
         }
         let branches: Branch[] = [{ s: cloneState(s), env: NO_RESULTS }];
         for (const op of condOps) branches = applyOp(ctx, id, op, branches);
-        const words = condWords(id, cond);
         for (const b of branches) {
           const t = truthOf(b, cond);
           if (t !== 'zero') {
             const tb: Branch = t === undefined ? { s: cloneState(b.s), env: b.env } : b;
-            if (t === undefined) learn(ctx, tb, cond, 'nonzero');
-            addTrail(tb.s, words.range, words.onTrue);
+            if (t === undefined && plan.learnTrue) setFact(tb.s, plan.learnTrue);
+            addTrail(tb.s, plan.range, plan.onTrue);
             push(node.succ[0], tb.s);
           }
           if (t !== 'nonzero') {
-            if (t === undefined) learn(ctx, b, cond, 'zero');
-            addTrail(b.s, words.range, words.onFalse);
+            if (t === undefined && plan.learnFalse) setFact(b.s, plan.learnFalse);
+            addTrail(b.s, plan.range, plan.onFalse);
             push(node.succ[1], b.s);
           }
         }
@@ -299,6 +302,6 @@ function endOfFunction(body: Node): SourceRange {
 function outcome(s: AbsState, range: SourceRange, message: string, learned: Fact | undefined): AbsState {
   if (!learned) return withTrail(s, range, message);
   const st = withTrailUnkeyed(s, range, message);
-  setFact(st, learned.key, learned.value, learned.roots, learned.readsMemory);
+  setFact(st, learned);
   return st;
 }

@@ -172,8 +172,9 @@ export function getFact(s: AbsState, key: string): Truth | undefined {
   return s.facts.find((f) => f.key === key)?.value;
 }
 
-export function setFact(s: AbsState, key: string, value: Truth, roots: readonly string[], readsMemory?: boolean): void {
-  s.facts = [...s.facts.filter((f) => f.key !== key), readsMemory ? { key, value, roots, readsMemory } : { key, value, roots }];
+/** Replaces what the path knows under `fact.key` (facts are shared between states: never changed). */
+export function setFact(s: AbsState, fact: Fact): void {
+  s.facts = [...s.facts.filter((f) => f.key !== fact.key), fact];
 }
 
 /** Forgets everything known about identifier `name` (it was assigned or its address escaped). */

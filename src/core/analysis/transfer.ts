@@ -314,5 +314,5 @@ function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
   while (r.type === 'parenthesized_expression' && r.namedChildren[0]) r = r.namedChildren[0];
   const fromCall = resultOf(b.env, r.id);
   const truth = fromCall ?? constantTruth(r.text) ?? (r.type === 'identifier' ? getFact(b.s, r.text) : undefined);
-  if (truth) setFact(b.s, name, truth, [name]);
+  if (truth) setFact(b.s, { key: name, value: truth, roots: [name] });
 }

@@ -1,7 +1,7 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import { resultOf } from './callResults';
 import { identifiersOf, squash, textMemo } from './exprs';
-import { getFact, setFact, type Fact, type Truth } from './state';
+import { getFact, type Fact, type Truth } from './state';
 import type { Branch, FnContext } from './transfer';
 
 /**
@@ -49,12 +49,6 @@ export function constantTruth(text: string): Truth | undefined {
 
 export function opposite(t: Truth): Truth {
   return t === 'zero' ? 'nonzero' : 'zero';
-}
-
-/** Records what a condition's outcome teaches about the variables it reads. */
-export function learn(ctx: FnContext, b: Branch, cond: Node, truth: Truth): void {
-  const f = learnedFact(ctx, cond, truth);
-  if (f) setFact(b.s, f.key, f.value, f.roots, f.readsMemory);
 }
 
 /** Field, array or pointer reads in a squashed condition (a `*` that multiplies counts too: harmless). */
