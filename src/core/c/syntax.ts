@@ -116,30 +116,38 @@ export class SyntaxNode {
   }
 
   /**
-   * Like `descendantsOfType(type)`, from one walk that groups every descendant by type and is kept:
-   * for a function body, which several passes of the analysis query. The arrays are shared: read only.
+   * Like `descendantsOfType(type)` for the node types a function body is asked for, without a walk:
+   * toSyntax indexes the whole copy at its root as it copies, in document order, and a node's
+   * descendants are the root's entries inside its range (an ancestor spanning exactly the same range
+   * is not one). Kept per node; the arrays are shared: read only.
    */
   indexedDescendants(type: IndexedType): readonly SyntaxNode[] {
     const m = (this.memo ??= {});
-    // A function body is the child of a copy's root, which toSyntax indexed while copying: its
-    // lists are the root's, minus the root itself and what lies outside the body (document order).
-    const rootIndex = this.parent?.memo?.byType;
-    if (!m.byType && rootIndex && this.parent?.parent === null) {
-      const byType = new Map<string, SyntaxNode[]>();
-      for (const [t, list] of rootIndex) byType.set(t, list.filter((n) => n !== this.parent && n.startIndex >= this.startIndex && n.endIndex <= this.endIndex));
-      m.byType = byType;
-    }
     if (!m.byType) {
-      const byType = new Map<string, SyntaxNode[]>(INDEXED_TYPES.map((t) => [t, []]));
-      const stack: SyntaxNode[] = [this];
-      while (stack.length) {
-        const n = stack.pop()!;
-        byType.get(n.type)?.push(n);
-        for (let i = n.namedChildren.length - 1; i >= 0; i--) stack.push(n.namedChildren[i]!);
-      }
+      const root = this.copyRoot();
+      const rootIndex = root.memo?.byType;
+      if (!rootIndex) throw new Error('indexedDescendants: the copy has no index (nodes come from toSyntax)');
+      const byType = new Map<string, SyntaxNode[]>();
+      for (const [t, list] of rootIndex) byType.set(t, root === this ? list : list.filter((n) => this.encloses(n)));
       m.byType = byType;
     }
     return m.byType.get(type) ?? NO_CHILDREN;
+  }
+
+  private copyRoot(): SyntaxNode {
+    let p = this.parent;
+    if (!p) return this;
+    while (p.parent) p = p.parent;
+    return p;
+  }
+
+  /** `n` is this node or one of its descendants. */
+  private encloses(n: SyntaxNode): boolean {
+    if (n.startIndex < this.startIndex || n.endIndex > this.endIndex) return false;
+    // Syntax ranges nest: only a node with exactly this range can be an ancestor instead.
+    if (n.startIndex !== this.startIndex || n.endIndex !== this.endIndex) return true;
+    for (let p: SyntaxNode | null = n; p; p = p.parent) if (p === this) return true;
+    return false;
   }
 
   /** The descendants index toSyntax built while copying (this node is the copy's root). */

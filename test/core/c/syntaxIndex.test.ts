@@ -9,8 +9,8 @@ import { repoRoot, testParser } from '../../helpers/grammar';
 
 const TYPES: IndexedType[] = ['call_expression', 'declaration', 'assignment_expression', 'labeled_statement'];
 
-/** The index the copy builds as it walks must list exactly what a walk of the body finds, in the same order. */
-test('a function body’s descendants index, built while copying, equals a walk of the body', async () => {
+/** The index the copy builds as it walks must list exactly what a walk under a node finds, in the same order. */
+test('the descendants index, built while copying, equals a walk under any node of the copy', async () => {
   const parser = await testParser();
   try {
     const dir = path.join(repoRoot, 'test', 'fixtures');
@@ -23,10 +23,14 @@ test('a function body’s descendants index, built while copying, equals a walk 
         for (const fn of listFunctions(parsed.tree, parsed.text)) {
           const root = toSyntax(fn.node, parsed.text);
           const body = root.childForFieldName('body')!;
-          for (const t of TYPES) {
-            const walked = body.descendantsOfType(t);
-            assert.deepEqual(body.indexedDescendants(t).map((n) => n.id), walked.map((n) => n.id), `${f}: ${fn.name}: ${t}`);
-            listed += walked.length;
+          // The root, the body, and every statement and expression statement inside it (nested ranges).
+          const asked = [root, ...body.descendantsOfType(['compound_statement', 'if_statement', 'expression_statement', 'labeled_statement', 'call_expression'])];
+          for (const node of asked) {
+            for (const t of TYPES) {
+              const walked = node.descendantsOfType(t);
+              assert.deepEqual(node.indexedDescendants(t).map((n) => n.id), walked.map((n) => n.id), `${f}: ${fn.name}: ${node.type} at ${node.startIndex}: ${t}`);
+              listed += walked.length;
+            }
           }
           functions++;
         }
