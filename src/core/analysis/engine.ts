@@ -37,12 +37,6 @@ function calledNames(fn: FunctionDef, text: string): Set<string> {
   return names;
 }
 
-/**
- * Whether a path search can find anything in the function or change what its callers see: it calls
- * a lock or reference API, or a summarised function with lock effects or that never returns. A
- * mutating call (`hmap_remove`, `list_del`, …) matters only under a lock, so it counts only when
- * the function's contract says the caller holds one; without that no lock is ever held in it.
- */
 /** The contract says the caller holds a lock on entry (see `entryState` in functionAnalysis.ts). */
 function holdsOnEntry(contract: LockEffect[] | undefined): boolean {
   return contract?.some((e) => e.op === 'requires' || e.op === 'release') ?? false;
@@ -54,6 +48,12 @@ function assertsHeld(calls: Set<string>, index: KnowledgeIndex): boolean {
   return false;
 }
 
+/**
+ * Whether a path search can find anything in the function or change what its callers see: it calls
+ * a lock or reference API, or a summarised function with lock effects or that never returns. A
+ * mutating call (`hmap_remove`, `list_del`, …) matters only under a lock, so it counts only when
+ * the function's contract says the caller holds one; without that no lock is ever held in it.
+ */
 function isRelevant(calls: Set<string>, index: KnowledgeIndex, summaries: SummaryTable, lockedOnEntry: boolean): boolean {
   for (const name of calls) {
     if (index.locks.has(name) || index.refs.has(name)) return true;
