@@ -1,4 +1,4 @@
-import type { SourceFile } from '../src/core/analysis/project';
+import type { SourceFile } from '../src/core/analysis/types';
 import { mulberry32 } from '../src/core/sim/random';
 
 /**

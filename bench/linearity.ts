@@ -7,7 +7,7 @@
  * of N runs (default 5) after a warm-up. The table shows µs per line: flat means linear growth.
  */
 import type { Parser } from 'web-tree-sitter';
-import { analyzeSet } from '../src/core/analysis/analyzeSet';
+import { analyzeFiles as analyzeSet } from '../src/core/project';
 import { builtinKnowledge } from '../src/core/apis/builtin';
 import { testParser } from '../test/helpers/grammar';
 import { fmtMs, median, timeRuns } from './timing';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SourceFile } from '../src/core/analysis/project';
+import type { SourceFile } from '../src/core/analysis/types';
 
 /**
  * The real-C corpus: the SQLite amalgamation (~9 MB, ~260k lines of C) as shipped inside the

@@ -19,11 +19,11 @@ import type { Parser } from 'web-tree-sitter';
 import { createCParser, type GrammarLocation } from '../src/core/c/treeSitter';
 import { parseC } from '../src/core/c/parse';
 import { listFunctions } from '../src/core/c/functions';
-import { checkPrepared, disposePrepared, prepareFile, summarizePrepared } from '../src/core/analysis/engine';
-import { PhasedFiles } from '../src/core/analysis/phasedFiles';
-import { ANALYSIS_YOUNG_GENERATION_MB } from '../src/core/analysis/threadLimits';
-import { lockOrderFindings } from '../src/core/analysis/lockOrder';
-import type { AnalysisOptions, FileCheckResult, SourceFile, SummaryTable } from '../src/core/analysis/project';
+import { analyzeEntry, disposePrepared, prepareFile } from '../src/core/analysis/engine';
+import { indexKnowledge } from '../src/core/analysis/knowledgeIndex';
+import { summaryTable } from '../src/core/analysis/types';
+import { FUNCTION_RULES } from '../src/core/rules/index';
+import { analyzeFiles, ANALYSIS_YOUNG_GENERATION_MB, type AnalysisOptions, type FileCheckResult, type SourceFile } from '../src/core/project';
 import { builtinKnowledge } from '../src/core/apis/builtin';
 import type { Finding } from '../src/core/findings';
 import { countLines, generateDatapathCorpus, largeDispatchFunction } from './genDatapath';
@@ -62,24 +62,16 @@ function parseArgs(argv: string[]): Args {
 }
 
 interface Pipeline {
-  /** Phase 1 (parse + summaries over the set; phase 2 reuses the trees, as the CLI does). */
+  /** Re-parses and extra rounds the pipeline needed (summaries to a fixed point). */
   summarizeMs: number;
   findings: Finding[];
   results: FileCheckResult[];
-  summaries: SummaryTable;
 }
 
-/** The same phases the CLI runs in one thread (`PhasedFiles`: each file parsed once for both phases). */
+/** The pipeline the CLI runs (src/core/project), in one thread. */
 export function pipeline(parser: Parser, files: readonly SourceFile[], options: AnalysisOptions): Pipeline {
-  const t0 = performance.now();
-  const phased = new PhasedFiles();
-  const summaries: SummaryTable = {};
-  for (const f of phased.summarize(parser, [...files], options)) for (const s of f.summaries) summaries[s.name] ??= s;
-  const summarizeMs = performance.now() - t0;
-  const results = phased.check(parser, summaries, options);
-  const findings = results.flatMap((r) => r.findings);
-  findings.push(...lockOrderFindings(results.flatMap((r) => r.lockOrderEdges)));
-  return { summarizeMs, findings, results, summaries };
+  const r = analyzeFiles(parser, [...files], options);
+  return { summarizeMs: r.stats.rounds, findings: r.findings, results: r.files };
 }
 
 function parseOnly(parser: Parser, files: readonly SourceFile[]): void {
@@ -92,9 +84,9 @@ function parseOnly(parser: Parser, files: readonly SourceFile[]): void {
  * time is the engine's work on the function in both phases (copy out of the tree, CFG, path search,
  * summaries, rules); the parse of its text, tree-sitter's work, is timed apart and reported beside it.
  */
-function worstFunction(parser: Parser, files: readonly SourceFile[], summaries: SummaryTable, options: AnalysisOptions): { name: string; ms: number; parseMs: number; count: number } {
+function worstFunction(parser: Parser, files: readonly SourceFile[], options: AnalysisOptions): { name: string; ms: number; parseMs: number; count: number } {
   const timed: { name: string; snippet: SourceFile; ms: number }[] = [];
-  const analyse = (snippet: SourceFile): BothPhases => bothPhases(parser, snippet, options, summaries);
+  const analyse = (snippet: SourceFile): BothPhases => bothPhases(parser, snippet, options);
   for (const f of files) {
     const parsed = parseC(parser, f.text);
     const fns = listFunctions(parsed.tree, parsed.text).map((fn) => ({ name: fn.name, start: fn.range.start.line, end: fn.range.end.line }));
@@ -122,20 +114,21 @@ interface BothPhases {
   visits: number;
 }
 
-/**
- * The engine's work on one file in both phases, as the pipeline runs them (phase 2 reuses phase 1's
- * analysis when it can), timed apart from parsing it. Phase 2 sees `summaries`, or the file's own.
- */
-function bothPhases(parser: Parser, file: SourceFile, options: AnalysisOptions, summaries?: SummaryTable): BothPhases {
+/** The engine's work on one file (each function analysed and checked once), timed apart from parsing it. */
+function bothPhases(parser: Parser, file: SourceFile, options: AnalysisOptions): BothPhases {
   const t0 = performance.now();
   const prepared = prepareFile(parser, file);
   const t1 = performance.now();
   try {
-    const own: SummaryTable = {};
-    for (const s of summarizePrepared(prepared, options)) own[s.name] = s;
-    const r = checkPrepared(prepared, summaries ?? own, options);
-    const ms = performance.now() - t1;
-    return { ms, parseMs: t1 - t0, findings: r.findings.length, visits: prepared.fns.reduce((n, e) => n + (e.last?.analysis.visits ?? 0), 0) };
+    const index = indexKnowledge(options.knowledge);
+    let findings = 0;
+    let visits = 0;
+    for (const e of prepared.fns) {
+      const a = analyzeEntry(prepared, e, index, summaryTable(), [], options);
+      for (const rule of FUNCTION_RULES) findings += rule.check({ uri: file.uri, analysis: a }).length;
+      visits += a.visits;
+    }
+    return { ms: performance.now() - t1, parseMs: t1 - t0, findings, visits };
   } finally {
     disposePrepared(prepared);
   }
@@ -193,7 +186,7 @@ function measure(parser: Parser, name: string, files: readonly SourceFile[], run
   const ratioSpread: [number, number] = [Math.min(...parseRuns.map((p, i) => (fullRuns[i]! - p) / p)), Math.max(...parseRuns.map((p, i) => (fullRuns[i]! - p) / p))];
   if (process.env.BENCH_DEBUG) process.stderr.write(`parse ${parseRuns.map((x) => x.toFixed(0)).join(" ")}\nfull ${fullRuns.map((x) => x.toFixed(0)).join(" ")}\n`);
   process.stderr.write(`bench: ${name}: per-function pass...\n`);
-  const worst = worstFunction(parser, files, last!.summaries, options);
+  const worst = worstFunction(parser, files, options);
   return {
     name, files: files.length, lines, parseMs, fullMs, coldParseMs: timed.coldA, coldFullMs: timed.coldB, ratio, ratioSpread, findings: last!.findings.length,
     ...(files.some((f) => f.uri.startsWith('gen/')) ? bugStats(files, last!.findings) : {}),
@@ -262,7 +255,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${table(reports)}\n\n`);
     for (const r of reports) {
       process.stdout.write(`${r.name}: first pass in this thread (cold JIT and wasm tiers): parse-only ${fmtMs(r.coldParseMs)} ms, parse+analysis ${fmtMs(r.coldFullMs)} ms\n`);
-      process.stdout.write(`${r.name}: last run's phases: summaries ${fmtMs(r.summarizeMs)} ms; checks parse ${fmtMs(r.engineParseMs)} ms + analysis ${fmtMs(r.engineAnalysisMs)} ms (engine-reported)\n`);
+      process.stdout.write(`${r.name}: last run's extra summary rounds: ${r.summarizeMs}; checks parse ${fmtMs(r.engineParseMs)} ms + analysis ${fmtMs(r.engineAnalysisMs)} ms (engine-reported)\n`);
       if (r.bugsFound) process.stdout.write(`${r.name}: deliberately buggy functions found ${r.bugsFound[0]}/${r.bugsFound[1]}; findings outside them ${r.onCleanCode}\n`);
     }
     process.stdout.write(`40k lines of datapath C (${countLines(slice).toLocaleString('en-US')} generated lines) on one core: ${fmtMs(ms40k)} ms (target < 1000 ms)\n`);

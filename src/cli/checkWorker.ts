@@ -1,21 +1,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCParser, distGrammarLocation } from '../core/c/treeSitter';
-import { PhasedFiles } from '../core/analysis/phasedFiles';
-import type { AnalysisOptions, FileCheckResult, FunctionSummary, SourceFile, SummaryTable } from '../core/analysis/project';
+import { analyzeFiles, type AnalysisOptions, type ProjectResult, type SourceFile } from '../core/project';
 
 /**
- * A `lockstep check` worker thread. It keeps its share of the files between the two phases:
- *   summarize (phase 1) → the main thread merges every worker's summaries → check (phase 2).
- * Every message is plain JSON (structured clone).
+ * The `lockstep check` worker thread: a transport for the one pipeline (src/core/project), run
+ * with a young generation sized for the analysis. One request, one reply; plain JSON both ways.
  */
-export type CheckWorkerRequest =
-  | { type: 'summarize'; files: SourceFile[]; options: AnalysisOptions }
-  | { type: 'check'; summaries: SummaryTable }
-  | { type: 'exit' };
+export interface CheckWorkerRequest {
+  files: SourceFile[];
+  options: AnalysisOptions;
+}
 
 export type CheckWorkerReply =
-  | { type: 'summaries'; perFile: { uri: string; summaries: FunctionSummary[] }[]; ms: number }
-  | { type: 'results'; results: FileCheckResult[]; ms: number }
+  | { type: 'result'; result: ProjectResult }
   | { type: 'error'; message: string };
 
 export interface CheckWorkerData {
@@ -28,34 +25,16 @@ function serve(): void {
   if (!port) return;
   const { distDir } = workerData as CheckWorkerData;
   const parserReady = createCParser(distGrammarLocation(distDir));
-  const phased = new PhasedFiles();
-  let options: AnalysisOptions | undefined;
-
-  const handle = async (req: CheckWorkerRequest): Promise<CheckWorkerReply | undefined> => {
-    const parser = await parserReady;
-    const t0 = performance.now();
-    switch (req.type) {
-      case 'summarize':
-        options = req.options;
-        return { type: 'summaries', perFile: phased.summarize(parser, req.files, options), ms: performance.now() - t0 };
-      case 'check':
-        if (!options) throw new Error('check before summarize');
-        return { type: 'results', results: phased.check(parser, req.summaries, options), ms: performance.now() - t0 };
-      case 'exit':
-        phased.dispose();
-        parser.delete();
-        port.close();
-        return undefined;
-    }
-  };
-
-  port.on('message', (req: CheckWorkerRequest) => {
-    handle(req).then(
-      (reply) => {
-        if (reply) port.postMessage(reply);
+  port.once('message', (req: CheckWorkerRequest) => {
+    parserReady.then(
+      (parser) => {
+        try {
+          port.postMessage({ type: 'result', result: analyzeFiles(parser, req.files, req.options) } satisfies CheckWorkerReply);
+        } finally {
+          parser.delete();
+        }
       },
-      (err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies CheckWorkerReply),
-    );
+    ).catch((err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies CheckWorkerReply));
   });
 }
 

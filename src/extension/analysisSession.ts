@@ -1,13 +1,9 @@
 import type { Parser } from 'web-tree-sitter';
-import { checkFile, summarizeFile } from '../core/analysis/engine';
 import { builtinKnowledge } from '../core/apis/builtin';
 import { parseC } from '../core/c/parse';
-import { withLeakFixes } from '../core/fixes/leakFixes';
-import { lockOrderFindings } from '../core/analysis/lockOrder';
-import type { AnalysisOptions, FunctionSummary, LockOrderEdge, SourceFile, SummaryTable } from '../core/analysis/project';
 import type { Finding } from '../core/findings';
+import { Project, type AnalysisOptions, type ParseHost, type SourceFile } from '../core/project';
 import { DocumentTrees } from './documentTrees';
-import { FunctionCache } from './functionCache';
 import type { AnalysisStage, CheckReply } from './protocol';
 import { applyChanges, type OffsetChange } from './textChanges';
 
@@ -25,34 +21,36 @@ interface OpenDocument {
   text: string;
 }
 
-
 /**
- * Everything the analysis worker knows: open documents (text + kept syntax tree), every file's
- * function summaries and lock-order edges. Runs the engine's two phases; pure Node, so the unit
- * tests drive it directly and the worker is only a message loop around it.
+ * What the analysis worker knows: the open documents (text + kept syntax tree, so each keystroke
+ * reparses incrementally) and the workspace's files, all in one core `Project` — the same
+ * pipeline the CLI and the patch reviewer run. A keystroke re-analyses only the edited file's
+ * changed functions; a closed file is brought up to date when the workspace index asks for it.
  */
 export class AnalysisSession {
   private readonly docs = new Map<string, OpenDocument>();
   private readonly trees: DocumentTrees;
-  private readonly summaries = new Map<string, FunctionSummary[]>();
-  private readonly edges = new Map<string, LockOrderEdge[]>();
-  private table: SummaryTable | undefined;
-  private readonly caches = new Map<string, FunctionCache>();
-  /** Built-in knowledge until the host sends the project's (built-in + lockstep.json). */
-  private options: AnalysisOptions = { knowledge: builtinKnowledge() };
+  private readonly project: Project;
 
   constructor(private readonly parser: Parser) {
     this.trees = new DocumentTrees(parser);
+    const host: ParseHost = {
+      parse: (file: SourceFile) => {
+        const t0 = performance.now();
+        const p = this.docs.has(file.uri) ? this.trees.parserFor(file.uri) : this.parser;
+        return { parsed: parseC(p, file.text), ms: performance.now() - t0, owned: true };
+      },
+    };
+    this.project = new Project(host, { knowledge: builtinKnowledge(), fixes: true });
   }
 
   configure(options: AnalysisOptions): void {
-    this.options = options;
-    this.table = undefined;
-    this.caches.clear(); // reused results were computed with the old knowledge
+    this.project.configure({ ...options, fixes: true });
   }
 
   open(uri: string, version: number, text: string): void {
     this.docs.set(uri, { version, text });
+    this.project.setFile({ uri, text });
   }
 
   /** Applies editor changes; false when the copy is out of step (the host then re-opens it). */
@@ -62,18 +60,18 @@ export class AnalysisSession {
     const text = applyChanges(doc.text, changes);
     if (text === undefined || text.length !== expectedLength) {
       this.docs.delete(uri);
-      this.caches.delete(uri);
       this.trees.forget(uri);
       return false;
     }
     doc.text = text;
     doc.version = version;
+    this.project.setFile({ uri, text });
     return true;
   }
 
+  /** The document stays part of the program with its last text (the workspace index refreshes it from disk). */
   close(uri: string): void {
     this.docs.delete(uri);
-    this.caches.delete(uri);
     this.trees.forget(uri);
   }
 
@@ -85,68 +83,39 @@ export class AnalysisSession {
     return this.docs.get(uri)?.version;
   }
 
-  /** Phase 1 for a closed workspace file. Returns how many functions it summarised. */
+  /** A closed workspace file: its functions are summarised now. Returns how many functions it has. */
   summarize(file: SourceFile): number {
-    if (this.docs.has(file.uri)) return this.summaries.get(file.uri)?.length ?? 0; // the open copy wins
-    const parser = this.parser;
-    const list = this.stage('summarize', file.uri, () => summarizeFile(parser, file, this.options));
-    this.setSummaries(file.uri, list);
-    return list.length;
+    if (this.docs.has(file.uri)) return this.project.functionCount(file.uri); // the open copy wins
+    this.project.setFile(file);
+    const only = new Set([file.uri]);
+    this.stage('summarize', file.uri, () => this.project.run({ report: only, process: only }));
+    return this.project.functionCount(file.uri);
   }
 
-  /**
-   * Checks an open document against every summary known: one incremental reparse of the kept tree,
-   * then only the functions the edit changed are analysed (FunctionCache reuses the others).
-   */
+  /** Checks an open document: one incremental reparse, then only its changed functions are analysed. */
   check(uri: string): CheckReply {
     const doc = this.docs.get(uri);
     if (!doc) throw new StageError('sync', uri, new Error('document is not open in the worker'));
-    const t0 = performance.now();
-    const before = this.trees.counters.incremental;
-    const parsed = this.stage('parse', uri, () => parseC(this.trees.parserFor(uri), doc.text));
-    const parseMs = performance.now() - t0;
-    try {
-      let cache = this.caches.get(uri);
-      if (!cache) this.caches.set(uri, (cache = new FunctionCache()));
-      const file = { uri, text: doc.text };
-      const table = this.summaryTable();
-      const parsers = { whole: this.trees.parserFor(uri), view: this.parser };
-      const r = this.stage('check', uri, () => cache.check(parsers, parsed, file, table, this.options));
-      this.setSummaries(uri, r.summaries);
-      this.edges.set(uri, r.lockOrderEdges);
-      const lockOrder = this.lockOrder();
-      const findings = this.stage('fixes', uri, () => withLeakFixes(r.findings, parsed.tree, doc.text, this.options.knowledge));
-      return {
-        uri, version: doc.version, findings, lockOrder, functions: r.functions,
-        stats: { ...r.stats, parseMs: parseMs + r.stats.parseMs },
-        ms: performance.now() - t0,
-        incremental: this.trees.counters.incremental > before,
-        analysed: r.analysed,
-      };
-    } finally {
-      parsed.tree.delete();
-    }
+    return this.reply(uri, doc.version, () => this.trees.counters.incremental);
   }
 
-  /** Phase 2 for a closed workspace file (parsed from scratch, no tree kept). */
+  /** A closed workspace file against everything known; files it depends on are brought up to date first. */
   checkFile(file: SourceFile): CheckReply {
-    return this.run(file, this.parser, 0);
+    if (!this.docs.has(file.uri)) this.project.setFile(file);
+    return this.reply(file.uri, 0, () => -1);
   }
 
   forget(uri: string): void {
-    this.summaries.delete(uri);
-    this.edges.delete(uri);
-    this.table = undefined;
+    if (!this.docs.has(uri)) this.project.removeFile(uri);
   }
 
   /** Lock-order cycles over all edges known now. */
   lockOrder(): Finding[] {
-    const all = [...this.edges.values()].flat();
-    return this.stage('lock-order', undefined, () => lockOrderFindings(all));
+    return this.stage('lock-order', undefined, () => this.project.lockOrder());
   }
 
   get knownFiles(): number {
-    return this.summaries.size;
+    return this.project.uris().length;
   }
 
   dispose(): void {
@@ -154,44 +123,24 @@ export class AnalysisSession {
     this.docs.clear();
   }
 
-  private run(file: SourceFile, parser: Parser, version: number): CheckReply {
+  private reply(uri: string, version: number, incrementalCount: () => number): CheckReply {
     const t0 = performance.now();
-    const own = this.stage('summarize', file.uri, () => summarizeFile(parser, file, this.options));
-    this.setSummaries(file.uri, own);
-    const table = this.summaryTable();
-    const result = this.stage('check', file.uri, () => checkFile(parser, file, table, this.options));
-    this.edges.set(file.uri, result.lockOrderEdges);
+    const before = incrementalCount();
+    const only = new Set([uri]);
+    const r = this.stage('check', uri, () => this.project.run({ report: only, process: only }));
+    const file = r.files[0];
     const lockOrder = this.lockOrder();
     return {
-      uri: file.uri,
+      uri,
       version,
-      findings: result.findings,
+      findings: (file?.findings ?? []).filter((f) => f.ruleId !== 'lock-order'),
       lockOrder,
-      functions: result.functions,
-      stats: result.stats,
+      functions: file?.functions ?? [],
+      stats: file ? { ...file.stats, parseMs: r.stats.parseMs, analysisMs: r.stats.analysisMs } : { lines: 0, functions: 0, parseMs: 0, analysisMs: 0 },
       ms: performance.now() - t0,
-      incremental: false,
-      analysed: result.stats.functions,
+      incremental: incrementalCount() > before,
+      analysed: r.stats.analysed,
     };
-  }
-
-  private setSummaries(uri: string, list: FunctionSummary[]): void {
-    const old = this.summaries.get(uri);
-    if (old && JSON.stringify(old) === JSON.stringify(list)) return;
-    this.summaries.set(uri, list);
-    this.table = undefined;
-  }
-
-  private summaryTable(): SummaryTable {
-    if (this.table) return this.table;
-    const table: SummaryTable = {};
-    // Open documents first: their summaries describe what the user is editing now.
-    const order = [...this.summaries.keys()].sort((a, b) => Number(this.docs.has(b)) - Number(this.docs.has(a)) || (a < b ? -1 : 1));
-    for (const uri of order) {
-      for (const s of this.summaries.get(uri)!) table[s.name] ??= s;
-    }
-    this.table = table;
-    return table;
   }
 
   private stage<T>(stage: AnalysisStage, uri: string | undefined, fn: () => T): T {

@@ -1,6 +1,6 @@
 import type { ApiKnowledge } from '../core/apis/types';
 import type { Finding } from '../core/findings';
-import type { FileCheckResult, SourceFile } from '../core/analysis/project';
+import type { FileCheckResult, SourceFile } from '../core/analysis/types';
 import type { OffsetChange } from './textChanges';
 
 /**

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Parser } from 'web-tree-sitter';
-import { analyzeSet } from '../../src/core/analysis/analyzeSet';
+import { analyzeFiles as analyzeSet } from '../../src/core/project';
 import { builtinKnowledge } from '../../src/core/apis/builtin';
 import { decodeCSource, DEFAULT_MAX_FILE_BYTES, InputError, readCSource } from '../../src/core/input';
 import { repoRoot, testParser } from '../helpers/grammar';

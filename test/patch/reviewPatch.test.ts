@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import type { SourceFile } from '../../src/core/analysis/project';
+import type { SourceFile } from '../../src/core/analysis/types';
 import { InputError } from '../../src/core/input';
 import { directoryBase, type BaseProvider } from '../../src/core/patch/baseTree';
 import { parsePatchDocument } from '../../src/core/patch/parsePatchDocument';

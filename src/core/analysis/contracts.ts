@@ -2,7 +2,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { LockAnnotation } from '../c/annotations';
 import { declaratorName, parameterNames } from '../c/functions';
 import { normalizeLvalue, parameterize } from './exprs';
-import type { LockEffect } from './project';
+import type { LockEffect } from './types';
 
 /**
  * Lock contracts written on declarations and definitions: SAL, sparse and OVS's clang
@@ -37,6 +37,8 @@ const MACROS: Record<string, { op: ContractOp; mode?: 'exclusive' | 'shared'; tr
   OVS_TRY_WRLOCK: { op: 'try', mode: 'exclusive', tryArgs: true },
   OVS_TRY_RDLOCK: { op: 'try', mode: 'shared', tryArgs: true },
   __cond_acquires: { op: 'try' },
+  OVS_EXCLUDED: { op: 'excludes' },
+  _Requires_lock_not_held_: { op: 'excludes' },
 };
 
 /** Splits a macro argument list at top-level commas. */
@@ -73,9 +75,16 @@ interface FnDecl {
   /** Annotations after this offset belong to the body, not the declaration. */
   end: number;
   params: string[];
+  isStatic: boolean;
 }
 
-function functionDecls(tree: Tree): FnDecl[] {
+/** A function's lock contract and whether the declaration that carries it is `static`. */
+export interface Contract {
+  effects: LockEffect[];
+  isStatic: boolean;
+}
+
+function functionDecls(tree: Tree, text: string): FnDecl[] {
   const out: FnDecl[] = [];
   const stack: Node[] = [tree.rootNode];
   while (stack.length) {
@@ -87,7 +96,12 @@ function functionDecls(tree: Tree): FnDecl[] {
       if (fd) {
         const id = declaratorName(fd);
         const body = n.type === 'function_definition' ? n.childForFieldName('body') : null;
-        if (id) out.push({ name: id.text, start: n.startIndex, end: body ? body.startIndex : n.endIndex, params: parameterNames(fd) });
+        if (id) {
+          out.push({
+            name: id.text, start: n.startIndex, end: body ? body.startIndex : n.endIndex, params: parameterNames(fd),
+            isStatic: decl !== null && /\bstatic\b/.test(text.slice(n.startIndex, decl.startIndex)),
+          });
+        }
       }
       continue;
     }
@@ -97,10 +111,10 @@ function functionDecls(tree: Tree): FnDecl[] {
 }
 
 /** Maps every lock annotation to the function declaration or definition it belongs to. */
-export function annotatedEffects(tree: Tree, text: string, annotations: LockAnnotation[]): Map<string, LockEffect[]> {
-  const result = new Map<string, LockEffect[]>();
+export function annotatedEffects(tree: Tree, text: string, annotations: LockAnnotation[]): Map<string, Contract> {
+  const result = new Map<string, Contract>();
   if (annotations.length === 0) return result;
-  const decls = functionDecls(tree);
+  const decls = functionDecls(tree, text);
   for (const a of annotations) {
     const spec = MACROS[a.macro];
     if (!spec) continue;
@@ -121,7 +135,9 @@ export function annotatedEffects(tree: Tree, text: string, annotations: LockAnno
     } else if (spec.op === 'try') {
       trySuccess = 'nonzero';
     }
-    const list = result.get(owner.name) ?? [];
+    const entry = result.get(owner.name) ?? { effects: [], isStatic: owner.isStatic };
+    entry.isStatic ||= owner.isStatic;
+    const list = entry.effects;
     for (const l of locks) {
       if (!l) continue;
       const id = contractLockId(l, owner.params);
@@ -135,7 +151,7 @@ export function annotatedEffects(tree: Tree, text: string, annotations: LockAnno
         source: 'annotation',
       });
     }
-    result.set(owner.name, list);
+    result.set(owner.name, entry);
   }
   return result;
 }

@@ -44,20 +44,32 @@ export interface ExitInfo {
   returns?: Truth;
   /** Text of the returned expression, if any. */
   returnText?: string;
+  /** The returned value carries a reference this function owned (`ref`) or memory it allocated (`alloc`). */
+  returnedRef?: 'ref' | 'alloc';
 }
 
 export interface ExploreResult {
   exits: ExitInfo[];
   /** True when a cap dropped states: results are partial, findings still sound for what was seen. */
   incomplete: boolean;
+  /** What stopped the search early: the caps on states and visits, or the time limit. */
+  reason?: 'states' | 'timeout';
   visits: number;
+}
+
+/** CPU time of this process in milliseconds (the analysis runs on one thread). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /**
  * Explores every path of the CFG with the abstract state, joining identical states per node.
  * Breadth-first, so the first path to reach a node (and so each event's trail) is a short one.
  */
-export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node, maxStatesPerNode = DEFAULT_MAX_STATES_PER_NODE): ExploreResult {
+export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node, maxStatesPerNode = DEFAULT_MAX_STATES_PER_NODE, timeoutMs?: number): ExploreResult {
+  const deadline = timeoutMs !== undefined && timeoutMs > 0 ? cpuMs() + timeoutMs : undefined;
+  let reason: ExploreResult['reason'];
   // The state keys seen per node: most nodes see one state, kept as its key; a set from the second on.
   const seen: (string | Set<string> | undefined)[] = new Array<string | Set<string> | undefined>(cfg.nodes.length);
   // The queue as two parallel arrays (node, state): one object fewer per step.
@@ -133,7 +145,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     // Dead marks can only fall on objects handed to reference APIs (put, release, free, destroy).
     const deadCandidates = new Set<string>();
     for (const n of cfg.nodes) {
-      for (const op of stmtOps(n)) if (op.op === 'call' && ctx.index.refs.has(op.name)) for (const a of op.args) for (const id of identifiersOf(a.text)) deadCandidates.add(id);
+      for (const op of stmtOps(n)) if (op.op === 'call' && ctx.call(op.name).refs !== undefined) for (const a of op.args) for (const id of identifiersOf(a.text)) deadCandidates.add(id);
     }
     // Condition facts exist only for texts tested at least twice (learnedFact); variables' facts for every scoped variable.
     const condKeys = [...ctx.condTexts].filter(([, n]) => n >= 2).map(([k]) => `c:${k}`);
@@ -184,6 +196,12 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     queueStates[qi] = undefined; // let processed states be collected
     if (++visits > maxVisits) {
       incomplete = true;
+      reason = 'states';
+      break;
+    }
+    if (deadline !== undefined && (visits & 255) === 0 && cpuMs() > deadline) {
+      incomplete = true;
+      reason = 'timeout';
       break;
     }
     const node = cfg.nodes[id]!;
@@ -196,6 +214,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       const count = typeof known === 'string' ? 1 : known.size;
       if (count >= maxStatesPerNode) {
         incomplete = true;
+        reason ??= 'states';
         continue;
       }
       if (typeof known === 'string') seen[id] = new Set([known, key]);
@@ -223,6 +242,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
           isReturn: ret !== undefined,
           returns: ret?.returns,
           returnText: ret?.text,
+          returnedRef: ret?.ref,
         });
         break;
       }
@@ -249,9 +269,9 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
           if (node.kind === 'return' && node.ast) {
             const value = node.ast.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? null;
             const returns = value ? truthOf(b, value) ?? constantTruth(value.text) : undefined;
-            exitRefs(ctx, b, value);
+            const ref = exitRefs(ctx, b, value);
             addTrail(b.s, rangeOf(node.ast), `returns${value ? ` \`${value.text.length > 40 ? `${value.text.slice(0, 37)}...` : value.text}\`` : ''}`);
-            b.s.ret = { range: rangeOf(node.ast), returns, text: value?.text };
+            b.s.ret = { range: rangeOf(node.ast), returns, text: value?.text, ref };
           }
           push(node.succ[0], b.s);
         }
@@ -289,7 +309,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       }
     }
   }
-  return { exits, incomplete, visits };
+  return { exits, incomplete, reason, visits };
 }
 
 function endOfFunction(body: Node): SourceRange {

@@ -158,7 +158,7 @@ export function substituteParams(expr: string, args: string[]): string | null {
 
 /** Replaces parameter names in a lock identity with `$n`, for summaries (`dp->lock` → `$0->lock`). */
 export function parameterize(id: string, params: string[]): string {
-  return id.replace(/(?<![.>\w$])([A-Za-z_]\w*)/g, (name) => {
+  return id.replace(/(?<![.>\w$@])([A-Za-z_]\w*)/g, (name) => {
     const i = params.indexOf(name);
     return i >= 0 ? `$${i}` : name;
   });

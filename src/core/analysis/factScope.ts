@@ -2,9 +2,8 @@ import type { Cfg } from '../c/cfg';
 import type { SyntaxNode } from '../c/syntax';
 import { squash } from './exprs';
 import { factReadingVars } from './truth';
-import type { KnowledgeIndex } from './knowledgeIndex';
+import type { CallKnowledge } from './callKnowledge';
 import { calleeName } from './ops';
-import type { SummaryTable } from './project';
 
 /**
  * Which branch facts are worth keeping. A fact splits paths that would otherwise join, so facts
@@ -22,12 +21,13 @@ export interface FactScope {
 
 const CONTROL = new Set(['if_statement', 'while_statement', 'for_statement', 'do_statement', 'conditional_expression', 'switch_statement']);
 
-export function factScope(body: SyntaxNode, cfg: Cfg, index: KnowledgeIndex, summaries: SummaryTable): FactScope {
+export function factScope(body: SyntaxNode, cfg: Cfg, call: (name: string) => CallKnowledge, params: readonly string[] = []): FactScope {
   const isRelevantCall = (n: SyntaxNode): boolean => {
     if (n.type !== 'call_expression') return false;
     const name = calleeName(n);
     if (!name) return false;
-    return index.locks.has(name) || index.refs.has(name) || (summaries[name]?.effects.length ?? 0) > 0;
+    const k = call(name);
+    return k.lock !== undefined || k.lockEffects.length > 0 || k.refs !== undefined;
   };
   // contains = the relevant calls and their ancestors up to the body, found by walking up from each
   // call; assignments and declarations among those ancestors store a relevant call's result.
@@ -69,6 +69,13 @@ export function factScope(body: SyntaxNode, cfg: Cfg, index: KnowledgeIndex, sum
     for (const n of cfg.nodes) {
       const v = n.kind === 'return' ? n.ast?.namedChildren[0] : undefined;
       if (v?.type === 'identifier') condVars.set(v.text, (condVars.get(v.text) ?? 0) + 2);
+    }
+  }
+  // A parameter tested against NULL tells the summary which exits did nothing to it (`if (p) put(p)`).
+  if (params.length > 0 && contains.has(body)) {
+    for (const n of cfg.nodes) {
+      if (n.kind !== 'cond' || !n.ast) continue;
+      for (const v of factReadingVars(n.ast)) if (params.includes(v)) condVars.set(v, Math.max(2, condVars.get(v) ?? 0));
     }
   }
   return { condVars, condTexts };

@@ -3,7 +3,8 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import { lockIdentity, normalizeLvalue, parameterize, substituteParams } from './exprs';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { callArgs, calleeName } from './ops';
-import type { LockEffect, SummaryTable } from './project';
+import type { LockEffect } from './types';
+import type { CallKnowledge } from './callKnowledge';
 
 /** The lock a lock-API call names, as the engine identifies it (undefined when the call names none). */
 export function lockIdOfCall(api: LockApi, args: readonly string[]): string | undefined {
@@ -19,7 +20,7 @@ export function lockIdOfCall(api: LockApi, args: readonly string[]): string | un
  * An assertion after the function's own acquire of that lock adds nothing (the path already holds it).
  * The effects stay this function's own: callers are not told (an assertion is not a declared contract).
  */
-export function assertedRequires(body: Node, index: KnowledgeIndex, summaries: SummaryTable, params: string[]): LockEffect[] {
+export function assertedRequires(body: Node, index: KnowledgeIndex, callOf: (name: string) => CallKnowledge, params: string[]): LockEffect[] {
   if (index.heldAssertions.size === 0) return [];
   const out = new Map<string, LockEffect>();
   const takenBefore = new Set<string>();
@@ -35,13 +36,14 @@ export function assertedRequires(body: Node, index: KnowledgeIndex, summaries: S
       out.set(lock, { lock, op: 'requires', mode: assertion.mode ?? 'exclusive', family: '*', variant: '*', source: 'inferred' });
       continue;
     }
-    const api = index.locks.get(name);
+    const k = callOf(name);
+    const api = k.lock;
     if (api && api.kind !== 'release') {
       const id = lockIdOfCall(api, callArgs(call).map((a) => a.text));
       if (id) takenBefore.add(id);
       continue;
     }
-    for (const e of summaries[name]?.effects ?? []) {
+    for (const e of k.lockEffects) {
       const t = (e.op === 'acquire' || e.op === 'try') ? substituteParams(e.lock, callArgs(call).map((a) => a.text)) : null;
       if (t) takenBefore.add(normalizeLvalue(t));
     }

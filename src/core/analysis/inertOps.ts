@@ -32,12 +32,10 @@ export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): bo
 }
 
 function callIsInert(ctx: FnContext, name: string, s: AbsState): boolean {
-  const { index } = ctx;
-  if (index.locks.has(name)) return false;
+  const k = ctx.call(name);
+  if (k.lock || k.lockEffects.length > 0) return false;
   // A mutation is a write-under-read only under a shared lock.
-  if (index.mutators.has(name) && s.locks.some((l) => l.mode === 'shared')) return false;
-  const summary = ctx.summaries[name];
-  if (!summary) return true;
-  if (summary.effects.length > 0) return false;
-  return s.locks.length === 0 || summary.acquires.length === 0;
+  if (ctx.index.mutators.has(name) && s.locks.some((l) => l.mode === 'shared')) return false;
+  // The callee's own locks matter only while something is held (order edges, re-acquisition).
+  return s.locks.length === 0 || (k.summary?.acquires.length ?? 0) === 0;
 }

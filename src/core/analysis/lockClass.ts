@@ -2,7 +2,7 @@ import type { Tree } from 'web-tree-sitter';
 import { toSyntax, type SyntaxNode } from '../c/syntax';
 import { walkTopLevel } from '../c/topLevel';
 import { normalizeLvalue } from './exprs';
-import type { FunctionSummary, SummaryTable } from './project';
+import type { StructInfo, SummaryTable } from './types';
 
 /**
  * Lock classes for lock order: two functions name the same lock when their access paths reach the
@@ -10,9 +10,6 @@ import type { FunctionSummary, SummaryTable } from './project';
  * `port->dp->lock` in another, when `struct vport` has `struct datapath *dp`). Locals assigned
  * once from a pure expression are aliases (`dp = port->dp; spin_lock(&dp->lock)`).
  */
-
-/** Summary-table entries named `struct:<tag>` carry a struct's field types, so classes resolve across files. */
-export const STRUCT_PREFIX = 'struct:';
 
 type AnyNode = SyntaxNode;
 
@@ -38,11 +35,10 @@ function declName(d: AnyNode | null): string | null {
 
 const STRUCT_SITES = new Set(['struct_specifier', 'type_definition', 'declaration']);
 
-/** Struct field types of the file's top-level struct definitions (typedef names map to their struct too). */
-export function structSummaries(tree: Tree, uri: string, text: string): FunctionSummary[] {
-  const out: FunctionSummary[] = [];
+/** Struct field types of the file's top-level struct definitions, by tag and by typedef name. */
+export function structSummaries(tree: Tree, text: string): Map<string, StructInfo> {
+  const out = new Map<string, StructInfo>();
   if (!text.includes('struct')) return out;
-  const zero = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
   // Struct-bearing top-level nodes, each copied to plain JS once.
   const sites: SyntaxNode[] = [];
   walkTopLevel(tree, (cursor, type) => {
@@ -55,7 +51,8 @@ export function structSummaries(tree: Tree, uri: string, text: string): Function
       const body = spec.childForFieldName('body');
       const name = spec.childForFieldName('name')?.text;
       if (!body) continue;
-      const fields: Record<string, string> = {};
+      const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+      const pointers: Record<string, boolean> = Object.create(null) as Record<string, boolean>;
       for (const f of body.namedChildren) {
         if (f.type !== 'field_declaration') continue;
         const t = typeName(f.childForFieldName('type'));
@@ -63,6 +60,7 @@ export function structSummaries(tree: Tree, uri: string, text: string): Function
         for (const d of f.childrenForFieldName('declarator')) {
           const n = declName(d);
           if (n) fields[n] = t;
+          if (n && d.type === 'pointer_declarator') pointers[n] = true;
         }
       }
       const names = new Set<string>();
@@ -76,7 +74,8 @@ export function structSummaries(tree: Tree, uri: string, text: string): Function
       }
       const canonical = name ?? [...names][0];
       if (!canonical) continue;
-      for (const n of names) out.push({ name: `${STRUCT_PREFIX}${n}`, uri, range: zero, effects: [], acquires: [], fields, canonical });
+      const info: StructInfo = { canonical, fields, pointers };
+      for (const n of names) if (!out.has(n)) out.set(n, info);
     }
   }
   return out;
@@ -123,10 +122,9 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
     if (values.length === 1 && /^[A-Za-z_][\w]*((->|\.)[A-Za-z_]\w*)+$/.test(normalizeLvalue(values[0]!))) aliases.set(v, normalizeLvalue(values[0]!));
   }
   const lookups = new Set<string>();
-  const structOf = (t: string): { canonical: string; fields: Record<string, string> } | undefined => {
-    lookups.add(`${STRUCT_PREFIX}${t}`);
-    const s = summaries[`${STRUCT_PREFIX}${t}`];
-    return s?.fields ? { canonical: s.canonical ?? t, fields: s.fields } : undefined;
+  const structOf = (t: string): StructInfo | undefined => {
+    lookups.add(t);
+    return summaries.struct(t);
   };
   return {
     lookups,
@@ -134,7 +132,9 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
       let text = id;
       for (let i = 0; i < 4; i++) {
         const m = /^([A-Za-z_]\w*)(.*)$/.exec(text);
-        const alias = m ? aliases.get(m[1]!) : undefined;
+        // A declared struct type names the class directly (`struct dp *dp = port->dp`), even when no
+        // struct definition is among the inputs: the alias is only for variables of unknown type.
+        const alias = m && !varTypes.has(m[1]!) ? aliases.get(m[1]!) : undefined;
         if (!m || !alias) break;
         text = alias + m[2]!;
       }
@@ -145,7 +145,8 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
       let cur = structOf(rootType)?.canonical ?? rootType;
       for (let i = 1; i < parts.length - 1; i++) {
         const field = parts[i]!.replace(/\[.*$/, '');
-        const next = structOf(cur)?.fields[field];
+        const info = structOf(cur);
+        const next = info && Object.hasOwn(info.fields, field) ? info.fields[field] : undefined;
         if (!next) return `${cur}::${parts.slice(i).join('.')}`;
         cur = structOf(next)?.canonical ?? next;
       }

@@ -1,6 +1,6 @@
 import type { Finding, RelatedLocation } from '../findings';
 import { RULES } from '../rules/registry';
-import type { LockOrderEdge } from './project';
+import type { LockOrderEdge } from './types';
 
 /**
  * lock-order: a cycle in the "acquired while holding" graph over all functions analysed together

@@ -2,11 +2,20 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import { mentionsObject } from './refTransfer';
 import type { Branch, FnContext } from './transfer';
 
-/** At a `return`: a reference to the returned object (or into it) is handed to the caller. */
-export function exitRefs(_ctx: FnContext, b: Branch, value: Node | null): void {
-  if (!value || b.s.refs.length === 0) return;
+/**
+ * At a `return`: a reference to the returned object (or into it) is handed to the caller. Says
+ * whether the returned value itself carried one (`ref`), or memory this function allocated (`alloc`).
+ */
+export function exitRefs(_ctx: FnContext, b: Branch, value: Node | null): 'ref' | 'alloc' | undefined {
+  if (!value || b.s.refs.length === 0) return undefined;
   const text = value.text;
   // `return ERR_CAST(x)` hands x on too.
   const inner = /^\s*\(?\s*(?:ERR_CAST|PTR_ERR_OR_ZERO)\s*\((.*)\)\s*\)?\s*$/s.exec(text)?.[1] ?? text;
-  b.s.refs = b.s.refs.filter((r) => !mentionsObject(inner, r.obj));
+  let returned: 'ref' | 'alloc' | undefined;
+  b.s.refs = b.s.refs.filter((r) => {
+    if (!mentionsObject(inner, r.obj)) return true;
+    if (r.obj === inner.trim() || `*${inner.trim()}` === r.obj) returned = r.kind === 'alloc' ? 'alloc' : 'ref';
+    return false;
+  });
+  return returned;
 }

@@ -94,6 +94,12 @@ function isTrackable(id: string): boolean {
 function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: Node, args: Node[]): Branch[] {
   const obj = objectOf(api, args, call);
   if (!obj || !isTrackable(obj.id)) return [b];
+  if (api.when) {
+    // The effect happens only on one outcome of the call (a callee that completes the request on its error path).
+    const hit: Branch = { s: cloneState(b.s), env: withResult(b.env, call.id, api.when) };
+    const miss: Branch = { s: b.s, env: withResult(b.env, call.id, api.when === 'zero' ? 'nonzero' : 'zero') };
+    return [...refCall(ctx, nodeId, hit, { ...api, when: undefined }, call, args), miss];
+  }
   const range = rangeOf(call);
   const s = b.s;
   ctx.touchedRefs.add(obj.id);
@@ -145,6 +151,10 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
     case 'alloc':
       s.dead = s.dead.filter((d) => d.obj !== obj.id);
       return [b];
+    case 'store':
+      // Kept by the callee (a field, a table): the reference this path held is handed on.
+      if (owned) dropRef(s, obj.id);
+      return [b];
     case 'tryget':
     case 'returnsRef': {
       const success = api.success === 'zero' ? 'zero' : 'nonzero';
@@ -172,7 +182,7 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
     for (const b of branches) assignRefs(ctx, nodeId, b, op.lhs, op.rhs, rangeOf(op.node));
     return branches;
   }
-  const apis = ctx.index.refs.get(op.name);
+  const apis = ctx.call(op.name).refs;
   let out = branches;
   if (apis) {
     for (const api of apis) {
@@ -202,7 +212,7 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
  * skips cloning); kept beside `applyRefOp` and `assignRefs`, whose conditions it mirrors.
  */
 export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
-  if (s.refs.length === 0 && s.dead.length === 0) return op.op !== 'call' || !ctx.index.refs.has(op.name);
+  if (s.refs.length === 0 && s.dead.length === 0) return op.op !== 'call' || ctx.call(op.name).refs === undefined;
   if (op.op === 'use') return !mentionsAnyDead(op.base.text, s);
   if (op.op === 'assign') {
     const target = normalizeLvalue(op.lhs.text);
@@ -215,7 +225,7 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
     for (const d of s.dead) if (whole ? identifiersOf(d.obj).includes(target) : d.obj === target) return false;
     return true;
   }
-  if (ctx.index.refs.has(op.name)) return false;
+  if (ctx.call(op.name).refs !== undefined) return false;
   const mutator = ctx.index.mutators.get(op.name);
   const publishes = PUBLISHERS.has(op.name);
   for (let i = 0; i < op.args.length; i++) {

@@ -45,6 +45,8 @@ export interface OwnedRef {
   api: string;
   site: SourceRange;
   count: number;
+  /** Memory this function allocated (`alloc`) rather than a counted reference. */
+  kind?: 'ref' | 'alloc';
 }
 
 /** A released or freed object (use-after-release). */
@@ -74,7 +76,7 @@ export interface AbsState {
   releasedFromCaller: readonly string[];
   trail: Trail | null;
   /** Set by a `return`: where, and what it returns, while the state travels to the exit. */
-  ret?: { range: SourceRange; returns?: Truth; text?: string };
+  ret?: { range: SourceRange; returns?: Truth; text?: string; ref?: 'ref' | 'alloc' };
   /** `stateKey`, once asked: a queued state is never changed (successors change clones). */
   key?: string;
 }

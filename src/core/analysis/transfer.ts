@@ -5,7 +5,8 @@ import type { EventSink } from './events';
 import { lockIdentity, normalizeLvalue, ownerOf, rootVariable, squash, substituteParams } from './exprs';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import type { Op } from './ops';
-import type { LockEffect, LockOrderEdge, SummaryTable } from './project';
+import type { AcquiredLock, FunctionSummary, LockEffect, LockOrderEdge, SummaryTable } from './types';
+import type { CallKnowledge } from './callKnowledge';
 import { applyRefOp } from './refTransfer';
 import { resultOf, withResult, type CallResults } from './callResults';
 import { addTrail, cloneState, findLock, getFact, killFacts, setFact, type AbsState, type HeldLock } from './state';
@@ -35,6 +36,12 @@ export interface FnContext {
   touchedRefs: Set<string>;
   /** Locks this function took and released on some path (a try-wrapper never releases its lock itself). */
   releasedHere: Set<string>;
+  /** What a call by this name does (body summary or API knowledge: callKnowledge.ts). */
+  call: (name: string) => CallKnowledge;
+  /** A lock identity in this file's terms: file-scope `static` variables get their file (`mutex@lib/seq.c`). */
+  qualify: (id: string) => string;
+  /** Locks taken by blocking acquires here or inside callees (the summary's `acquires`). */
+  blocking: Map<string, AcquiredLock>;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */
@@ -48,12 +55,12 @@ function argText(args: Node[], i: number): string | undefined {
 }
 
 /** Resolves the lock an API call names, or undefined when it cannot. */
-function lockOfCall(api: LockApi, args: Node[]): { id: string; display: string } | undefined {
+function lockOfCall(ctx: FnContext, api: LockApi, args: Node[]): { id: string; display: string } | undefined {
   const argTexts = args.map((a) => a.text);
   if (api.lockExpr) {
     const text = substituteParams(api.lockExpr, argTexts);
     if (text === null) return undefined;
-    return { id: lockIdentity(text, api.byValue === true), display: text };
+    return { id: ctx.qualify(lockIdentity(text, api.byValue === true)), display: text };
   }
   if (api.lockArg < 0) {
     if (api.implicitLock) return { id: api.implicitLock, display: api.implicitLock };
@@ -61,7 +68,7 @@ function lockOfCall(api: LockApi, args: Node[]): { id: string; display: string }
   }
   const a = argText(args, api.lockArg);
   if (a === undefined) return undefined;
-  return { id: lockIdentity(a, api.byValue === true), display: squash(a) };
+  return { id: ctx.qualify(lockIdentity(a, api.byValue === true)), display: squash(a) };
 }
 
 function handleOf(api: LockApi, args: Node[], call: Node): string | undefined {
@@ -109,19 +116,24 @@ export interface AcquireSpec {
   handle?: string;
   api: string;
   recursive: boolean;
+  /** Read holds may not nest (writer-preferring rwlocks): a second read acquire can wait behind a writer. */
+  readNestingDeadlocks?: boolean;
   args?: string[];
 }
 
 /** Returns false when the acquire deadlocks this path (it cannot go on). */
 export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: AcquireSpec, range: SourceRange, checkDouble: boolean): boolean {
   ctx.touchedLocks.add(spec.id);
+  if (checkDouble && !ctx.blocking.has(spec.id)) {
+    ctx.blocking.set(spec.id, { lock: spec.id, mode: spec.mode, family: spec.family, recursive: spec.recursive || undefined, readNestingDeadlocks: spec.readNestingDeadlocks || undefined, chain: [] });
+  }
   const held = findLock(b.s, spec.id);
   // A try-acquire cannot wait, so it cannot close a deadlock cycle: no order edge.
   if (checkDouble) recordOrder(ctx, b.s.locks, spec.id, range, spec.display);
   if (held) {
     // Read-to-write upgrade deadlocks even on locks that are otherwise recursive (NDIS RW, ERESOURCE).
     const upgrade = held.mode === 'shared' && spec.mode === 'exclusive';
-    if (!upgrade && (spec.recursive || (held.mode === 'shared' && spec.mode === 'shared'))) {
+    if (!upgrade && (spec.recursive || (held.mode === 'shared' && spec.mode === 'shared' && !spec.readNestingDeadlocks))) {
       // Lock objects are shared between states (cloneState copies the list, not the locks): replace, never edit.
       const depth = Math.min(held.depth + 1, 3);
       const moreHandles = spec.handle !== undefined && depth <= 3 ? [...(held.moreHandles ?? []), spec.handle] : held.moreHandles;
@@ -205,19 +217,12 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
   if (op.op === 'use') return applyRefOp(ctx, nodeId, op, branches);
   const out: Branch[] = [];
   const range = rangeOf(op.node);
-  const api = ctx.index.locks.get(op.name);
-  const summary = api ? undefined : ctx.summaries[op.name];
+  const k = ctx.call(op.name);
   for (const b of branches) {
-    if (api) out.push(...lockCall(ctx, nodeId, b, api, op.node, op.args, range));
-    else if (summary && summary.effects.length > 0) out.push(...summaryCall(ctx, nodeId, b, summary.effects, op.name, op.args, range, op.node.id));
+    if (k.summary) calleeAcquires(ctx, nodeId, b, k.summary, op.args, range);
+    if (k.lock) out.push(...lockCall(ctx, nodeId, b, k.lock, op.node, op.args, range));
+    else if (k.lockEffects.length > 0) out.push(...summaryCall(ctx, nodeId, b, k.lockEffects, op.name, op.args, range, op.node.id));
     else {
-      if (summary && b.s.locks.length > 0) {
-        // One level into calls in the analysed set: the locks the callee takes, in our terms.
-        for (const inner of summary.acquires) {
-          const text = substituteParams(inner, op.args.map((a) => a.text));
-          if (text) recordOrder(ctx, b.s.locks, normalizeLvalue(text), range, text, op.name);
-        }
-      }
       mutatorCheck(ctx, nodeId, b, op.name, op.args, range);
       for (const a of op.args) {
         // Passing `&v` lets the callee change v: what we knew about v is gone.
@@ -232,8 +237,29 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
   return applyRefOp(ctx, nodeId, op, out);
 }
 
+/**
+ * The locks a callee takes inside (and releases again): an order edge from each lock held here,
+ * and a self-deadlock when one of them is held already (`log_fatal()` called with the log mutex
+ * held, whose logging path locks it again). The finding names the chain of calls.
+ */
+function calleeAcquires(ctx: FnContext, nodeId: number, b: Branch, summary: FunctionSummary, args: Node[], range: SourceRange): void {
+  if (summary.acquires.length === 0 || b.s.locks.length === 0) return;
+  const argTexts = args.map((a) => a.text);
+  for (const inner of summary.acquires) {
+    const text = substituteParams(inner.lock, argTexts);
+    if (!text) continue;
+    const id = ctx.qualify(normalizeLvalue(text));
+    const via = [summary.name, ...inner.chain];
+    recordOrder(ctx, b.s.locks, id, range, text, via.join(' → '));
+    const held = findLock(b.s, id);
+    if (!held || inner.recursive) continue;
+    if (held.mode === 'shared' && inner.mode === 'shared' && !inner.readNestingDeadlocks) continue;
+    ctx.sink.add(nodeId, id, { kind: 'double-acquire', lock: { ...held }, api: via.join(' → '), range, trail: b.s.trail, via });
+  }
+}
+
 function lockCall(ctx: FnContext, nodeId: number, b: Branch, api: LockApi, call: Node, args: Node[], range: SourceRange): Branch[] {
-  const lock = lockOfCall(api, args);
+  const lock = lockOfCall(ctx, api, args);
   const handle = handleOf(api, args, call);
   if (api.kind === 'release') {
     if (!lock && !(api.lockFromHandle && handle)) return [b];
@@ -246,7 +272,7 @@ function lockCall(ctx: FnContext, nodeId: number, b: Branch, api: LockApi, call:
   if (!lock) return [b];
   const spec: AcquireSpec = {
     id: lock.id, display: lock.display, mode: modeOf(api, args), family: api.family, variant: api.variant ?? 'plain',
-    handle, api: api.name, recursive: api.recursive === true, args: args.map((a) => a.text),
+    handle, api: api.name, recursive: api.recursive === true, readNestingDeadlocks: api.readNestingDeadlocks, args: args.map((a) => a.text),
   };
   let isTry = api.kind === 'tryacquire';
   if (api.waitArg !== undefined) {
@@ -269,7 +295,7 @@ function summaryCall(ctx: FnContext, nodeId: number, b: Branch, effects: LockEff
     if (e.op === 'requires') continue;
     const text = substituteParams(e.lock, argTexts);
     if (text === null) continue;
-    const id = normalizeLvalue(text);
+    const id = ctx.qualify(normalizeLvalue(text));
     if (e.op === 'release') {
       for (const x of branches) doRelease(ctx, nodeId, x, { id, display: text, family: e.family ?? '*', variant: e.variant, api: name }, range);
       continue;
@@ -297,7 +323,7 @@ function mutatorCheck(ctx: FnContext, nodeId: number, b: Branch, name: string, a
   if (!m || b.s.locks.length === 0) return;
   const a = args[m.containerArg];
   if (!a) return;
-  const container = lockIdentity(a.text, false);
+  const container = ctx.qualify(lockIdentity(a.text, false));
   const owner = ownerOf(container);
   const sameOwner = b.s.locks.filter((l) => ownerOf(l.id) === owner || (owner.startsWith(`${ownerOf(l.id)}->`) && ownerOf(l.id) !== l.id));
   if (sameOwner.length === 0 || sameOwner.some((l) => l.mode === 'exclusive')) return;

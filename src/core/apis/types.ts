@@ -31,6 +31,11 @@ export interface LockApi {
   trySuccess?: TrySuccess;
   /** Recursive locks (ExAcquireResource* with Wait, rcu_read_lock) never double-acquire. */
   recursive?: boolean;
+  /**
+   * Read holds may not nest: a second read acquire can queue behind a waiting writer and never get
+   * the lock (pthread and OVS rwlocks, which prefer writers; rw-semaphores).
+   */
+  readNestingDeadlocks?: boolean;
   /** The lock argument is the lock object itself, not its address (`NdisAcquireRWLockRead(dp->lock, ...)`). */
   byValue?: boolean;
   /**
@@ -63,7 +68,8 @@ export type RefKind =
   | 'returnsRef'   // the return value is a new reference, or NULL / ERR_PTR / failure
   | 'destroy'      // drops the owner's reference and marks for deletion (OVS_REFCOUNT_DESTROY)
   | 'free'         // frees the object argument (kfree, free, ExFreePool)
-  | 'alloc';       // returns fresh memory owned by the caller (kmalloc, malloc)
+  | 'alloc'        // returns fresh memory owned by the caller (kmalloc, malloc)
+  | 'store';       // keeps the object argument (a field, a table): the caller's reference is handed on (nf_ct_set)
 
 export interface RefApi {
   name: string;
@@ -88,6 +94,8 @@ export interface RefApi {
   family?: string;
   /** The object is implicit (no argument names it): `OvsAcquireSwitchContext()` refs `gOvsSwitchContext`. */
   implicitObj?: string;
+  /** The effect happens only when the call returns this truth (a callee that drops its argument on its error path). */
+  when?: 'zero' | 'nonzero';
   /**
    * The call counts as a reference operation only when the object argument's text matches this
    * regular expression (case-insensitive): `InterlockedIncrement(&ctx->refCount)` is a get,

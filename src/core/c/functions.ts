@@ -14,6 +14,8 @@ export interface FunctionDef {
   node: Node;
   /** Parameter names, in order (empty names for unnamed or `void`). */
   params: string[];
+  /** Declared `static`: internal linkage, so its identity includes its file. */
+  isStatic: boolean;
 }
 
 /** What the declarator helpers read: a web-tree-sitter `Node` or its plain copy (syntax.ts). */
@@ -85,6 +87,7 @@ export function listFunctions(tree: Tree, text: string): FunctionDef[] {
         body,
         node,
         params: parameterNames(functionDeclarator(head)),
+        isStatic: declarator !== null && /\bstatic\b/.test(text.slice(node.startIndex, declarator.startIndex)),
       });
     }
     return 'skip'; // nested function definitions are not C

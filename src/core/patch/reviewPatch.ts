@@ -1,4 +1,4 @@
-import type { SourceFile } from '../analysis/project';
+import type { SourceFile } from '../analysis/types';
 import type { Finding } from '../findings';
 import { InputError } from '../input';
 import { applyHunks, type AppliedImages } from './applyHunks';

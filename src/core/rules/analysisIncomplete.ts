@@ -8,7 +8,8 @@ export const analysisIncomplete: Rule = {
   check(input) {
     const a = input.analysis;
     const reasons: string[] = [];
-    if (a.incomplete) reasons.push(`the path analysis hit its cap (${DEFAULT_MAX_STATES_PER_NODE} states at one point or too many steps), so some paths were not followed`);
+    if (a.incomplete && a.incompleteReason === 'timeout') reasons.push('the path analysis ran out of its time limit, so some paths were not followed');
+    else if (a.incomplete) reasons.push(`the path analysis hit its cap (${DEFAULT_MAX_STATES_PER_NODE} states at one point or too many steps), so some paths were not followed`);
     if (a.truncated) reasons.push('blocks nest deeper than the 400 levels the analysis follows, so the innermost part was not looked into');
     if (a.hiddenLockCalls.length > 0) reasons.push(`a region that does not parse (an unknown macro?) hides ${a.hiddenLockCalls.map((n) => `\`${n}\``).join(', ')}`);
     if (reasons.length === 0) return [] as Finding[];

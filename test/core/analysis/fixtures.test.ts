@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { analyzeSet } from '../../../src/core/analysis/analyzeSet';
+import { analyzeFiles as analyzeSet } from '../../../src/core/project';
 import { builtinKnowledge } from '../../../src/core/apis/builtin';
 import { knowledgeFromConfigFile } from '../../../src/core/apis/config';
 import { diffFindings, expectationsOf, listFixtureFiles } from '../../helpers/fixtures';

@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { largeDispatchFunction } from '../../../bench/genDatapath';
-import { checkPrepared, disposePrepared, prepareFile, summarizePrepared } from '../../../src/core/analysis/engine';
-import type { SummaryTable } from '../../../src/core/analysis/project';
 import { builtinKnowledge } from '../../../src/core/apis/builtin';
+import { analyseEach } from '../../helpers/analyse';
 import { testParser } from '../../helpers/grammar';
 
 /**
@@ -17,22 +16,14 @@ test('an 8,000-line dispatch loop is analysed completely, with no findings and a
   const parser = await testParser();
   try {
     const file = largeDispatchFunction(400);
-    const options = { knowledge: builtinKnowledge() };
-    const prepared = prepareFile(parser, file);
-    try {
-      const table: SummaryTable = {};
-      for (const s of summarizePrepared(prepared, options)) table[s.name] = s;
-      const result = checkPrepared(prepared, table, options);
-      assert.deepEqual(result.findings.map((f) => `${f.ruleId}:${f.range.start.line + 1}`), []);
-      const analysis = prepared.fns[0]!.last!.analysis;
-      assert.equal(analysis.incomplete, false);
-      const lines = file.text.split('\n').length;
-      assert.ok(lines > 8000, `${lines} lines`);
-      // About two states per CFG node: joins happen (without liveness this was over 25,000 steps).
-      assert.ok(analysis.visits < 16_000, `${analysis.visits} path steps`);
-    } finally {
-      disposePrepared(prepared);
-    }
+    const result = analyseEach(parser, file, builtinKnowledge());
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId}:${f.range.start.line + 1}`), []);
+    const analysis = [...result.analyses.values()][0]!;
+    assert.equal(analysis.incomplete, false);
+    const lines = file.text.split('\n').length;
+    assert.ok(lines > 8000, `${lines} lines`);
+    // About two states per CFG node: joins happen (without liveness this was over 25,000 steps).
+    assert.ok(analysis.visits < 16_000, `${analysis.visits} path steps`);
   } finally {
     parser.delete();
   }

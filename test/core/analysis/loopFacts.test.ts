@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkPrepared, disposePrepared, prepareFile, summarizePrepared } from '../../../src/core/analysis/engine';
-import type { SummaryTable } from '../../../src/core/analysis/project';
 import { builtinKnowledge } from '../../../src/core/apis/builtin';
+import { analyseEach } from '../../helpers/analyse';
 import { testParser } from '../../helpers/grammar';
 
 /**
@@ -12,16 +11,11 @@ import { testParser } from '../../helpers/grammar';
  */
 async function analyse(text: string): Promise<{ findings: string[]; visits: Map<string, number> }> {
   const parser = await testParser();
-  const prepared = prepareFile(parser, { uri: 'loop.c', text });
   try {
-    const options = { knowledge: builtinKnowledge() };
-    const table: SummaryTable = {};
-    for (const s of summarizePrepared(prepared, options)) table[s.name] = s;
-    const result = checkPrepared(prepared, table, options);
-    const visits = new Map(prepared.fns.map((e) => [e.fn.name, e.last?.analysis.visits ?? 0]));
+    const result = analyseEach(parser, { uri: 'loop.c', text }, builtinKnowledge());
+    const visits = new Map([...result.analyses].map(([name, a]) => [name, a.visits]));
     return { findings: result.findings.map((f) => `${f.ruleId}:${f.range.start.line + 1}`), visits };
   } finally {
-    disposePrepared(prepared);
     parser.delete();
   }
 }

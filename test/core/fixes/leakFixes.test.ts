@@ -160,7 +160,7 @@ test('every built-in acquire has a release the fix can write', async () => {
 });
 
 async function engineFindings(text: string): Promise<Finding[]> {
-  const { analyzeSet } = await import('../../../src/core/analysis/analyzeSet');
+  const { analyzeFiles: analyzeSet } = await import('../../../src/core/project');
   return analyzeSet(await p(), [{ uri: 'file:///t.c', text }], { knowledge }).findings;
 }
 

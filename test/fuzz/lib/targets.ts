@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { analyzeSet } from '../../../src/core/analysis/analyzeSet';
+import { analyzeFiles as analyzeSet } from '../../../src/core/project';
 import { builtinKnowledge } from '../../../src/core/apis/builtin';
 import { ConfigError, mergeKnowledge, parseProjectConfig } from '../../../src/core/apis/config';
 import { findProtocol } from '../../../src/core/flowtable/protocols/index';

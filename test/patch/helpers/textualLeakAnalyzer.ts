@@ -1,4 +1,4 @@
-import type { SourceFile } from '../../../src/core/analysis/project';
+import type { SourceFile } from '../../../src/core/analysis/types';
 import type { Finding } from '../../../src/core/findings';
 import { finding } from './findings';
 

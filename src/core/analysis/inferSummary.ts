@@ -1,0 +1,184 @@
+import type { SyntaxNode as Node } from '../c/syntax';
+import type { CallKnowledge } from './callKnowledge';
+import type { ExitInfo } from './explore';
+import { normalizeLvalue, parameterize, substituteParams } from './exprs';
+import type { FunctionAnalysis } from './functionAnalysis';
+import type { KnowledgeIndex } from './knowledgeIndex';
+import { callArgs, calleeName } from './ops';
+import { PUBLISHERS } from './refTransfer';
+import { getFact, type HeldLock } from './state';
+import type { AcquiredLock, FunctionSummary, LockEffect, RefEffect } from './types';
+
+/**
+ * What a function's callers need to know, read from its analysis: lock effects (a lock held at
+ * every exit is acquired for the caller, held exactly at exits returning one truth is a try,
+ * released on every path without being taken here is released for the caller), the locks it takes
+ * inside, and what it does to the references it is given or returns.
+ */
+
+/** Lock effects for callers. */
+export function inferEffects(exits: ExitInfo[], params: string[], contract: LockEffect[], releasedInBody: Set<string>): LockEffect[] {
+  if (exits.length === 0) return [];
+  const effects: LockEffect[] = [];
+  const annotated = new Set(contract.map((c) => `${c.op}:${c.lock}`));
+  const candidates = new Map<string, HeldLock>();
+  for (const e of exits) for (const l of e.state.locks) if (!l.fromEntry) candidates.set(l.id, l);
+  const required = new Set(contract.filter((c) => c.op === 'requires').map((c) => c.lock));
+  for (const [id, lock] of candidates) {
+    const lockParam = parameterize(id, params);
+    // Dropped and re-taken under a `requires` contract: still the caller's lock, not a new acquire.
+    if (required.has(lockParam)) continue;
+    const heldAt = exits.filter((e) => e.state.locks.some((l) => l.id === id && !l.fromEntry));
+    const base = { lock: lockParam, mode: lock.mode, family: lock.family, variant: lock.variant, source: 'inferred' as const };
+    if (heldAt.length === exits.length) {
+      if (!annotated.has(`acquire:${lockParam}`)) effects.push({ ...base, op: 'acquire' });
+      continue;
+    }
+    const notHeld = exits.filter((e) => !heldAt.includes(e));
+    const hv = new Set(heldAt.map((e) => e.returns ?? '?'));
+    const nv = new Set(notHeld.map((e) => e.returns ?? '?'));
+    // A leak on an error path also splits exits by return value; a wrapper never releases the lock itself.
+    const releasesItself = releasedInBody.has(id);
+    if (!releasesItself && hv.size === 1 && nv.size === 1 && !hv.has('?') && !nv.has('?') && [...hv][0] !== [...nv][0]) {
+      effects.push({ ...base, op: 'try', trySuccess: [...hv][0] as 'zero' | 'nonzero' });
+    }
+  }
+  const releasedEverywhere = exits[0]!.state.releasedFromCaller.filter((id) => exits.every((e) => e.state.releasedFromCaller.includes(id)));
+  for (const id of releasedEverywhere) {
+    const lockParam = parameterize(id, params);
+    if (!annotated.has(`release:${lockParam}`)) effects.push({ lock: lockParam, op: 'release', family: '*', variant: '*', source: 'inferred' });
+  }
+  return effects;
+}
+
+/** Exits that say something about parameter `p`: a path on which `p` is known NULL neither drops nor keeps it. */
+function exitsFor(exits: ExitInfo[], p: string): ExitInfo[] {
+  return exits.filter((e) => getFact(e.state, p) !== 'zero');
+}
+
+/** Reference effects on parameters and the return value. */
+export function inferRefEffects(exits: ExitInfo[], params: string[], stored: Set<number>): RefEffect[] {
+  const out: RefEffect[] = [];
+  params.forEach((p, i) => {
+    if (!p) return;
+    const target = `$${i}`;
+    if (stored.has(i)) {
+      out.push({ target, op: 'store' });
+      return;
+    }
+    const relevant = exitsFor(exits, p);
+    if (relevant.length === 0) return;
+    const deadAt = relevant.filter((e) => e.state.dead.some((d) => d.obj === p));
+    const heldAt = relevant.filter((e) => e.state.refs.some((r) => r.obj === p));
+    if (deadAt.length === relevant.length) {
+      const freed = deadAt.every((e) => e.state.dead.find((d) => d.obj === p)!.how === 'freed');
+      out.push({ target, op: freed ? 'free' : 'put' });
+    } else if (deadAt.length > 0) {
+      const when = splitByReturn(deadAt, relevant.filter((e) => !deadAt.includes(e)));
+      if (when) out.push({ target, op: 'put', when });
+    } else if (heldAt.length === relevant.length) {
+      out.push({ target, op: 'get' });
+    }
+  });
+  const returns = exits.filter((e) => e.isReturn && e.returnText !== undefined && e.returns !== 'zero');
+  if (returns.length > 0 && returns.every((e) => e.returnedRef !== undefined)) {
+    out.push({ target: 'return', op: returns.every((e) => e.returnedRef === 'alloc') ? 'alloc' : 'returnsRef' });
+  }
+  return out;
+}
+
+/** The one return truth on which an effect happens, when the exits with it and those without differ exactly there. */
+function splitByReturn(withEffect: ExitInfo[], without: ExitInfo[]): 'zero' | 'nonzero' | undefined {
+  const a = new Set(withEffect.map((e) => e.returns ?? '?'));
+  const b = new Set(without.map((e) => e.returns ?? '?'));
+  if (a.size !== 1 || b.size !== 1 || a.has('?') || b.has('?')) return undefined;
+  const t = [...a][0]!;
+  return t !== [...b][0] ? (t as 'zero' | 'nonzero') : undefined;
+}
+
+/**
+ * Parameters whose value the body keeps: stored whole into memory that outlives the call (`x->f = p`,
+ * `*out = p`, a global), linked into a structure (a mutator's element argument), published, or handed
+ * to a callee that keeps it. Flow-insensitive: keeping it on one path is the callee's contract.
+ */
+export function storedParams(body: Node, params: string[], index: KnowledgeIndex, callOf: (name: string) => CallKnowledge): Set<number> {
+  const out = new Set<number>();
+  const paramIndex = (text: string): number => {
+    const t = normalizeLvalue(text).replace(/^\((?:const |struct |union )*[A-Za-z_]\w*(?: ?\*)*\)/, '');
+    return params.indexOf(t.startsWith('&') ? '' : t);
+  };
+  for (const a of body.indexedDescendants('assignment_expression')) {
+    const lhs = a.childForFieldName('left');
+    const rhs = a.childForFieldName('right');
+    if (!lhs || !rhs || lhs.type === 'identifier') continue;
+    const i = paramIndex(rhs.text);
+    if (i >= 0) out.add(i);
+  }
+  for (const call of body.indexedDescendants('call_expression')) {
+    const name = calleeName(call);
+    if (!name) continue;
+    const args = callArgs(call);
+    const mutator = index.mutators.get(name);
+    const keeps = (callOf(name).refs ?? []).filter((r) => r.kind === 'store').map((r) => r.objArg ?? 0);
+    args.forEach((arg, j) => {
+      const linked = (mutator && j !== mutator.containerArg) || PUBLISHERS.has(name) || keeps.includes(j);
+      if (!linked) return;
+      // `&p->node` links p itself.
+      const t = normalizeLvalue(arg.text);
+      const m = /^&([A-Za-z_]\w*)(?:->|\.)/.exec(t);
+      const i = params.indexOf(m ? m[1]! : t);
+      if (i >= 0) out.add(i);
+    });
+  }
+  return out;
+}
+
+/** Locks the function takes with a blocking acquire, itself or inside callees, minus those its caller holds. */
+export function blockingAcquires(own: Map<string, AcquiredLock>, body: Node, params: string[], callOf: (name: string) => CallKnowledge, qualify: (id: string) => string, isLocal: (name: string) => boolean): AcquiredLock[] {
+  const all = new Map<string, AcquiredLock>();
+  for (const [id, l] of own) all.set(id, l);
+  for (const call of body.indexedDescendants('call_expression')) {
+    const name = calleeName(call);
+    const s = name ? callOf(name).summary : undefined;
+    if (!s || s.acquires.length === 0) continue;
+    const args = callArgs(call).map((a) => a.text);
+    for (const inner of s.acquires) {
+      if (inner.chain.length >= 6) continue; // long chains say little and cost much
+      const t = substituteParams(inner.lock, args);
+      if (!t) continue;
+      const id = qualify(normalizeLvalue(t));
+      if (!all.has(id)) all.set(id, { ...inner, lock: id, chain: [s.name, ...inner.chain] });
+    }
+  }
+  const out: AcquiredLock[] = [];
+  for (const l of all.values()) {
+    const lock = parameterize(l.lock, params);
+    // Only what callers can name: parameters and globals, not this function's locals (a local
+    // `static struct ovsthread_once once` is this function's own, whatever callers call theirs).
+    const root = /^\*?([A-Za-z_]\w*)/.exec(lock)?.[1];
+    if (!/^\*?(\$\d+|[A-Za-z_]\w*(@\w+)?)((->|\.)[A-Za-z_]\w*)*$/.test(lock) || (root !== undefined && isLocal(root))) continue;
+    out.push({ ...l, lock });
+  }
+  return out.slice(0, 32);
+}
+
+/** The summary callers use. */
+export function summaryOf(a: FunctionAnalysis, key: string, uri: string): FunctionSummary {
+  const inferred = a.inferred;
+  const contract = a.contract;
+  const seen = new Set<string>();
+  const effects = [...contract, ...inferred].filter((e) => {
+    const k = `${e.op}:${e.lock}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  const fromCaller = new Set(effects.filter((e) => e.op === 'requires' || e.op === 'release').map((e) => e.lock));
+  return {
+    name: a.fn.name, key, uri, range: a.fn.range, effects,
+    acquires: a.blocking.filter((l) => !fromCaller.has(l.lock)),
+    refs: a.refEffects,
+    noReturn: (a.exits.length === 0 && !a.incomplete) || undefined,
+    defined: true,
+  };
+}

@@ -1,0 +1,144 @@
+import type { ApiKnowledge, LockMode } from '../apis/types';
+import type { Finding } from '../findings';
+import type { SourceRange } from '../source';
+
+/**
+ * The engine's vocabulary: what one function's analysis needs from the rest of the program (the
+ * summaries of the functions it calls, the struct types it names) and what it gives back. The
+ * pipeline that computes summaries over a whole set of files lives in `src/core/project/`.
+ * Every value here is plain JSON (structured-clone safe).
+ */
+
+export interface SourceFile {
+  uri: string;
+  text: string;
+}
+
+/** What calling a function does to locks, in terms of its parameters (`$0` = first parameter). */
+export interface LockEffect {
+  /** Lock expression with parameters as `$n`, e.g. `$0->lock`, or a global like `rtnl_mutex`. */
+  lock: string;
+  op: 'acquire' | 'release' | 'requires' | 'try' | 'excludes';
+  mode?: LockMode;
+  /** For try: which return means acquired. */
+  trySuccess?: 'nonzero' | 'zero';
+  family?: string;
+  variant?: string;
+  source: 'annotation' | 'inferred';
+}
+
+/** A lock a function takes somewhere inside (and usually releases again), directly or through callees. */
+export interface AcquiredLock {
+  lock: string;
+  mode: LockMode;
+  family: string;
+  /** Recursive locks (rcu_read_lock, ERESOURCE) never deadlock on themselves. */
+  recursive?: boolean;
+  /** Read holds of this lock may not nest (writer-preferring rwlocks, rw-semaphores). */
+  readNestingDeadlocks?: boolean;
+  /** The calls that lead to the acquire, outermost first (empty when the function takes it itself). */
+  chain: string[];
+}
+
+/**
+ * What calling a function does to references, in terms of its parameters or its return value:
+ * `$0` get/put/free/store, `return` returnsRef/alloc. `when` makes the effect depend on the
+ * call's result (a request completed only on the error path).
+ */
+export interface RefEffect {
+  target: string;
+  op: 'get' | 'put' | 'free' | 'store' | 'returnsRef' | 'alloc';
+  /** The effect happens only when the call returns this truth. */
+  when?: 'zero' | 'nonzero';
+  family?: string;
+}
+
+export interface FunctionSummary {
+  name: string;
+  /** Identity: `uri#name` for `static` functions, the bare name for external linkage. */
+  key: string;
+  uri: string;
+  range: SourceRange;
+  effects: LockEffect[];
+  /** Locks taken inside, directly or through callees, for lock order and re-acquisition. */
+  acquires: AcquiredLock[];
+  /** Reference effects read from the body. */
+  refs: RefEffect[];
+  /** True when every path ends in a non-returning call. */
+  noReturn?: boolean;
+  /** The body is among the inputs (otherwise the summary is a prototype's contract). */
+  defined?: boolean;
+}
+
+/** Struct field types (lock classes resolve across files) and the locks fields are annotated with. */
+export interface StructInfo {
+  /** The struct tag a typedef names (or the tag itself). */
+  canonical: string;
+  /** Field name → type name. */
+  fields: Record<string, string>;
+  /** Field name → the lock expression that guards it (`mutex` = the same object's field), or `*` for any lock. */
+  guardedBy?: Record<string, string>;
+  /** Field name → true for pointer fields (`struct flow *f`). */
+  pointers?: Record<string, boolean>;
+}
+
+/** What one function's analysis may look up about the rest of the program. */
+export interface SummaryTable {
+  /** The summary of the function a call by this name reaches from the file being analysed. */
+  fn(name: string): FunctionSummary | undefined;
+  /** A struct by tag or typedef name. */
+  struct(name: string): StructInfo | undefined;
+  /** True when `name` is a file-scope `static` variable of the file being analysed (its locks are that file's own). */
+  isFileStatic?(name: string): boolean;
+}
+
+/** A table over plain maps (tests and one-file hosts). */
+export function summaryTable(fns: Map<string, FunctionSummary> = new Map(), structs: Map<string, StructInfo> = new Map()): SummaryTable {
+  return { fn: (name) => fns.get(name), struct: (name) => structs.get(name) };
+}
+
+export interface LockOrderEdge {
+  /** Lock classes (`datapath::lock` when the owner's struct type is known, else the identity). */
+  first: string;
+  second: string;
+  /** The locks as the code wrote them. */
+  firstDisplay?: string;
+  secondDisplay?: string;
+  /** Set when the second lock is taken inside this called function (the chain of calls, outermost first). */
+  via?: string;
+  uri: string;
+  functionName: string;
+  firstRange: SourceRange;
+  secondRange: SourceRange;
+}
+
+export interface AnalysisOptions {
+  knowledge: ApiKnowledge;
+  /** Cap on distinct states per CFG node before the function is reported incomplete. */
+  maxStatesPerNode?: number;
+  /** CPU milliseconds one function's path search may take before it is reported incomplete. */
+  timeoutPerFunctionMs?: number;
+}
+
+export interface FileStats {
+  lines: number;
+  functions: number;
+  parseMs: number;
+  analysisMs: number;
+}
+
+export interface FunctionInfo {
+  name: string;
+  range: SourceRange;
+  locks: number;
+  refs: number;
+}
+
+export interface FileCheckResult {
+  uri: string;
+  findings: Finding[];
+  lockOrderEdges: LockOrderEdge[];
+  stats: FileStats;
+  /** Per function: locks and refs it touches (for CodeLens "2 locks · 1 ref"). */
+  functions: FunctionInfo[];
+}

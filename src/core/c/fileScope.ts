@@ -1,0 +1,39 @@
+import type { Tree } from 'web-tree-sitter';
+import { walkTopLevel } from './topLevel';
+
+/**
+ * The file's own variables: names declared at file scope (not functions), and which of them are
+ * `static`. A reference stored in a global is handed on; a `static` lock named `mutex` in one file
+ * is not the `mutex` of another file.
+ */
+export interface FileScope {
+  globals: Set<string>;
+  statics: Set<string>;
+}
+
+/** Declarator names of a declaration's text after its type: `*a, b[4], (*c)(int)` → a, b (c is a function pointer: kept). */
+const NAME = /(?:^|,)\s*[*\s()]*(?:const\s+|volatile\s+)*([A-Za-z_]\w*)/g;
+
+export function fileScope(tree: Tree, text: string): FileScope {
+  const globals = new Set<string>();
+  const statics = new Set<string>();
+  walkTopLevel(tree, (cursor, type) => {
+    if (type !== 'declaration') return 'descend';
+    const node = cursor.currentNode;
+    const isStatic = /\bstatic\b/.test(text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 200)).split(/[=({;]/)[0] ?? '');
+    for (const d of node.childrenForFieldName('declarator')) {
+      if (!d) continue;
+      // Prototypes declare functions, not variables.
+      if (d.type === 'function_declarator' || (d.type === 'pointer_declarator' && d.descendantsOfType('function_declarator').length > 0 && !d.text.includes('(*'))) continue;
+      const head = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
+      if (!head) continue;
+      NAME.lastIndex = 0;
+      const m = NAME.exec(head.text);
+      if (!m) continue;
+      globals.add(m[1]!);
+      if (isStatic) statics.add(m[1]!);
+    }
+    return 'skip';
+  });
+  return { globals, statics };
+}

@@ -1,0 +1,103 @@
+import type { Contract } from '../analysis/contracts';
+import type { FnEntry, PreparedFile } from '../analysis/engine';
+import type { FunctionInfo, FunctionSummary, LockOrderEdge, StructInfo } from '../analysis/types';
+import type { FunctionDef } from '../c/functions';
+import type { Finding } from '../findings';
+import type { Suppression } from '../rules/suppression';
+import { fnKey, type FnKey } from './identity';
+
+/** What the pipeline keeps per file between runs: its text, what its last parse said, and per-function results. */
+export interface FileRecord {
+  uri: string;
+  text: string;
+  /** Position in processing order (headers first, then input order). */
+  order: number;
+  info?: FileInfo;
+  /** Set when parsing or indexing failed: the reason, said as an `analysis-incomplete` note. */
+  failure?: string;
+}
+
+/** The file's parse, reduced to what outlives its tree. */
+export interface FileInfo {
+  /** The text the info was read from (a newer text means the file must be read again). */
+  text: string;
+  functions: FnRecord[];
+  contracts: Map<string, Contract>;
+  structs: Map<string, StructInfo>;
+  globals: Set<string>;
+  statics: Set<string>;
+  suppressions: Suppression[];
+  lines: number;
+  parseMs: number;
+}
+
+/** One function definition; `result` is what its last analysis (or relevance check) gave. */
+export interface FnRecord {
+  /** `uri#name#n`: the n-th definition of that name in the file (preprocessor alternatives repeat names). */
+  id: string;
+  key: FnKey;
+  name: string;
+  isStatic: boolean;
+  startLine: number;
+  def: Pick<FunctionDef, 'name' | 'range' | 'nameRange' | 'params' | 'isStatic'>;
+  calls: readonly string[];
+  text: string;
+  result?: FnResult;
+}
+
+export interface FnResult {
+  /** The function text analysed; the results are valid for the same text at another line (shifted). */
+  text: string;
+  startLine: number;
+  /** What the analysis depended on (callee summaries, contract, structs): a change makes it stale. */
+  signature: string;
+  analysed: boolean;
+  summary?: FunctionSummary;
+  findings: Finding[];
+  edges: LockOrderEdge[];
+  info?: FunctionInfo;
+  /** Struct names the lock classes looked up (part of the signature). */
+  structDeps: string[];
+  ms: number;
+}
+
+/** The records of a freshly prepared file, keeping the results of functions whose text is unchanged. */
+export function fileInfoOf(p: PreparedFile, previous: FileInfo | undefined): FileInfo {
+  const old = new Map<string, FnResult>();
+  for (const f of previous?.functions ?? []) if (f.result) old.set(`${f.name}\u0000${f.text}`, f.result);
+  const seen = new Map<string, number>();
+  const functions = p.fns.map((e: FnEntry): FnRecord => {
+    const n = seen.get(e.fn.name) ?? 0;
+    seen.set(e.fn.name, n + 1);
+    const { fn } = e;
+    return {
+      id: `${p.file.uri}#${fn.name}#${n}`,
+      key: fnKey(p.file.uri, fn.name, fn.isStatic),
+      name: fn.name,
+      isStatic: fn.isStatic,
+      startLine: fn.range.start.line,
+      def: { name: fn.name, range: fn.range, nameRange: fn.nameRange, params: fn.params, isStatic: fn.isStatic },
+      calls: e.sortedCalls,
+      text: e.text,
+      result: old.get(`${fn.name}\u0000${e.text}`),
+    };
+  });
+  return {
+    text: p.file.text, functions, contracts: p.contracts, structs: p.structs, globals: p.globals, statics: p.statics,
+    suppressions: p.suppressions, lines: p.lines, parseMs: p.parseMs,
+  };
+}
+
+/** A cheap hash of a text, for signatures (collisions only cost a missed reuse check, and 53 bits make them rare). */
+export function textHash(s: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}

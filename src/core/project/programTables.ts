@@ -1,0 +1,113 @@
+import type { AcquiredLock, FunctionSummary, LockEffect, StructInfo, SummaryTable } from '../analysis/types';
+import type { FileRecord, FnRecord } from './fileState';
+import { FunctionIndex, type FnKey } from './identity';
+import { qualifyStatic } from '../analysis/lockNames';
+
+/**
+ * The program as a whole, from every file's last parse: where each function is defined, the
+ * contracts on its declarations (a `.h` prototype's `OVS_TRY_LOCK` applies to the `.c`
+ * definition), struct types, and the summaries callers see. Files are added in processing order;
+ * a file whose shape changed (functions, contracts, structs) makes the tables rebuild.
+ */
+export class ProgramTables {
+  private index = new FunctionIndex();
+  /** The first definition of each key: its file (records are replaced when the file is read again) and position. */
+  private readonly firstDef = new Map<FnKey, { file: FileRecord; i: number }>();
+  private readonly contracts = new Map<FnKey, LockEffect[]>();
+  private readonly structs = new Map<string, StructInfo>();
+  private readonly contractOnly = new Map<FnKey, FunctionSummary>();
+  private readonly fileOfKey = new Map<FnKey, string>();
+  private readonly records = new Map<string, FileRecord>();
+
+  clear(): void {
+    this.index = new FunctionIndex();
+    this.firstDef.clear();
+    this.contracts.clear();
+    this.structs.clear();
+    this.contractOnly.clear();
+    this.fileOfKey.clear();
+    this.records.clear();
+  }
+
+  /** Adds a file's functions, contracts and structs after those already added (earlier files win). */
+  add(file: FileRecord): void {
+    const info = file.info;
+    if (!info) return;
+    this.records.set(file.uri, file);
+    info.functions.forEach((f, i) => {
+      this.index.add(file.uri, f.name, f.isStatic);
+      if (!this.firstDef.has(f.key)) this.firstDef.set(f.key, { file, i });
+      if (!this.fileOfKey.has(f.key)) this.fileOfKey.set(f.key, file.uri);
+    });
+    for (const [name, c] of info.contracts) {
+      const key = c.isStatic ? `${file.uri}#${name}` : name;
+      const list = this.contracts.get(key) ?? [];
+      for (const e of c.effects) if (!list.some((x) => x.op === e.op && x.lock === e.lock)) list.push(e);
+      this.contracts.set(key, list);
+      this.contractOnly.delete(key);
+      if (!this.fileOfKey.has(key)) this.fileOfKey.set(key, file.uri);
+    }
+    for (const [name, s] of info.structs) if (!this.structs.has(name)) this.structs.set(name, s);
+  }
+
+  /** The function (or contract-carrying prototype) a call to `name` from `uri` reaches. */
+  resolve(uri: string, name: string): FnKey | undefined {
+    const def = this.index.resolve(uri, name);
+    if (def) return def;
+    const own = `${uri}#${name}`;
+    if (this.contracts.has(own)) return own;
+    return this.contracts.has(name) ? name : undefined;
+  }
+
+  contractOf(key: FnKey): LockEffect[] {
+    return this.contracts.get(key) ?? [];
+  }
+
+  definition(key: FnKey): FnRecord | undefined {
+    const d = this.firstDef.get(key);
+    return d ? d.file.info?.functions[d.i] : undefined;
+  }
+
+  struct(name: string): StructInfo | undefined {
+    return this.structs.get(name);
+  }
+
+  /** What callers see: the first definition's analysed summary, or what its contract says. */
+  summary(key: FnKey): FunctionSummary | undefined {
+    const def = this.definition(key);
+    if (def?.result?.summary) return def.result.summary;
+    const contract = this.contracts.get(key);
+    if (!contract || contract.length === 0) return undefined;
+    let s = this.contractOnly.get(key);
+    if (!s) {
+      const name = key.includes('#') ? key.slice(key.lastIndexOf('#') + 1) : key;
+      // OVS_EXCLUDED(m): the function takes m itself.
+      const acquires: AcquiredLock[] = contract.filter((e) => e.op === 'excludes').map((e) => ({ lock: e.lock, mode: e.mode ?? 'exclusive', family: '*', chain: [] }));
+      const zero = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
+      const uri = this.fileOfKey.get(key) ?? '';
+      const statics = this.records.get(uri)?.info?.statics;
+      const q = (lock: string): string => (statics ? qualifyStatic(lock, uri, (n) => statics.has(n)) : lock);
+      s = {
+        name, key, uri, range: def?.def.range ?? zero,
+        effects: contract.map((e) => ({ ...e, lock: q(e.lock) })),
+        acquires: acquires.map((a) => ({ ...a, lock: q(a.lock) })),
+        refs: [], defined: false,
+      };
+      this.contractOnly.set(key, s);
+    }
+    return s;
+  }
+
+  /** The view one file's functions are analysed with. */
+  viewFor(file: FileRecord): SummaryTable {
+    const statics = file.info?.statics;
+    return {
+      fn: (name) => {
+        const key = this.resolve(file.uri, name);
+        return key ? this.summary(key) : undefined;
+      },
+      struct: (name) => this.structs.get(name),
+      isFileStatic: (name) => statics?.has(name) ?? false,
+    };
+  }
+}

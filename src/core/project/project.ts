@@ -1,0 +1,283 @@
+import { analyzeEntry, disposePrepared, needsAnalysis, prepareParsed, type FnEntry, type PreparedFile } from '../analysis/engine';
+import { clearTextMemos } from '../analysis/exprs';
+import { lockOrderFindings } from '../analysis/lockOrder';
+import { summaryOf } from '../analysis/inferSummary';
+import { indexKnowledge, type KnowledgeIndex } from '../analysis/knowledgeIndex';
+import type { AnalysisOptions, SourceFile } from '../analysis/types';
+import type { ParsedC } from '../c/parse';
+import type { Finding } from '../findings';
+import { withLeakFixes } from '../fixes/leakFixes';
+import { FUNCTION_RULES } from '../rules/index';
+import { componentsCalleesFirst } from './callOrder';
+import { fileInfoOf, textHash, type FileRecord, type FnRecord, type FnResult } from './fileState';
+import { isHeader } from './identity';
+import { ProgramTables } from './programTables';
+import { assembleResults, type ProjectResult } from './results';
+import { shiftEdge, shiftFinding, shiftInfo, shiftSummary } from './shift';
+import { contractSignature, structSignature, summarySignature } from './signatures';
+import { failureFinding } from './failures';
+
+/** How the pipeline gets a file's tree: the CLI parses afresh (and frees), the editor reuses its kept trees. */
+export interface ParseHost {
+  parse(file: SourceFile): { parsed: ParsedC; ms: number; owned: boolean };
+}
+
+export interface ProjectOptions extends AnalysisOptions {
+  /** Attach the editor's quick fixes (lock-leak / ref-leak inserts) to findings. */
+  fixes?: boolean;
+}
+
+/** Rounds of re-analysis after the first pass, until no function's inputs changed (recursion across files). */
+const MAX_ROUNDS = 8;
+/** Iterations over one recursive group of functions in a file. */
+const MAX_COMPONENT_ITERATIONS = 3;
+
+export interface RunStats {
+  files: number;
+  lines: number;
+  functions: number;
+  parsed: number;
+  parseMs: number;
+  analysisMs: number;
+  analysed: number;
+  reused: number;
+  rounds: number;
+}
+
+/**
+ * THE analysis pipeline: every host (CLI, editor worker, patch reviewer) gives it files and asks
+ * for findings. It owns function identity (file + name for `static`), the call graph, summaries to
+ * a fixed point (callees first; recursion and cross-file cycles iterated), cross-file facts (lock
+ * order), and per-function reuse: a function whose text and inputs did not change keeps its results.
+ * Trees live only while their file is being analysed, so memory does not grow with the set.
+ */
+export class Project {
+  private readonly files = new Map<string, FileRecord>();
+  private readonly tables = new ProgramTables();
+  private tablesStale = false;
+  private nextOrder = 0;
+  private index: KnowledgeIndex;
+
+  constructor(private readonly host: ParseHost, private options: ProjectOptions) {
+    this.index = indexKnowledge(options.knowledge);
+  }
+
+  /** New knowledge or limits: every result is computed again on the next run. */
+  configure(options: ProjectOptions): void {
+    this.options = options;
+    this.index = indexKnowledge(options.knowledge);
+    for (const f of this.files.values()) for (const r of f.info?.functions ?? []) r.result = undefined;
+  }
+
+  /** Adds a file or gives it new text. Headers are processed before sources (their contracts and types come first). */
+  setFile(file: SourceFile): void {
+    const old = this.files.get(file.uri);
+    if (old) {
+      old.text = file.text;
+      return;
+    }
+    const order = (isHeader(file.uri) ? 0 : 1e9) + this.nextOrder++;
+    this.files.set(file.uri, { uri: file.uri, text: file.text, order });
+    this.tablesStale = true;
+  }
+
+  removeFile(uri: string): void {
+    if (this.files.delete(uri)) this.tablesStale = true;
+  }
+
+  has(uri: string): boolean {
+    return this.files.has(uri);
+  }
+
+  uris(): string[] {
+    return this.ordered().map((f) => f.uri);
+  }
+
+  /**
+   * Analyses what changed since the last run and returns findings for every file, or for `report`
+   * when given. `process` limits the work to those files (the editor's keystroke: other files keep
+   * their results until their own turn); by default every stale file is brought up to date.
+   */
+  run(scope: { report?: ReadonlySet<string>; process?: ReadonlySet<string> } = {}): ProjectResult {
+    const only = scope.report;
+    const mayProcess = (f: FileRecord): boolean => !scope.process || scope.process.has(f.uri);
+    const stats: RunStats = { files: this.files.size, lines: 0, functions: 0, parsed: 0, parseMs: 0, analysisMs: 0, analysed: 0, reused: 0, rounds: 0 };
+    const t0 = performance.now();
+    try {
+      if (this.tablesStale) this.rebuildTables();
+      // First pass, streaming: each file read (if new or changed) and analysed with what is known so far.
+      for (const f of this.ordered()) {
+        if (mayProcess(f) && (!f.info || f.info.text !== f.text || this.hasStale(f))) this.process(f, stats);
+      }
+      // Then rounds until nothing a function depends on changed after it was analysed.
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const stale = this.ordered().filter((f) => mayProcess(f) && this.hasStale(f));
+        if (stale.length === 0) break;
+        stats.rounds++;
+        for (const f of stale) this.process(f, stats);
+      }
+    } finally {
+      clearTextMemos();
+    }
+    for (const f of this.files.values()) {
+      stats.lines += f.info?.lines ?? 0;
+      stats.functions += f.info?.functions.length ?? 0;
+    }
+    stats.analysisMs = performance.now() - t0 - stats.parseMs;
+    return assembleResults(this.ordered().filter((f) => !only || only.has(f.uri)), this.ordered(), stats);
+  }
+
+  /** Lock-order cycles over every function's edges known now (they may close in any file). */
+  lockOrder(): Finding[] {
+    const edges = this.ordered().flatMap((f) => (f.info?.functions ?? []).flatMap((r) => r.result?.edges ?? []));
+    return lockOrderFindings(edges);
+  }
+
+  /** Functions per file, for hosts that show counts. */
+  functionCount(uri: string): number {
+    return this.files.get(uri)?.info?.functions.length ?? 0;
+  }
+
+  private ordered(): FileRecord[] {
+    return [...this.files.values()].sort((a, b) => a.order - b.order);
+  }
+
+  private rebuildTables(): void {
+    this.tables.clear();
+    for (const f of this.ordered()) this.tables.add(f);
+    this.tablesStale = false;
+  }
+
+  /** Whether some function of the file must be analysed again (its inputs changed, or it never was). */
+  private hasStale(f: FileRecord): boolean {
+    if (!f.info) return true;
+    for (const r of f.info.functions) if (!r.result || r.result.signature !== this.signature(f, r)) return true;
+    return false;
+  }
+
+  /** Everything the function's analysis depends on besides its own text. */
+  private signature(f: FileRecord, r: FnRecord): string {
+    const deps: string[] = [];
+    for (const name of r.calls) {
+      const key = this.tables.resolve(f.uri, name);
+      const sig = key ? summarySignature(this.tables.summary(key)) : '';
+      if (sig) deps.push(`${name}=${textHash(sig)}`);
+    }
+    const structs = (r.result?.structDeps ?? []).map((n) => structSignature(this.tables.struct(n))).join(',');
+    const statics = f.info && f.info.statics.size > 0 ? [...f.info.statics].join(',') : '';
+    return `${deps.join('|')}#${contractSignature(this.tables.contractOf(r.key))}#${textHash(structs)}#${statics}`;
+  }
+
+  /** Parses the file, refreshes its records and the tables, and analyses its stale functions callees first. */
+  private process(f: FileRecord, stats: RunStats): void {
+    let p: PreparedFile | undefined;
+    let owned = true;
+    try {
+      const { parsed, ms, owned: own } = this.host.parse({ uri: f.uri, text: f.text });
+      owned = own;
+      stats.parsed++;
+      stats.parseMs += ms;
+      p = prepareParsed(parsed, { uri: f.uri, text: f.text }, ms);
+      const before = f.info;
+      f.info = fileInfoOf(p, before);
+      f.failure = undefined;
+      if (!before || shapeChanged(before, f.info)) {
+        if (before) this.rebuildTables();
+        else this.tables.add(f);
+      }
+      this.analyseFile(f, p, stats);
+    } catch (e) {
+      f.failure = e instanceof Error ? e.message : String(e);
+      if (!f.info) f.info = { text: f.text, functions: [], contracts: new Map(), structs: new Map(), globals: new Set(), statics: new Set(), suppressions: [], lines: 0, parseMs: 0 };
+      for (const r of f.info.functions) r.result ??= emptyResult(r, this.signature(f, r));
+    } finally {
+      if (p) disposePrepared(p, owned);
+    }
+  }
+
+  private analyseFile(f: FileRecord, p: PreparedFile, stats: RunStats): void {
+    const records = f.info!.functions;
+    const entries = new Map<FnRecord, FnEntry>();
+    records.forEach((r, i) => entries.set(r, p.fns[i]!));
+    const byName = new Map<string, FnRecord[]>();
+    for (const r of records) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+    const succ = (r: FnRecord): FnRecord[] => r.calls.flatMap((n) => byName.get(n) ?? []);
+    for (const comp of componentsCalleesFirst(records, succ)) {
+      for (let it = 0; it < MAX_COMPONENT_ITERATIONS; it++) {
+        let changed = false;
+        for (const r of comp) {
+          const sig = this.signature(f, r);
+          if (r.result && r.result.signature === sig) {
+            this.reuse(r);
+            stats.reused++;
+            continue;
+          }
+          const before = summarySignature(r.result?.summary);
+          this.analyse(f, p, r, entries.get(r)!, stats);
+          if (summarySignature(r.result?.summary) !== before) changed = true;
+        }
+        if (!changed || comp.length === 1 && !comp[0]!.calls.includes(comp[0]!.name)) break;
+      }
+    }
+  }
+
+  /** Results of the same text at another line: moved with the function. */
+  private reuse(r: FnRecord): void {
+    const res = r.result!;
+    const d = r.startLine - res.startLine;
+    if (d === 0) return;
+    r.result = {
+      ...res, startLine: r.startLine,
+      findings: res.findings.map((x) => shiftFinding(x, d)),
+      edges: res.edges.map((x) => shiftEdge(x, d)),
+      summary: res.summary && shiftSummary(res.summary, d),
+      info: res.info && shiftInfo(res.info, d),
+    };
+  }
+
+  private analyse(f: FileRecord, p: PreparedFile, r: FnRecord, e: FnEntry, stats: RunStats): void {
+    const t0 = performance.now();
+    const contract = this.tables.contractOf(r.key);
+    const table = this.tables.viewFor(f);
+    if (!needsAnalysis(e, this.index, table, contract)) {
+      r.result = emptyResult(r, '');
+      r.result.signature = this.signature(f, r);
+      return;
+    }
+    stats.analysed++;
+    let result: FnResult;
+    try {
+      const a = analyzeEntry(p, e, this.index, table, contract, this.options);
+      let findings: Finding[] = FUNCTION_RULES.flatMap((rule) => rule.check({ uri: f.uri, analysis: a }));
+      if (this.options.fixes && findings.length > 0) findings = withLeakFixes(findings, p.parsed.tree, p.parsed.text, this.options.knowledge);
+      result = {
+        text: r.text, startLine: r.startLine, signature: '', analysed: true,
+        summary: summaryOf(a, r.key, f.uri),
+        findings, edges: a.lockOrder,
+        info: a.locks > 0 || a.refs > 0 ? { name: r.name, range: r.def.range, locks: a.locks, refs: a.refs } : undefined,
+        structDeps: a.structLookups, ms: 0,
+      };
+    } catch (err) {
+      result = { ...emptyResult(r, ''), findings: [failureFinding(f.uri, r, err)] };
+    } finally {
+      e.syntax = undefined;
+    }
+    r.result = result;
+    result.signature = this.signature(f, r);
+    result.ms = performance.now() - t0;
+  }
+}
+
+function emptyResult(r: FnRecord, signature: string): FnResult {
+  return { text: r.text, startLine: r.startLine, signature, analysed: false, findings: [], edges: [], structDeps: [], ms: 0 };
+}
+
+/** Whether the tables must be rebuilt: the file's functions, contracts or structs are not what they were. */
+function shapeChanged(a: NonNullable<FileRecord['info']>, b: NonNullable<FileRecord['info']>): boolean {
+  if (a.functions.length !== b.functions.length) return true;
+  for (let i = 0; i < a.functions.length; i++) {
+    if (a.functions[i]!.key !== b.functions[i]!.key) return true;
+  }
+  const sig = (i: NonNullable<FileRecord['info']>): string => JSON.stringify([[...i.contracts], [...i.structs], [...i.statics]]);
+  return sig(a) !== sig(b);
+}

@@ -1,0 +1,50 @@
+import { lockOrderFindings } from '../analysis/lockOrder';
+import type { FileCheckResult, FunctionInfo, LockOrderEdge } from '../analysis/types';
+import { compareFindings, type Finding } from '../findings';
+import { applySuppressions } from '../rules/suppression';
+import type { FileRecord } from './fileState';
+import { fileFailureFinding } from './failures';
+import type { RunStats } from './project';
+
+export interface ProjectResult {
+  /** Every reported file's findings and the lock-order cycles that close in them, sorted. */
+  findings: Finding[];
+  files: FileCheckResult[];
+  stats: RunStats;
+}
+
+/** Findings per file from the functions' results, cross-file lock-order cycles, and the files' suppressions. */
+export function assembleResults(reported: FileRecord[], all: FileRecord[], stats: RunStats): ProjectResult {
+  const edges: LockOrderEdge[] = [];
+  for (const f of all) for (const r of f.info?.functions ?? []) if (r.result) edges.push(...r.result.edges);
+  const cycles = new Map<string, Finding[]>();
+  for (const c of lockOrderFindings(edges)) cycles.set(c.uri, [...(cycles.get(c.uri) ?? []), c]);
+  const files: FileCheckResult[] = [];
+  const findings: Finding[] = [];
+  for (const f of reported) {
+    const info = f.info;
+    const own: Finding[] = [];
+    const functions: FunctionInfo[] = [];
+    const fileEdges: LockOrderEdge[] = [];
+    let analysisMs = 0;
+    for (const r of info?.functions ?? []) {
+      if (!r.result) continue;
+      own.push(...r.result.findings);
+      fileEdges.push(...r.result.edges);
+      if (r.result.info) functions.push(r.result.info);
+      analysisMs += r.result.ms;
+    }
+    if (f.failure) own.push(fileFailureFinding(f.uri, f.failure));
+    own.push(...(cycles.get(f.uri) ?? []));
+    const fns = info?.functions ?? [];
+    const functionAt = (line: number): string => fns.find((x) => x.def.range.start.line <= line && line <= x.def.range.end.line)?.name ?? '';
+    const kept = applySuppressions(own, info?.suppressions ?? [], f.uri, functionAt).sort(compareFindings);
+    findings.push(...kept);
+    files.push({
+      uri: f.uri, findings: kept, lockOrderEdges: fileEdges, functions,
+      stats: { lines: info?.lines ?? 0, functions: fns.length, parseMs: info?.parseMs ?? 0, analysisMs },
+    });
+  }
+  findings.sort(compareFindings);
+  return { findings, files, stats };
+}

@@ -1,0 +1,36 @@
+import type { FunctionSummary, LockEffect, StructInfo } from '../analysis/types';
+
+/**
+ * What a caller's analysis depends on, as text: a summary's effects (not its position), a
+ * contract, a struct. Summaries are replaced, never edited, so each signature is computed once.
+ */
+
+const summarySigs = new WeakMap<FunctionSummary, string>();
+
+export function summarySignature(s: FunctionSummary | undefined): string {
+  if (!s) return '';
+  let sig = summarySigs.get(s);
+  if (sig === undefined) {
+    // Entries that say nothing are the same as no entry.
+    const says = s.effects.length > 0 || s.noReturn || s.acquires.length > 0 || s.refs.length > 0;
+    sig = says ? JSON.stringify([s.effects, s.noReturn ? 1 : 0, s.acquires, s.refs, s.defined ? 1 : 0]) : '';
+    summarySigs.set(s, sig);
+  }
+  return sig;
+}
+
+export function contractSignature(c: readonly LockEffect[]): string {
+  return c.length === 0 ? '' : JSON.stringify(c);
+}
+
+const structSigs = new WeakMap<StructInfo, string>();
+
+export function structSignature(s: StructInfo | undefined): string {
+  if (!s) return '-';
+  let sig = structSigs.get(s);
+  if (sig === undefined) {
+    sig = JSON.stringify(s);
+    structSigs.set(s, sig);
+  }
+  return sig;
+}

@@ -1,0 +1,115 @@
+import * as assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Parser } from 'web-tree-sitter';
+import { builtinKnowledge } from '../../../src/core/apis/builtin';
+import { analyzeFiles, parserHost, Project } from '../../../src/core/project';
+import type { Finding } from '../../../src/core/findings';
+import { testParser } from '../../helpers/grammar';
+
+/**
+ * The one pipeline: function identity (file + name for `static`), contracts from header
+ * prototypes, summaries to a fixed point across files, per-function reuse between runs, and no
+ * input that can break it (C functions named like JavaScript's object properties).
+ */
+let parser: Parser;
+before(async () => {
+  parser = await testParser();
+});
+after(() => parser.delete());
+
+const knowledge = builtinKnowledge();
+const brief = (fs: Finding[]): string[] => fs.map((f) => `${f.uri}:${f.range.start.line + 1}:${f.ruleId}`);
+
+test('C functions named constructor, toString, valueOf, hasOwnProperty, __proto__ are ordinary functions', () => {
+  const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'isPrototypeOf', 'then'];
+  const defs = names.map((n) => `static int ${n}(struct s *x) { return x->v; }`).join('\n');
+  const calls = names.map((n) => `\tn += ${n}(x);`).join('\n');
+  const text = `struct s { int v; spinlock_t lock; };\n${defs}\nint user(struct s *x)\n{\n\tint n = 0;\n\tspin_lock(&x->lock);\n${calls}\n\tx->dh->constructor();\n\tif (n)\n\t\treturn n;\n\tspin_unlock(&x->lock);\n\treturn 0;\n}\n`;
+  const r = analyzeFiles(parser, [{ uri: 'props.c', text }], { knowledge });
+  assert.deepEqual(r.findings.map((f) => f.ruleId), ['lock-leak']);
+});
+
+test('two static functions with one name in two files are two functions', () => {
+  // a.c's helper returns holding the lock (a wrapper); b.c's helper of the same name takes nothing.
+  const a = `static void grab(struct s *x) { spin_lock(&x->lock); }\nvoid a_user(struct s *x)\n{\n\tgrab(x);\n\tspin_unlock(&x->lock);\n}\n`;
+  const b = `static void grab(struct s *x) { x->n++; }\nvoid b_user(struct s *x)\n{\n\tgrab(x);\n\tspin_unlock(&x->lock); /* nothing taken here */\n}\n`;
+  const r = analyzeFiles(parser, [{ uri: 'a.c', text: a }, { uri: 'b.c', text: b }], { knowledge });
+  assert.deepEqual(brief(r.findings), []);
+  // With one identity for both, b_user would see grab() acquire and a_user might not.
+  const swapped = analyzeFiles(parser, [{ uri: 'b.c', text: b }, { uri: 'a.c', text: a }], { knowledge });
+  assert.deepEqual(brief(swapped.findings), []);
+});
+
+test('a contract on a header prototype applies to the definition in the .c file', () => {
+  const h = `bool once_start(struct once *o) OVS_TRY_LOCK(true, o->mutex);\n`;
+  const c = [
+    'bool once_start(struct once *o)',
+    '{',
+    '\tif (o->done) return false;',
+    '\tovs_mutex_lock(&o->mutex);',
+    '\tif (o->done) { ovs_mutex_unlock(&o->mutex); return false; }',
+    '\treturn true;',
+    '}',
+    'void use(struct once *o)',
+    '{',
+    '\tif (once_start(o)) {',
+    '\t\tovs_mutex_unlock(&o->mutex);',
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+  const r = analyzeFiles(parser, [{ uri: 'once.c', text: c }, { uri: 'once.h', text: h }], { knowledge });
+  assert.deepEqual(brief(r.findings), []);
+});
+
+test('summaries reach a fixed point across files, callees first whatever the input order', () => {
+  const files = [
+    { uri: 'top.c', text: 'void top(struct s *x)\n{\n\tspin_lock(&x->lock);\n\tmiddle(x);\n\tspin_unlock(&x->lock);\n}\n' },
+    { uri: 'middle.c', text: 'void middle(struct s *x)\n{\n\tbottom(x);\n}\n' },
+    { uri: 'bottom.c', text: 'void bottom(struct s *x)\n{\n\tspin_lock(&x->lock);\n\tx->n++;\n\tspin_unlock(&x->lock);\n}\n' },
+  ];
+  const r = analyzeFiles(parser, files, { knowledge });
+  assert.deepEqual(brief(r.findings), ['top.c:4:double-acquire']);
+  assert.match(r.findings[0]!.message, /middle → bottom/);
+});
+
+test('a keystroke re-analyses only the edited function; the others are reused at their new lines', () => {
+  const project = new Project(parserHost(parser), { knowledge });
+  const f1 = 'int f1(struct s *x)\n{\n\tspin_lock(&x->lock);\n\tif (x->n) return 1;\n\tspin_unlock(&x->lock);\n\treturn 0;\n}\n';
+  const f2 = 'int f2(struct s *x)\n{\n\tspin_lock(&x->lock);\n\tif (x->n) return 1;\n\tspin_unlock(&x->lock);\n\treturn 0;\n}\n';
+  project.setFile({ uri: 'k.c', text: f1 + f2 });
+  const first = project.run();
+  assert.deepEqual(brief(first.findings), ['k.c:4:lock-leak', 'k.c:11:lock-leak']);
+  assert.equal(first.stats.analysed, 2);
+  // Two lines added inside f1: f2 moves down by two and is not analysed again.
+  project.setFile({ uri: 'k.c', text: f1.replace('\tspin_lock(&x->lock);', '\tx->n++;\n\tx->m++;\n\tspin_lock(&x->lock);') + f2 });
+  const second = project.run();
+  assert.deepEqual(brief(second.findings), ['k.c:6:lock-leak', 'k.c:13:lock-leak']);
+  assert.equal(second.stats.analysed, 1);
+  assert.equal(second.stats.reused, 1);
+  assert.match(second.findings[1]!.message, /taken at line 12/);
+});
+
+test('a callee that changes makes its callers in other files stale, and only those', () => {
+  const project = new Project(parserHost(parser), { knowledge });
+  project.setFile({ uri: 'lib.c', text: 'void helper(struct s *x)\n{\n\tx->n++;\n}\n' });
+  project.setFile({ uri: 'user.c', text: 'int user(struct s *x)\n{\n\thelper(x);\n\tif (x->n)\n\t\treturn 1;\n\tspin_unlock(&x->lock);\n\treturn 0;\n}\n' });
+  project.setFile({ uri: 'other.c', text: 'void other(struct s *x)\n{\n\tspin_lock(&x->lock);\n\tspin_unlock(&x->lock);\n}\n' });
+  assert.deepEqual(brief(project.run().findings), []);
+  project.setFile({ uri: 'lib.c', text: 'void helper(struct s *x)\n{\n\tspin_lock(&x->lock);\n}\n' });
+  const r = project.run();
+  // helper is now a lock wrapper: user() leaks what helper() took on one path.
+  assert.deepEqual(brief(r.findings), ['user.c:5:lock-leak']);
+  assert.equal(r.stats.parsed, 2, 'lib.c and user.c are read again; other.c is not');
+});
+
+test('a file that cannot be analysed is said and the run goes on', () => {
+  const broken = { parse: () => { throw new Error('grammar refused the file'); } };
+  const host = parserHost(parser);
+  const project = new Project({ parse: (f) => (f.uri === 'bad.c' ? broken.parse() : host.parse(f)) }, { knowledge });
+  project.setFile({ uri: 'bad.c', text: 'int x;\n' });
+  project.setFile({ uri: 'good.c', text: 'int g(struct s *x)\n{\n\tspin_lock(&x->lock);\n\tif (x->n)\n\t\treturn 1;\n\tspin_unlock(&x->lock);\n\treturn 0;\n}\n' });
+  const r = project.run();
+  assert.deepEqual(brief(r.findings), ['bad.c:1:analysis-incomplete', 'good.c:5:lock-leak']);
+  assert.match(r.findings[0]!.message, /grammar refused the file/);
+});
