@@ -1,4 +1,10 @@
 /** Command-line parsing for `lockstep check`: small and strict, so a typo is an error, not a file name. */
+import * as os from 'node:os';
+import { parseColorMode, type ColorMode } from './color';
+import { oneOf, scanArgs, wholeNumber, type OptionTable } from './options';
+import { UsageError } from './usage';
+
+export { UsageError } from './usage';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 export type FailOn = 'error' | 'warning' | 'note' | 'none';
@@ -8,83 +14,75 @@ export interface CheckArgs {
   config?: string;
   failOn: FailOn;
   stats: boolean;
-  /** Worker threads; undefined = decide from the input size and the cores. */
+  /** Worker threads; undefined = decide from the input size and the cores. At most the cores. */
   jobs?: number;
   help: boolean;
+  /** Report errors only; no summary line, no notes on stderr. */
+  quiet: boolean;
+  /** Exit 1 when more than this many warnings are reported (ESLint's --max-warnings). */
+  maxWarnings?: number;
+  /** Write the report to this file instead of standard output. */
+  output?: string;
+  listRules: boolean;
+  /** Name of the file read from standard input (`-`), for messages, config lookup and rules. */
+  stdinFilename?: string;
+  /** Known findings: hidden when they are still there (compared by rule, function and lock/object). */
+  baseline?: string;
+  /** Write the current findings to --baseline instead of comparing. */
+  updateBaseline: boolean;
+  /** Apply the mechanical fixes to the files; with fixDryRun, print their diff instead. */
+  fix: boolean;
+  fixDryRun: boolean;
+  color: ColorMode;
   paths: string[];
-}
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'note', 'none'];
 
-function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new UsageError(`${option} must be one of ${allowed.join(', ')} (got '${value}')`);
-  }
-  return value as T;
-}
+const TABLE: OptionTable = {
+  valued: new Set([
+    '--format', '-f', '--config', '-c', '--fail-on', '--jobs', '-j', '--max-warnings', '--output', '-o',
+    '--stdin-filename', '--baseline', '--color',
+  ]),
+  flags: new Set(['--stats', '--help', '-h', '--quiet', '-q', '--list-rules', '--update-baseline', '--fix', '--fix-dry-run']),
+};
 
-/** Accepts `--opt value` and `--opt=value`; `--` ends the options. Throws UsageError. */
-export function parseCheckArgs(argv: readonly string[]): CheckArgs {
-  const out: CheckArgs = { format: 'text', failOn: 'warning', stats: false, help: false, paths: [] };
-  let i = 0;
-  const valueOf = (name: string, inline: string | undefined): string => {
-    if (inline !== undefined) return inline;
-    const v = argv[++i];
-    if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError(`${name} needs a value`);
-    return v;
+/** Throws UsageError. */
+export function parseCheckArgs(argv: readonly string[], cores = os.availableParallelism()): CheckArgs {
+  const out: CheckArgs = {
+    format: 'text', failOn: 'warning', stats: false, help: false, quiet: false, listRules: false,
+    updateBaseline: false, fix: false, fixDryRun: false, color: 'auto', paths: [],
   };
-  for (; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      out.paths.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      out.paths.push(arg);
+  for (const t of scanArgs(argv, TABLE)) {
+    if (t.kind === 'input') {
+      out.paths.push(t.value);
       continue;
     }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    switch (name) {
-      case '--format':
-      case '-f':
-        out.format = oneOf('--format', valueOf(name, inline), FORMATS);
-        break;
-      case '--config':
-      case '-c':
-        out.config = valueOf(name, inline);
-        break;
-      case '--fail-on':
-        out.failOn = oneOf('--fail-on', valueOf(name, inline), FAIL_ON);
-        break;
-      case '--jobs':
-      case '-j': {
-        const v = valueOf(name, inline);
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--jobs must be a whole number from 1 to 256 (got '${v}')`);
-        out.jobs = n;
-        break;
-      }
-      case '--stats':
-        if (inline !== undefined) throw new UsageError('--stats takes no value');
-        out.stats = true;
-        break;
-      case '--help':
-      case '-h':
-        out.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown option '${arg}'`);
+    const v = t.value ?? '';
+    switch (t.name) {
+      case '--format': case '-f': out.format = oneOf('--format', v, FORMATS); break;
+      case '--config': case '-c': out.config = v; break;
+      case '--fail-on': out.failOn = oneOf('--fail-on', v, FAIL_ON); break;
+      // More threads than cores only add memory (each holds a parser and its share of the trees).
+      case '--jobs': case '-j': out.jobs = Math.min(wholeNumber('--jobs', v, 1, 256), Math.max(1, cores)); break;
+      case '--max-warnings': out.maxWarnings = wholeNumber('--max-warnings', v, 0, Number.MAX_SAFE_INTEGER); break;
+      case '--output': case '-o': out.output = v; break;
+      case '--stdin-filename': out.stdinFilename = v; break;
+      case '--baseline': out.baseline = v; break;
+      case '--color': out.color = parseColorMode(v); break;
+      case '--stats': out.stats = true; break;
+      case '--help': case '-h': out.help = true; break;
+      case '--quiet': case '-q': out.quiet = true; break;
+      case '--list-rules': out.listRules = true; break;
+      case '--update-baseline': out.updateBaseline = true; break;
+      case '--fix': out.fix = true; break;
+      case '--fix-dry-run': out.fixDryRun = true; break;
     }
   }
+  if (out.updateBaseline && out.baseline === undefined) throw new UsageError('--update-baseline needs --baseline FILE');
+  if (out.paths.includes('-') && out.paths.length > 1) throw new UsageError("'-' (standard input) cannot be mixed with files");
+  if (out.stdinFilename !== undefined && !out.paths.includes('-')) throw new UsageError("--stdin-filename goes with '-' (standard input)");
+  if (out.fix && out.paths.includes('-')) throw new UsageError("--fix cannot write to standard input; use --fix-dry-run to print the diff");
   return out;
 }

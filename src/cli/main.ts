@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
-import { runCheck } from './check';
+import { runCheck } from './checkCommand';
+import { runExplain } from './explain';
 import { runPatch } from './patch';
 import { runSimulate } from './simulate';
 import { oneLine } from './usage';
@@ -11,6 +12,7 @@ Usage:
   lockstep check [options] <files|dirs...>   analyse C files (directories recurse into .c/.h)
   lockstep simulate [options]                 model-check a refcount protocol (see simulate --help)
   lockstep patch [options] <file|->            what a patch or mbox series introduces (see patch --help)
+  lockstep explain <rule>                     a rule's documentation (lockstep check --list-rules lists them)
   lockstep --version
   lockstep --help
 
@@ -35,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
       return runSimulate(rest, { distDir });
     case 'patch':
       return runPatch(rest, { distDir });
+    case 'explain':
+      return runExplain(rest, { distDir });
     default:
       process.stderr.write(`lockstep: unknown command '${oneLine(cmd, 80)}' (try lockstep --help)\n`);
       return 2;

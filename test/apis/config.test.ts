@@ -117,7 +117,9 @@ describe('project config: invalid files give one message with file, field and pr
   });
 
   test('an invalid regular expression in argPattern', () => {
-    assert.match(configError('{"refs": [{"name": "r", "kind": "get", "argPattern": "("}]}'), /\/refs\/0\/argPattern: not a valid regular expression/);
+    assert.match(configError('{"refs": [{"name": "r", "kind": "get", "argPattern": "("}]}'), /\/refs\/0\/argPattern: not a usable regular expression \(error parsing regexp: missing closing \): `\(`\)$/);
+    // RE2 syntax: backreferences (exponential in a backtracking engine) are refused.
+    assert.match(configError('{"refs": [{"name": "r", "kind": "get", "argPattern": "(a)\\\\1"}]}'), /argPattern: not a usable regular expression \(error parsing regexp: invalid escape sequence/);
   });
 
   test('invalid JSON names line and column', () => {

@@ -1,5 +1,6 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import type { RefApi } from '../apis/types';
+import { argPatternMatches } from '../apis/argPattern';
 import { rangeOf, type SourceRange } from '../source';
 import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash } from './exprs';
 import type { Op } from './ops';
@@ -51,7 +52,7 @@ export function objectOf(api: RefApi, args: Node[], call: Node): { id: string; d
   }
   const a = args[api.objArg ?? 0];
   if (!a) return undefined;
-  if (api.argPattern && !new RegExp(api.argPattern, 'i').test(a.text)) return undefined;
+  if (api.argPattern && !argPatternMatches(api.argPattern, a.text)) return undefined;
   let t = stripCasts(a.text);
   if (api.objFrom === 'field') {
     if (t.startsWith('&')) t = normalizeLvalue(t.slice(1));

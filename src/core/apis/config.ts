@@ -2,12 +2,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import lockstepSchema from '../../../schemas/lockstep.schema.json';
+import { InputError, readBoundedFile } from '../input';
+import type { RuleId } from '../findings';
+import { argPatternProblem } from './argPattern';
 import { builtinKnowledge } from './builtin';
 import { jsonErrorOffset, lineColumnOf } from './jsonLocation';
 import type { ApiKnowledge, FlowTableApis, HeldAssertionApi, LockApi, MutatorApi, RefApi } from './types';
 
 /** File name looked up at the analysed root (and its parents) when no `--config` is given. */
 export const CONFIG_FILE_NAME = 'lockstep.json';
+
+/** A config larger than this is refused unread (the schema's list caps fit in far less). */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+export type RuleSetting = 'off' | 'note' | 'warning' | 'error';
 
 /** The validated content of a `lockstep.json` (see schemas/lockstep.schema.json). */
 export interface ProjectConfig {
@@ -18,6 +26,10 @@ export interface ProjectConfig {
   heldAssertions?: HeldAssertionApi[];
   disable?: string[];
   flowTable?: Partial<FlowTableApis>;
+  /** Severity per rule for the command line; `off` hides the rule. */
+  rules?: Partial<Record<RuleId, RuleSetting>>;
+  /** Globs, relative to the config's folder, of files a folder search skips. */
+  exclude?: string[];
 }
 
 /** A config that cannot be used; the message names the file, the field (JSON pointer) and the problem. */
@@ -67,6 +79,8 @@ function fieldOf(err: ErrorObject): string {
 
 /** Parses and validates config text; `file` is only used in messages. */
 export function parseProjectConfig(text: string, file: string): ProjectConfig {
+  // A UTF-8 BOM (Windows editors write one) is not JSON, but means nothing: the editor and the CLI both drop it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -83,25 +97,39 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
     throw new ConfigError(`${file}: ${fieldOf(err)}: ${describe(err)}${more > 0 ? ` (and ${more} more problem${more > 1 ? 's' : ''})` : ''}`);
   }
   const config = value as ProjectConfig;
+  for (const [field, list] of uniqueLists(config)) {
+    const seen = new Map<string, number>();
+    list.forEach((name, i) => {
+      const first = seen.get(name);
+      if (first !== undefined) throw new ConfigError(`${file}: ${field}/${i}: "${name}" is listed twice (first at ${field}/${first})`);
+      seen.set(name, i);
+    });
+  }
   config.refs?.forEach((r, i) => {
     if (r.argPattern === undefined) return;
-    try {
-      new RegExp(r.argPattern, 'i');
-    } catch (e) {
-      throw new ConfigError(`${file}: /refs/${i}/argPattern: not a valid regular expression (${e instanceof Error ? e.message : String(e)})`);
-    }
+    const problem = argPatternProblem(r.argPattern);
+    if (problem !== undefined) throw new ConfigError(`${file}: /refs/${i}/argPattern: not a usable regular expression (${problem})`);
   });
   return config;
+}
+
+/** Lists whose entries must be unique: checked with a Map (linear), not the schema's uniqueItems (quadratic in ajv). */
+function uniqueLists(config: ProjectConfig): [string, string[]][] {
+  const out: [string, string[]][] = [];
+  if (config.noReturn) out.push(['/noReturn', config.noReturn]);
+  if (config.disable) out.push(['/disable', config.disable]);
+  for (const [k, v] of Object.entries(config.flowTable ?? {})) if (Array.isArray(v)) out.push([`/flowTable/${k}`, v]);
+  return out;
 }
 
 /** Reads and validates a config file. */
 export function loadProjectConfig(file: string): ProjectConfig {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = new TextDecoder('utf-8', { fatal: false }).decode(readBoundedFile(file, MAX_CONFIG_BYTES));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${file}: ${code === 'ENOENT' ? 'no such config file' : `cannot read (${code ?? String(e)})`}`);
+    if (!(e instanceof InputError)) throw e;
+    throw new ConfigError(e.message.endsWith(': no such file') ? `${file}: no such config file` : e.message);
   }
   return parseProjectConfig(text, file);
 }

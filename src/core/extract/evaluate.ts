@@ -4,6 +4,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import { callArgs, calleeName } from '../analysis/ops';
 import { lockIdentity, normalizeLvalue, parameterize, squash, substituteParams } from '../analysis/exprs';
 import type { LockApi, RefApi } from '../apis/types';
+import { argPatternMatches } from '../apis/argPattern';
 import type { FlowTableApi } from '../apis/flowTableBuiltins';
 import type { CmpOp, Cond } from '../sim/program';
 import type { FlowFlag, LockKind, SourceLoc } from '../sim/types';
@@ -667,7 +668,7 @@ export class Evaluator {
     const loc = this.loc(n);
     const arg = api.objArg !== undefined ? args[api.objArg] : undefined;
     const flow = arg !== undefined ? this.flowOf(arg, f) : null;
-    if (api.argPattern !== undefined && arg !== undefined && !new RegExp(api.argPattern, 'i').test(arg.text)) {
+    if (api.argPattern !== undefined && arg !== undefined && !argPatternMatches(api.argPattern, arg.text)) {
       // InterlockedIncrement(&flow->packets) is a counter, not a reference: a write to the flow.
       if (flow !== null) this.use(flow, `${api.name}`, n);
       else this.pc.nop(n, `${api.name}()`, 'not-a-flow', 'a counter that is not a flow refcount: a step with no effect');

@@ -1,38 +1,53 @@
 import type { Finding } from '../findings';
-import { VERSION } from '../version';
+import { jsonEnvelope, type JsonEnvelope } from './envelope';
+import { writeJson } from './jsonStream';
 import { oneBased } from './location';
 
-/** Bumped when the shape of the JSON output changes incompatibly. */
-export const JSON_FORMAT_VERSION = 1;
+export { JSON_FORMAT_VERSION } from './envelope';
 
-export interface JsonReport {
-  formatVersion: number;
-  tool: { name: 'lockstep'; version: string };
-  /** Every line and column in `findings` is 1-based; range ends are exclusive. */
-  positions: '1-based';
+/** Something the reader should know about an input or the report that is not a finding. */
+export interface ReportNote {
+  /** The input it is about; absent for the report as a whole. */
+  file?: string;
+  message: string;
+}
+
+export interface JsonReport extends JsonEnvelope {
   summary: { files: number; findings: number; error: number; warning: number; note: number };
+  /** Inputs skipped or read in another encoding, findings left out by the per-function cap, … */
+  notes: ReportNote[];
   findings: Finding[];
 }
 
-/** The findings as JSON for scripts: the core Finding shape with 1-based positions. */
-export function toJsonReport(findings: readonly Finding[], files: number): JsonReport {
-  const shifted = findings.map((f): Finding => ({
+/** A finding with 1-based positions (lines and columns), as every JSON output has them. */
+export function oneBasedFinding(f: Finding): Finding {
+  return {
     ...f,
     range: oneBased(f.range),
     related: f.related.map((r) => ({ ...r, range: oneBased(r.range) })),
     path: f.path.map((s) => ({ ...s, range: oneBased(s.range) })),
     ...(f.fixes ? { fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: oneBased(e.range) })) })) } : {}),
-  }));
-  const count = (s: Finding['severity']): number => findings.filter((f) => f.severity === s).length;
-  return {
-    formatVersion: JSON_FORMAT_VERSION,
-    tool: { name: 'lockstep', version: VERSION },
-    positions: '1-based',
-    summary: { files, findings: findings.length, error: count('error'), warning: count('warning'), note: count('note') },
-    findings: shifted,
   };
 }
 
-export function formatJson(findings: readonly Finding[], files: number): string {
-  return `${JSON.stringify(toJsonReport(findings, files), null, 2)}\n`;
+/** The findings as JSON for scripts: the core Finding shape with 1-based positions. */
+export function toJsonReport(findings: readonly Finding[], files: number, notes: readonly ReportNote[] = []): JsonReport {
+  const count = (s: Finding['severity']): number => findings.filter((f) => f.severity === s).length;
+  return {
+    ...jsonEnvelope(),
+    summary: { files, findings: findings.length, error: count('error'), warning: count('warning'), note: count('note') },
+    notes: [...notes],
+    findings: findings.map(oneBasedFinding),
+  };
+}
+
+export function formatJson(findings: readonly Finding[], files: number, notes: readonly ReportNote[] = []): string {
+  const parts: string[] = [];
+  writeJsonReport(findings, files, notes, (c) => parts.push(c));
+  return parts.join('');
+}
+
+/** Streams the report (see jsonStream): a report of any size is written without one giant string. */
+export function writeJsonReport(findings: readonly Finding[], files: number, notes: readonly ReportNote[], write: (chunk: string) => void): void {
+  writeJson(toJsonReport(findings, files, notes), write);
 }

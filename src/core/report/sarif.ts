@@ -6,6 +6,8 @@ import { VERSION } from '../version';
 import type { SourceRange } from '../source';
 import { allRules, DEFAULT_HELP_BASE_URI, ruleHelpUri } from './ruleCatalog';
 import { hasScheme } from './location';
+import type { ReportNote } from './json';
+import { writeJson } from './jsonStream';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** `uriBaseId` of relative artifact paths; `originalUriBaseIds` maps it to the working directory. */
@@ -16,6 +18,8 @@ export interface SarifOptions {
   cwd: string;
   /** Base URI of the rule pages, ending in `/` (default: the rules registry's RULE_DOC_BASE). */
   helpBaseUri?: string;
+  /** Inputs skipped or read in another encoding, findings cut by a cap: tool execution notifications. */
+  notes?: readonly ReportNote[];
 }
 
 function level(s: Severity): sarif.Result.level {
@@ -103,11 +107,28 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): sa
       tool: { driver: { name: 'Lockstep', version: VERSION, semanticVersion: VERSION, rules: descriptors } },
       originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(options.cwd).href.replace(/\/?$/, '/')}` } },
       columnKind: 'utf16CodeUnits',
+      ...(options.notes && options.notes.length > 0 ? {
+        invocations: [{
+          executionSuccessful: true,
+          toolExecutionNotifications: options.notes.map((n): sarif.Notification => ({
+            level: 'note',
+            message: { text: n.message },
+            ...(n.file !== undefined ? { locations: [{ physicalLocation: { artifactLocation: artifact(n.file, options.cwd) } }] } : {}),
+          })),
+        }],
+      } : {}),
       results: findings.map((f) => result(f, index.get(f.ruleId) ?? -1, options.cwd)),
     }],
   };
 }
 
 export function formatSarif(findings: readonly Finding[], options: SarifOptions): string {
-  return `${JSON.stringify(toSarif(findings, options), null, 2)}\n`;
+  const parts: string[] = [];
+  writeSarif(findings, options, (c) => parts.push(c));
+  return parts.join('');
+}
+
+/** Streams the log (see jsonStream): no size of report can break JSON.stringify. */
+export function writeSarif(findings: readonly Finding[], options: SarifOptions, write: (chunk: string) => void): void {
+  writeJson(toSarif(findings, options), write);
 }

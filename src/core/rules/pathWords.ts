@@ -1,15 +1,16 @@
 import type { PathStep, RelatedLocation } from '../findings';
 import type { SourceRange } from '../source';
 import { trailSteps, type Trail } from '../analysis/state';
+import { capPathSteps } from '../findingCaps';
 
 const BRANCH = /^`(.*)` is (true|false)$/;
 const DEFAULT_CASE = /^`(.*)` goes to `default`$/;
 
-/** The path as ordered steps, 1-based lines in messages are added by formatters. */
+/** The path as ordered steps (its middle summarised when long: capPathSteps), 1-based lines in messages are added by formatters. */
 export function pathOf(trail: Trail | null, last?: { range: SourceRange; message: string }): PathStep[] {
   const steps = trailSteps(trail);
   if (last) steps.push(last);
-  return steps;
+  return capPathSteps(steps);
 }
 
 /**

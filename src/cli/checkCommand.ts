@@ -1,0 +1,250 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SourceFile } from '../core/project';
+import { builtinKnowledge } from '../core/apis/builtin';
+import { ConfigError, findProjectConfig, loadProjectConfig, mergeKnowledge, type ProjectConfig } from '../core/apis/config';
+import type { ApiKnowledge } from '../core/apis/types';
+import { createCParser, distGrammarLocation } from '../core/c/treeSitter';
+import { capFindings, MAX_FINDINGS_PER_FUNCTION } from '../core/findingCaps';
+import type { Finding, Severity } from '../core/findings';
+import { GlobSet, InputError } from '../core/input';
+import { writeJsonReport, type ReportNote } from '../core/report/json';
+import { displayPath } from '../core/report/location';
+import { writeSarif } from '../core/report/sarif';
+import { formatFinding, summaryLine } from '../core/report/text';
+import { parseCheckArgs, type CheckArgs, type FailOn } from './args';
+import { readBaseline, subtractBaseline, writeBaseline } from './baseline';
+import { analyse, type CliHost, type RunResult } from './check';
+import { readCheckInputs, type CheckInputs } from './checkInputs';
+import { palette, useColor } from './color';
+import { ruleList } from './explain';
+import { planFixes, type FileFix } from './fix';
+import { fileSink, stdoutSink, type OutputSink } from './output';
+import { applyRuleSettings } from './ruleSettings';
+import { errorLine, UsageError, usageLine } from './usage';
+
+const HELP = `Usage: lockstep check [options] <files|dirs...|->
+
+Analyses C files (directories recurse into .c and .h) for lock and reference-count bugs.
+
+Output:
+  --format text|json|sarif   report format (default text)
+  -o, --output FILE          write the report to FILE instead of standard output
+  --color auto|always|never  colour the text report (default auto: a terminal, unless NO_COLOR is set)
+  -q, --quiet                report errors only; no summary or notes on stderr
+  --stats                    print files, lines, parse and analysis time, findings to stderr
+  --list-rules               list the rules (lockstep explain <rule> prints one's documentation)
+
+Results:
+  --fail-on error|warning|note|none
+                             lowest severity that makes the exit code 1 (default warning)
+  --max-warnings N           exit 1 when more than N warnings are reported
+  --baseline FILE            hide the findings FILE lists (matched by rule, function and lock/object,
+                             not by line); with --update-baseline, write the current findings to FILE
+  --fix                      apply the mechanical fixes (insert the matching release or put before a
+                             leaking exit, or retarget its goto) to the files; report what remains
+  --fix-dry-run              print those fixes as a unified diff instead of writing them
+
+Inputs:
+  -                          read one file from standard input (name it with --stdin-filename)
+  --stdin-filename NAME      the name standard input is reported under (and finds lockstep.json from)
+  -c, --config FILE          project config (default: lockstep.json in the inputs' folder or a parent)
+  -j, --jobs N               worker threads (default: by input size; at most the number of cores)
+
+Exit codes: 0 clean, 1 findings at or above --fail-on (or over --max-warnings),
+2 usage, config or input error.
+`;
+
+const RANK: Record<Severity, number> = { note: 1, warning: 2, error: 3 };
+const FAIL_RANK: Record<FailOn, number> = { note: 1, warning: 2, error: 3, none: Infinity };
+
+const err = (line: string): void => void process.stderr.write(line);
+
+interface Loaded {
+  file?: string;
+  config?: ProjectConfig;
+  knowledge: ApiKnowledge;
+}
+
+function loadConfig(args: CheckArgs): Loaded {
+  const lookup = args.paths.includes('-') ? [args.stdinFilename ?? '.'] : args.paths;
+  const file = args.config ?? findProjectConfig(lookup);
+  if (file === undefined) return { knowledge: builtinKnowledge() };
+  const config = loadProjectConfig(file);
+  return { file, config, knowledge: mergeKnowledge(builtinKnowledge(), config) };
+}
+
+export async function runCheck(argv: string[], host: CliHost): Promise<number> {
+  let args: CheckArgs;
+  try {
+    args = parseCheckArgs(argv);
+    if (!args.help && !args.listRules && args.paths.length === 0) throw new UsageError('no files given');
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(usageLine('check', e.message));
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (args.listRules) {
+    process.stdout.write(ruleList());
+    return 0;
+  }
+  const started = performance.now();
+
+  let loaded: Loaded;
+  try {
+    loaded = loadConfig(args);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    err(errorLine('check', `config error: ${e.message}`));
+    return 2;
+  }
+
+  let baseline;
+  try {
+    baseline = args.baseline !== undefined && !args.updateBaseline ? readBaseline(args.baseline) : undefined;
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    err(errorLine('check', e.message));
+    return 2;
+  }
+
+  const exclude = loaded.config?.exclude?.length
+    ? { root: path.dirname(path.resolve(loaded.file!)), globs: new GlobSet(loaded.config.exclude) }
+    : undefined;
+  const inputs = await readCheckInputs(args.paths, { ...(args.stdinFilename !== undefined ? { stdinFilename: args.stdinFilename } : {}), ...(exclude ? { exclude } : {}) });
+  for (const e of inputs.errors) err(errorLine('check', e));
+  const notes: ReportNote[] = inputs.notes.map((n) => ({ file: n.file, message: n.message }));
+  if (inputs.sources.length === 0) {
+    if (inputs.errors.length === 0) {
+      for (const n of notes) err(errorLine('check', `${n.file}: ${n.message}`));
+      err(errorLine('check', 'no C file to analyse among the inputs'));
+    }
+    return 2;
+  }
+
+  const options = { knowledge: loaded.knowledge };
+  let sources = inputs.sources;
+  let run = await analyse(sources, options, host.distDir, args.jobs);
+  let findings = applyRuleSettings(run.findings, loaded.config?.rules);
+
+  let fixed: FileFix[] = [];
+  if (args.fix || args.fixDryRun) {
+    fixed = await planAllFixes(findings, inputs, loaded.knowledge, host.distDir);
+    if (args.fixDryRun) {
+      const out = args.output !== undefined ? openOutput(args.output) : stdoutSink();
+      if (!out) return 2;
+      for (const f of fixed) out.write(f.diff);
+      out.close();
+      if (!args.quiet) err(`lockstep: ${fixed.reduce((n, f) => n + f.fixed, 0)} fixes in ${fixed.length} file${fixed.length === 1 ? '' : 's'} (not applied: --fix-dry-run)\n`);
+      return 0;
+    }
+    if (fixed.length > 0) {
+      for (const f of fixed) fs.writeFileSync(f.file, f.bytes);
+      const changed = new Map(fixed.map((f) => [f.file, f.text]));
+      sources = sources.map((s): SourceFile => (changed.has(s.uri) ? { uri: s.uri, text: changed.get(s.uri)! } : s));
+      run = await analyse(sources, options, host.distDir, args.jobs);
+      findings = applyRuleSettings(run.findings, loaded.config?.rules);
+    }
+  }
+
+  let known = 0;
+  if (args.baseline !== undefined && args.updateBaseline) {
+    writeBaseline(args.baseline, findings);
+    notes.push({ message: `wrote ${findings.length} finding${findings.length === 1 ? '' : 's'} to the baseline ${args.baseline}` });
+    known = findings.length;
+    findings = [];
+  } else if (baseline !== undefined && args.baseline !== undefined) {
+    ({ findings, known } = subtractBaseline(findings, baseline, args.baseline));
+  }
+
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  if (args.quiet) findings = findings.filter((f) => f.severity === 'error');
+  const capped = capFindings(findings);
+  const cwd = process.cwd();
+  for (const h of capped.hidden) {
+    notes.push({ file: h.uri, message: `${h.hidden} more finding${h.hidden === 1 ? '' : 's'} in ${h.functionName}() not shown (at most ${MAX_FINDINGS_PER_FUNCTION} per function)` });
+  }
+
+  const out = args.output !== undefined ? openOutput(args.output) : stdoutSink();
+  if (!out) return 2;
+  writeReport(out, args, capped.findings, sources.length, notes, cwd);
+  out.close();
+
+  if (!args.quiet) {
+    for (const n of notes) err(`lockstep check: note: ${n.file !== undefined ? `${displayPath(n.file, cwd)}: ` : ''}${n.message}\n`);
+    const extra = [
+      ...(fixed.length > 0 ? [`fixed ${fixed.reduce((n, f) => n + f.fixed, 0)} in ${fixed.length} file${fixed.length === 1 ? '' : 's'}`] : []),
+      ...(known > 0 && !args.updateBaseline ? [`${known} known from the baseline not shown`] : []),
+    ];
+    if (args.format === 'text') err(`lockstep: ${summaryLine(findings, sources.length)}${extra.length ? ` (${extra.join('; ')})` : ''}\n`);
+  }
+  if (args.stats) err(statsLine(run, performance.now() - started));
+
+  if (inputs.errors.length > 0) return 2;
+  const threshold = FAIL_RANK[args.failOn];
+  if (findings.some((f) => RANK[f.severity] >= threshold)) return 1;
+  if (args.maxWarnings !== undefined && warnings > args.maxWarnings) {
+    if (!args.quiet) err(`lockstep: ${warnings} warnings, more than --max-warnings ${args.maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function openOutput(file: string): OutputSink | undefined {
+  try {
+    return fileSink(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    err(errorLine('check', `-o ${file}: cannot write (${code ?? String(e)})`));
+    return undefined;
+  }
+}
+
+function writeReport(out: OutputSink, args: CheckArgs, findings: Finding[], files: number, notes: ReportNote[], cwd: string): void {
+  switch (args.format) {
+    case 'text': {
+      const colour = useColor(args.color, args.output !== undefined ? {} : process.stdout);
+      const style = palette(colour);
+      for (const f of findings) out.write(formatFinding(f, { cwd, style }));
+      break;
+    }
+    case 'json':
+      writeJsonReport(findings, files, notes.map((n) => (n.file !== undefined ? { ...n, file: displayPath(n.file, cwd) } : n)), (c) => out.write(c));
+      break;
+    case 'sarif':
+      writeSarif(findings, { cwd, notes }, (c) => out.write(c));
+      break;
+  }
+}
+
+async function planAllFixes(findings: Finding[], inputs: CheckInputs, knowledge: ApiKnowledge, distDir: string): Promise<FileFix[]> {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) byFile.set(f.uri, [...(byFile.get(f.uri) ?? []), f]);
+  const parser = await createCParser(distGrammarLocation(distDir));
+  try {
+    const out: FileFix[] = [];
+    for (const s of inputs.sources) {
+      const list = byFile.get(s.uri);
+      const decoded = inputs.decoded.get(s.uri);
+      if (!list || !decoded) continue;
+      const fix = planFixes(parser, s.uri, s.text, decoded, list, knowledge);
+      if (fix) out.push(fix);
+    }
+    return out;
+  } finally {
+    parser.delete();
+  }
+}
+
+function statsLine(run: RunResult, wallMs: number): string {
+  const sum = (f: (r: RunResult['files'][number]) => number): number => run.files.reduce((n, r) => n + f(r), 0);
+  const ms = (n: number): string => `${Math.round(n)} ms`;
+  const s = run.stats;
+  return `lockstep: stats: ${run.files.length} files, ${sum((r) => r.stats.lines)} lines, ${sum((r) => r.stats.functions)} functions, `
+    + `parse ${ms(s.parseMs)} (${s.parsed} parses), analysis ${ms(s.analysisMs)} (${s.analysed} functions analysed, ${s.reused} reused, ${s.rounds} extra rounds), `
+    + `${run.findings.length} findings, wall ${ms(wallMs)}, ${run.workers === 0 ? 'in-process' : 'in a worker thread'}\n`;
+}

@@ -1,0 +1,69 @@
+import * as path from 'node:path';
+
+/** Extensions of C sources and headers: what directories are searched for, and what is analysed without a second look. */
+export const C_EXTENSIONS = new Set(['.c', '.h']);
+
+/** C++ sources and headers: never analysed (the grammar is C's; a C++ file would give nonsense or silence). */
+const CPP_EXTENSIONS = new Set(['.cc', '.cpp', '.cxx', '.c++', '.hh', '.hpp', '.hxx', '.h++', '.ipp', '.tpp', '.ixx', '.cppm']);
+
+/** Markers that only C++ has (checked outside comments and strings). */
+const CPP_MARKERS: readonly [RegExp, string][] = [
+  [/^[ \t]*(?:template\s*<|namespace\s+[A-Za-z_]\w*\s*\{|namespace\s*\{|using\s+namespace\s)/m, 'templates or namespaces'],
+  [/^[ \t]*(?:class|struct)\s+[A-Za-z_]\w*\s*(?:final\s*)?:\s*(?:public|private|protected|virtual)\b/m, 'class inheritance'],
+  [/^[ \t]*(?:public|private|protected)[ \t]*:/m, 'access specifiers'],
+  [/^[ \t]*class\s+[A-Za-z_]\w*\s*\{/m, 'classes'],
+  [/\b(?:std|boost)::/, 'std::'],
+  [/^[ \t]*#[ \t]*include\s*<(?:iostream|vector|string|map|memory|mutex|thread|atomic|algorithm|functional|cstdio|cstdlib|cstring)>/m, 'C++ standard headers'],
+  [/(?<!\[\[[ \t]*)\b[A-Za-z_]\w*::~?[A-Za-z_]\w*\s*\(/, 'qualified member functions (X::f)'],
+];
+
+/** Comments and string/char literals blanked (one linear scan: hostile text must not make a regex backtrack). */
+export function blankCommentsAndStrings(text: string): string {
+  const out = text.split('');
+  let i = 0;
+  const n = text.length;
+  const blank = (from: number, to: number): void => {
+    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
+  };
+  while (i < n) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? n : end + 2;
+      blank(i, stop);
+      i = stop;
+    } else if (c === '/' && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      const stop = end < 0 ? n : end;
+      blank(i, stop);
+      i = stop;
+    } else if (c === '"' || c === "'") {
+      let k = i + 1;
+      while (k < n && text[k] !== c && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1;
+      const stop = Math.min(n, k + 1);
+      blank(i, stop);
+      i = stop;
+    } else {
+      i++;
+    }
+  }
+  return out.join('');
+}
+
+/**
+ * Why a file is not C, or undefined when it may be. By extension first (C++ extensions are never C;
+ * .c and .h are C unless their code has C++-only constructs), then by content for other names: a
+ * file with no line that looks like C (a statement, a brace, a preprocessor line) is not C.
+ */
+export function notCReason(file: string, text: string): string | undefined {
+  const ext = path.extname(file).toLowerCase();
+  if (CPP_EXTENSIONS.has(ext) || (ext === '.c' && path.extname(file) === '.C')) return `a C++ file (${path.extname(file)}); Lockstep analyses C`;
+  const sample = blankCommentsAndStrings(text.length > 1 << 20 ? text.slice(0, 1 << 20) : text);
+  for (const [re, what] of CPP_MARKERS) {
+    if (re.test(sample)) return `looks like C++ (${what}); Lockstep analyses C`;
+  }
+  if (C_EXTENSIONS.has(ext)) return undefined;
+  const cLike = /(?:;|\{|\})[ \t]*$|^[ \t]*#[ \t]*(?:include|define|if|ifdef|ifndef|endif|pragma)\b/m;
+  if (!cLike.test(sample)) return `does not look like C (no statement, brace or preprocessor line${ext ? `; extension ${ext}` : ''})`;
+  return undefined;
+}
