@@ -58,8 +58,8 @@ function diffLines(a: readonly string[], b: readonly string[]): string[] {
     if (i < n && j < m && a[i] === b[j]) {
       out.push(` ${a[i++]}`);
       j++;
-    } else if (j < m && (i === n || dp[i]![j + 1]! >= dp[i + 1]![j]!)) out.push(`+${b[j++]}`);
-    else out.push(`-${a[i++]}`);
+    } else if (i < n && (j === m || dp[i + 1]![j]! >= dp[i]![j + 1]!)) out.push(`-${a[i++]}`);
+    else out.push(`+${b[j++]}`);
   }
   return out;
 }

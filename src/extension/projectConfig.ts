@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { builtinKnowledge } from '../core/apis/builtin';
-import { ConfigError, mergeKnowledge, parseProjectConfig } from '../core/apis/config';
+import { ConfigError, MAX_CONFIG_BYTES, mergeKnowledge, parseProjectConfig } from '../core/apis/config';
 import type { ApiKnowledge } from '../core/apis/types';
 import { readSettings } from './settings';
 
@@ -28,6 +28,12 @@ export class ProjectConfig implements vscode.Disposable {
     if (!uri) return builtinKnowledge();
     let text: string;
     try {
+      // A repository may plant `lockstep.json -> /dev/zero` or a FIFO: read regular files of bounded size only.
+      const st = await vscode.workspace.fs.stat(uri);
+      if ((st.type & vscode.FileType.File) === 0 || st.size > MAX_CONFIG_BYTES) {
+        this.log.error(`${vscode.workspace.asRelativePath(uri)}: ${(st.type & vscode.FileType.File) === 0 ? 'not a regular file' : `${st.size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit`}; analysing with the built-in knowledge`);
+        return builtinKnowledge();
+      }
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
       return builtinKnowledge(); // no config file: built-in knowledge only

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { RULE_IDS, type RuleId } from '../core/findings';
+import { DEFAULT_MAX_FILE_BYTES } from '../core/input';
 
 export type RunMode = 'onType' | 'onSave';
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
@@ -34,7 +35,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): LockstepSetting
     run: c.get<string>('run') === 'onSave' ? 'onSave' : 'onType',
     severity,
     configFile: c.get<string>('configFile') || 'lockstep.json',
-    maxFileSize: typeof max === 'number' && max > 0 ? max : DEFAULT_MAX_FILE_SIZE,
+    // Capped at the CLI's limit whatever a settings file says (the schema's maximum only warns).
+    maxFileSize: typeof max === 'number' && max > 0 ? Math.min(max, DEFAULT_MAX_FILE_BYTES) : DEFAULT_MAX_FILE_SIZE,
     exclude: (c.get<unknown[]>('exclude') ?? []).filter((g): g is string => typeof g === 'string'),
     codeLens: c.get<boolean>('codeLens.enable') ?? true,
   };

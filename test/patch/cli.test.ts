@@ -21,9 +21,10 @@ test('bad input exits 2 with the line named, nothing on stdout', async () => {
 
 test('usage errors exit 2; --help exits 0', async () => {
   assert.equal((await runPatchCli([])).code, 2);
-  assert.match((await runPatchCli([])).stderr, /^lockstep patch: no patch given\n/);
-  assert.match((await runPatchCli([fx('rename.patch'), '--format', 'xml'])).stderr, /^lockstep patch: --format must be text, json or sarif \(got xml\)/);
-  assert.match((await runPatchCli([fx('rename.patch'), '--frobnicate'])).stderr, /^lockstep patch: unknown option --frobnicate/);
+  // One error style (issue 21): the command, the message, where to look; one line.
+  assert.equal((await runPatchCli([])).stderr, 'lockstep patch: no patch given (try lockstep patch --help)\n');
+  assert.equal((await runPatchCli([fx('rename.patch'), '--format', 'xml'])).stderr, "lockstep patch: --format must be one of text, json, sarif (got 'xml') (try lockstep patch --help)\n");
+  assert.equal((await runPatchCli([fx('rename.patch'), '--frobnicate'])).stderr, "lockstep patch: unknown option '--frobnicate' (try lockstep patch --help)\n");
   assert.match((await runPatchCli([fx('a.patch'), fx('b.patch')])).stderr, /one patch at a time \(got 2\)/);
   const missing = await runPatchCli([fx('none.patch')]);
   assert.deepEqual([missing.code, missing.stderr], [2, `lockstep patch: ${fx('none.patch')}: no such file\n`]);
@@ -31,7 +32,7 @@ test('usage errors exit 2; --help exits 0', async () => {
   assert.deepEqual([noBase.code, noBase.stderr], [2, `lockstep patch: ${path.join(baseDir, 'nope')}: base directory not found\n`]);
   const help = await runPatchCli(['--help']);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /^Usage: lockstep patch <file\.patch\|file\.mbox\|->/);
+  assert.match(help.stdout, /^Usage: lockstep patch <file\.patch\|file\.diff\|file\.eml\|file\.mbox\|->/);
 });
 
 test('text output of a rename: the file line and the summary (no findings change, exit 0)', async () => {
@@ -46,8 +47,12 @@ test('text output of a rename: the file line and the summary (no findings change
   ].join('\n'));
 });
 
-test('text output names a hunk that does not apply, with its patch line and reason', async () => {
+test('text output names a hunk that does not apply, with its patch line and reason; that is exit 2 unless --allow-unapplied', async () => {
   const r = await runPatchCli([fx('offset-and-reject.patch'), '--base-dir', baseDir]);
+  // It exited 0 ("0/1 hunks applied … 1 hunk did not apply"): a false green.
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, `lockstep patch: 1 hunk did not apply to directory ${baseDir}; the review is incomplete (--allow-unapplied reviews the rest)\n`);
+  assert.equal((await runPatchCli([fx('offset-and-reject.patch'), '--base-dir', baseDir, '--allow-unapplied'])).code, 0);
   const lines = r.stdout.split('\n');
   assert.ok(lines.includes(`  hunk #2 @@ -77,6 +78,7 @@ (${fx('offset-and-reject.patch')}:13) does not apply: line 76 of datapath-windows/flow.c is "table->count--;" but the hunk expects "table->count -= 1;", and its old lines match nowhere else`));
   assert.ok(lines.includes('  note: hunk #1 @@ -45,6 +45,7 @@ applied at line 42 (offset -3)'));

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeCSource, InputError } from '../input';
+import { decodeCSource, DEFAULT_MAX_FILE_BYTES, describeErrno, InputError, readBoundedFile } from '../input';
 
 /**
  * Where pre-images come from: a directory, or a git revision read with `git show REV:path`
@@ -14,13 +14,20 @@ export interface BaseProvider {
   read(relPath: string): string | undefined;
 }
 
+/** Why a patch path cannot be used (it climbs out of the base tree or is absolute), or undefined. */
+export function patchPathProblem(relPath: string): string | undefined {
+  const norm = path.posix.normalize(relPath.replace(/\\/g, '/'));
+  if (norm.startsWith('../') || norm === '..' || path.posix.isAbsolute(norm) || /^[A-Za-z]:/.test(norm)) {
+    return `patch path ${JSON.stringify(relPath)} points outside the base tree`;
+  }
+  return undefined;
+}
+
 /** Patch paths are repository-relative; refuse ones that climb out of the base. */
 function safeRelative(relPath: string): string {
-  const norm = path.posix.normalize(relPath.replace(/\\/g, '/'));
-  if (norm.startsWith('../') || norm === '..' || path.posix.isAbsolute(norm)) {
-    throw new InputError(`patch path ${JSON.stringify(relPath)} points outside the base tree`);
-  }
-  return norm;
+  const problem = patchPathProblem(relPath);
+  if (problem !== undefined) throw new InputError(problem);
+  return path.posix.normalize(relPath.replace(/\\/g, '/'));
 }
 
 export function directoryBase(dir: string): BaseProvider {
@@ -30,16 +37,15 @@ export function directoryBase(dir: string): BaseProvider {
     description: `directory ${root}`,
     read(relPath: string): string | undefined {
       const file = path.join(root, safeRelative(relPath));
-      let bytes: Buffer;
       try {
         if (!fs.statSync(file).isFile()) return undefined;
-        bytes = fs.readFileSync(file);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-        throw new InputError(`${file}: cannot read (${code ?? String(e)})`);
+        throw new InputError(`${file}: ${describeErrno(e)}`);
       }
-      return decodeCSource(bytes, file);
+      // Opened without blocking and checked again: the file may have become a FIFO since the stat.
+      return decodeCSource(readBoundedFile(file, DEFAULT_MAX_FILE_BYTES), file);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { toJsonReport } from '../report/json';
-import { VERSION } from '../version';
+import { jsonEnvelope } from '../report/envelope';
 import type { PatchReview, ReviewedFinding } from './reviewTypes';
 
 /**
@@ -21,8 +21,7 @@ function findings(list: ReviewedFinding[]): Record<string, unknown>[] {
 
 export function reviewToJson(review: PatchReview, source: string): Record<string, unknown> {
   return {
-    tool: { name: 'lockstep', version: VERSION },
-    positions: '1-based',
+    ...jsonEnvelope(),
     source,
     base: review.baseDescription,
     kind: review.document.kind,

@@ -2,7 +2,7 @@ import type { SourceFile } from '../analysis/types';
 import type { Finding } from '../findings';
 import { InputError } from '../input';
 import { applyHunks, type AppliedImages } from './applyHunks';
-import { OverlayBase, type BaseProvider } from './baseTree';
+import { OverlayBase, patchPathProblem, type BaseProvider } from './baseTree';
 import { diffFindings } from './differentialFindings';
 import { parsePatchDocument } from './parsePatchDocument';
 import { reconstructFromHunks } from './reconstruct';
@@ -75,6 +75,12 @@ interface Imaged {
 function imageFile(file: FilePatch, state: OverlayBase, options: ReviewOptions): Imaged {
   const path = file.newPath ?? file.oldPath ?? '?';
   const review: FileReview = { file, path, reconstructed: false, preDocLines: [], postDocLines: [], hunks: [], notes: [] };
+  // Every path the patch names must stay inside the base tree: new files and rename targets too,
+  // or a report would name (and a host might open) `../../../tmp/x.c` or `/etc/x.c`.
+  for (const p of [file.oldPath, file.newPath]) {
+    const escapes = p === undefined ? undefined : patchPathProblem(p);
+    if (escapes !== undefined) return { review: { ...review, skipped: escapes } };
+  }
   const analysable = options.isAnalysable ?? isCPath;
   if (file.binary) return { review: { ...review, skipped: 'binary file' } };
   if (!analysable(path) && !(file.oldPath && analysable(file.oldPath))) return { review: { ...review, skipped: 'not a C file' } };
@@ -165,10 +171,13 @@ function reviewOne(patch: Patch, state: OverlayBase, options: ReviewOptions): Pa
       const d = docLines?.[line];
       return d === undefined || d < 0 ? undefined : d;
     };
-    // The finding's own line first, then its path and related lines; comments and braces quote badly.
-    const docs = candidates.map(docOf).filter((d): d is number => d !== undefined && isCode(hunkLines.get(d)?.text));
+    // The finding's own line first, then its path and related lines; comments and braces quote badly,
+    // unless the finding is about the comment itself (a suppression on a `+` line).
+    const inHunks = candidates.map(docOf).filter((d): d is number => d !== undefined && hunkLines.has(d));
+    const docs = inHunks.filter((d) => isCode(hunkLines.get(d)?.text));
     const own = docs.find((d) => hunkLines.get(d)?.kind === want);
-    const any = own ?? docs[0];
+    const ownLine = docOf(finding.range.start.line);
+    const any = own ?? docs[0] ?? (ownLine !== undefined && hunkLines.has(ownLine) ? ownLine : inHunks[0]);
     const line = any === undefined ? undefined : hunkLines.get(any);
     const fileIndex = fileReview ? imaged.findIndex((i) => i.review === fileReview) : -1;
     return {

@@ -5,7 +5,7 @@ import { EXTENSION_ID, LEAK, closeAll, lockstepApi, openScratch, waitFor, waitFo
 interface Manifest {
   activationEvents: string[];
   contributes: { commands: { command: string; title: string; category?: string }[] };
-  capabilities: { untrustedWorkspaces: { supported: boolean } };
+  capabilities: { untrustedWorkspaces: { supported: boolean | 'limited'; restrictedConfigurations?: string[] } };
 }
 
 export function commandsSuite(): void {
@@ -25,7 +25,9 @@ export function commandsSuite(): void {
       assert.ok(registered.includes('lockstep.analyzeWorkspace'));
       assert.ok(registered.includes('lockstep.showOutput'));
       assert.ok(pkg.activationEvents.includes('onWebviewPanel:lockstep.simulator'));
-      assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+      // Untrusted workspaces are supported with the file-pointing and limit-raising settings restricted (issue 22).
+      assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+      assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['lockstep.configFile', 'lockstep.maxFileSize']);
     });
 
     test('"Analyse workspace" indexes every C file and reports what it did', async () => {
