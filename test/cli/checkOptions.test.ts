@@ -49,7 +49,7 @@ describe('reporting', () => {
 
   test('--max-warnings N: exit 1 when more than N warnings, even when --fail-on would pass them', () => {
     assert.equal(runCli(['check', 'mixed.c', '--fail-on', 'error', '--max-warnings', '1'], { cwd: root }).code, 1, 'the error fails');
-    writeFile(root, 'warn/only.c', MIXED.split('int leak_ref')[0]!.replace(/spin_lock\(&d->lock\);\n    if \(x\)\n        return -1;/, 'spin_lock(&d->lock);') + `int leak_ref${MIXED.split('int leak_ref')[1]!}`);
+    writeFile(root, 'warn/only.c', MIXED.split('int leak_ref')[0]!.replace('spin_lock(&d->lock);\n    if (x)\n        return -1;', 'spin_lock(&d->lock);') + `int leak_ref${MIXED.split('int leak_ref')[1]!}`);
     const one = runCli(['check', 'warn/only.c', '--fail-on', 'error', '--max-warnings', '0'], { cwd: root });
     assert.equal(one.code, 1, one.stderr);
     assert.match(one.stderr, /lockstep: 1 warnings, more than --max-warnings 0/);
@@ -82,11 +82,12 @@ describe('reporting', () => {
   });
 
   test('--color always colours the severity; auto does not colour a pipe; NO_COLOR wins over auto', () => {
+    const ESC = '\x1b[';
     const always = runCli(['check', 'leak.c', '--color', 'always'], { cwd: root });
-    assert.match(always.stdout, /\x1b\[31m\x1b\[1merror\x1b\[22m\x1b\[39m/);
-    assert.doesNotMatch(runCli(['check', 'leak.c'], { cwd: root }).stdout, /\x1b\[/);
-    assert.doesNotMatch(runCli(['check', 'leak.c'], { cwd: root, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout, /\x1b\[/);
-    assert.match(runCli(['check', 'leak.c'], { cwd: root, env: { FORCE_COLOR: '1' } }).stdout, /\x1b\[/);
+    assert.ok(always.stdout.includes(`${ESC}31m${ESC}1merror${ESC}22m${ESC}39m`), always.stdout);
+    assert.ok(!runCli(['check', 'leak.c'], { cwd: root }).stdout.includes(ESC));
+    assert.ok(!runCli(['check', 'leak.c'], { cwd: root, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout.includes(ESC));
+    assert.ok(runCli(['check', 'leak.c'], { cwd: root, env: { FORCE_COLOR: '1' } }).stdout.includes(ESC));
   });
 });
 
