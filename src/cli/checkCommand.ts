@@ -49,7 +49,9 @@ Inputs:
   -                          read one file from standard input (name it with --stdin-filename)
   --stdin-filename NAME      the name standard input is reported under (and finds lockstep.json from)
   -c, --config FILE          project config (default: lockstep.json in the inputs' folder or a parent)
-  -j, --jobs N               worker threads (default: by input size; at most the number of cores)
+  -j, --jobs N               1: analyse in this thread; 2 or more: in a worker thread (default: by input size)
+  --timeout-per-function S   CPU seconds one function's path search may take (default 5; 0: no limit);
+                             a function that hits it gets an analysis-incomplete note
 
 Exit codes: 0 clean, 1 findings at or above --fail-on (or over --max-warnings),
 2 usage, config or input error.
@@ -126,7 +128,7 @@ export async function runCheck(argv: string[], host: CliHost): Promise<number> {
     return 2;
   }
 
-  const options = { knowledge: loaded.knowledge };
+  const options = { knowledge: loaded.knowledge, ...(args.timeoutPerFunction > 0 ? { timeoutPerFunctionMs: args.timeoutPerFunction * 1000 } : {}) };
   let sources = inputs.sources;
   let run = await analyse(sources, options, host.distDir, args.jobs);
   let findings = applyRuleSettings(run.findings, loaded.config?.rules);

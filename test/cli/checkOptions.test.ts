@@ -118,6 +118,21 @@ describe('inputs', () => {
   });
 });
 
+describe('time limit per function (issue 22 "Time")', () => {
+  test('--timeout-per-function: a function over it gets an analysis-incomplete note; 0 means no limit', () => {
+    const body: string[] = [];
+    for (let i = 0; i < 300; i++) body.push(`    if (x > ${i}) { spin_lock(&d->lock); d->n += ${i}; spin_unlock(&d->lock); }`);
+    writeFile(root, 'slow.c', `struct dev { int lock; int n; };\nint slow(struct dev *d, int x)\n{\n${body.join('\n')}\n    return 0;\n}\n`);
+    const cut = runCli(['check', 'slow.c', '--timeout-per-function', '0.0001', '--fail-on', 'none'], { cwd: root });
+    assert.equal(cut.code, 0, cut.stderr);
+    assert.match(cut.stdout, /^slow\.c:2:5: note: analysis of `slow` is incomplete: the path analysis ran out of its time limit.*\[analysis-incomplete\]$/m);
+    const unlimited = runCli(['check', 'slow.c', '--timeout-per-function', '0'], { cwd: root });
+    assert.equal(unlimited.code, 0, unlimited.stdout);
+    assert.equal(unlimited.stdout, '');
+    assert.match(runCli(['check', 'slow.c', '--timeout-per-function', 'soon'], { cwd: root }).stderr, /--timeout-per-function must be a number of seconds/);
+  });
+});
+
 describe('baseline', () => {
   test('--update-baseline records today\'s findings; --baseline then hides them, also after lines move, and shows new ones', () => {
     const dir = path.join(root, 'base');
