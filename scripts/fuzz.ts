@@ -1,6 +1,6 @@
 /**
  * `npm run fuzz -- --target <c|patch|schedule|config|all> --runs N --seed S [--time-limit-ms T]
- *                  [--full-size-chance P] [--max-input-bytes B] [--time-budget-s S] [--no-save]`
+ *                  [--full-size-chance P] [--max-input-bytes B] [--time-budget-s S] [--no-save] [--help]`
  *
  * Feeds mutated fixtures and generated hostile inputs to the C analysis, the patch review, the
  * schedule replay and the config loader, each input in a worker thread under a time limit.
@@ -10,6 +10,25 @@
 import { runFuzz, type FuzzSummary } from '../test/fuzz/lib/harness';
 import { REGRESSIONS_DIR } from '../test/fuzz/lib/regressions';
 import { isTarget, TARGETS, type TargetName } from '../test/fuzz/lib/targets';
+
+const USAGE = `Usage: npm run fuzz -- [options]
+
+Feeds mutated fixtures and generated hostile inputs to the C analysis, the patch review, the
+schedule replay and the config loader, each input in a worker process under a time limit; crashes,
+hangs and memory blow-ups are minimised and saved under test/fuzz/regressions/<target>/.
+
+  --target c|patch|schedule|config|all   what to fuzz (default all)
+  --runs N                  inputs per target (default 1000)
+  --seed S                  PRNG seed; the same seed gives the same inputs (default 1)
+  --time-limit-ms T         per-input limit before an input counts as a hang (default 10000)
+  --full-size-chance P      chance of the full hostile sizes (10,000-deep nesting, 1 MB lines, ...) (default 0.002)
+  --max-input-bytes B       skip inputs larger than this
+  --time-budget-s S         stop each target after this long (the summary says so)
+  --no-save                 do not write failures to test/fuzz/regressions/
+  -h, --help                this text
+
+Exit codes: 0 nothing found, 1 a crash, hang or memory failure, 2 usage error. See docs/robustness.md.
+`;
 
 interface Args {
   targets: TargetName[];
@@ -28,7 +47,8 @@ function num(flag: string, v: string | undefined, min: number): number {
   return n;
 }
 
-function parseArgs(argv: string[]): Args {
+function parseArgs(argv: string[]): Args | 'help' {
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
   const a: Args = { targets: [...TARGETS], runs: 1000, seed: 1, limitMs: 10_000, fullSizeChance: 0.002, save: true };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
@@ -44,7 +64,7 @@ function parseArgs(argv: string[]): Args {
     else if (f === '--time-budget-s') a.timeBudgetMs = num(f, argv[++i], 1) * 1000;
     else if (f === '--max-input-bytes') a.maxInputBytes = num(f, argv[++i], 1);
     else if (f === '--no-save') a.save = false;
-    else throw new Error(`unknown argument ${f ?? ''}`);
+    else throw new Error(`unknown argument ${f ?? ''} (try npm run fuzz -- --help)`);
   }
   return a;
 }
@@ -65,7 +85,12 @@ function report(s: FuzzSummary): string {
 async function main(): Promise<number> {
   let a: Args;
   try {
-    a = parseArgs(process.argv.slice(2));
+    const parsed = parseArgs(process.argv.slice(2));
+    if (parsed === 'help') {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    a = parsed;
   } catch (e) {
     process.stderr.write(`fuzz: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
