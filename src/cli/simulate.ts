@@ -13,7 +13,7 @@ import { InputError, readCSource } from '../core/input';
 import { findProtocol, listProtocols } from '../core/flowtable/protocols/index';
 import { ModelError } from '../core/sim/compile';
 import { renderResult } from '../core/sim/lanes';
-import type { ProtocolModel } from '../core/sim/program';
+import type { ProtocolModel } from '../core/model/program';
 import { ScheduleError, decodeSchedule } from '../core/sim/schedule';
 import type { PathStep } from '../core/sim/explore';
 import { simulate, simulateReplay } from '../core/sim/simulate';

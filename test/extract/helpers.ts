@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { extractModel } from '../../src/core/extract/extract';
 import type { ExtractOptions, ExtractedModel } from '../../src/core/extract/types';
-import { instrText } from '../../src/core/sim/program';
-import type { Instr } from '../../src/core/sim/program';
+import { instrText } from '../../src/core/model/program';
+import type { Instr } from '../../src/core/model/program';
 import { repoRoot, testParser } from '../helpers/grammar';
 
 let parser: Promise<Parser> | undefined;

@@ -3,10 +3,10 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ListingBuilder } from '../../src/core/sim/builder';
-import type { FunctionBuilder } from '../../src/core/sim/builder';
+import { ListingBuilder } from '../../src/core/model/builder';
+import type { FunctionBuilder } from '../../src/core/model/builder';
 import { compileModel } from '../../src/core/sim/compile';
-import type { LockDecl, ProtocolModel, StepFunction } from '../../src/core/sim/program';
+import type { LockDecl, ProtocolModel, StepFunction } from '../../src/core/model/program';
 import { replay } from '../../src/core/sim/schedule';
 import { scenarioOf, simulate } from '../../src/core/sim/simulate';
 import type { InvariantId, ScheduleStep, SimulationResult } from '../../src/core/sim/types';

@@ -3,9 +3,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ListingBuilder } from '../../src/core/sim/builder';
-import type { FunctionBuilder } from '../../src/core/sim/builder';
-import type { ProtocolModel } from '../../src/core/sim/program';
+import { ListingBuilder } from '../../src/core/model/builder';
+import type { FunctionBuilder } from '../../src/core/model/builder';
+import type { ProtocolModel } from '../../src/core/model/program';
 import { mulberry32 } from '../../src/core/sim/random';
 import { simulate } from '../../src/core/sim/simulate';
 

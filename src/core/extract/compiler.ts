@@ -8,12 +8,13 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import { squash } from '../analysis/exprs';
 import type { FlowTableApi } from '../apis/flowTableBuiltins';
 import type { LockApi, RefApi } from '../apis/types';
-import type { Cond, LockDecl } from '../sim/program';
-import type { ContextRole, LockKind, SourceLoc } from '../sim/types';
+import type { Cond, LockDecl } from '../model/program';
+import type { ContextRole, LockKind, SourceLoc } from '../model/types';
 import { Emitter, negate } from './emitter';
 import { Evaluator } from './evaluate';
 import { Frame, Registers } from './frame';
 import type { Val } from './frame';
+import type { Lowering } from './lowering';
 import type { FlagConvention, Unmodelled, UnmodelledReason } from './types';
 
 /** A function of the file, turned into a plain-JS syntax tree on first use. */
@@ -46,7 +47,7 @@ export interface CompilerSetup {
 /** Inlining stops once a program is this long (a bound on output size for any input). */
 export const MAX_INSTRUCTIONS = 20_000;
 
-export class ProgramCompiler {
+export class ProgramCompiler implements Lowering {
   readonly em = new Emitter();
   readonly regs = new Registers();
   /** Flow registers some instruction writes (a NULL assignment before any of them needs no step). */

@@ -1,7 +1,7 @@
 // Collects the instructions of one step function with symbolic labels, resolved at the end.
 
-import type { Cond, Instr, StepFunction } from '../sim/program';
-import type { SourceLoc } from '../sim/types';
+import type { Cond, Instr, StepFunction } from '../model/program';
+import type { SourceLoc } from '../model/types';
 
 type Pending = Instr | { label: number; make: (target: number) => Instr };
 

@@ -6,11 +6,11 @@ import { lockIdentity, normalizeLvalue, parameterize, squash, substituteParams }
 import type { LockApi, RefApi } from '../apis/types';
 import { argPatternMatches } from '../apis/argPattern';
 import type { FlowTableApi } from '../apis/flowTableBuiltins';
-import type { CmpOp, Cond } from '../sim/program';
-import type { FlowFlag, LockKind, SourceLoc } from '../sim/types';
+import type { CmpOp, Cond } from '../model/program';
+import type { FlowFlag, LockKind, SourceLoc } from '../model/types';
 import { FLIP, negate } from './emitter';
 import type { Binding, Frame, Val } from './frame';
-import type { ProgramCompiler } from './compiler';
+import type { Lowering } from './lowering';
 import { REFCOUNT_FIELD } from './types';
 import type { UnmodelledReason } from './types';
 
@@ -50,7 +50,7 @@ export class Evaluator {
   /** Flows already given a `use` step in the current statement (one per statement is enough). */
   used = new Set<string>();
 
-  constructor(private readonly pc: ProgramCompiler) {}
+  constructor(private readonly pc: Lowering) {}
 
   loc(n: Node): SourceLoc {
     return { uri: this.pc.uri, line: n.startPosition.row };

@@ -1,5 +1,5 @@
 // C source → a simulator model: the packet function and the put function of one file compiled into
-// the step-program form the reference protocols use (src/core/sim/program.ts), every instruction
+// the step-program form the reference protocols use (src/core/model/program.ts), every instruction
 // pointing at its line in the file. See docs/c-simulation.md.
 
 import type { Parser } from 'web-tree-sitter';
@@ -10,7 +10,7 @@ import type { SyntaxNode } from '../c/syntax';
 import { builtinKnowledge } from '../apis/builtin';
 import { flowTableIndex } from '../apis/flowTableBuiltins';
 import type { FlowTableApis } from '../apis/types';
-import type { LockDecl, ProtocolModel, StepProgram } from '../sim/program';
+import type { LockDecl, ProtocolModel, StepProgram } from '../model/program';
 import { ProgramCompiler } from './compiler';
 import type { CompilerSetup, SourceFunction } from './compiler';
 import { readDirectives } from './directives';

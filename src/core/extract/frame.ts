@@ -6,7 +6,7 @@
 // That is exact for the straight-line and early-exit code datapaths are written in; a variable that
 // holds different kinds of things on different paths is the documented limit.
 
-import type { Cond } from '../sim/program';
+import type { Cond } from '../model/program';
 
 /** What an expression is in the model. */
 export type Val =

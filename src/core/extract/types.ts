@@ -1,7 +1,7 @@
 // Options and results of compiling C functions into the simulator's step programs.
 
-import type { ProtocolModel } from '../sim/program';
-import type { ContextRole } from '../sim/types';
+import type { ProtocolModel } from '../model/program';
+import type { ContextRole } from '../model/types';
 import type { ApiKnowledge } from '../apis/types';
 
 export const DEFAULT_LOOP_BOUND = 2;

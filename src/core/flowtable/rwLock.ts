@@ -1,11 +1,11 @@
-// Lock semantics of the reference flow table, on the flat state array (see sim/compile.ts for slots).
+// Lock semantics of the reference flow table, on the flat state array (slots: layout.ts).
 // NDIS reader-writer lock: many readers or one writer; not recursive (a context that holds the lock in
 // any mode and asks again never gets it, so it deadlocks as the real lock would); no upgrade; a waiting
 // writer blocks new readers. A mutex is the writer side only. An RCU "lock" never blocks its readers;
 // writers exclude each other and wait for readers only through synchronize (a grace period).
 
-import * as layout from '../sim/compile';
-import type { LockKind } from '../sim/types';
+import * as layout from './layout';
+import type { LockKind } from '../model/types';
 
 // Local copies: imported bindings are getter calls once compiled to CommonJS, and this is the inner loop.
 const { L_READERS, L_WAIT_R, L_WAIT_W, L_WRITER } = layout;

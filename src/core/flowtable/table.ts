@@ -4,11 +4,11 @@
 // "use" step reads them, which is all the invariants need. A freed flow keeps its slot so that later
 // accesses can be recognised as use-after-free.
 
-import type { CompiledModel } from '../sim/compile';
-import * as layout from '../sim/compile';
+import * as layout from './layout';
+import { ModelError } from '../model/types';
 
 // Local copies: imported bindings are getter calls once compiled to CommonJS, and this is the inner loop.
-const { F_ACTIVE, F_FREED, F_KEY, F_LINKED, FLOW_SIZE, MAX_FLOWS, ModelError } = layout;
+const { F_ACTIVE, F_FREED, F_KEY, F_LINKED, FLOW_SIZE, MAX_FLOWS } = layout;
 
 export interface LookupResult {
   /** Flow index or -1 (NULL). */
@@ -17,12 +17,12 @@ export interface LookupResult {
   touchedFreed: number;
 }
 
-/** Bucket walk for `key`: the first linked flow with that key (ACTIVE only if asked). */
-export function lookupFlow(m: CompiledModel, s: readonly number[], key: number, activeOnly: boolean): LookupResult {
+/** Bucket walk for `key`: the first linked flow with that key (ACTIVE only if asked). Flows start at `flowBase`. */
+export function lookupFlow(flowBase: number, s: readonly number[], key: number, activeOnly: boolean): LookupResult {
   let touchedFreed = -1;
-  const n = (s.length - m.flowBase) / FLOW_SIZE;
+  const n = (s.length - flowBase) / FLOW_SIZE;
   for (let f = 0; f < n; f++) {
-    const b = m.flowBase + f * FLOW_SIZE;
+    const b = flowBase + f * FLOW_SIZE;
     if (s[b + F_LINKED] !== 1 || s[b + F_KEY] !== key) continue;
     if (s[b + F_FREED] === 1 && touchedFreed < 0) touchedFreed = f;
     if (activeOnly && s[b + F_ACTIVE] !== 1) continue;
@@ -31,8 +31,8 @@ export function lookupFlow(m: CompiledModel, s: readonly number[], key: number, 
   return { flow: -1, touchedFreed };
 }
 
-export function insertFlow(m: CompiledModel, s: number[], key: number, refcount: number): number {
-  const f = (s.length - m.flowBase) / FLOW_SIZE;
+export function insertFlow(flowBase: number, s: number[], key: number, refcount: number): number {
+  const f = (s.length - flowBase) / FLOW_SIZE;
   if (f >= MAX_FLOWS) throw new ModelError(`more than ${MAX_FLOWS} flows: bound the loops that insert`);
   s.push(key, refcount, 1, 0, 1, 0);
   return f;

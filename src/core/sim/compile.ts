@@ -2,14 +2,17 @@
 // array per program (calls and jumps resolved to absolute indices), numbered registers, locks and
 // flow keys, and the layout of the flat number array that holds a whole state.
 
-import type { Cond, Instr, LockDecl, ProtocolModel, StepFunction, StepProgram } from './program';
-import { instrText } from './program';
-import type { ContextRole, LockKind, Scenario, SourceLoc } from './types';
+import { FLOW_SIZE, LOCK_SIZE } from '../flowtable/layout';
+import type { Cond, Instr, LockDecl, ProtocolModel, StepFunction, StepProgram } from '../model/program';
+import { instrText } from '../model/program';
+import { ModelError } from '../model/types';
+import type { ContextRole, LockKind, SourceLoc } from '../model/types';
+import type { Scenario } from './types';
 
-export class ModelError extends Error {}
+export { ModelError };
+export { FLOW_SIZE, F_ACTIVE, F_FREED, F_KEY, F_LINKED, F_RC, F_RETIRED, LOCK_SIZE, L_READERS, L_WAIT_R, L_WAIT_W, L_WRITER, MAX_FLOWS } from '../flowtable/layout';
 
 export const MAX_CALL_DEPTH = 4;
-export const MAX_FLOWS = 24;
 
 export type CCond =
   | { kind: 'always' }
@@ -72,22 +75,6 @@ export const ST_READY = 0;
 export const ST_WAITING = 1;
 export const ST_DONE = 2;
 export const ST_GRACE = 3;
-
-// Slots of a lock: writer + 1 (0 = none), readers mask, waiting writers mask, waiting readers mask.
-export const LOCK_SIZE = 4;
-export const L_WRITER = 0;
-export const L_READERS = 1;
-export const L_WAIT_W = 2;
-export const L_WAIT_R = 3;
-
-// Slots of a flow.
-export const FLOW_SIZE = 6;
-export const F_KEY = 0;
-export const F_RC = 1;
-export const F_ACTIVE = 2;
-export const F_FREED = 3;
-export const F_LINKED = 4;
-export const F_RETIRED = 5;
 
 // Header: the context that ran last and preemptions used (only move under a preemption bound).
 export const H_LAST = 0;

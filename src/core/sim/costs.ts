@@ -7,7 +7,7 @@ import { C_PC, compileModel } from './compile';
 import { enabledSteps } from './explore';
 import type { PathStep } from './explore';
 import { execute } from './step';
-import type { ProtocolModel } from './program';
+import type { ProtocolModel } from '../model/program';
 import type { ContextCost, ProtocolCosts, Scenario } from './types';
 
 type Model = ProtocolModel;

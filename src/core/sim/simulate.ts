@@ -9,7 +9,7 @@ import { describeViolation } from './describe';
 import type { PathStep } from './explore';
 import { explore } from './explore';
 import { leakedFlows } from './invariants';
-import type { ProtocolModel } from './program';
+import type { ProtocolModel } from '../model/program';
 import { randomWalks } from './random';
 import { encodeSchedule, replay } from './schedule';
 import { shortenSchedule } from './shorten';

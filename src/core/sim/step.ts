@@ -4,7 +4,8 @@
 
 import type { Code, CompiledModel, ContextInfo } from './compile';
 import * as layout from './compile';
-import { compare, condText } from './program';
+import { compare, condText } from '../model/program';
+import { ModelError } from '../model/types';
 import type { InvariantId } from './types';
 import * as lockOps from '../flowtable/rwLock';
 import * as table from '../flowtable/table';
@@ -168,7 +169,7 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
       return;
     }
     case 'lookup': {
-      const r = lookupFlow(m, n, code.key, code.value === 1);
+      const r = lookupFlow(m.flowBase, n, code.key, code.value === 1);
       if (r.touchedFreed >= 0) st.event('use-after-free', r.touchedFreed, -1);
       n[c.regs + code.flow] = r.flow;
       if (r.flow >= 0) {
@@ -179,7 +180,7 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
       return;
     }
     case 'insert': {
-      const f = insertFlow(m, n, code.key, code.value);
+      const f = insertFlow(m.flowBase, n, code.key, code.value);
       n[c.regs + code.flow] = f;
       if (explain) st.effect = `inserts ${st.key(f)} (refcount ${code.value})`;
       return;
@@ -262,7 +263,7 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
     }
     case 'call': {
       const sp = n[b + C_SP]!;
-      if (sp >= c.program.stackDepth) throw new layout.ModelError(`${c.label}: call depth above ${Math.min(c.program.stackDepth, MAX_CALL_DEPTH)}`);
+      if (sp >= c.program.stackDepth) throw new ModelError(`${c.label}: call depth above ${Math.min(c.program.stackDepth, MAX_CALL_DEPTH)}`);
       n[c.stack + sp] = pc + 1;
       n[b + C_SP] = sp + 1;
       n[b + C_PC] = code.target;

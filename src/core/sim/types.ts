@@ -4,11 +4,10 @@
 // and `listProtocols()` (src/core/flowtable/protocols/index.ts) give listings and the protocol list;
 // `simulate(...)` (src/core/sim/simulate.ts) produces a SimulationResult.
 
-/** A place in a listing or a C file. `line` is 0-based (humans see line + 1). */
-export interface SourceLoc {
-  uri: string;
-  line: number;
-}
+import type { ContextRole, FlowFlag, LockKind, SourceLoc } from '../model/types';
+
+// The model's vocabulary, re-exported: result readers (the editor, the webview) import from here.
+export type { ContextRole, FlowFlag, LockKind, LockMode, ProtocolInfo, SourceLoc } from '../model/types';
 
 /** Invariant ids, exactly as the issue names them. */
 export const INVARIANT_IDS = [
@@ -22,10 +21,6 @@ export const INVARIANT_IDS = [
 ] as const;
 export type InvariantId = (typeof INVARIANT_IDS)[number];
 
-export type ContextRole = 'packet' | 'put';
-export type LockKind = 'rw' | 'mutex' | 'rcu';
-export type LockMode = 'read' | 'write';
-export type FlowFlag = 'ACTIVE' | 'INACTIVE';
 
 /** What is being explored: N packet contexts against M put (delete) contexts on an initial table. */
 export interface Scenario {
@@ -188,12 +183,4 @@ export interface SimulationResult {
   violations: Violation[];
   stats: SearchStats;
   costs: ProtocolCosts;
-}
-
-/** One protocol in `simulate --list` and the webview's picker. */
-export interface ProtocolInfo {
-  name: string;
-  title: string;
-  summary: string;
-  listingUri: string;
 }

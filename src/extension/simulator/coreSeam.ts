@@ -7,7 +7,7 @@ import { createCParser } from '../../core/c/treeSitter';
 import { extractModel } from '../../core/extract/extract';
 import { ExtractError } from '../../core/extract/types';
 import type { ExtractedModel } from '../../core/extract/types';
-import type { ProtocolModel } from '../../core/sim/program';
+import type { ProtocolModel } from '../../core/model/program';
 import type { CSourceJob } from './workerProtocol';
 import { decodeSchedule } from '../../core/sim/schedule';
 import { simulate, simulateReplay } from '../../core/sim/simulate';

@@ -1,7 +1,7 @@
 // The bundled reference protocols, by name.
 
-import type { ProtocolModel } from '../../sim/program';
-import type { ProtocolInfo } from '../../sim/types';
+import type { ProtocolModel } from '../../model/program';
+import type { ProtocolInfo } from '../../model/types';
 import type { ProtocolDefinition } from '../protocol';
 import { ovsWindows } from './ovsWindows';
 import { rcu } from './rcu';

@@ -1,7 +1,7 @@
 // What Open vSwitch shipped for Windows: no per-flow refcount; the datapath's read lock is held
 // across lookup, stats and actions; put/delete take the write lock and free the flow at once.
 
-import { ListingBuilder, protocolUri } from '../../sim/builder';
+import { ListingBuilder, protocolUri } from '../../model/builder';
 import type { ProtocolDefinition } from '../protocol';
 
 const NAME = 'ovs-windows';

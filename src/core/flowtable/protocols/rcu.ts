@@ -1,7 +1,7 @@
 // The Linux datapath's scheme: readers under rcu_read_lock never block; removal unlinks under
 // ovs_mutex and frees after a grace period.
 
-import { ListingBuilder, protocolUri } from '../../sim/builder';
+import { ListingBuilder, protocolUri } from '../../model/builder';
 import type { ProtocolDefinition } from '../protocol';
 
 const NAME = 'rcu';

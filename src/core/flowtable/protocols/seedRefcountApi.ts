@@ -1,6 +1,6 @@
 // The OVS_REF_COUNT proposal from the seed thread, as proposed: no lock around the count-and-flag check.
 
-import { ListingBuilder, protocolUri } from '../../sim/builder';
+import { ListingBuilder, protocolUri } from '../../model/builder';
 import type { ProtocolDefinition } from '../protocol';
 
 const NAME = 'seed-refcount-api';

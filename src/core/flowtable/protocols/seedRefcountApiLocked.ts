@@ -1,6 +1,6 @@
 // The OVS_REF_COUNT proposal with an internal spin lock around each count-and-mark decision.
 
-import { ListingBuilder, protocolUri } from '../../sim/builder';
+import { ListingBuilder, protocolUri } from '../../model/builder';
 import type { ProtocolDefinition } from '../protocol';
 
 const NAME = 'seed-refcount-api-locked';

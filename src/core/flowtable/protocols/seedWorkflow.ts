@@ -1,6 +1,6 @@
 // The reply's workflow from the seed thread, exactly as written (see the listing for what breaks).
 
-import { ListingBuilder, protocolUri } from '../../sim/builder';
+import { ListingBuilder, protocolUri } from '../../model/builder';
 import type { ProtocolDefinition } from '../protocol';
 
 const NAME = 'seed-workflow';

@@ -1,7 +1,7 @@
 // The seed workflow corrected: atomic refcount ops, the put unlinks at once, packets never take the
 // write lock. The listing says what changed and why.
 
-import { ListingBuilder, protocolUri } from '../../sim/builder';
+import { ListingBuilder, protocolUri } from '../../model/builder';
 import type { ProtocolDefinition } from '../protocol';
 
 const NAME = 'seed-workflow-fixed';

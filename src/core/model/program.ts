@@ -1,6 +1,6 @@
-// The one step-program form. Reference protocols and (later) C functions extracted by the analysis
-// engine are both written in this instruction set; the explorer, invariants, schedules and webview
-// only ever see it. Every instruction is one step at which real threads can interleave, and carries
+// The one step-program form. Reference protocols (src/core/flowtable) and C functions extracted by
+// src/core/extract are both written in this instruction set; the explorer (src/core/sim), invariants,
+// schedules and webview only ever see it. Every instruction is one step at which real threads can interleave, and carries
 // the source location it stands for.
 //
 // Registers are per context. A *flow register* holds a flow of the table (or NULL); a *value
