@@ -15,7 +15,8 @@ import { ModelError } from '../core/sim/compile';
 import { renderResult } from '../core/sim/lanes';
 import type { ProtocolModel } from '../core/model/program';
 import { ScheduleError, decodeSchedule } from '../core/sim/schedule';
-import type { PathStep } from '../core/sim/explore';
+import type { PathStep, Progress } from '../core/sim/explore';
+import { simulationJson } from '../core/sim/json';
 import { simulate, simulateReplay } from '../core/sim/simulate';
 import type { SimulateOptions } from '../core/sim/simulate';
 import type { SimulationResult } from '../core/sim/types';
@@ -34,8 +35,43 @@ const HELP = `Usage:
 
 Explores every interleaving of N packet contexts (default 2) and M put/delete contexts (default 1)
 on a table holding one flow, and checks use-after-free, double-free, negative-refcount, leak,
-deadlock, lock-discipline and stale-lookup. Exit codes: 0 safe, 1 violated, 2 usage error.
+deadlock, lock-discipline and stale-lookup. --time-limit counts CPU time (default 60 s);
+--max-states (default 1000000) is capped at what fits in half the machine's memory.
+JSON output has formatVersion, tool and 1-based lines. Progress goes to stderr when it is a terminal.
+
+Exit codes: 0 safe (a complete exhaustive search), 1 violated, 3 incomplete (a limit, a preemption
+bound, random walks or a replay stopped short of a proof; nothing broke), 2 usage error.
 `;
+
+/** Exit code of a result: 0 safe, 1 violated, 3 incomplete. */
+export function exitCodeOf(r: Pick<SimulationResult, 'verdict'>): number {
+  return r.verdict === 'violated' ? 1 : r.verdict === 'safe' ? 0 : 3;
+}
+
+interface ProgressStream {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/**
+ * Progress of a long search on a terminal: one line, rewritten about once a second; `done` clears it.
+ * Undefined when the stream is not a terminal (pipes and files get no progress).
+ */
+export function progressLine(stream: ProgressStream): { onProgress: (p: Progress) => void; done: () => void } | undefined {
+  if (stream.isTTY !== true) return undefined;
+  let shown = false;
+  return {
+    onProgress: (p) => {
+      const rate = p.wallMs > 0 ? Math.round((p.states * 1000) / p.wallMs) : 0;
+      stream.write(`\r\x1b[Klockstep simulate: ${p.states.toLocaleString('en-US')} states, depth ${p.depth}, ${rate.toLocaleString('en-US')} states/s, ${(p.cpuMs / 1000).toFixed(1)} s CPU`);
+      shown = true;
+    },
+    done: () => {
+      if (shown) stream.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
 
 export interface SimulateCliOptions {
   list: boolean;
@@ -60,6 +96,8 @@ export interface SimulateCliOptions {
   loopBound: number | undefined;
   inlineDepth: number | undefined;
   initialRefcount: number | undefined;
+  /** Called about once a second during a long search (the CLI's progress line). */
+  onProgress?: (p: Progress) => void;
 }
 
 export class UsageError extends Error {}
@@ -135,8 +173,8 @@ export interface RunOutput {
  */
 export function runModel(model: ProtocolModel, o: SimulateCliOptions, replaySteps: PathStep[] | null, out: RunOutput): number {
   const result = simulateModel(model, o, replaySteps);
-  out.write(o.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderResult(result, { width: process.stdout.columns ?? 140 }));
-  return result.verdict === 'violated' ? 1 : 0;
+  out.write(o.format === 'json' ? `${JSON.stringify(simulationJson(result), null, 2)}\n` : renderResult(result, { width: process.stdout.columns ?? 140 }));
+  return exitCodeOf(result);
 }
 
 /** The search (or replay) `runModel` prints. */
@@ -148,6 +186,7 @@ export function simulateModel(model: ProtocolModel, o: SimulateCliOptions, repla
     reduction: o.reduction,
     maxStates: o.maxStates,
     timeLimitMs: o.timeLimitMs,
+    onProgress: o.onProgress,
   };
   if (o.random) opts.random = { seed: o.seed ?? Date.now() % 0x100000000, runs: o.runs };
   return replaySteps !== null ? simulateReplay(model, opts, replaySteps) : simulate(model, opts);
@@ -205,8 +244,8 @@ export async function runFileModel(o: SimulateCliOptions, replay: string | null,
   }
   const result = simulateModel(ex.model, o, steps);
   if (o.format === 'json') {
-    const extraction = { file, packet: o.packetFn, put: o.putFn, unmodelled: ex.unmodelled };
-    out.write(`${JSON.stringify({ ...result, extraction }, null, 2)}\n`);
+    const extraction = { file, packet: o.packetFn, put: o.putFn, unmodelled: ex.unmodelled.map((u) => ({ ...u, line: u.line + 1 })) };
+    out.write(`${JSON.stringify(simulationJson(result, { extraction }), null, 2)}\n`);
   } else {
     const rel = path.basename(file);
     const again = `lockstep simulate --file ${file} --packet ${o.packetFn} --put ${o.putFn}`;
@@ -216,7 +255,7 @@ export async function runFileModel(o: SimulateCliOptions, replay: string | null,
     out.write('\n');
     out.write(renderResult(result, { width: process.stdout.columns ?? 140 }));
   }
-  return result.verdict === 'violated' ? 1 : 0;
+  return exitCodeOf(result);
 }
 
 function numbered(listing: string): string {
@@ -224,8 +263,25 @@ function numbered(listing: string): string {
 }
 
 export async function runSimulate(args: string[], host: CliHost): Promise<number> {
+  const progress = progressLine(process.stderr);
+  try {
+    return await simulateCommand(args, host, progress);
+  } finally {
+    progress?.done();
+  }
+}
+
+async function simulateCommand(args: string[], host: CliHost, progress: ReturnType<typeof progressLine>): Promise<number> {
+  // The progress line is cleared before any result text reaches the terminal.
+  const stdout: RunOutput = {
+    write: (t) => {
+      progress?.done();
+      process.stdout.write(t);
+    },
+  };
+  // One error style for every failure: the message, then where to look.
   const err = (m: string): number => {
-    process.stderr.write(`lockstep simulate: ${m}\n`);
+    process.stderr.write(`lockstep simulate: ${m} (try lockstep simulate --help)\n`);
     return 2;
   };
   if (args.includes('--help') || args.includes('-h')) {
@@ -236,9 +292,10 @@ export async function runSimulate(args: string[], host: CliHost): Promise<number
   try {
     o = parseSimulateArgs(args);
   } catch (e) {
-    if (e instanceof UsageError) return err(`${e.message} (try lockstep simulate --help)`);
+    if (e instanceof UsageError) return err(e.message);
     throw e;
   }
+  o.onProgress = progress?.onProgress;
   const names = listProtocols().map((p) => p.name);
   if (o.list) {
     const list = listProtocols();
@@ -247,7 +304,7 @@ export async function runSimulate(args: string[], host: CliHost): Promise<number
   }
   if (o.file !== null) {
     try {
-      return await runFileModel(o, o.replay, host, { write: (t) => process.stdout.write(t) });
+      return await runFileModel(o, o.replay, host, stdout);
     } catch (e) {
       if (e instanceof UsageError || e instanceof ScheduleError || e instanceof ModelError) return err(e.message);
       throw e;
@@ -282,7 +339,7 @@ export async function runSimulate(args: string[], host: CliHost): Promise<number
     return 0;
   }
   try {
-    return runModel(def.model(), o, replaySteps, { write: (t) => process.stdout.write(t) });
+    return runModel(def.model(), o, replaySteps, stdout);
   } catch (e) {
     if (e instanceof ScheduleError || e instanceof ModelError) return err(e.message);
     throw e;

@@ -159,15 +159,46 @@ describe('flow operations and invariants', () => {
     assert.match(b2.violations[0]!.message, /flow F was freed while still linked/);
   });
 
-  test('stale lookup: a lookup after a completed delete that left the flow in the table', () => {
+  test('stale lookup: a use of a flow the lookup returned after a completed delete left it in the table', () => {
+    // The put deletes by dropping the table's reference (the seed's way) and leaves the flow linked, ACTIVE.
     const m = model({
-      rc: 1,
-      packet: (b) => b.at('@01').lookup('F', 'f', true),
-      put: (b) => b.at('@21').lookup('F', 'f', true).at('@22').nop('forgets to unlink'),
+      rc: 2,
+      packet: (b) => b.at('@01').lookup('F', 'f', true).at('@02').use('f', 'actions'),
+      put: (b) => b.at('@21').lookup('F', 'f', true).at('@22').refAtomic('f', -1),
     });
     const r = simulate(m, { packets: 1, puts: 1 });
     assert.deepEqual(broken(r), ['stale-lookup']);
-    assert.equal(r.violations[0]!.message, 'stale lookup: packet 1 finds flow F after put 1 had finished deleting it');
+    const v = r.violations[0]!;
+    assert.equal(v.message, 'stale lookup: packet 1 uses flow F, which its lookup returned after put 1 had finished deleting it');
+    assert.equal(v.steps[v.at]!.op, 'use');
+    assert.equal(v.shortestProven, true);
+  });
+
+  test('stale lookup is checked at the use: a lookup alone, or a put that only modifies the flow, breaks nothing', () => {
+    const lookupOnly = model({
+      rc: 2,
+      packet: (b) => b.at('@01').lookup('F', 'f', true),
+      put: (b) => b.at('@21').lookup('F', 'f', true).at('@22').refAtomic('f', -1),
+    });
+    assert.deepEqual(broken(simulate(lookupOnly, { packets: 1, puts: 1 })), []);
+    const modify = model({
+      packet: (b) => b.at('@01').lookup('F', 'f', true).at('@02').use('f', 'actions'),
+      put: (b) => b.at('@21').lookup('F', 'f', true).at('@22').use('f', 'write actions'),
+    });
+    assert.deepEqual(broken(simulate(modify, { packets: 1, puts: 2 })), []);
+  });
+
+  test("stale lookup of an INACTIVE flow: the code's own flag test before the use keeps it safe", () => {
+    const put = (b: FunctionBuilder): FunctionBuilder => b.at('@21').lookup('F', 'f', false).at('@22').flagWrite('f', 'INACTIVE');
+    const noTest = model({ packet: (b) => b.at('@01').lookup('F', 'f', false).at('@02').use('f', 'actions'), put });
+    const r = simulate(noTest, { packets: 1, puts: 1 });
+    assert.deepEqual(broken(r), ['stale-lookup']);
+    assert.equal(r.violations[0]!.message, 'stale lookup: packet 1 uses flow F, which its lookup returned while it was marked INACTIVE');
+    const tested = model({
+      packet: (b) => b.at('@01').lookup('F', 'f', false).at('@02').jump({ kind: 'flag', flow: 'f', value: 'INACTIVE' }, 'skip').at('@03').use('f', 'actions').label('skip').at('@04').nop('done'),
+      put,
+    });
+    assert.deepEqual(broken(simulate(tested, { packets: 1, puts: 1 })), []);
   });
 
   test('lookup skips INACTIVE flows only when asked; insert links a new flow that lookups find', () => {

@@ -67,9 +67,13 @@ export const C_STATUS = 1;
 /** Grace period: the readers it waits for (mask). */
 export const C_AUX = 2;
 export const C_SP = 3;
-/** Flows this context's lookups returned (mask): what a put retires when it completes. */
-export const C_FOUND = 4;
-export const C_FIXED = 5;
+/** Flows this put deleted (unlinked, freed, marked INACTIVE, dropped a reference of): retired when it completes. */
+export const C_DELETED = 4;
+/** Flows this context's lookups returned after a put had finished deleting them (stale-lookup once used). */
+export const C_STALE = 5;
+/** Flows its lookups returned flagged INACTIVE, until its own flag test sees them ACTIVE. */
+export const C_STALE_FLAG = 6;
+export const C_FIXED = 7;
 
 export const ST_READY = 0;
 export const ST_WAITING = 1;

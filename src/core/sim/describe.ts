@@ -52,8 +52,16 @@ export function describeViolation(v: Pick<Violation, 'invariant' | 'steps' | 'at
     case 'lock-discipline':
       return `lock discipline: ${who} releases ${v.lock ?? 'a lock'}, which it does not hold`;
     case 'stale-lookup': {
-      const deleter = firstToMake(v.steps, v.at - 1, flow, (f) => f.retired);
-      return `stale lookup: ${who} finds flow ${flow} after ${deleter} had finished deleting it`;
+      // The lookup that found it: the breaking context's last lookup before the use.
+      let found = -1;
+      for (let i = v.at - 1; i >= 0 && found < 0; i--) if (v.steps[i]!.op === 'lookup' && v.steps[i]!.contextLabel === who) found = i;
+      const atLookup = found >= 0 ? v.steps[found]!.state.flows.find((f) => f.key === flow) : undefined;
+      const verb = VERB[step?.op ?? 'use'] ?? 'uses';
+      if (atLookup !== undefined && !atLookup.retired && atLookup.flag === 'INACTIVE') {
+        return `stale lookup: ${who} ${verb} flow ${flow}, which its lookup returned while it was marked INACTIVE`;
+      }
+      const deleter = firstToMake(v.steps, found >= 0 ? found : v.at - 1, flow, (f) => f.retired);
+      return `stale lookup: ${who} ${verb} flow ${flow}, which its lookup returned after ${deleter} had finished deleting it`;
     }
   }
 }

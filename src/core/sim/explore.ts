@@ -5,9 +5,12 @@
 
 import type { CompiledModel } from './compile';
 import * as layout from './compile';
+import { LimitReached, formatBytes } from './budget';
+import type { Budget, LimitKind } from './budget';
 import { analyseModel, pickAmple } from './independence';
+import type { ReductionFacts } from './independence';
 import { checkQuiescent } from './invariants';
-import { decodeKey, stateKey } from './stateKey';
+import { StateStore } from './stateStore';
 import { execute, isDone, someoneWaits, transitionsOf } from './step';
 import type { StepEvent } from './step';
 import type { InvariantId } from './types';
@@ -21,11 +24,24 @@ export interface PathStep {
   choice: number;
 }
 
+export interface Progress {
+  states: number;
+  transitions: number;
+  /** Breadth-first level being expanded (the schedule length reached). */
+  depth: number;
+  cpuMs: number;
+  wallMs: number;
+}
+
 export interface ExploreOptions {
   reduction: boolean;
   preemptions: number | null;
-  maxStates: number;
-  timeLimitMs: number;
+  budget: Budget;
+  /** The reduction's model analysis, if already made (else made here, under the budget). */
+  facts?: ReductionFacts;
+  /** Called about every `progressEveryMs` (wall clock) during long searches. */
+  onProgress?: (p: Progress) => void;
+  progressEveryMs?: number;
 }
 
 export interface ExploreResult {
@@ -37,7 +53,10 @@ export interface ExploreResult {
   blockedStates: number;
   complete: boolean;
   stoppedBecause: string | null;
+  /** What made the search incomplete, if anything. */
+  limit: LimitKind | 'preemptions' | null;
   ms: number;
+  cpuMs: number;
 }
 
 /** Enabled transitions of s, in a fixed order (context, then choice). */
@@ -68,60 +87,86 @@ export function applyBound(m: CompiledModel, s: readonly number[], step: PathSte
 
 interface Successor {
   step: PathStep;
-  key: string;
+  next: number[];
   events: readonly StepEvent[];
 }
 
 /** Successors of s by the given steps; null if `onlyIfAllNew` and one of them was seen before. */
-function successors(m: CompiledModel, s: readonly number[], steps: PathStep[], bound: number | null, seen: Map<string, number>, onlyIfAllNew: boolean): Successor[] | null {
+function successors(m: CompiledModel, s: readonly number[], steps: PathStep[], bound: number | null, store: StateStore, onlyIfAllNew: boolean): Successor[] | null {
   const out: Successor[] = [];
   for (const step of steps) {
     const r = execute(m, s, step.ctx, step.choice, false);
     if (bound !== null && !applyBound(m, s, step, r.next, bound)) continue;
-    const key = stateKey(r.next);
-    if (onlyIfAllNew && seen.has(key)) return null;
-    out.push({ step, key, events: r.events });
+    if (onlyIfAllNew && store.find(r.next) >= 0) return null;
+    out.push({ step, next: r.next, events: r.events });
   }
   return out;
 }
 
+const encodeVia = (step: PathStep): number => (step.ctx << 2) | (step.choice + 1);
+
+/** The schedule that reaches state `id` of the store. */
+export function pathInStore(store: StateStore, id: number): PathStep[] {
+  const out: PathStep[] = [];
+  for (let i = id; i > 0; i = store.parent(i)) out.push({ ctx: store.via(i) >> 2, choice: (store.via(i) & 3) - 1 });
+  return out.reverse();
+}
+
+// How often (in expanded states) the search looks at the clock, and how often it reports progress.
+const CHECK_EVERY = 256;
+const DEFAULT_PROGRESS_MS = 1000;
+
 export function explore(m: CompiledModel, opts: ExploreOptions): ExploreResult {
   const t0 = Date.now();
-  const facts = opts.reduction && opts.preemptions === null ? analyseModel(m) : null;
+  const budget = opts.budget;
+  const cpu0 = budget.elapsed();
   const found = new Map<InvariantId, PathStep[]>();
-  // Parent links of every state (by id) so that schedules can be rebuilt; states themselves are
-  // kept only while they are in the frontier.
-  const parent: number[] = [-1];
-  const via: number[] = [0];
-  const seen = new Map<string, number>();
-  seen.set(stateKey(m.initial), 0);
-  // The frontier keeps keys only (decoded when expanded): states are large arrays, keys compact strings.
-  let frontier: { id: number; key: string }[] = [{ id: 0, key: stateKey(m.initial) }];
+  const store = new StateStore();
+  store.intern(m.initial, -1, 0);
   let transitions = 0;
   let depth = 0;
   let blockedStates = 0;
-  let stoppedBecause: string | null = null;
+  let stopped: { kind: LimitKind; message: string } | null = null;
+  let facts = opts.facts;
+  if (facts === undefined && opts.reduction && opts.preemptions === null) {
+    try {
+      facts = analyseModel(m, budget);
+    } catch (e) {
+      if (!(e instanceof LimitReached)) throw e;
+      stopped = { kind: e.kind, message: e.message };
+    }
+  }
+  const reduce = facts ?? null;
+  const progressEvery = opts.progressEveryMs ?? DEFAULT_PROGRESS_MS;
+  let lastProgress = Date.now();
 
-  const pathTo = (id: number): PathStep[] => {
-    const out: PathStep[] = [];
-    for (let i = id; i > 0; i = parent[i]!) out.push({ ctx: via[i]! >> 2, choice: (via[i]! & 3) - 1 });
-    return out.reverse();
-  };
   const record = (inv: InvariantId, parentId: number, step: PathStep | null): void => {
     if (found.has(inv)) return;
-    const p = pathTo(parentId);
+    const p = pathInStore(store, parentId);
     if (step !== null) p.push(step);
     found.set(inv, p);
   };
 
-  search: while (frontier.length > 0) {
-    const nextFrontier: { id: number; key: string }[] = [];
-    for (const { id, key: stateId } of frontier) {
-      const s = decodeKey(stateId);
-      if ((id & 255) === 0 && Date.now() - t0 > opts.timeLimitMs) {
-        stoppedBecause = `time limit of ${Math.round(opts.timeLimitMs / 1000)} s reached`;
-        break search;
+  let levelStart = 0;
+  let levelEnd = stopped === null ? 1 : 0;
+  let expanded = 0;
+  search: while (levelStart < levelEnd) {
+    for (let id = levelStart; id < levelEnd; id++) {
+      if ((++expanded & (CHECK_EVERY - 1)) === 0) {
+        if (budget.timeUp()) {
+          stopped = { kind: 'time', message: budget.timeMessage() };
+          break search;
+        }
+        if (store.bytes > budget.memoryBytes) {
+          stopped = { kind: 'memory', message: `memory limit of ${formatBytes(budget.memoryBytes)} for visited states reached` };
+          break search;
+        }
+        if (opts.onProgress !== undefined && Date.now() - lastProgress >= progressEvery) {
+          lastProgress = Date.now();
+          opts.onProgress({ states: store.size, transitions, depth, cpuMs: budget.elapsed() - cpu0, wallMs: Date.now() - t0 });
+        }
       }
+      const s = store.state(id);
       if (someoneWaits(m, s)) blockedStates++;
       const all = enabledSteps(m, s);
       if (all.length === 0) {
@@ -129,36 +174,34 @@ export function explore(m: CompiledModel, opts: ExploreOptions): ExploreResult {
         else for (const inv of checkQuiescent(m, s)) record(inv, id, null);
         continue;
       }
-      const ample = facts !== null ? pickAmple(m, facts, s) : -1;
+      const ample = reduce !== null ? pickAmple(m, reduce, s) : -1;
       // Cycle proviso: a reduced expansion must lead to new states only, else expand fully.
-      let succ = ample >= 0 ? successors(m, s, enabledSteps(m, s, ample), null, seen, !facts!.acyclic) : null;
-      succ ??= successors(m, s, all, opts.preemptions, seen, false)!;
-      for (const { step, key, events } of succ) {
+      let succ = ample >= 0 ? successors(m, s, enabledSteps(m, s, ample), null, store, !reduce!.acyclic) : null;
+      succ ??= successors(m, s, all, opts.preemptions, store, false)!;
+      for (const { step, next, events } of succ) {
         transitions++;
         for (const e of events) record(e.invariant, id, step);
-        if (seen.has(key)) continue;
-        const nid = parent.length;
-        parent.push(id);
-        via.push((step.ctx << 2) | (step.choice + 1));
-        seen.set(key, nid);
-        nextFrontier.push({ id: nid, key });
+        store.intern(next, id, encodeVia(step));
       }
-      if (seen.size >= opts.maxStates) {
-        stoppedBecause = `state limit of ${opts.maxStates} reached`;
+      if (store.size >= budget.maxStates) {
+        stopped = { kind: 'states', message: `state limit of ${budget.maxStates} reached` };
         break search;
       }
     }
-    frontier = nextFrontier;
-    if (frontier.length > 0) depth++;
+    levelStart = levelEnd;
+    levelEnd = store.size;
+    if (levelStart < levelEnd) depth++;
   }
   return {
     found,
-    states: seen.size,
+    states: store.size,
     transitions,
     maxDepth: depth,
     blockedStates,
-    complete: stoppedBecause === null && opts.preemptions === null,
-    stoppedBecause,
+    complete: stopped === null && opts.preemptions === null,
+    stoppedBecause: stopped?.message ?? null,
+    limit: stopped?.kind ?? (opts.preemptions !== null ? 'preemptions' : null),
     ms: Date.now() - t0,
+    cpuMs: budget.elapsed() - cpu0,
   };
 }

@@ -7,10 +7,12 @@
 
 import type { CompiledModel, CompiledProgram } from './compile';
 import * as layout from './compile';
+import type { Instr } from '../model/program';
+import type { Budget } from './budget';
 import { transitionsOf } from './step';
 
 // Local copies: imported bindings are getter calls once compiled to CommonJS, and this is the inner loop.
-const { C_FOUND, C_PC, C_STATUS, F_LINKED, FLOW_SIZE, LOCK_SIZE, L_READERS, L_WRITER, ST_DONE } = layout;
+const { C_DELETED, C_PC, C_STATUS, F_LINKED, FLOW_SIZE, LOCK_SIZE, L_READERS, L_WRITER, ST_DONE } = layout;
 
 const LINKED = 1;
 const RC = 2;
@@ -28,13 +30,23 @@ export type Footprint =
 /** Must-held locks at an instruction: lock index -> true for write, false for read. */
 type Guards = Map<number, boolean>;
 
+/** A footprint with the locks that must be held when it runs: what another context can still do. */
+export interface Atom {
+  footprint: Footprint;
+  guards: Guards;
+}
+
 export interface ProgramFacts {
   footprint: Footprint[];
   guards: Guards[];
-  /** Instructions reachable from each pc (inclusive). */
-  reach: number[][];
-  /** Whether a lookup is reachable from each pc (the set of flows a put will retire may still grow). */
-  mayLookUp: boolean[];
+  /** Distinct (footprint, guards) pairs of the program's instructions. */
+  atoms: Atom[];
+  /** Per pc, a bit set (32 atoms per word) of the atoms reachable from it, itself included. */
+  reach: Uint32Array;
+  /** Words per pc in `reach`. */
+  words: number;
+  /** Whether a delete (unlink, free, INACTIVE, a decrement) is reachable from each pc: the set of flows a put retires may still grow. */
+  mayDelete: boolean[];
 }
 
 export interface ReductionFacts {
@@ -46,19 +58,127 @@ export interface ReductionFacts {
   acyclic: boolean;
 }
 
-export function analyseModel(m: CompiledModel): ReductionFacts {
+/** No budget: analyses of small models in tests and shortening. */
+const UNBOUNDED = { check: (): void => undefined };
+
+export function analyseModel(m: CompiledModel, budget: Pick<Budget, 'check'> = UNBOUNDED): ReductionFacts {
   const byProgram = new Map<CompiledProgram, ProgramFacts>();
   let acyclic = true;
   for (const p of [m.packet, m.put]) {
     if (!programIsAcyclic(p)) acyclic = false;
+    budget.check('the reduction\'s model analysis');
     if (byProgram.has(p)) continue;
     const succ = successors(p);
-    const guards = mustHeld(p, succ);
-    const reach = reachability(succ);
-    const mayLookUp = reach.map((r) => r.some((pc) => p.code[pc]!.src.op === 'lookup'));
-    byProgram.set(p, { footprint: p.code.map((_, pc) => footprintOf(m, p, pc, guards[pc]!, p === m.put)), guards, reach, mayLookUp });
+    const guards = mustHeld(p, succ, budget);
+    const regKeys = keysByRegister(p);
+    const footprint = p.code.map((_, pc) => footprintOf(m, p, pc, guards[pc]!, p === m.put, regKeys));
+    const { atoms, atomOf } = atomsOf(footprint, guards);
+    const words = Math.ceil(atoms.length / 32);
+    const reach = reachableAtoms(succ, atomOf, words, budget);
+    const mayDelete = reachesAny(succ, p.code.map((c) => isDelete(c.src)), budget);
+    byProgram.set(p, { footprint, guards, atoms, reach, words, mayDelete });
   }
   return { byProgram, acyclic };
+}
+
+/** Instructions by which a put deletes a flow (what step.ts records for retirement). */
+function isDelete(i: Instr): boolean {
+  switch (i.op) {
+    case 'unlink':
+    case 'free':
+      return true;
+    case 'flagWrite':
+      return i.value === 'INACTIVE';
+    case 'refAtomic':
+    case 'refStore':
+      return i.delta < 0;
+    default:
+      return false;
+  }
+}
+
+/** Numbers the distinct (footprint, guards) pairs; `atomOf[pc]` is the pc's. */
+function atomsOf(footprint: Footprint[], guards: Guards[]): { atoms: Atom[]; atomOf: Int32Array } {
+  const index = new Map<string, number>();
+  const atoms: Atom[] = [];
+  const atomOf = new Int32Array(footprint.length);
+  footprint.forEach((f, pc) => {
+    const g = guards[pc]!;
+    const key = `${JSON.stringify(f)}|${[...g].sort((a, b) => a[0] - b[0]).map(([l, w]) => `${l}${w ? 'w' : 'r'}`).join(',')}`;
+    let i = index.get(key);
+    if (i === undefined) {
+      i = atoms.push({ footprint: f, guards: g }) - 1;
+      index.set(key, i);
+    }
+    atomOf[pc] = i;
+  });
+  return { atoms, atomOf };
+}
+
+/** Predecessor lists of a successor relation (successors past the end are dropped). */
+function predecessors(succ: number[][]): number[][] {
+  const preds: number[][] = succ.map(() => []);
+  succ.forEach((ss, pc) => {
+    for (const s of ss) if (s < succ.length) preds[s]!.push(pc);
+  });
+  return preds;
+}
+
+/**
+ * reach(pc) = atom(pc) ∪ reach(successors): a backward fixpoint over bit sets, linear in the program
+ * times the number of distinct atoms (a handful), where the old per-pc reachable lists were quadratic.
+ */
+function reachableAtoms(succ: number[][], atomOf: Int32Array, words: number, budget: Pick<Budget, 'check'>): Uint32Array {
+  const n = succ.length;
+  const reach = new Uint32Array(n * words);
+  for (let pc = 0; pc < n; pc++) reach[pc * words + (atomOf[pc]! >>> 5)]! |= 1 << (atomOf[pc]! & 31);
+  const preds = predecessors(succ);
+  // Most edges go forward: seeding the work list in program order (popped from the end) settles most
+  // nodes on the first visit.
+  const work: number[] = [];
+  const queued = new Uint8Array(n);
+  for (let pc = 0; pc < n; pc++) {
+    work.push(pc);
+    queued[pc] = 1;
+  }
+  let steps = 0;
+  while (work.length > 0) {
+    if ((++steps & 0xffff) === 0) budget.check('the reduction\'s model analysis');
+    const v = work.pop()!;
+    queued[v] = 0;
+    for (const u of preds[v]!) {
+      let changed = false;
+      for (let w = 0; w < words; w++) {
+        const merged = reach[u * words + w]! | reach[v * words + w]!;
+        if (merged !== reach[u * words + w]) {
+          reach[u * words + w] = merged;
+          changed = true;
+        }
+      }
+      if (changed && queued[u] === 0) {
+        queued[u] = 1;
+        work.push(u);
+      }
+    }
+  }
+  return reach;
+}
+
+/** Whether some pc with `mark` is reachable from each pc (itself included). */
+function reachesAny(succ: number[][], mark: boolean[], budget: Pick<Budget, 'check'>): boolean[] {
+  const out = mark.slice();
+  const preds = predecessors(succ);
+  const work = mark.flatMap((x, pc) => (x ? [pc] : []));
+  let steps = 0;
+  while (work.length > 0) {
+    if ((++steps & 0xffff) === 0) budget.check('the reduction\'s model analysis');
+    for (const u of preds[work.pop()!]!) {
+      if (out[u]) continue;
+      out[u] = true;
+      work.push(u);
+    }
+  }
+  return out;
 }
 
 function programIsAcyclic(p: CompiledProgram): boolean {
@@ -105,27 +225,14 @@ function successors(p: CompiledProgram): number[][] {
   });
 }
 
-function reachability(succ: number[][]): number[][] {
-  return succ.map((_, start) => {
-    const seen = new Set<number>([start]);
-    const work = [start];
-    while (work.length > 0) {
-      for (const s of succ[work.pop()!]!) {
-        if (s >= succ.length || seen.has(s)) continue;
-        seen.add(s);
-        work.push(s);
-      }
-    }
-    return [...seen].sort((a, b) => a - b);
-  });
-}
-
 /** Forward must-analysis of held locks (intersection at joins; calls and returns context-insensitive). */
-function mustHeld(p: CompiledProgram, succ: number[][]): Guards[] {
+function mustHeld(p: CompiledProgram, succ: number[][], budget: Pick<Budget, 'check'>): Guards[] {
   const at: (Guards | null)[] = p.code.map(() => null);
   at[p.entry] = new Map();
   const work = [p.entry];
+  let steps = 0;
   while (work.length > 0) {
+    if ((++steps & 0xffff) === 0) budget.check('the reduction\'s model analysis');
     const pc = work.pop()!;
     const c = p.code[pc]!;
     const after = new Map(at[pc]!);
@@ -151,14 +258,16 @@ function mustHeld(p: CompiledProgram, succ: number[][]): Guards[] {
   return at.map((g) => g ?? new Map());
 }
 
-function footprintOf(m: CompiledModel, p: CompiledProgram, pc: number, guards: Guards, isPut: boolean): Footprint {
+/** Per flow register, the keys of the flows it can hold (those its lookups and inserts name). */
+function keysByRegister(p: CompiledProgram): number[] {
+  const keys = p.regNames.map(() => 0);
+  for (const d of p.code) if ((d.src.op === 'lookup' || d.src.op === 'insert') && d.flow >= 0) keys[d.flow] = keys[d.flow]! | (1 << d.key);
+  return keys;
+}
+
+function footprintOf(m: CompiledModel, p: CompiledProgram, pc: number, guards: Guards, isPut: boolean, regKeys: readonly number[]): Footprint {
   const c = p.code[pc]!;
-  const keysOfReg = (reg: number): number => {
-    let mask = 0;
-    for (const d of p.code) if ((d.src.op === 'lookup' || d.src.op === 'insert') && d.flow === reg) mask |= 1 << d.key;
-    return mask;
-  };
-  const flow = (reads: number, writes: number): Footprint => ({ kind: 'flow', keys: keysOfReg(c.flow), reads: reads | FREED, writes });
+  const flow = (reads: number, writes: number): Footprint => ({ kind: 'flow', keys: regKeys[c.flow] ?? 0, reads: reads | FREED, writes });
   const kind = c.lock >= 0 ? m.lockKinds[c.lock]! : 'rw';
   switch (c.src.op) {
     case 'acquire':
@@ -224,13 +333,13 @@ export function pickAmple(m: CompiledModel, facts: ReductionFacts, s: readonly n
 
 /**
  * A put's completion only matters to a lookup if it may retire a flow that lookup could still return:
- * one it found that is still linked (an unlinked flow is never linked again), or any, while it can
- * still look flows up.
+ * one it deleted that is still linked (an unlinked flow is never linked again), or any, while it can
+ * still delete.
  */
 function retireIsHarmless(m: CompiledModel, s: readonly number[], put: number, pf: ProgramFacts): boolean {
   const c = m.contexts[put]!;
-  if (pf.mayLookUp[s[c.base + C_PC]!]) return false;
-  let mask = s[c.base + C_FOUND]!;
+  if (pf.mayDelete[s[c.base + C_PC]!]) return false;
+  let mask = s[c.base + C_DELETED]!;
   for (let f = 0; mask !== 0; f++, mask >>>= 1) if ((mask & 1) !== 0 && s[m.flowBase + f * FLOW_SIZE + F_LINKED] === 1) return false;
   return true;
 }
@@ -251,13 +360,17 @@ function independentOfOthers(m: CompiledModel, facts: ReductionFacts, s: readonl
   for (const d of m.contexts) {
     if (d.id === ctx || s[d.base + C_STATUS] === ST_DONE) continue;
     const pf = facts.byProgram.get(d.program)!;
-    for (const u of pf.reach[s[d.base + C_PC]!]!) {
-      const fu = pf.footprint[u]!;
-      if (!dependent(ft, fu)) continue;
-      if (fu.kind === 'flow' && fu.retire === true && retireIsHarmless(m, s, d.id, pf)) continue;
-      const g = pf.guards[u]!;
-      const excluded = held.some(([l, w]) => g.has(l) && (w || g.get(l) === true));
-      if (!excluded) return false;
+    const row = s[d.base + C_PC]! * pf.words;
+    for (let w = 0; w < pf.words; w++) {
+      for (let bits = pf.reach[row + w]!; bits !== 0; bits &= bits - 1) {
+        const atom = pf.atoms[w * 32 + (31 - Math.clz32(bits & -bits))]!;
+        const fu = atom.footprint;
+        if (!dependent(ft, fu)) continue;
+        if (fu.kind === 'flow' && fu.retire === true && retireIsHarmless(m, s, d.id, pf)) continue;
+        const g = atom.guards;
+        const excluded = held.some(([l, w2]) => g.has(l) && (w2 || g.get(l) === true));
+        if (!excluded) return false;
+      }
     }
   }
   return true;

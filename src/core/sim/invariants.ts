@@ -8,7 +8,10 @@
 //                      while still linked in the table
 //   deadlock           some context is not done and none can move
 //   lock-discipline    a release by a context that does not hold the lock (not held, or held by another)
-//   stale-lookup       once a put has completed, a lookup returns a flow that put found (deleted)
+//   stale-lookup       a context uses a flow (fields, count, flag write, unlink, free) that its lookup
+//                      returned after a put had finished deleting it (unlinked, freed, marked INACTIVE or
+//                      dropped a reference of it, and returned), or returned flagged INACTIVE with no
+//                      flag test of its own seeing it ACTIVE since: checked at the use, not the lookup
 
 import type { CompiledModel } from './compile';
 import { F_FREED, F_LINKED, FLOW_SIZE, flowCount } from './compile';
@@ -21,7 +24,7 @@ export const INVARIANT_DOCS: Record<InvariantId, string> = {
   leak: 'when every context is done, a flow is unlinked but not freed, or freed but still linked',
   deadlock: 'some context is not done and no context can move',
   'lock-discipline': 'a lock is released by a context that does not hold it',
-  'stale-lookup': 'a lookup returns a flow after a put deleting it has completed',
+  'stale-lookup': 'a flow is used after its lookup returned it already deleted by a completed put (or marked INACTIVE)',
 };
 
 /** Flows breaking `leak` in a state where every context is done. */

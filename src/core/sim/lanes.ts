@@ -70,11 +70,14 @@ export function renderResult(r: SimulationResult, opts: LaneOptions = {}): strin
   const out: string[] = [];
   const bound = sc.preemptions !== null ? `, at most ${plural(sc.preemptions, 'preemption')}` : '';
   const st = r.stats;
-  // "Safe" is only a proof after a complete exhaustive search.
-  const verdict = r.verdict === 'violated' ? 'VIOLATED' : st.mode === 'exhaustive' && st.complete ? 'SAFE' : 'NO VIOLATION FOUND (not a proof)';
+  // "Safe" is only a proof after a complete exhaustive search; anything less is "incomplete".
+  const verdict = r.verdict === 'violated' ? 'VIOLATED' : r.verdict === 'safe' ? 'SAFE' : 'INCOMPLETE (no violation found; not a proof)';
   out.push(`${r.protocol}: ${plural(sc.packets, 'packet')}, ${plural(sc.puts, 'put')} on flow${sc.flows.length === 1 ? '' : 's'} ${sc.flows.join(', ')}${bound} — ${verdict}`);
-  const how = st.mode === 'random' ? `random walks (seed ${st.seed}, ${st.runs} runs)` : st.mode === 'replay' ? 'replay' : `exhaustive${st.reduction ? ', partial-order reduction' : ', no reduction'}`;
-  out.push(`  ${how}: ${st.states} states, ${st.transitions} transitions, ${st.ms} ms${st.complete ? '' : st.stoppedBecause ? ` (incomplete: ${st.stoppedBecause})` : st.mode === 'exhaustive' ? ' (bounded)' : ''}`);
+  const how = st.mode === 'random' ? `random walks (seed ${st.seed}, ${st.runs} runs)` : st.mode === 'replay' ? 'replay of one schedule' : `exhaustive${st.reduction ? ', partial-order reduction' : ', no reduction'}`;
+  const cpu = st.cpuMs !== undefined ? `, ${st.cpuMs} ms CPU` : '';
+  const stop = st.complete ? '' : st.stoppedBecause ? ` (incomplete: ${st.stoppedBecause} at depth ${st.maxDepth})` : st.mode === 'exhaustive' ? ' (bounded: at most the given preemptions)' : '';
+  out.push(`  ${how}: ${st.states} states, ${st.transitions} transitions, ${st.ms} ms${cpu}${stop}`);
+  for (const note of st.notes ?? []) out.push(`  note: ${note}`);
   if (st.stoppedBecause !== null && st.mode === 'exhaustive') out.push('  hint: use fewer contexts, raise --max-states / --time-limit, or sample with --random');
   out.push('');
   for (const v of r.verdicts) out.push(`  ${v.verdict === 'violated' ? 'VIOLATED' : v.verdict === 'safe' ? 'safe    ' : 'unknown '}  ${v.invariant}`);
@@ -92,7 +95,7 @@ export function renderResult(r: SimulationResult, opts: LaneOptions = {}): strin
 function renderViolation(r: SimulationResult, v: Violation, opts: LaneOptions): string[] {
   return [
     `${v.invariant}: ${v.message}`,
-    `  ${v.steps.length} steps; lines refer to ${r.listingUri}; replay with --replay ${v.schedule}`,
+    `  ${v.steps.length} steps${v.shortestProven === false ? ' (short, not proven shortest: a limit stopped the check)' : ''}; lines refer to ${r.listingUri}; replay with --replay ${v.schedule}`,
     '',
     renderLanes(r, v.steps, opts),
   ];

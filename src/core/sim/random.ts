@@ -1,6 +1,7 @@
 // Random walks for scenarios too large to exhaust: each run picks one enabled step at random until every
 // context is done or stuck. Seeded (mulberry32), so a printed seed reproduces the runs exactly.
 
+import type { Budget } from './budget';
 import type { CompiledModel } from './compile';
 import type { PathStep } from './explore';
 import { enabledSteps } from './explore';
@@ -13,7 +14,7 @@ export interface RandomOptions {
   seed: number;
   runs: number;
   maxDepth: number;
-  timeLimitMs: number;
+  budget: Budget;
 }
 
 export interface RandomResult {
@@ -55,8 +56,8 @@ export function randomWalks(m: CompiledModel, opts: RandomOptions): RandomResult
     if (old === undefined || path.length < old.length) found.set(inv, path.slice());
   };
   for (let run = 0; run < opts.runs; run++) {
-    if (Date.now() - t0 > opts.timeLimitMs) {
-      stoppedBecause = `time limit of ${Math.round(opts.timeLimitMs / 1000)} s reached after ${run} runs`;
+    if (opts.budget.timeUp()) {
+      stoppedBecause = `${opts.budget.timeMessage()} after ${run} runs`;
       break;
     }
     let s = m.initial;

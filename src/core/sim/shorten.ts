@@ -7,14 +7,13 @@
 import type { CompiledModel } from './compile';
 import { C_PC } from './compile';
 import type { PathStep } from './explore';
-import { analyseModel, dependent } from './independence';
-import type { Footprint } from './independence';
+import { dependent } from './independence';
+import type { Footprint, ReductionFacts } from './independence';
 import { execute, transitionsOf } from './step';
 import type { InvariantId } from './types';
 
-export function shortenSchedule(m: CompiledModel, path: readonly PathStep[], invariant: InvariantId): PathStep[] {
+export function shortenSchedule(m: CompiledModel, path: readonly PathStep[], invariant: InvariantId, facts: ReductionFacts): PathStep[] {
   if (invariant === 'leak' || invariant === 'deadlock' || path.length < 2) return path.slice();
-  const facts = analyseModel(m);
   const prints: Footprint[] = [];
   let s = m.initial;
   let breakAt = -1;

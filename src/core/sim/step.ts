@@ -11,7 +11,7 @@ import * as lockOps from '../flowtable/rwLock';
 import * as table from '../flowtable/table';
 
 // Local copies: imported bindings are property reads through getters once compiled to CommonJS.
-const { C_AUX, C_FOUND, C_PC, C_SP, C_STATUS, LOCK_SIZE, L_READERS, MAX_CALL_DEPTH, ST_DONE, ST_GRACE, ST_READY, ST_WAITING } = layout;
+const { C_AUX, C_DELETED, C_PC, C_SP, C_STALE, C_STALE_FLAG, C_STATUS, LOCK_SIZE, L_READERS, MAX_CALL_DEPTH, ST_DONE, ST_GRACE, ST_READY, ST_WAITING } = layout;
 const { F_ACTIVE, F_FREED, F_KEY, F_LINKED, F_RC, F_RETIRED, FLOW_SIZE } = layout;
 const { canGrant, grant, holders, registerWaiter, releaseLock } = lockOps;
 const { insertFlow, lookupFlow } = table;
@@ -82,6 +82,21 @@ class Step {
     const f = this.n[c.regs + reg]!;
     if (f >= 0 && this.n[this.m.flowBase + f * FLOW_SIZE + F_FREED] === 1) this.event('use-after-free', f, -1);
     return f;
+  }
+
+  /** The flow is used (its fields, count, link or memory): stale-lookup when this context found it deleted. */
+  used(c: ContextInfo, f: number): void {
+    if ((((this.n[c.base + C_STALE]! | this.n[c.base + C_STALE_FLAG]!) >>> f) & 1) === 1) this.event('stale-lookup', f, -1);
+  }
+
+  /** A put deleting f (for retirement when the put completes). */
+  deletes(c: ContextInfo, f: number): void {
+    if (c.role === 'put') this.n[c.base + C_DELETED] = this.n[c.base + C_DELETED]! | (1 << f);
+  }
+
+  /** The context's own test saw f's flag: seen ACTIVE, it no longer counts as found INACTIVE. */
+  sawFlag(c: ContextInfo, f: number): void {
+    if (this.n[this.slot(f, F_ACTIVE)] === 1) this.n[c.base + C_STALE_FLAG] = this.n[c.base + C_STALE_FLAG]! & ~(1 << f);
   }
 
   slot(f: number, field: number): number {
@@ -173,8 +188,10 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
       if (r.touchedFreed >= 0) st.event('use-after-free', r.touchedFreed, -1);
       n[c.regs + code.flow] = r.flow;
       if (r.flow >= 0) {
-        n[b + C_FOUND] = n[b + C_FOUND]! | (1 << r.flow);
-        if (n[st.slot(r.flow, F_RETIRED)] === 1) st.event('stale-lookup', r.flow, -1);
+        // Found already deleted (a put completed on it) or marked INACTIVE: only a use makes it a violation.
+        const bit = 1 << r.flow;
+        n[b + C_STALE] = n[st.slot(r.flow, F_RETIRED)] === 1 ? n[b + C_STALE]! | bit : n[b + C_STALE]! & ~bit;
+        n[b + C_STALE_FLAG] = n[st.slot(r.flow, F_ACTIVE)] === 0 ? n[b + C_STALE_FLAG]! | bit : n[b + C_STALE_FLAG]! & ~bit;
       }
       if (explain) st.effect = r.flow >= 0 ? `lookup finds ${st.key(r.flow)}` : 'lookup finds nothing';
       return;
@@ -187,12 +204,16 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
     }
     case 'unlink': {
       const f = st.flow(c, code.flow);
+      st.used(c, f);
+      st.deletes(c, f);
       n[st.slot(f, F_LINKED)] = 0;
       if (explain) st.effect = `unlinks ${st.key(f)}`;
       return;
     }
     case 'free': {
       const f = n[c.regs + code.flow]!;
+      st.used(c, f);
+      st.deletes(c, f);
       if (n[st.slot(f, F_FREED)] === 1) st.event('double-free', f, -1);
       n[st.slot(f, F_FREED)] = 1;
       if (explain) st.effect = `frees ${st.key(f)}`;
@@ -200,6 +221,8 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
     }
     case 'refAtomic': {
       const f = st.flow(c, code.flow);
+      st.used(c, f);
+      if (code.delta < 0) st.deletes(c, f);
       const old = n[st.slot(f, F_RC)]!;
       st.setRc(f, old + code.delta);
       if (code.reg >= 0) n[c.regs + code.reg] = old + code.delta;
@@ -208,6 +231,7 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
     }
     case 'refLoad': {
       const f = st.flow(c, code.flow);
+      st.used(c, f);
       const v = n[st.slot(f, F_RC)]!;
       n[c.regs + code.reg] = v;
       if (explain) st.effect = `load ${st.key(f)}.refcount: ${v}`;
@@ -215,6 +239,8 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
     }
     case 'refStore': {
       const f = st.flow(c, code.flow);
+      st.used(c, f);
+      if (code.delta < 0) st.deletes(c, f);
       const v = n[c.regs + code.reg]! + code.delta;
       st.setRc(f, v);
       n[c.regs + code.reg] = v;
@@ -223,6 +249,7 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
     }
     case 'flagRead': {
       const f = st.flow(c, code.flow);
+      st.sawFlag(c, f);
       const v = n[st.slot(f, F_ACTIVE)]!;
       n[c.regs + code.reg] = v;
       if (explain) st.effect = `load ${st.key(f)}.flag: ${v === 1 ? 'ACTIVE' : 'INACTIVE'}`;
@@ -230,12 +257,15 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
     }
     case 'flagWrite': {
       const f = st.flow(c, code.flow);
+      st.used(c, f);
+      if (code.value === 0) st.deletes(c, f);
       n[st.slot(f, F_ACTIVE)] = code.value;
       if (explain) st.effect = `marks ${st.key(f)} ${code.value === 1 ? 'ACTIVE' : 'INACTIVE'}`;
       return;
     }
     case 'use': {
       const f = st.flow(c, code.flow);
+      st.used(c, f);
       if (explain) st.effect = `${n[st.slot(f, F_FREED)] === 1 ? 'FREED: ' : ''}uses ${st.key(f)} ${code.src.op === 'use' ? code.src.what : ''}`;
       return;
     }
@@ -281,8 +311,8 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
         n[b + C_PC] = pc;
         n[b + C_STATUS] = ST_DONE;
         if (c.role === 'put') {
-          // The put has completed: the flows it found are deleted as far as later lookups go.
-          let mask = n[b + C_FOUND]!;
+          // The put has completed: the flows it deleted are gone as far as later lookups go.
+          let mask = n[b + C_DELETED]!;
           for (let f = 0; mask !== 0; f++, mask >>>= 1) if ((mask & 1) !== 0) n[st.slot(f, F_RETIRED)] = 1;
         }
         if (explain) st.effect = c.role === 'put' ? 'put complete' : 'done';
@@ -309,6 +339,8 @@ function evalCond(st: Step, c: ContextInfo, code: Code): boolean {
     case 'flag': {
       const f = st.flow(c, cond.reg);
       if (f < 0) return false;
+      if (cond.kind === 'flag') st.sawFlag(c, f);
+      else st.used(c, f);
       return cond.kind === 'refcount' ? compare(n[st.slot(f, F_RC)]!, cond.op, cond.value) : (n[st.slot(f, F_ACTIVE)] === 1) === cond.active;
     }
   }

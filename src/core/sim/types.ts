@@ -122,6 +122,11 @@ export interface Violation {
   flow: string | null;
   /** Name of the lock involved, if any. */
   lock: string | null;
+  /**
+   * True when no shorter schedule breaks this invariant (found by a search without reduction, or
+   * confirmed by one); false: short, but a limit stopped the confirmation.
+   */
+  shortestProven?: boolean;
 }
 
 export type InvariantVerdict = 'safe' | 'violated' | 'unknown';
@@ -132,16 +137,24 @@ export interface InvariantResult {
   verdict: InvariantVerdict;
 }
 
+/** Fields marked optional were added later: the core always sets them; older producers may not. */
 export interface SearchStats {
   states: number;
   transitions: number;
+  /** Wall-clock time of the search. */
   ms: number;
+  /** CPU time of the whole run (the time limit counts this). */
+  cpuMs?: number;
   mode: 'exhaustive' | 'random' | 'replay';
   reduction: boolean;
   /** True when every reachable state (under the bound) was explored. */
   complete: boolean;
-  /** Why the search stopped early, if it did. */
+  /** Why the search stopped early, if it did (which limit, in words). */
   stoppedBecause: string | null;
+  /** The limit that made the search incomplete: states, CPU time, memory, or a preemption bound. */
+  limit?: 'states' | 'time' | 'memory' | 'preemptions' | null;
+  /** What the run changed on its own (a --max-states capped to fit in memory, ...). */
+  notes?: string[];
   /** Longest schedule explored. */
   maxDepth: number;
   /** Random mode: the seed and the number of runs. */
@@ -178,7 +191,12 @@ export interface SimulationResult {
   contexts: { id: number; label: string; role: ContextRole }[];
   /** The state before the first step of every schedule. */
   initial: StateSnapshot;
-  verdict: 'safe' | 'violated';
+  /**
+   * violated: some invariant broke (a real schedule); safe: nothing broke in a complete exhaustive
+   * search with no bound; incomplete: nothing broke, but a limit, a bound, random walks or a replay
+   * stopped short of a proof (stats.limit / stats.stoppedBecause say which and how far it got).
+   */
+  verdict: 'safe' | 'violated' | 'incomplete';
   verdicts: InvariantResult[];
   violations: Violation[];
   stats: SearchStats;
