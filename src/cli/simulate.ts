@@ -10,21 +10,24 @@ import { extractModel } from '../core/extract/extract';
 import { ExtractError } from '../core/extract/types';
 import type { ExtractedModel, Unmodelled } from '../core/extract/types';
 import { InputError, readCSource } from '../core/input';
-import { findProtocol, listProtocols } from '../core/flowtable/protocols/index';
+import { findProtocol, listProtocols, resolveProtocol } from '../core/flowtable/protocols/index';
+import type { ProtocolInfo } from '../core/model/types';
+import { VERSION } from '../core/version';
 import { ModelError } from '../core/sim/compile';
 import { renderResult } from '../core/sim/lanes';
 import type { ProtocolModel } from '../core/model/program';
 import { ScheduleError, decodeSchedule } from '../core/sim/schedule';
 import type { PathStep, Progress } from '../core/sim/explore';
-import { simulationJson } from '../core/sim/json';
+import { SIMULATE_JSON_FORMAT_VERSION, simulationJson } from '../core/sim/json';
 import { simulate, simulateReplay } from '../core/sim/simulate';
 import type { SimulateOptions } from '../core/sim/simulate';
 import type { SimulationResult } from '../core/sim/types';
 
 const HELP = `Usage:
   lockstep simulate --list
-  lockstep simulate --protocol <name> [--packets N] [--puts M] [--preemptions K]
-                    [--format text|json] [--no-reduction] [--max-states S] [--time-limit SECONDS]
+  lockstep simulate --protocol <name> [--variant name=value]... [--packets N] [--puts M]
+                    [--preemptions K] [--format text|json] [--no-reduction] [--max-states S]
+                    [--time-limit SECONDS]
   lockstep simulate --protocol <name> --random [--seed S] [--runs R]
   lockstep simulate --replay <schedule>        (the schedule string printed with each violation)
   lockstep simulate --protocol <name> --listing  (print the protocol's listing with line numbers)
@@ -77,6 +80,8 @@ export interface SimulateCliOptions {
   list: boolean;
   listing: boolean;
   protocol: string | null;
+  /** `--variant name=value`, in order. */
+  variants: string[];
   packets: number | null;
   puts: number | null;
   preemptions: number | null;
@@ -114,7 +119,7 @@ function intArg(name: string, value: string | undefined, min: number, max: numbe
 
 export function parseSimulateArgs(args: readonly string[]): SimulateCliOptions {
   const o: SimulateCliOptions = {
-    list: false, listing: false, protocol: null, packets: null, puts: null, preemptions: null, format: 'text',
+    list: false, listing: false, protocol: null, variants: [], packets: null, puts: null, preemptions: null, format: 'text',
     replay: null, random: false, seed: null, runs: 1000, reduction: true, maxStates: undefined, timeLimitMs: undefined,
     file: null, packetFn: null, putFn: null, config: null, loopBound: undefined, inlineDepth: undefined, initialRefcount: undefined,
   };
@@ -130,6 +135,12 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCliOptions {
       case '--list': o.list = true; break;
       case '--listing': o.listing = true; break;
       case '--protocol': case '-p': o.protocol = value() ?? null; if (o.protocol === null) throw new UsageError('--protocol needs a name'); break;
+      case '--variant': {
+        const v = value();
+        if (v === undefined || !/^[\w-]+=[\w-]+$/.test(v)) throw new UsageError('--variant needs name=value (see --list)');
+        o.variants.push(v);
+        break;
+      }
       case '--packets': o.packets = intArg('--packets', value(), 0, MAX_PACKETS); break;
       case '--puts': o.puts = intArg('--puts', value(), 0, MAX_PUTS); break;
       case '--preemptions': o.preemptions = intArg('--preemptions', value(), 0, 1000); break;
@@ -158,6 +169,7 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCliOptions {
   }
   if (o.packets !== null && o.puts !== null && o.packets + o.puts === 0) throw new UsageError('a scenario needs at least one context');
   if (o.file !== null && o.protocol !== null) throw new UsageError('--file and --protocol do not go together');
+  if (o.variants.length > 0 && o.protocol === null && o.replay === null) throw new UsageError('--variant needs --protocol <name>');
   if (o.file !== null && (o.packetFn === null || o.putFn === null)) throw new UsageError('--file needs --packet <function> and --put <function>');
   if (o.file === null && (o.packetFn !== null || o.putFn !== null)) throw new UsageError('--packet and --put name functions of a C file: add --file X.c');
   return o;
@@ -258,6 +270,15 @@ export async function runFileModel(o: SimulateCliOptions, replay: string | null,
   return exitCodeOf(result);
 }
 
+/** `--protocol p --variant a=x --variant b=y` as the name `p(a=x,b=y)` (variants in the name come first). */
+export function withVariants(protocol: string, variants: readonly string[]): string {
+  if (variants.length === 0) return protocol;
+  const m = /^(.*)\(([^()]*)\)$/.exec(protocol);
+  const base = m !== null ? m[1]! : protocol;
+  const inName = m !== null && m[2]!.trim() !== '' ? m[2]!.split(',') : [];
+  return `${base}(${[...inName, ...variants].join(',')})`;
+}
+
 function numbered(listing: string): string {
   return listing.split('\n').map((l, i) => `${String(i + 1).padStart(4)}  ${l}`.trimEnd()).join('\n') + '\n';
 }
@@ -299,7 +320,13 @@ async function simulateCommand(args: string[], host: CliHost, progress: ReturnTy
   const names = listProtocols().map((p) => p.name);
   if (o.list) {
     const list = listProtocols();
-    process.stdout.write(o.format === 'json' ? `${JSON.stringify(list, null, 2)}\n` : list.map((p) => `${p.name.padEnd(26)} ${p.title}\n${' '.repeat(27)}${p.summary}\n`).join(''));
+    const params = (p: ProtocolInfo): string =>
+      (p.variants ?? []).map((v) => `${' '.repeat(27)}--variant ${v.name}=${v.values.map((x) => (x === v.default ? `${x} (default)` : x)).join('|')}\n`).join('');
+    process.stdout.write(
+      o.format === 'json'
+        ? `${JSON.stringify({ formatVersion: SIMULATE_JSON_FORMAT_VERSION, tool: { name: 'lockstep', version: VERSION }, protocols: list }, null, 2)}\n`
+        : list.map((p) => `${p.name.padEnd(26)} ${p.title}\n${' '.repeat(27)}${p.summary}\n${params(p)}`).join(''),
+    );
     return 0;
   }
   if (o.file !== null) {
@@ -314,7 +341,8 @@ async function simulateCommand(args: string[], host: CliHost, progress: ReturnTy
   if (o.replay !== null) {
     try {
       const parsed = decodeSchedule(o.replay);
-      if (o.protocol !== null && o.protocol !== parsed.protocol) return err(`the schedule is for ${parsed.protocol}, not ${o.protocol}`);
+      const asked = o.protocol !== null ? findProtocol(withVariants(o.protocol, o.variants))?.info.name ?? o.protocol : null;
+      if (asked !== null && asked !== parsed.protocol) return err(`the schedule is for ${parsed.protocol}, not ${asked}`);
       if (findProtocol(parsed.protocol) === undefined && /\.[ch]:\w+\+\w+$/.test(parsed.protocol)) {
         return err(`the schedule is for C functions (${parsed.protocol}): add --file <that file> --packet <function> --put <function>`);
       }
@@ -323,6 +351,7 @@ async function simulateCommand(args: string[], host: CliHost, progress: ReturnTy
       }
       if (o.random) return err('--replay and --random do not go together');
       o.protocol = parsed.protocol;
+      o.variants = [];
       o.packets = parsed.packets;
       o.puts = parsed.puts;
       replaySteps = parsed.steps;
@@ -332,8 +361,8 @@ async function simulateCommand(args: string[], host: CliHost, progress: ReturnTy
     }
   }
   if (o.protocol === null) return err(`which protocol? --protocol <name>, one of: ${names.join(', ')}`);
-  const def = findProtocol(o.protocol);
-  if (def === undefined) return err(`unknown protocol '${o.protocol}' (one of: ${names.join(', ')})`);
+  const def = resolveProtocol(withVariants(o.protocol, o.variants));
+  if (typeof def === 'string') return err(def);
   if (o.listing) {
     process.stdout.write(numbered(def.listing));
     return 0;

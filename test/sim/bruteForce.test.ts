@@ -1,11 +1,11 @@
-// Cross-check of the search against a naive one: for every protocol at 2x1 and 2x2, breadth-first
+// Cross-check of the search against a naive one: for every protocol and variant at 2x1 and 2x2, breadth-first
 // enumeration of every interleaving with no reduction, no shortening and a plain string-keyed visited
 // set gives, per invariant, whether it breaks and the length of its shortest schedule. The simulator
 // (partial-order reduction, then shortening and minimising) must report exactly the same.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listProtocols, protocolModel } from '../../src/core/flowtable/protocols/index';
+import { findProtocol, listProtocols, protocolModel } from '../../src/core/flowtable/protocols/index';
 import type { ProtocolModel } from '../../src/core/model/program';
 import { compileModel } from '../../src/core/sim/compile';
 import { enabledSteps } from '../../src/core/sim/explore';
@@ -46,8 +46,17 @@ function naive(model: ProtocolModel, packets: number, puts: number): Map<Invaria
   return shortest;
 }
 
+/** Every protocol, and every variant of those with parameters. */
+function allNames(): string[] {
+  return listProtocols().flatMap((info) => {
+    let combos: string[][] = [[]];
+    for (const p of info.variants ?? []) combos = combos.flatMap((c) => p.values.map((v) => [...c, `${p.name}=${v}`]));
+    return combos.map((c) => (c.length === 0 ? info.name : findProtocol(`${info.name}(${c.join(',')})`)!.info.name));
+  });
+}
+
 describe('the search agrees with a naive enumeration (verdicts and shortest lengths)', () => {
-  for (const { name } of listProtocols()) {
+  for (const name of allNames()) {
     for (const [packets, puts] of [[2, 1], [2, 2]] as const) {
       test(`${name} ${packets}x${puts}`, () => {
         const model = protocolModel(name)!;

@@ -66,8 +66,18 @@ describe('lockstep simulate: exit codes and JSON', () => {
     assert.match(lines[first.location.line - 1]!, /1\. Lock Flowtable \(read\)/);
   });
 
+  test('--variant picks a reading of the thread: the atomic increment is safe at 2x1; the name carries it', () => {
+    const r = lockstep(['--protocol', 'seed-workflow', '--variant', 'increment=atomic', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { protocol: string }).protocol, 'seed-workflow(increment=atomic)');
+    const list = JSON.parse(lockstep(['--list', '--format', 'json']).stdout) as { formatVersion: number; protocols: { name: string; variants?: { name: string }[] }[] };
+    assert.equal(list.formatVersion, 1);
+    assert.deepEqual(list.protocols.find((p) => p.name === 'seed-workflow')!.variants!.map((v) => v.name), ['increment', 'initial', 'put']);
+  });
+
   test('every error is one line in one style, exit 2', () => {
-    for (const args of [['--protocol', 'nope'], ['--packets', 'x'], ['--replay', 'garbage'], []]) {
+    const bad = [['--protocol', 'nope'], ['--packets', 'x'], ['--replay', 'garbage'], [], ['--protocol', 'seed-workflow', '--variant', 'increment=maybe'], ['--variant', 'increment=atomic']];
+    for (const args of bad) {
       const r = lockstep(args);
       assert.equal(r.code, 2, args.join(' '));
       assert.equal(r.stdout, '');

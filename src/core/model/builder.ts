@@ -52,6 +52,9 @@ export class FunctionBuilder {
   lookup(key: string, flow: string, skipInactive: boolean): this {
     return this.push({ op: 'lookup', key, flow, skipInactive, loc: this.loc() });
   }
+  given(key: string, flow: string): this {
+    return this.push({ op: 'given', key, flow, loc: this.loc() });
+  }
   insert(key: string, flow: string, refcount: number): this {
     return this.push({ op: 'insert', key, flow, refcount, loc: this.loc() });
   }

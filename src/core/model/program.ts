@@ -14,6 +14,8 @@
 //   synchronize L         RCU grace period on L: waits until every reader inside L when it began has left
 //   lookup key -> f       walk the table for `key`; binds flow register f (NULL if none);
 //                         skipInactive: flows flagged INACTIVE are not returned
+//   given key -> f        f = the flow with `key` that was in the table when the scenario began: a
+//                         pointer the context's caller found earlier (no table walk, no memory read)
 //   insert key -> f       create a flow for `key` (refcount `refcount`, ACTIVE) and link it
 //   unlink f              remove f from the table (lookups no longer find it)
 //   free f                free f's memory
@@ -57,6 +59,7 @@ export type Instr =
   | (At & { op: 'release'; lock: string })
   | (At & { op: 'synchronize'; lock: string })
   | (At & { op: 'lookup'; key: string; flow: string; skipInactive: boolean })
+  | (At & { op: 'given'; key: string; flow: string })
   | (At & { op: 'insert'; key: string; flow: string; refcount: number })
   | (At & { op: 'unlink'; flow: string })
   | (At & { op: 'free'; flow: string })
@@ -120,6 +123,8 @@ export function instrText(i: Instr): string {
       return `synchronize ${i.lock} (grace period)`;
     case 'lookup':
       return `${i.flow} = lookup ${i.key}${i.skipInactive ? ' (ACTIVE only)' : ''}`;
+    case 'given':
+      return `${i.flow} = the ${i.key} its caller found`;
     case 'insert':
       return `${i.flow} = insert ${i.key} (refcount ${i.refcount})`;
     case 'unlink':

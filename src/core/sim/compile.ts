@@ -111,8 +111,8 @@ export function compileModel(model: ProtocolModel, scenario: Scenario): Compiled
     return i;
   };
   for (const k of scenario.flows) keyIndex(k);
-  const packet = compileProgram(model.packet, lockIndex, keyIndex);
-  const put = compileProgram(model.put, lockIndex, keyIndex);
+  const packet = compileProgram(model.packet, lockIndex, keyIndex, scenario.flows);
+  const put = compileProgram(model.put, lockIndex, keyIndex, scenario.flows);
 
   const contexts: ContextInfo[] = [];
   let base = HEADER_SIZE + locks.length * LOCK_SIZE;
@@ -148,7 +148,7 @@ export function compileModel(model: ProtocolModel, scenario: Scenario): Compiled
   };
 }
 
-function compileProgram(p: StepProgram, lockIndex: Map<string, number>, keyIndex: (k: string) => number): CompiledProgram {
+function compileProgram(p: StepProgram, lockIndex: Map<string, number>, keyIndex: (k: string) => number, initialFlows: readonly string[]): CompiledProgram {
   const starts = new Map<string, number>();
   let n = 0;
   for (const f of p.functions) {
@@ -160,11 +160,13 @@ function compileProgram(p: StepProgram, lockIndex: Map<string, number>, keyIndex
   if (entry === undefined) throw new ModelError(`${p.name}: no entry function ${p.entry}`);
   const regNames: string[] = [];
   const regIsFlow: boolean[] = [];
+  const regIndex = new Map<string, number>();
   const reg = (name: string, isFlow: boolean): number => {
-    let i = regNames.indexOf(name);
-    if (i < 0) {
+    let i = regIndex.get(name);
+    if (i === undefined) {
       i = regNames.push(name) - 1;
       regIsFlow.push(isFlow);
+      regIndex.set(name, i);
     } else if (regIsFlow[i] !== isFlow) {
       throw new ModelError(`${p.name}: register ${name} used both as a flow and as a value`);
     }
@@ -204,6 +206,12 @@ function compileProgram(p: StepProgram, lockIndex: Map<string, number>, keyIndex
           c.key = keyIndex(i.key);
           c.flow = reg(i.flow, true);
           c.value = i.refcount;
+          break;
+        case 'given':
+          // The flow of that key in the initial table (flows start in key order), or NULL.
+          c.key = keyIndex(i.key);
+          c.flow = reg(i.flow, true);
+          c.value = initialFlows.indexOf(i.key);
           break;
         case 'unlink':
         case 'free':

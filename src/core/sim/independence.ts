@@ -261,7 +261,7 @@ function mustHeld(p: CompiledProgram, succ: number[][], budget: Pick<Budget, 'ch
 /** Per flow register, the keys of the flows it can hold (those its lookups and inserts name). */
 function keysByRegister(p: CompiledProgram): number[] {
   const keys = p.regNames.map(() => 0);
-  for (const d of p.code) if ((d.src.op === 'lookup' || d.src.op === 'insert') && d.flow >= 0) keys[d.flow] = keys[d.flow]! | (1 << d.key);
+  for (const d of p.code) if ((d.src.op === 'lookup' || d.src.op === 'insert' || d.src.op === 'given') && d.flow >= 0) keys[d.flow] = keys[d.flow]! | (1 << d.key);
   return keys;
 }
 

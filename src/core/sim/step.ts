@@ -145,7 +145,7 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
   const lockName = code.lock >= 0 ? m.locks[code.lock]!.name : '';
   const lb = m.lockBase + code.lock * LOCK_SIZE;
   // Flow operations on a NULL register do nothing (a C path the model cannot rule out).
-  if (code.flow >= 0 && op !== 'lookup' && op !== 'insert' && op !== 'jump' && n[c.regs + code.flow]! < 0) {
+  if (code.flow >= 0 && op !== 'lookup' && op !== 'insert' && op !== 'given' && op !== 'jump' && n[c.regs + code.flow]! < 0) {
     if (explain) st.effect = `${c.program.regNames[code.flow]} is NULL: nothing to do`;
     return;
   }
@@ -196,6 +196,10 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
       if (explain) st.effect = r.flow >= 0 ? `lookup finds ${st.key(r.flow)}` : 'lookup finds nothing';
       return;
     }
+    case 'given':
+      n[c.regs + code.flow] = code.value;
+      if (explain) st.effect = code.value >= 0 ? `has ${st.key(code.value)} (found by its caller)` : 'has no flow';
+      return;
     case 'insert': {
       const f = insertFlow(m.flowBase, n, code.key, code.value);
       n[c.regs + code.flow] = f;

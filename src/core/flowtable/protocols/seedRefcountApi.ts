@@ -1,4 +1,5 @@
-// The OVS_REF_COUNT proposal from the seed thread, as proposed: no lock around the count-and-flag check.
+// The OVS_REF_COUNT proposal from the seed thread, in the reading with no lock around its
+// count-and-mark decisions (the thread never shows the macros' bodies: the listing says so).
 
 import { ListingBuilder, protocolUri } from '../../model/builder';
 import type { ProtocolDefinition } from '../protocol';
@@ -6,24 +7,46 @@ import type { ProtocolDefinition } from '../protocol';
 const NAME = 'seed-refcount-api';
 
 const LISTING = `/*
- * seed-refcount-api: the OVS_REF_COUNT proposal quoted in the seed thread.
+ * seed-refcount-api: the OVS_REF_COUNT proposal quoted in the seed thread,
+ * in one reading of it (below): no lock around its decisions.
  *
- *   "The OVS_REF_COUNT must be initialized to 0 at object creation."
- *   "lock the OVS_FLOW list for read, do the lookup, call OVS_REFCOUNT_REFERENCE,
- *    unlock the list." - "When you no longer need the ptr, use
- *    OVS_REFCOUNT_DEREFERENCE." - "OVS_REFCOUNT_DESTROY: mark the object for
- *    deletion. If the object is not referenced, it will be destroyed
- *    immediately. Otherwise, it will be destroyed when the refCount = 0."
+ * THE THREAD'S WORDS (Samuel Ghinet's proposal of 6 Aug 2014, quoted in the
+ * reply):
  *
- * The "deleted" mark is modelled as the flow's flag (INACTIVE = marked).
- * The count is changed with Interlocked operations, but DEREFERENCE and
- * DESTROY each test *two* fields (count and mark) in separate steps.
+ *   * The OVS_REF_COUNT must be initialized to 0 at object creation.
+ *   * Assign a destruction function to the func ptr "Destroy" of OVS_REF_COUNT.
+ *   * When you need to retrieve a ptr to an OVS_FLOW, from the list, you must
+ *     do the following:
+ *   *** lock the OVS_FLOW list for read (obviously)
+ *   *** do the lookup: a ptr to an existing OVS_FLOW, pFlow, is found.
+ *   *** call "OVS_REFCOUNT_REFERENCE(pFlow);" - by doing so, you deny
+ *     destruction of pFlow, while the object is referenced, ensuring that you
+ *     keep a valid pointer to a flow.
+ *   *** unlock the list
+ *   *** return pFlow.
+ *   * When you no longer need the ptr, use "OVS_REFCOUNT_DEREFERENCE(pFlow);"
+ *   * When you need to do deferred deletion, call "OVS_REFCOUNT_DESTROY(pFlow);":
+ *     this will mark the pFlow for deletion. If the object is not referenced,
+ *     it will be destroyed immediately. Otherwise, it will be destroyed when
+ *     the refCount = 0.
  *
- * What the model checker finds (1 packet, 1 put is enough): the packet's
- * decrement reaches 0 while the put marks the flow; both then see
- * "count 0 and marked" and both destroy it (double-free); or the put destroys
- * it between the packet's decrement and its read of rc->deleted, which then
- * reads freed memory (use-after-free).
+ * OUR READING (the thread never shows the macros' bodies, nor the put):
+ *
+ *   - REFERENCE and the count's decrement are Interlocked operations;
+ *   - DEREFERENCE decrements, then tests "count 0" and "marked" in two
+ *     separate steps, with no lock;
+ *   - DESTROY sets the mark, then tests "count 0", with no lock;
+ *   - the put finds the flow under the list's write lock, unlinks it, unlocks,
+ *     then calls DESTROY;
+ *   - the "deleted" mark is the flow's flag (INACTIVE = marked).
+ *
+ * WHAT THE MODEL CHECKER FINDS in this reading (1 packet, 1 put is enough):
+ * the packet's decrement reaches 0 while the put marks the flow; both then
+ * see "count 0 and marked" and both destroy it (double-free); or the put
+ * destroys it between the packet's decrement and its read of rc->deleted,
+ * which then reads freed memory (use-after-free). These are findings about
+ * the unlocked reading, not about the proposal as such: with a lock around
+ * each decision (seed-refcount-api-locked) the same calls are safe.
  */
 
 typedef struct _OVS_REF_COUNT {
@@ -154,7 +177,7 @@ function model(): ReturnType<ProtocolDefinition['model']> {
 export const seedRefcountApi: ProtocolDefinition = {
   info: {
     name: NAME,
-    title: 'OVS_REF_COUNT proposal (no lock)',
+    title: 'OVS_REF_COUNT proposal, read with no lock in DEREFERENCE/DESTROY',
     summary: 'Count from 0; REFERENCE after lookup under the list read lock; DEREFERENCE when done; DESTROY marks and destroys when unreferenced. Count and mark are checked in separate steps.',
     listingUri: protocolUri(NAME),
   },

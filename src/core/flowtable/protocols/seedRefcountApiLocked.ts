@@ -6,9 +6,10 @@ import type { ProtocolDefinition } from '../protocol';
 const NAME = 'seed-refcount-api-locked';
 
 const LISTING = `/*
- * seed-refcount-api-locked: the OVS_REF_COUNT proposal with a spin lock in
- * the OVS_REF_COUNT that makes "change the count, read the mark" and "set the
- * mark, read the count" each one atomic decision. Exactly one of the last
+ * seed-refcount-api-locked: the OVS_REF_COUNT proposal (its words are quoted
+ * in seed-refcount-api) in another reading of the macros the thread never
+ * shows - ours: a spin lock in the OVS_REF_COUNT makes "change the count, read
+ * the mark" and "set the mark, read the count" each one atomic decision. Exactly one of the last
  * DEREFERENCE and DESTROY sees "count 0 and marked", so the flow is destroyed
  * once, after its last use; the destroy itself runs after the lock is
  * dropped, so nobody takes a lock inside freed memory.
