@@ -2,11 +2,12 @@
 // and, for each broken invariant, the shortest schedule found as lanes (or all of it as JSON).
 
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CliHost } from './check';
 import { ConfigError, findProjectConfig, knowledgeFromConfigFile } from '../core/apis/config';
 import { createCParser, distGrammarLocation } from '../core/c/treeSitter';
-import { extractModel } from '../core/extract/extract';
+import { extractModelFromFiles } from '../core/extract/extract';
+import type { CSource, FunctionRef } from '../core/extract/extract';
 import { ExtractError } from '../core/extract/types';
 import type { ExtractedModel, Unmodelled } from '../core/extract/types';
 import { InputError, readCSource } from '../core/input';
@@ -35,6 +36,8 @@ const HELP = `Usage:
                     [--preemptions K] [--format text|json] [--replay S] [--config lockstep.json]
                     [--loop-bound N] [--inline-depth N] [--initial-refcount N]
                     (compile two C functions of X.c into the simulator and explore them)
+  lockstep simulate --packet A.c:<function> --put B.c:<function> [...]
+                    (the functions may be in different files; calls between the files are inlined)
 
 Explores every interleaving of N packet contexts (default 2) and M put/delete contexts (default 1)
 on a table holding one flow, and checks use-after-free, double-free, negative-refcount, leak,
@@ -171,7 +174,11 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCliOptions {
   if (o.file !== null && o.protocol !== null) throw new UsageError('--file and --protocol do not go together');
   if (o.variants.length > 0 && o.protocol === null && o.replay === null) throw new UsageError('--variant needs --protocol <name>');
   if (o.file !== null && (o.packetFn === null || o.putFn === null)) throw new UsageError('--file needs --packet <function> and --put <function>');
-  if (o.file === null && (o.packetFn !== null || o.putFn !== null)) throw new UsageError('--packet and --put name functions of a C file: add --file X.c');
+  if (o.file === null && (o.packetFn !== null || o.putFn !== null)) {
+    if (o.packetFn === null || o.putFn === null) throw new UsageError('C mode needs --packet and --put (file.c:function, or a function of --file X.c)');
+    if (functionRef(o.packetFn, null).file === null || functionRef(o.putFn, null).file === null) throw new UsageError('--packet and --put name functions of a C file: add --file X.c, or write file.c:function');
+  }
+  if (o.protocol !== null && (o.packetFn !== null || o.putFn !== null)) throw new UsageError('--packet/--put and --protocol do not go together');
   return o;
 }
 
@@ -204,10 +211,11 @@ export function simulateModel(model: ProtocolModel, o: SimulateCliOptions, repla
   return replaySteps !== null ? simulateReplay(model, opts, replaySteps) : simulate(model, opts);
 }
 
-/** What the C model could not represent, one line each (1-based lines). */
+/** What the C model could not represent, one line each (1-based lines; `file` is the listing's, other files are named). */
 export function renderUnmodelled(items: readonly Unmodelled[], file: string): string {
   if (items.length === 0) return `  everything in both functions was modelled\n`;
-  const lines = items.map((u) => `  ${u.context.padEnd(6)} ${file}:${u.line + 1}  ${u.reason}: ${u.text}${u.note ? ` — ${u.note}` : ''}`);
+  const where = (u: Unmodelled): string => (u.uri !== undefined ? path.basename(fileURLToPath(u.uri)) : file);
+  const lines = items.map((u) => `  ${u.context.padEnd(6)} ${where(u)}:${u.line + 1}  ${u.reason}: ${u.text}${u.note ? ` — ${u.note}` : ''}`);
   return `  not modelled exactly (${items.length}):\n${lines.join('\n')}\n`;
 }
 
@@ -217,12 +225,15 @@ export function renderUnmodelled(items: readonly Unmodelled[], file: string): st
  * JSON adds `extraction: { file, packet, put, unmodelled }` to the SimulationResult.
  */
 export async function runFileModel(o: SimulateCliOptions, replay: string | null, host: CliHost, out: RunOutput): Promise<number> {
-  const file = o.file!;
-  let text: string;
+  const packetRef = functionRef(o.packetFn!, o.file);
+  const putRef = functionRef(o.putFn!, o.file);
+  const paths = [...new Set([o.file, packetRef.file, putRef.file].filter((f): f is string => f !== null).map((f) => path.resolve(f)))];
+  const uriOf = (f: string): string => pathToFileURL(path.resolve(f)).href;
+  let sources: CSource[];
   let knowledge;
   try {
-    text = readCSource(file);
-    knowledge = knowledgeFromConfigFile(o.config ?? findProjectConfig([file]));
+    sources = paths.map((f) => ({ uri: uriOf(f), text: readCSource(f) }));
+    knowledge = knowledgeFromConfigFile(o.config ?? findProjectConfig(paths));
   } catch (e) {
     if (e instanceof InputError || e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
@@ -230,7 +241,8 @@ export async function runFileModel(o: SimulateCliOptions, replay: string | null,
   const parser = await createCParser(distGrammarLocation(host.distDir));
   let ex: ExtractedModel;
   try {
-    ex = extractModel(parser, { uri: pathToFileURL(path.resolve(file)).href, text }, o.packetFn!, o.putFn!, {
+    const ref = (r: { file: string | null; name: string }): FunctionRef => (r.file !== null ? { name: r.name, uri: uriOf(r.file) } : { name: r.name });
+    ex = extractModelFromFiles(parser, sources, ref(packetRef), ref(putRef), {
       knowledge,
       loopBound: o.loopBound,
       inlineDepth: o.inlineDepth,
@@ -255,19 +267,33 @@ export async function runFileModel(o: SimulateCliOptions, replay: string | null,
     steps = parsed.steps;
   }
   const result = simulateModel(ex.model, o, steps);
+  const listingFile = o.file ?? packetRef.file!;
+  const fileOfUri = (uri: string | undefined): string => (uri === undefined ? listingFile : fileURLToPath(uri));
   if (o.format === 'json') {
-    const extraction = { file, packet: o.packetFn, put: o.putFn, unmodelled: ex.unmodelled.map((u) => ({ ...u, line: u.line + 1 })) };
+    const extraction = {
+      file: listingFile,
+      files: paths,
+      packet: o.packetFn,
+      put: o.putFn,
+      unmodelled: ex.unmodelled.map(({ uri, ...u }) => ({ ...u, line: u.line + 1, ...(uri !== undefined ? { file: fileOfUri(uri) } : {}) })),
+    };
     out.write(`${JSON.stringify(simulationJson(result, { extraction }), null, 2)}\n`);
   } else {
-    const rel = path.basename(file);
-    const again = `lockstep simulate --file ${file} --packet ${o.packetFn} --put ${o.putFn}`;
-    out.write(`${file}: packet = ${o.packetFn}, put = ${o.putFn} (compiled from C; lines are ${rel}'s, 1-based)\n`);
-    out.write(renderUnmodelled(ex.unmodelled, rel));
+    const again = `lockstep simulate${o.file !== null ? ` --file ${o.file}` : ''} --packet ${o.packetFn} --put ${o.putFn}`;
+    out.write(`packet = ${o.packetFn}, put = ${o.putFn}${o.file !== null ? ` in ${o.file}` : ''} (compiled from C; lines are 1-based)\n`);
+    out.write(renderUnmodelled(ex.unmodelled, path.basename(listingFile)));
     if (result.violations.length > 0) out.write(`  replay a schedule with: ${again} --replay '<schedule>'\n`);
     out.write('\n');
     out.write(renderResult(result, { width: process.stdout.columns ?? 140 }));
   }
   return exitCodeOf(result);
+}
+
+/** `file.c:function` (the file part ends in .c or .h) or a plain function name (of --file). */
+export function functionRef(text: string, file: string | null): { file: string | null; name: string } {
+  const m = /^(.*\.[ch]):([A-Za-z_]\w*)$/.exec(text);
+  if (m !== null) return { file: m[1]!, name: m[2]! };
+  return { file, name: text };
 }
 
 /** `--protocol p --variant a=x --variant b=y` as the name `p(a=x,b=y)` (variants in the name come first). */
@@ -329,7 +355,7 @@ async function simulateCommand(args: string[], host: CliHost, progress: ReturnTy
     );
     return 0;
   }
-  if (o.file !== null) {
+  if (o.file !== null || o.packetFn !== null) {
     try {
       return await runFileModel(o, o.replay, host, stdout);
     } catch (e) {
@@ -343,8 +369,8 @@ async function simulateCommand(args: string[], host: CliHost, progress: ReturnTy
       const parsed = decodeSchedule(o.replay);
       const asked = o.protocol !== null ? findProtocol(withVariants(o.protocol, o.variants))?.info.name ?? o.protocol : null;
       if (asked !== null && asked !== parsed.protocol) return err(`the schedule is for ${parsed.protocol}, not ${asked}`);
-      if (findProtocol(parsed.protocol) === undefined && /\.[ch]:\w+\+\w+$/.test(parsed.protocol)) {
-        return err(`the schedule is for C functions (${parsed.protocol}): add --file <that file> --packet <function> --put <function>`);
+      if (findProtocol(parsed.protocol) === undefined && /\.[ch]:\w+\+(\S+\.[ch]:)?\w+$/.test(parsed.protocol)) {
+        return err(`the schedule is for C functions (${parsed.protocol}): add --packet file.c:function --put file.c:function`);
       }
       if ((o.packets !== null && o.packets !== parsed.packets) || (o.puts !== null && o.puts !== parsed.puts)) {
         return err(`the schedule is for ${parsed.packets} packets and ${parsed.puts} puts`);

@@ -53,3 +53,15 @@ test('errors: an unknown function, a schedule of other functions', async () => {
   await assert.rejects(() => run(['--file', LEAK, '--packet', 'OvsPacketPath', '--put', 'OvsFlowDelete', '--replay', 'other.c:A+B:1x1:0']), /the schedule is for other.c:A\+B/);
   await assert.rejects(() => run(['--file', path.join(FIXTURES, 'missing.c'), '--packet', 'A', '--put', 'B']), UsageError);
 });
+
+test('functions in two files: --packet a.c:fn --put b.c:fn; lanes name the other file', async () => {
+  const pkt = path.join(FIXTURES, 'packet_after_unlock.c');
+  const dp = path.join(FIXTURES, 'flow_put_modify_delete.c');
+  const { code, out } = await run(['--packet', `${pkt}:DpPacketPath`, '--put', `${dp}:DpPutFlow`, '--packets', '1', '--puts', '1']);
+  assert.equal(code, 1);
+  assert.match(out, /^packet_after_unlock\.c:DpPacketPath\+flow_put_modify_delete\.c:DpPutFlow: 1 packet, 1 put on flow F — VIOLATED$/m);
+  const del = lineOf(fixtureText('flow_put_modify_delete.c'), 'delete: after the modify branch') + 1;
+  // The cell is cut to the lane width: the file, the line and the start of "frees F".
+  assert.match(out, new RegExp(`\\| flow_put_modify_delete\\.c:${del} fre`));
+  assert.throws(() => parseSimulateArgs(['--packet', 'A', '--put', `${dp}:DpPutFlow`]), /add --file X\.c, or write file\.c:function/);
+});

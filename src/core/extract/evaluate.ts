@@ -17,7 +17,7 @@ import type { UnmodelledReason } from './types';
 /** Calls that only pass their first argument through (branch hints, RCU pointer reads). */
 const TRANSPARENT = new Set(['likely', 'unlikely', '__builtin_expect', 'rcu_dereference', 'rcu_dereference_protected', 'rcu_dereference_check', 'rcu_dereference_raw', 'READ_ONCE', 'ovsrcu_get', 'ovsrcu_get_protected', 'CONST_CAST']);
 /** Assertions, logging and annotations the model skips without a step. */
-const IGNORED = /^(ASSERT|NT_ASSERT|assert|ovs_assert|BUG_ON|WARN_ON|WARN_ON_ONCE|UNREFERENCED_PARAMETER|DbgPrint\w*|KdPrint\w*|OVS_LOG_\w+|VLOG_\w+|pr_\w+|printk|net_\w+_ratelimited)$/;
+const IGNORED = /^(ASSERT|NT_ASSERT|assert|ovs_assert|lockdep_assert_held\w*|ASSERT_OVSL|BUG_ON|WARN_ON|WARN_ON_ONCE|UNREFERENCED_PARAMETER|DbgPrint\w*|KdPrint\w*|OVS_LOG_\w+|VLOG_\w+|pr_\w+|printk|net_\w+_ratelimited)$/;
 const CMP = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const UNKNOWN: Binding = { k: 'unknown' };
 
@@ -35,6 +35,8 @@ function strip(n: Node): Node {
 
 function constOf(text: string): number | null {
   if (/^(TRUE|true)$/.test(text)) return 1;
+  // Success codes are 0 (a status a step of the model sets, such as an insert's, is 0 or 1).
+  if (/^(STATUS_SUCCESS|NDIS_STATUS_SUCCESS|ERROR_SUCCESS)$/.test(text)) return 0;
   if (/^(FALSE|false|NULL|nullptr)$/.test(text)) return 0;
   if (/^-?\d+[uUlL]*$/.test(text)) return Number.parseInt(text, 10);
   if (/^0x[0-9a-fA-F]+[uUlL]*$/.test(text)) return Number.parseInt(text, 16);
@@ -128,9 +130,9 @@ export class Evaluator {
       case 'false':
       case 'null':
       case 'number_literal': {
+        if (n.type === 'null' || n.text === 'NULL' || n.text === 'nullptr') return { k: 'null' };
         const c = constOf(n.text);
-        if (c !== null && (n.type !== 'identifier' || n.text !== 'NULL')) return { k: 'const', v: c };
-        if (n.text === 'NULL' || n.type === 'null') return { k: 'null' };
+        if (c !== null) return { k: 'const', v: c };
         return f.get(n.text) ?? { k: 'name', text: n.text };
       }
       case 'call_expression':
@@ -265,6 +267,9 @@ export class Evaluator {
       return { k: 'cond', cond: { kind: 'null', flow: a.reg, negate: op === '!=' } };
     }
     if (a.k === 'const' && b.k === 'const') return { k: 'const', v: cmp(a.v, op, b.v) ? 1 : 0 };
+    // NULL on this path (after RemoveFlow(dp, &flow), or assigned): a test against NULL is decided here.
+    const isNull = (x: Val): boolean => x.k === 'null' || (x.k === 'const' && x.v === 0);
+    if ((a.k === 'null' || b.k === 'null') && isNull(a) && isNull(b) && (op === '==' || op === '!=')) return { k: 'const', v: op === '==' ? 1 : 0 };
     if (b.k === 'const') {
       if (a.k === 'num') return { k: 'cond', cond: { kind: 'value', reg: a.reg, op, value: b.v - a.off } };
       if (a.k === 'rc') return { k: 'cond', cond: { kind: 'refcount', flow: a.flow, op, value: b.v } };
@@ -340,12 +345,7 @@ export class Evaluator {
 
   /** `var = rhs`. */
   bind(name: string, rhs: Node, f: Frame): Val {
-    const cur = f.get(name);
-    const destReg = (kind: 'flow' | 'value'): string => {
-      if (kind === 'flow' && cur?.k === 'flow') return cur.reg;
-      if (kind === 'value' && (cur?.k === 'num' || cur?.k === 'bool')) return cur.reg;
-      return this.pc.regs.claim(`${f.prefix}${name}`, kind);
-    };
+    const destReg = (kind: 'flow' | 'value'): string => f.home(name, kind, this.pc.regs);
     const v = this.eval(rhs, f, name);
     let b: Binding;
     switch (v.k) {
@@ -357,8 +357,8 @@ export class Evaluator {
         b = v;
         break;
       case 'null':
-        // A fresh register is NULL until written: later statements see NULL.
-        b = cur?.k === 'flow' && !this.pc.written.has(cur.reg) ? cur : { k: 'flow', reg: this.pc.regs.fresh(`${f.prefix}${name}`, 'flow') };
+        // NULL on this path; where paths meet, a register that is NULL on this one.
+        b = v;
         break;
       case 'rc':
       case 'flagmem': {
@@ -518,13 +518,19 @@ export class Evaluator {
         case 'lookup':
         case 'insert': {
           if (eff === 'insert' && flow === null) {
-            // The new flow: the argument whose variable names a flow, else the assignment target.
+            // The new flow: the argument whose variable names a flow.
             const arg = args.find((a) => strip(a).type === 'identifier' && /flow/i.test(strip(a).text) && f.get(strip(a).text)?.k !== 'const');
-            const name = arg !== undefined ? strip(arg).text : dest;
-            flow = name !== undefined ? this.flowVar(name, f) : this.pc.regs.fresh(`${f.prefix}new`, 'flow');
+            if (arg !== undefined) flow = this.flowVar(strip(arg).text, f);
           }
-          const reg = flow ?? (dest !== undefined ? this.flowVar(dest, f) : this.pc.regs.fresh(`${f.prefix}found`, 'flow'));
-          this.pc.written.add(reg);
+          if (eff === 'insert' && flow !== null && dest !== undefined) {
+            // status = AddFlow(dp, flow): a status, not the flow. Like the Windows AddFlow, it fails
+            // (non-zero, nothing linked) when a flow of that key is linked already.
+            result = this.insertWithStatus(flow, dest, f, loc);
+            break;
+          }
+          if (eff === 'insert' && flow === null) flow = dest !== undefined ? this.flowVar(dest, f) : this.pc.regs.fresh(`${f.prefix}new`, 'flow');
+          // A lookup assigned to a variable writes the variable's own register, whatever it held before.
+          const reg = flow ?? (dest !== undefined ? f.home(dest, 'flow', this.pc.regs) : this.pc.regs.fresh(`${f.prefix}found`, 'flow'));
           em.push(eff === 'lookup' ? { op: 'lookup', key: 'F', flow: reg, skipInactive: api.activeOnly === true, loc } : { op: 'insert', key: 'F', flow: reg, refcount: this.pc.initialRefcount, loc });
           result = eff === 'lookup' || dest !== undefined ? { k: 'flow', reg } : { k: 'const', v: 0 };
           flow = reg;
@@ -553,11 +559,28 @@ export class Evaluator {
       }
     }
     if (api.clearsPointer === true) {
-      // RemoveFlow(dp, &flow) leaves flow == NULL: later statements see a register that stays NULL.
+      // RemoveFlow(dp, &flow) leaves flow == NULL on this path (other paths keep theirs).
       const byAddress = args.map((a) => strip(a)).find((a, i) => args[i]!.text.trim().startsWith('&') && a.type === 'identifier' && f.get(a.text)?.k === 'flow');
-      if (byAddress !== undefined) f.vars.set(byAddress.text, { k: 'flow', reg: this.pc.regs.fresh(`${f.prefix}${byAddress.text}`, 'flow') });
+      if (byAddress !== undefined) f.vars.set(byAddress.text, { k: 'null' });
     }
     return result;
+  }
+
+  private insertWithStatus(flow: string, dest: string, f: Frame, loc: SourceLoc): Val {
+    const em = this.pc.em;
+    const present = this.pc.regs.fresh(`${f.prefix}present`, 'flow');
+    const status = f.home(dest, 'value', this.pc.regs);
+    const fail = em.newLabel();
+    const done = em.newLabel();
+    em.push({ op: 'lookup', key: 'F', flow: present, skipInactive: false, loc });
+    em.jump({ kind: 'null', flow: present, negate: true }, fail, loc);
+    em.push({ op: 'insert', key: 'F', flow, refcount: this.pc.initialRefcount, loc });
+    em.push({ op: 'move', dest: status, src: null, delta: 0, flow: false, loc });
+    em.jump({ kind: 'always' }, done, loc);
+    em.place(fail);
+    em.push({ op: 'move', dest: status, src: null, delta: 1, flow: false, loc });
+    em.place(done);
+    return { k: 'num', reg: status, off: 0 };
   }
 
   private flowEffect(eff: FlowTableApi['effects'][number], api: FlowTableApi, flow: string, n: Node, args: Node[]): void {
@@ -609,11 +632,11 @@ export class Evaluator {
     }
   }
 
-  /** The flow register of variable `name` (binding it to one if it holds no flow yet). */
+  /** The flow register of variable `name` (binding it to its own if it holds no flow yet). */
   private flowVar(name: string, f: Frame): string {
     const b = f.get(name);
     if (b?.k === 'flow') return b.reg;
-    const reg = this.pc.regs.claim(`${f.prefix}${name}`, 'flow');
+    const reg = f.home(name, 'flow', this.pc.regs);
     f.vars.set(name, { k: 'flow', reg });
     return reg;
   }
@@ -719,8 +742,7 @@ export class Evaluator {
   /** The register an atomic op's result goes to: the assigned variable's, else a fresh one. */
   private resultReg(dest: string | undefined, f: Frame): string {
     if (dest === undefined) return this.pc.regs.fresh(`${f.prefix}ref`, 'value');
-    const cur = f.get(dest);
-    return cur?.k === 'num' || cur?.k === 'bool' ? cur.reg : this.pc.regs.claim(`${f.prefix}${dest}`, 'value');
+    return f.home(dest, 'value', this.pc.regs);
   }
 
   /** OVS_REFCOUNT_DEREFERENCE as the seed proposes it: decrement; at 0, destroy if marked. */

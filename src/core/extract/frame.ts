@@ -1,10 +1,8 @@
 // Compile-time state of one function being lowered (the entry function, or an inlined call): what
-// each C variable stands for in the model, and the program-wide register table.
-//
-// Variable bindings follow source order, not paths: `flow = OvsLookupFlow(...)` binds `flow` to a
-// flow register for every later statement of the function, whichever branch the lookup was on.
-// That is exact for the straight-line and early-exit code datapaths are written in; a variable that
-// holds different kinds of things on different paths is the documented limit.
+// each C variable stands for in the model on the path being compiled, and the program-wide register
+// table. The compiler gives each CFG node the bindings its predecessors left and merges them where
+// paths meet (paths.ts), so a binding is what the path assigned, never what an earlier branch in
+// source order did.
 
 import type { Cond } from '../model/program';
 
@@ -33,8 +31,18 @@ export type Val =
 export type Binding = Extract<Val, { k: 'flow' | 'null' | 'num' | 'bool' | 'const' | 'test' | 'unknown' }>;
 
 export class Registers {
-  private readonly kinds = new Map<string, 'flow' | 'value'>();
+  private kinds = new Map<string, 'flow' | 'value'>();
   private temps = 0;
+
+  /** The table as it is now; `restore` goes back to it (a function compiled again). */
+  snapshot(): () => void {
+    const kinds = new Map(this.kinds);
+    const temps = this.temps;
+    return () => {
+      this.kinds = kinds;
+      this.temps = temps;
+    };
+  }
 
   /** A register called `name` of the given kind (renamed if the name is taken by the other kind). */
   claim(name: string, kind: 'flow' | 'value'): string {
@@ -58,7 +66,6 @@ export class Frame {
   readonly vars = new Map<string, Binding>();
   /** Handle variable (LOCK_STATE_EX, irqsave flags) → the lock acquired with it. */
   readonly handles = new Map<string, string>();
-  readonly returns: Val[] = [];
 
   constructor(
     readonly fn: string,
@@ -74,6 +81,20 @@ export class Frame {
 
   get(name: string): Binding | undefined {
     return this.vars.get(name);
+  }
+
+  /**
+   * The register an assignment to `name` writes: the variable's own (prefix + name), unless another
+   * variable reads it on this path (it was copied from this one), then a fresh one.
+   */
+  home(name: string, kind: 'flow' | 'value', regs: Registers): string {
+    const r = regs.claim(`${this.prefix}${name}`, kind);
+    for (const [other, b] of this.vars) {
+      if (other === name) continue;
+      const read = b.k === 'flow' || b.k === 'num' || b.k === 'bool' ? b.reg : b.k === 'test' ? (b.cond.kind === 'value' ? b.cond.reg : b.cond.flow) : null;
+      if (read === r) return regs.fresh(`${this.prefix}${name}`, kind);
+    }
+    return r;
   }
 
   /** Shifts every binding on `reg` after a store that changed the register by `delta`. */

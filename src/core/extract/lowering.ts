@@ -19,8 +19,6 @@ export interface Lowering {
   readonly initialRefcount: number;
   readonly em: Emitter;
   readonly regs: Registers;
-  /** Flow registers some instruction writes (a NULL assignment before any of them needs no step). */
-  readonly written: Set<string>;
   /** Records what the model cannot represent exactly (listed with the result). */
   unmodelled(n: Node, reason: UnmodelledReason, note: string, what?: string): void;
   /** A step that only marks a line, for code the model does not track (listed). */

@@ -32,6 +32,15 @@ export const DEFAULT_FLAGS: FlagConvention = {
 /** A field whose name matches this is the flow's reference count (`refCount`, `ref_cnt`, `refcnt`, `rc.refCount`). */
 export const REFCOUNT_FIELD = /ref_?c(ou)?nt|refcount|^ref$|^refs$/i;
 
+/**
+ * A declared type that points to a flow (`struct sw_flow *`, `OvsFlow *`, `POVS_FLOW`): not a flow
+ * key, match, mask, table, put request, stats or reply.
+ */
+export function isFlowPointerType(type: string): boolean {
+  if (!/flow/i.test(type) || /key|match|mask|table|put|stats|info|attr|dump|cmd|ufid|reply|request/i.test(type)) return false;
+  return type.includes('*') || /\bP[A-Z_]*FLOW\b/.test(type);
+}
+
 export interface ExtractOptions {
   /** Iterations of a loop body before the model leaves the loop (default 2). */
   loopBound?: number;
@@ -58,12 +67,16 @@ export type UnmodelledReason =
   /** A loop is cut after the loop bound. */
   | 'bounded-loop'
   /** A lock, reference or write on something that is not the flow. */
-  | 'not-a-flow';
+  | 'not-a-flow'
+  /** Something the model assumes that the function does not do itself (its callers' lock). */
+  | 'assumed';
 
 /** One thing the model could not represent exactly. `line` is 0-based. */
 export interface Unmodelled {
   context: ContextRole;
   line: number;
+  /** The file the line is in (absent: the model's listing file). */
+  uri?: string;
   reason: UnmodelledReason;
   text: string;
   note: string;

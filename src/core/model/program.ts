@@ -28,6 +28,9 @@
 //   choose -> target      nondeterministic branch: fall through (choice 0) or jump (choice 1)
 //   jump cond -> target   conditional jump on model values (see Cond); `always` for an unconditional one
 //   loop r max -> target  bounded loop back-edge: r += 1; jump to target while r < max, else r = 0
+//   move d <- s + k       register copy, on an edge where paths with different bindings meet: a flow
+//                         register gets another's flow (or NULL when there is no source); a value
+//                         register gets another's value plus k (or the constant k)
 //   call fn               run function fn, then continue after the call
 //   return                return to the caller (at top level: the context is done)
 //   nop                   a step that only marks a line (code the model does not track)
@@ -72,6 +75,7 @@ export type Instr =
   | (At & { op: 'choose'; target: number })
   | (At & { op: 'jump'; cond: Cond; target: number })
   | (At & { op: 'loop'; reg: string; max: number; target: number })
+  | (At & { op: 'move'; dest: string; src: string | null; delta: number; flow: boolean })
   | (At & { op: 'call'; fn: string })
   | (At & { op: 'return' })
   | (At & { op: 'nop'; text: string });
@@ -149,6 +153,9 @@ export function instrText(i: Instr): string {
       return i.cond.kind === 'always' ? `goto ${i.target}` : `if (${condText(i.cond)}) goto ${i.target}`;
     case 'loop':
       return `loop ${i.reg} < ${i.max}: goto ${i.target}`;
+    case 'move':
+      if (i.flow) return `${i.dest} = ${i.src ?? 'NULL'}`;
+      return `${i.dest} = ${i.src === null ? i.delta : i.delta === 0 ? i.src : `${i.src} ${i.delta > 0 ? '+' : '-'} ${Math.abs(i.delta)}`}`;
     case 'call':
       return `call ${i.fn}`;
     case 'return':

@@ -250,6 +250,12 @@ function compileProgram(p: StepProgram, lockIndex: Map<string, number>, keyIndex
           c.reg = reg(i.reg, false);
           c.value = i.max;
           break;
+        case 'move':
+          c.reg = reg(i.dest, i.flow);
+          c.flow = -1;
+          c.target = i.src === null ? -1 : reg(i.src, i.flow);
+          c.delta = i.delta;
+          break;
         case 'call': {
           const s = starts.get(i.fn);
           if (s === undefined) throw new ModelError(`${p.name}: call to unknown function ${i.fn}`);

@@ -38,8 +38,8 @@ export interface LaneOptions {
   width?: number;
 }
 
-/** The schedule of one violation as lanes. Lines are 1-based, like an editor's. */
-export function renderLanes(result: Pick<SimulationResult, 'contexts' | 'initial'>, steps: readonly ScheduleStep[], opts: LaneOptions = {}): string {
+/** The schedule of one violation as lanes. Lines are 1-based, like an editor's; a line in another file than the listing's is `file.c:line`. */
+export function renderLanes(result: Pick<SimulationResult, 'contexts' | 'initial'> & Partial<Pick<SimulationResult, 'listingUri'>>, steps: readonly ScheduleStep[], opts: LaneOptions = {}): string {
   const n = result.contexts.length;
   const total = opts.width ?? 140;
   const changeWidth = 34;
@@ -49,7 +49,8 @@ export function renderLanes(result: Pick<SimulationResult, 'contexts' | 'initial
   const lines = [head.join('|'), rule.join('+')];
   let prev: StateSnapshot = result.initial;
   for (const s of steps) {
-    const what = `${s.location.line + 1} ${s.effect || s.instruction}`;
+    const file = result.listingUri !== undefined && s.location.uri !== result.listingUri ? `${decodeURIComponent(s.location.uri.split(/[\\/]/).pop() ?? '')}:` : '';
+    const what = `${file}${s.location.line + 1} ${s.effect || s.instruction}`;
     const cells = result.contexts.map((c) => ` ${fit(c.id === s.context ? what : '', cell)} `);
     const changes = stateChanges(prev, s.state);
     const broken = s.violations.length > 0 ? [`!! ${s.violations.join(', ')}`] : [];

@@ -295,6 +295,14 @@ function run(st: Step, c: ContextInfo, code: Code, pc: number, choice: number, b
       if (explain) st.effect = count < code.value ? `loops again (${count})` : 'leaves the loop';
       return;
     }
+    case 'move': {
+      // A flow copies as it is (NULL stays NULL); a value gets the delta added; no source: the constant (or NULL).
+      const flow = code.src.op === 'move' && code.src.flow;
+      const v = code.target < 0 ? (flow ? -1 : code.delta) : flow ? n[c.regs + code.target]! : n[c.regs + code.target]! + code.delta;
+      n[c.regs + code.reg] = v;
+      if (explain) st.effect = code.text;
+      return;
+    }
     case 'call': {
       const sp = n[b + C_SP]!;
       if (sp >= c.program.stackDepth) throw new ModelError(`${c.label}: call depth above ${Math.min(c.program.stackDepth, MAX_CALL_DEPTH)}`);
