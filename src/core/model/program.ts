@@ -116,8 +116,16 @@ export interface ProtocolModel {
   put: StepProgram;
 }
 
-/** Instruction as one line of text, for schedules and the webview. */
-export function instrText(i: Instr): string {
+/**
+ * Instruction as one line of text, for schedules and the webview. With `lineOf` (the 1-based source
+ * line of the instruction at a jump target), jumps say where they go in the listing ("goto line 27");
+ * without it, the target's index in the function.
+ */
+export function instrText(i: Instr, lineOf?: (target: number) => number | undefined): string {
+  const to = (t: number): string => {
+    const line = lineOf?.(t);
+    return line !== undefined ? `line ${line}` : String(t);
+  };
   switch (i.op) {
     case 'acquire':
       return `acquire ${i.lock} (${i.mode})`;
@@ -148,11 +156,11 @@ export function instrText(i: Instr): string {
     case 'use':
       return `use ${i.flow} (${i.what})`;
     case 'choose':
-      return `choose: continue or goto ${i.target}`;
+      return lineOf !== undefined ? `choose: continue or go to ${to(i.target)}` : `choose: continue or goto ${i.target}`;
     case 'jump':
-      return i.cond.kind === 'always' ? `goto ${i.target}` : `if (${condText(i.cond)}) goto ${i.target}`;
+      return i.cond.kind === 'always' ? `goto ${to(i.target)}` : `if (${condText(i.cond)}) goto ${to(i.target)}`;
     case 'loop':
-      return `loop ${i.reg} < ${i.max}: goto ${i.target}`;
+      return lineOf !== undefined ? `loop ${i.reg} < ${i.max}: back to ${to(i.target)}` : `loop ${i.reg} < ${i.max}: goto ${i.target}`;
     case 'move':
       if (i.flow) return `${i.dest} = ${i.src ?? 'NULL'}`;
       return `${i.dest} = ${i.src === null ? i.delta : i.delta === 0 ? i.src : `${i.src} ${i.delta > 0 ? '+' : '-'} ${Math.abs(i.delta)}`}`;

@@ -187,7 +187,12 @@ function compileProgram(p: StepProgram, lockIndex: Map<string, number>, keyIndex
     const last = f.body[f.body.length - 1];
     const endLoc = last !== undefined ? last.loc : { uri: '', line: 0 };
     for (const i of [...f.body, { op: 'return', loc: endLoc } as Instr]) {
-      const c: Code = { src: i, text: instrText(i), loc: i.loc, lock: -1, write: false, flow: -1, reg: -1, key: -1, target: -1, delta: 0, value: 0, cond: null };
+      // Jumps name the listing line they go to (the target instruction's own line, 1-based).
+      const lineOf = (t: number): number | undefined => {
+        const at = f.body[t] ?? f.body[f.body.length - 1]; // past the end: the implicit return
+        return at === undefined ? undefined : at.loc.line + 1;
+      };
+      const c: Code = { src: i, text: instrText(i, lineOf), loc: i.loc, lock: -1, write: false, flow: -1, reg: -1, key: -1, target: -1, delta: 0, value: 0, cond: null };
       switch (i.op) {
         case 'acquire':
           c.lock = lock(i.lock);
