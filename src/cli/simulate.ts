@@ -20,7 +20,7 @@ import type { ProtocolModel } from '../core/model/program';
 import { ScheduleError, decodeSchedule } from '../core/sim/schedule';
 import type { PathStep, Progress } from '../core/sim/explore';
 import { SIMULATE_JSON_FORMAT_VERSION, simulationJson } from '../core/sim/json';
-import { simulate, simulateReplay } from '../core/sim/simulate';
+import { DEFAULT_TIME_LIMIT_MS, simulate, simulateReplay } from '../core/sim/simulate';
 import type { SimulateOptions } from '../core/sim/simulate';
 import type { SimulationResult } from '../core/sim/types';
 
@@ -239,6 +239,8 @@ export async function runFileModel(o: SimulateCliOptions, replay: string | null,
     throw e;
   }
   const parser = await createCParser(distGrammarLocation(host.distDir));
+  const limit = o.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  const cpu0 = process.cpuUsage();
   let ex: ExtractedModel;
   try {
     const ref = (r: { file: string | null; name: string }): FunctionRef => (r.file !== null ? { name: r.name, uri: uriOf(r.file) } : { name: r.name });
@@ -247,6 +249,7 @@ export async function runFileModel(o: SimulateCliOptions, replay: string | null,
       loopBound: o.loopBound,
       inlineDepth: o.inlineDepth,
       initialRefcount: o.initialRefcount,
+      timeLimitMs: limit,
     });
   } catch (e) {
     if (e instanceof ExtractError) throw new UsageError(e.message);
@@ -266,7 +269,9 @@ export async function runFileModel(o: SimulateCliOptions, replay: string | null,
     o.puts = parsed.puts;
     steps = parsed.steps;
   }
-  const result = simulateModel(ex.model, o, steps);
+  // The time limit is for the whole run: the search gets what the compilation left.
+  const spent = process.cpuUsage(cpu0);
+  const result = simulateModel(ex.model, { ...o, timeLimitMs: Math.max(1, limit - Math.round((spent.user + spent.system) / 1000)) }, steps);
   const listingFile = o.file ?? packetRef.file!;
   const fileOfUri = (uri: string | undefined): string => (uri === undefined ? listingFile : fileURLToPath(uri));
   if (o.format === 'json') {

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractModelFromFiles } from '../../src/core/extract/extract';
+import { ExtractError } from '../../src/core/extract/types';
 import type { ExtractedModel } from '../../src/core/extract/types';
 import { compileModel } from '../../src/core/sim/compile';
 import { enabledSteps } from '../../src/core/sim/explore';
@@ -167,4 +168,10 @@ VOID Packet(DP *dp, KEY *key) {
   const ex = await extract(text, 'Packet', 'Put');
   assert.match(ex.unmodelled.find((u) => u.reason === 'assumed')!.note, /^Put runs under dp->lock \(write\): its contract says so \(_Requires_exclusive_lock_held_\(dp->lock\)\)/);
   assert.equal(simulate(ex.model, { packets: 2, puts: 1 }).verdict, 'safe');
+});
+
+test('compiling honours a time limit: a function too large for it is refused with one line', async () => {
+  const branches = Array.from({ length: 3000 }, (_, i) => `  if (x[${i}]) OvsActionsExecute(flow);`).join('\n');
+  const text = `void Packet(DP *dp, KEY *key, int *x) {\n  OvsFlow *flow = OvsLookupFlow(dp, key, &hash, FALSE);\n${branches}\n}\nvoid Put(void) { }\n`;
+  await assert.rejects(() => extract(text, 'Packet', 'Put', { timeLimitMs: 0 }), (e: unknown) => e instanceof ExtractError && /^compiling Packet took longer than the time limit/.test(e.message));
 });

@@ -18,6 +18,7 @@ import type { LayoutGraph } from './layout';
 import { RET, mergeEnvs, moveInstr, movesInto, restoreEnv, snapshotEnv, widenForLoop } from './paths';
 import type { Env, Move } from './paths';
 import type { Lowering } from './lowering';
+import { ExtractError, cpuNowMs } from './types';
 import type { FlagConvention, Unmodelled, UnmodelledReason } from './types';
 
 /** A function of one of the input files, turned into a plain-JS syntax tree on first use. */
@@ -53,6 +54,8 @@ export interface CompilerSetup {
   /** Shared across the packet and put programs: one declaration per lock. */
   lockDecls: Map<string, LockDecl>;
   unmodelled: Unmodelled[];
+  /** CPU time (cpuNowMs) past which compiling stops with an ExtractError. */
+  deadline?: number;
 }
 
 /** A lock an entry function runs under because its callers (or its contract) hold it. */
@@ -83,6 +86,7 @@ export class ProgramCompiler implements Lowering {
   readonly ev: Evaluator;
   private wrapped = false;
   private readonly uris: string[] = [];
+  private nodesDone = 0;
   /** Probe mode: calls to this function are not inlined but marked (`@call:<n>` nops) with their arguments. */
   readonly probe: { target: string; sites: string[][] } | null;
 
@@ -346,6 +350,9 @@ export class ProgramCompiler implements Lowering {
     const flowVars = new Set([...g.flowVars, ...fn.flowParams, ...(frame.depth > 0 ? [RET] : [])]);
     const stuck: [number, string][] = [];
     for (const id of rpo) {
+      if ((++this.nodesDone & 63) === 0 && this.setup.deadline !== undefined && cpuNowMs() > this.setup.deadline) {
+        throw new ExtractError(`compiling ${fn.name} took longer than the time limit: the C functions are too large to simulate within it`);
+      }
       const node = nodes[id]!;
       // The bindings on entry: the start's, or those of the forward predecessors, merged; widened at a loop header.
       const ins = (g.preds.get(id) ?? []).filter((u) => !isBack(u, id) && exitEnv.has(u) && !deadEdges.has(`${u}>${id}`));

@@ -17,7 +17,7 @@ import { ProgramCompiler } from './compiler';
 import type { CompilerSetup, HeldLock, SourceFunction } from './compiler';
 import { readDirectives } from './directives';
 import { tidy } from './tidy';
-import { DEFAULT_FLAGS, DEFAULT_INITIAL_REFCOUNT, isFlowPointerType, DEFAULT_INLINE_DEPTH, DEFAULT_LOOP_BOUND, ExtractError } from './types';
+import { DEFAULT_FLAGS, DEFAULT_INITIAL_REFCOUNT, cpuNowMs, isFlowPointerType, DEFAULT_INLINE_DEPTH, DEFAULT_LOOP_BOUND, ExtractError } from './types';
 import type { ExtractOptions, ExtractedModel, Unmodelled } from './types';
 
 export interface CSource {
@@ -100,6 +100,7 @@ export function extractModel(parser: Parser, source: CSource, packet: string, pu
  */
 export function extractModelFromFiles(parser: Parser, sources: readonly CSource[], packetRef: FunctionRef | string, putRef: FunctionRef | string, options: ExtractOptions = {}): ExtractedModel {
   const parsedFiles: { source: CSource; parsed: ReturnType<typeof parseC> }[] = [];
+  const deadline = options.timeLimitMs !== undefined ? cpuNowMs() + options.timeLimitMs : undefined;
   try {
     for (const source of sources) parsedFiles.push({ source, parsed: parseC(parser, source.text) });
     const all: SourceFunction[] = [];
@@ -169,6 +170,7 @@ export function extractModelFromFiles(parser: Parser, sources: readonly CSource[
       initialRefcount: options.initialRefcount ?? first((d) => d.initialRefcount) ?? DEFAULT_INITIAL_REFCOUNT,
       lockDecls,
       unmodelled: into,
+      ...(deadline !== undefined ? { deadline } : {}),
     });
     const lockDecls = new Map<string, LockDecl>();
     const setup = setupFor(lockDecls, unmodelled);

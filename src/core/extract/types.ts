@@ -53,6 +53,14 @@ export interface ExtractOptions {
   flags?: Partial<FlagConvention>;
   /** Lookup functions that skip flows flagged INACTIVE (also a directive). */
   activeOnlyLookups?: string[];
+  /** CPU time the compilation may take (ms); past it, ExtractError. Default: no limit. */
+  timeLimitMs?: number;
+}
+
+/** CPU time of this process in ms (user + system), for the compile time limit. */
+export function cpuNowMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 export type UnmodelledReason =
