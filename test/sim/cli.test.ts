@@ -19,7 +19,7 @@ interface Run {
 function lockstep(args: string[]): Run {
   const main = path.join(repoRoot, 'src', 'cli', 'main.ts');
   const script = `require(${JSON.stringify(main)}).main(${JSON.stringify(['simulate', ...args])}).then((c) => { process.exitCode = c; })`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 600_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
