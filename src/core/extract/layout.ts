@@ -94,9 +94,14 @@ export function layoutGraph(body: Node, noReturn: ReadonlySet<string>): LayoutGr
   const headers = [...new Set([...back].map((e) => Number(e.split('>')[1])))].sort((a, b) => a - b);
 
   /** The natural loop of h: the header plus everything that reaches a back-edge source without passing it. */
+  const sources = new Map<number, number[]>();
+  for (const e of back) {
+    const [u, v] = e.split('>').map(Number) as [number, number];
+    sources.set(v, [...(sources.get(v) ?? []), u]);
+  }
   const loopBody = (h: number): Set<number> => {
     const inLoop = new Set<number>([h]);
-    const work = [...back].filter((e) => Number(e.split('>')[1]) === h).map((e) => Number(e.split('>')[0]));
+    const work = [...(sources.get(h) ?? [])];
     while (work.length) {
       const x = work.pop()!;
       if (inLoop.has(x)) continue;
@@ -135,8 +140,13 @@ function flowLocals(body: Node): Set<string> {
   return out;
 }
 
-/** Backward liveness of identifiers over the nodes (syntactic: any mention but a plain assignment's target is a read). */
+/**
+ * Backward liveness of identifiers over the nodes (syntactic: any mention but a plain assignment's
+ * target is a read). Only variables the body may assign can differ between paths, so only they are
+ * followed (a body mentions many more names: globals, functions, fields' owners).
+ */
 function liveness(order: readonly number[], succ: (id: number) => number[], preds: Map<number, number[]>, astOf: (id: number) => Node | null, exit: number): Map<number, Set<string>> {
+  const tracked = assignedIn(order.map(astOf));
   const uses = new Map<number, Set<string>>();
   const defs = new Map<number, Set<string>>();
   for (const id of order) {
@@ -152,7 +162,7 @@ function liveness(order: readonly number[], succ: (id: number) => number[], pred
           d.add(lhs.text);
         }
       }
-      for (const i of ast.descendantsOfType('identifier')) if (!targets.has(i)) u.add(i.text);
+      for (const i of ast.descendantsOfType('identifier')) if (!targets.has(i) && tracked.has(i.text)) u.add(i.text);
     }
     uses.set(id, u);
     defs.set(id, d);
