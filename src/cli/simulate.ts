@@ -13,13 +13,17 @@ import type { ExtractedModel, Unmodelled } from '../core/extract/types';
 import { InputError, readCSource } from '../core/input';
 import { findProtocol, listProtocols, resolveProtocol } from '../core/flowtable/protocols/index';
 import type { ProtocolInfo } from '../core/model/types';
-import { VERSION } from '../core/version';
+import { jsonEnvelope } from '../core/report/envelope';
+import { writeJson } from '../core/report/jsonStream';
+import { stdoutSink } from './output';
+import type { OutputSink } from './output';
+import { UsageError, errorLine, usageLine } from './usage';
 import { ModelError } from '../core/sim/compile';
 import { renderResult } from '../core/sim/lanes';
 import type { ProtocolModel } from '../core/model/program';
 import { ScheduleError, decodeSchedule } from '../core/sim/schedule';
 import type { PathStep, Progress } from '../core/sim/explore';
-import { SIMULATE_JSON_FORMAT_VERSION, simulationJson } from '../core/sim/json';
+import { simulationJson } from '../core/sim/json';
 import { DEFAULT_TIME_LIMIT_MS, simulate, simulateReplay } from '../core/sim/simulate';
 import type { SimulateOptions } from '../core/sim/simulate';
 import type { SimulationResult } from '../core/sim/types';
@@ -108,7 +112,10 @@ export interface SimulateCliOptions {
   onProgress?: (p: Progress) => void;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
+
+/** An input the run cannot use (an unreadable file or config, a missing function): `lockstep simulate: <message>`, exit 2. */
+export class SimulateInputError extends Error {}
 
 const MAX_PACKETS = 8;
 const MAX_PUTS = 4;
@@ -192,7 +199,8 @@ export interface RunOutput {
  */
 export function runModel(model: ProtocolModel, o: SimulateCliOptions, replaySteps: PathStep[] | null, out: RunOutput): number {
   const result = simulateModel(model, o, replaySteps);
-  out.write(o.format === 'json' ? `${JSON.stringify(simulationJson(result), null, 2)}\n` : renderResult(result, { width: process.stdout.columns ?? 140 }));
+  if (o.format === 'json') writeJson(simulationJson(result), (chunk) => out.write(chunk));
+  else out.write(renderResult(result, { width: process.stdout.columns ?? 140 }));
   return exitCodeOf(result);
 }
 
@@ -235,7 +243,7 @@ export async function runFileModel(o: SimulateCliOptions, replay: string | null,
     sources = paths.map((f) => ({ uri: uriOf(f), text: readCSource(f) }));
     knowledge = knowledgeFromConfigFile(o.config ?? findProjectConfig(paths));
   } catch (e) {
-    if (e instanceof InputError || e instanceof ConfigError) throw new UsageError(e.message);
+    if (e instanceof InputError || e instanceof ConfigError) throw new SimulateInputError(e instanceof ConfigError ? `config error: ${e.message}` : e.message);
     throw e;
   }
   const parser = await createCParser(distGrammarLocation(host.distDir));
@@ -252,7 +260,7 @@ export async function runFileModel(o: SimulateCliOptions, replay: string | null,
       timeLimitMs: limit,
     });
   } catch (e) {
-    if (e instanceof ExtractError) throw new UsageError(e.message);
+    if (e instanceof ExtractError) throw new SimulateInputError(e.message);
     throw e;
   } finally {
     parser.delete();
@@ -282,7 +290,7 @@ export async function runFileModel(o: SimulateCliOptions, replay: string | null,
       put: o.putFn,
       unmodelled: ex.unmodelled.map(({ uri, ...u }) => ({ ...u, line: u.line + 1, ...(uri !== undefined ? { file: fileOfUri(uri) } : {}) })),
     };
-    out.write(`${JSON.stringify(simulationJson(result, { extraction }), null, 2)}\n`);
+    writeJson(simulationJson(result, { extraction }), (chunk) => out.write(chunk));
   } else {
     const again = `lockstep simulate${o.file !== null ? ` --file ${o.file}` : ''} --packet ${o.packetFn} --put ${o.putFn}`;
     out.write(`packet = ${o.packetFn}, put = ${o.putFn}${o.file !== null ? ` in ${o.file}` : ''} (compiled from C; lines are 1-based)\n`);
@@ -316,28 +324,35 @@ function numbered(listing: string): string {
 
 export async function runSimulate(args: string[], host: CliHost): Promise<number> {
   const progress = progressLine(process.stderr);
+  // Synchronous, buffered and EPIPE-safe (src/cli/output.ts): the process exits right after.
+  const sink = stdoutSink();
   try {
-    return await simulateCommand(args, host, progress);
+    return await simulateCommand(args, host, progress, sink);
   } finally {
     progress?.done();
+    sink.close();
   }
 }
 
-async function simulateCommand(args: string[], host: CliHost, progress: ReturnType<typeof progressLine>): Promise<number> {
+async function simulateCommand(args: string[], host: CliHost, progress: ReturnType<typeof progressLine>, sink: OutputSink): Promise<number> {
   // The progress line is cleared before any result text reaches the terminal.
   const stdout: RunOutput = {
     write: (t) => {
       progress?.done();
-      process.stdout.write(t);
+      sink.write(t);
     },
   };
-  // One error style for every failure: the message, then where to look.
+  // The one error style of every command (src/cli/usage.ts): a usage error points at --help.
   const err = (m: string): number => {
-    process.stderr.write(`lockstep simulate: ${m} (try lockstep simulate --help)\n`);
+    process.stderr.write(usageLine('simulate', m));
+    return 2;
+  };
+  const fail = (m: string): number => {
+    process.stderr.write(errorLine('simulate', m));
     return 2;
   };
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(HELP);
+    stdout.write(HELP);
     return 0;
   }
   let o: SimulateCliOptions;
@@ -353,9 +368,9 @@ async function simulateCommand(args: string[], host: CliHost, progress: ReturnTy
     const list = listProtocols();
     const params = (p: ProtocolInfo): string =>
       (p.variants ?? []).map((v) => `${' '.repeat(27)}--variant ${v.name}=${v.values.map((x) => (x === v.default ? `${x} (default)` : x)).join('|')}\n`).join('');
-    process.stdout.write(
+    stdout.write(
       o.format === 'json'
-        ? `${JSON.stringify({ formatVersion: SIMULATE_JSON_FORMAT_VERSION, tool: { name: 'lockstep', version: VERSION }, protocols: list }, null, 2)}\n`
+        ? `${JSON.stringify({ ...jsonEnvelope(), protocols: list }, null, 2)}\n`
         : list.map((p) => `${p.name.padEnd(26)} ${p.title}\n${' '.repeat(27)}${p.summary}\n${params(p)}`).join(''),
     );
     return 0;
@@ -364,7 +379,8 @@ async function simulateCommand(args: string[], host: CliHost, progress: ReturnTy
     try {
       return await runFileModel(o, o.replay, host, stdout);
     } catch (e) {
-      if (e instanceof UsageError || e instanceof ScheduleError || e instanceof ModelError) return err(e.message);
+      if (e instanceof UsageError || e instanceof ScheduleError) return err(e.message);
+      if (e instanceof SimulateInputError || e instanceof ModelError) return fail(e.message);
       throw e;
     }
   }
@@ -395,13 +411,14 @@ async function simulateCommand(args: string[], host: CliHost, progress: ReturnTy
   const def = resolveProtocol(withVariants(o.protocol, o.variants));
   if (typeof def === 'string') return err(def);
   if (o.listing) {
-    process.stdout.write(numbered(def.listing));
+    stdout.write(numbered(def.listing));
     return 0;
   }
   try {
     return runModel(def.model(), o, replaySteps, stdout);
   } catch (e) {
-    if (e instanceof ScheduleError || e instanceof ModelError) return err(e.message);
+    if (e instanceof ScheduleError) return err(e.message);
+    if (e instanceof ModelError) return fail(e.message);
     throw e;
   }
 }

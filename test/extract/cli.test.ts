@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { UsageError, parseSimulateArgs, runFileModel } from '../../src/cli/simulate';
+import { SimulateInputError, parseSimulateArgs, runFileModel } from '../../src/cli/simulate';
 import { FIXTURES, fixtureText, lineOf, sharedParser } from './helpers';
 
 async function run(args: string[]): Promise<{ code: number; out: string }> {
@@ -49,9 +49,9 @@ test('JSON output is a SimulationResult plus the extraction, and its schedule re
 });
 
 test('errors: an unknown function, a schedule of other functions', async () => {
-  await assert.rejects(() => run(['--file', LEAK, '--packet', 'Nope', '--put', 'OvsFlowDelete']), (e: unknown) => e instanceof UsageError && /no function Nope/.test(e.message));
+  await assert.rejects(() => run(['--file', LEAK, '--packet', 'Nope', '--put', 'OvsFlowDelete']), (e: unknown) => e instanceof SimulateInputError && /no function Nope/.test(e.message));
   await assert.rejects(() => run(['--file', LEAK, '--packet', 'OvsPacketPath', '--put', 'OvsFlowDelete', '--replay', 'other.c:A+B:1x1:0']), /the schedule is for other.c:A\+B/);
-  await assert.rejects(() => run(['--file', path.join(FIXTURES, 'missing.c'), '--packet', 'A', '--put', 'B']), UsageError);
+  await assert.rejects(() => run(['--file', path.join(FIXTURES, 'missing.c'), '--packet', 'A', '--put', 'B']), SimulateInputError);
 });
 
 test('functions in two files: --packet a.c:fn --put b.c:fn; lanes name the other file', async () => {

@@ -85,6 +85,13 @@ describe('lockstep simulate: exit codes and JSON', () => {
     }
   });
 
+  test('an input the run cannot use is one line without the --help hint (the shared style), exit 2', () => {
+    const r = lockstep(['--file', 'no/such/file.c', '--packet', 'A', '--put', 'B']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^lockstep simulate: [^\n]*no\/such\/file\.c[^\n]*\n$/);
+    assert.doesNotMatch(r.stderr, /try lockstep simulate --help/);
+  });
+
   test('a 5x3 run with a huge state limit stops cleanly at the CPU time limit with a partial result', () => {
     const r = lockstep(['--protocol', 'seed-workflow-fixed', '--packets', '5', '--puts', '3', '--max-states', '50000000', '--time-limit', '2', '--format', 'json']);
     assert.equal(r.code, 3, r.stderr);

@@ -2,19 +2,13 @@
 // output has (formatVersion, tool, positions), with every line 1-based like `check` and `patch`.
 // In memory (and in the editor) lines stay 0-based; only this output shifts them.
 
-import { VERSION } from '../version';
 import type { SourceLoc } from '../model/types';
+import { jsonEnvelope } from '../report/envelope';
+import type { JsonEnvelope } from '../report/envelope';
 import type { ContextSnapshot, ScheduleStep, SimulationResult, StateSnapshot } from './types';
 
-/** Bumped when the shape of `simulate --format json` changes incompatibly. */
-export const SIMULATE_JSON_FORMAT_VERSION = 1;
-
-export interface SimulationJson extends SimulationResult {
-  formatVersion: number;
-  tool: { name: 'lockstep'; version: string };
-  /** Every `line` in this document is 1-based. */
-  positions: '1-based';
-}
+/** The envelope (formatVersion, tool, positions: every `line` here is 1-based) and the result. */
+export type SimulationJson = JsonEnvelope & SimulationResult;
 
 const loc1 = (l: SourceLoc): SourceLoc => ({ uri: l.uri, line: l.line + 1 });
 const ctx1 = (c: ContextSnapshot): ContextSnapshot => ({ ...c, location: c.location === null ? null : loc1(c.location) });
@@ -24,9 +18,7 @@ const step1 = (s: ScheduleStep): ScheduleStep => ({ ...s, location: loc1(s.locat
 /** The result as JSON output: the envelope first, lines 1-based; `extra` fields (already 1-based) appended. */
 export function simulationJson<T extends object>(r: SimulationResult, extra?: T): SimulationJson & T {
   return {
-    formatVersion: SIMULATE_JSON_FORMAT_VERSION,
-    tool: { name: 'lockstep', version: VERSION },
-    positions: '1-based',
+    ...jsonEnvelope(),
     ...r,
     initial: state1(r.initial),
     violations: r.violations.map((v) => ({ ...v, steps: v.steps.map(step1) })),
