@@ -322,10 +322,9 @@ function numbered(listing: string): string {
   return listing.split('\n').map((l, i) => `${String(i + 1).padStart(4)}  ${l}`.trimEnd()).join('\n') + '\n';
 }
 
-export async function runSimulate(args: string[], host: CliHost): Promise<number> {
+/** `lockstep simulate`; the report goes to `sink` (default: standard output, synchronous, buffered and EPIPE-safe). */
+export async function runSimulate(args: string[], host: CliHost, sink: OutputSink = stdoutSink()): Promise<number> {
   const progress = progressLine(process.stderr);
-  // Synchronous, buffered and EPIPE-safe (src/cli/output.ts): the process exits right after.
-  const sink = stdoutSink();
   try {
     return await simulateCommand(args, host, progress, sink);
   } finally {

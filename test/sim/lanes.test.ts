@@ -6,21 +6,19 @@ import assert from 'node:assert/strict';
 import { protocolModel } from '../../src/core/flowtable/protocols/index';
 import { renderLanes, renderResult, stateChanges } from '../../src/core/sim/lanes';
 import { simulate } from '../../src/core/sim/simulate';
+import { StringSink } from '../../src/cli/output';
 import { parseSimulateArgs, runSimulate, UsageError } from '../../src/cli/simulate';
 import type { SimulationResult } from '../../src/core/sim/types';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
   let err = '';
-  const o = process.stdout.write.bind(process.stdout);
+  const sink = new StringSink();
   const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string | Uint8Array) => ((err += String(chunk)), true)) as typeof process.stderr.write;
   try {
-    const code = await runSimulate(args, { distDir: '.' });
-    return { code, out, err };
+    const code = await runSimulate(args, { distDir: '.' }, sink);
+    return { code, out: sink.text(), err };
   } finally {
-    process.stdout.write = o;
     process.stderr.write = e;
   }
 }
