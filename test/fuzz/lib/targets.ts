@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { analyzeFiles as analyzeSet } from '../../../src/core/project';
 import { builtinKnowledge } from '../../../src/core/apis/builtin';
+import { DEFAULT_TIMEOUT_PER_FUNCTION_S } from '../../../src/cli/args';
 import { ConfigError, mergeKnowledge, parseProjectConfig } from '../../../src/core/apis/config';
 import { findProtocol } from '../../../src/core/flowtable/protocols/index';
 import { decodeCSource, InputError } from '../../../src/core/input';
@@ -63,7 +64,8 @@ function runC(parser: Parser, bytes: Uint8Array): string {
     if (/over the .*-byte limit/.test(e.message)) throw e;
     text = lossy(bytes);
   }
-  const r = analyzeSet(parser, [{ uri: 'file:///fuzz/fuzz.c', text }], { knowledge: builtinKnowledge() });
+  // As `lockstep check` runs it: with its default CPU limit per function.
+  const r = analyzeSet(parser, [{ uri: 'file:///fuzz/fuzz.c', text }], { knowledge: builtinKnowledge(), timeoutPerFunctionMs: DEFAULT_TIMEOUT_PER_FUNCTION_S * 1000 });
   return `${r.findings.length} findings`;
 }
 
