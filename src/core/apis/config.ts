@@ -151,11 +151,20 @@ export function findProjectConfig(paths: string[]): string | undefined {
   let dir = dirs.reduce(commonDir);
   for (;;) {
     const candidate = path.join(dir, CONFIG_FILE_NAME);
-    if (fs.existsSync(candidate)) return candidate;
+    // lstat, not exists: a dangling or looping link named lockstep.json is an error to report, not "no config".
+    if (lstatQuietly(candidate)) return candidate;
     if (fs.existsSync(path.join(dir, '.git'))) return undefined;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
+  }
+}
+
+function lstatQuietly(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
   }
 }
 

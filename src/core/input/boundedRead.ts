@@ -12,6 +12,9 @@ export function readBoundedFile(file: string, maxBytes: number): Buffer {
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
+    // A socket cannot be opened at all (ENXIO): say what it is, as fstat would.
+    const st = statQuietly(file);
+    if (st && !st.isFile() && !st.isDirectory()) throw new InputError(`${file}: ${kindOf(st)}, not a regular file`);
     throw new InputError(`${file}: ${describeErrno(e)}`);
   }
   try {
@@ -40,6 +43,14 @@ function readSome(fd: number, into: Buffer, file: string): number {
   } catch (e) {
     // A regular file does not say EAGAIN; if one does (a network file system), it is unreadable now.
     throw new InputError(`${file}: ${describeErrno(e)}`);
+  }
+}
+
+function statQuietly(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
   }
 }
 
