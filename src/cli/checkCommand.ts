@@ -20,6 +20,7 @@ import { palette, useColor } from './color';
 import { ruleList } from './explain';
 import { planFixes, type FileFix } from './fix';
 import { fileSink, stdoutSink, type OutputSink } from './output';
+import { Progress } from './progress';
 import { applyRuleSettings } from './ruleSettings';
 import { errorLine, UsageError, usageLine } from './usage';
 
@@ -130,7 +131,14 @@ export async function runCheck(argv: string[], host: CliHost): Promise<number> {
 
   const options = { knowledge: loaded.knowledge, ...(args.timeoutPerFunction > 0 ? { timeoutPerFunctionMs: args.timeoutPerFunction * 1000 } : {}) };
   let sources = inputs.sources;
-  let run = await analyse(sources, options, host.distDir, args.jobs);
+  const lines = sources.reduce((n, s) => n + countLines(s.text), 0);
+  const progress = new Progress(process.stderr, () => `lockstep: analysing ${sources.length} file${sources.length === 1 ? '' : 's'} (${lines.toLocaleString('en-US')} lines)…`, { enabled: process.stderr.isTTY === true && !args.quiet });
+  let run: RunResult;
+  try {
+    run = await analyse(sources, options, host.distDir, args.jobs);
+  } finally {
+    progress.done();
+  }
   let findings = applyRuleSettings(run.findings, loaded.config?.rules);
 
   let fixed: FileFix[] = [];
@@ -194,6 +202,12 @@ export async function runCheck(argv: string[], host: CliHost): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function openOutput(file: string): OutputSink | undefined {
