@@ -3,8 +3,13 @@
 // exit 1 from either command is expected; anything else (2, a crash) fails the demo.
 import { spawnSync } from 'node:child_process';
 
+// The rule of `--color auto` (src/cli/color.ts): a terminal only, NO_COLOR off, FORCE_COLOR on.
+const env = process.env;
+const colour = env.NO_COLOR ? false : env.FORCE_COLOR && env.FORCE_COLOR !== '0' ? true : process.stdout.isTTY === true && env.TERM !== 'dumb';
+const bold = (s) => (colour ? `\x1b[1m${s}\x1b[22m` : s);
+
 function run(title, args) {
-  process.stdout.write(`\n\x1b[1m$ lockstep ${args.join(' ')}\x1b[0m   # ${title}\n\n`);
+  process.stdout.write(`\n${bold(`$ lockstep ${args.join(' ')}`)}   # ${title}\n\n`);
   const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { stdio: 'inherit' });
   if (r.status !== 0 && r.status !== 1) {
     process.stderr.write(`demo: lockstep ${args[0]} exited with ${r.status ?? r.signal}\n`);

@@ -1,4 +1,4 @@
-// `npm run pack:cli [-- --out DIR]`: the command-line tool as its own npm package, @lockstep-dev/cli.
+// `npm run pack:cli [-- --out DIR] [--no-build]`: the command-line tool as its own npm package, @lockstep-dev/cli.
 //
 // A scoped name (our npm organisation's) so nobody else can publish what `npm install -g` of our
 // name would fetch; the extension keeps its own manifest (vsce wants an unscoped name). The package
@@ -15,8 +15,11 @@ const outArg = process.argv.indexOf('--out');
 const outDir = resolve(outArg > 0 ? process.argv[outArg + 1] : root);
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-const build = spawnSync(process.execPath, ['build.mjs'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// --no-build: package the dist/ that is there (the tests build it once for every test file).
+if (!process.argv.includes('--no-build')) {
+  const build = spawnSync(process.execPath, ['build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 const stage = join(root, 'out', 'cli-package');
 rmSync(stage, { recursive: true, force: true });

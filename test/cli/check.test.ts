@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ensureBuilt } from '../helpers/build';
 import { repoRoot } from '../helpers/grammar';
 import { sarifSchemaErrors } from '../report/sarifSchema';
 
@@ -52,8 +53,7 @@ int leaky(struct dp *dp, int x)
 `;
 
 before(() => {
-  const build = spawnSync(process.execPath, ['build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
+  ensureBuilt();
   write('clean/a.c', CLEAN);
   write('clean/sub/b.h', 'int helper(void);\n');
   write('clean/notes.txt', 'not C');

@@ -3,6 +3,7 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ensureBuilt } from '../helpers/build';
 import { repoRoot } from '../helpers/grammar';
 
 /** The CLI bundle the package ships (built once per test file by `buildCli`). */
@@ -16,9 +17,9 @@ export interface CliRun {
   ms: number;
 }
 
+/** The bundles, rebuilt only when stale and never by two test files at once (see ensureBuilt). */
 export function buildCli(): void {
-  const build = spawnSync(process.execPath, ['build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
+  ensureBuilt();
 }
 
 /**

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VERSION } from '../../src/core/version';
 import { repoRoot } from '../helpers/grammar';
-import { LEAK_C, tempDir, writeFile } from './helpers';
+import { buildCli, LEAK_C, tempDir, writeFile } from './helpers';
 
 /**
  * Issue 21 item 1: the CLI only ran inside the clone (`npx lockstep` asked the registry for
@@ -30,7 +30,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
 let tarball = '';
 
 before(() => {
-  const pack = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'packCli.mjs'), '--out', work], { cwd: repoRoot, encoding: 'utf8', env: cleanEnv(), timeout: 300_000 });
+  buildCli();
+  const pack = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'packCli.mjs'), '--out', work, '--no-build'], { cwd: repoRoot, encoding: 'utf8', env: cleanEnv(), timeout: 300_000 });
   assert.equal(pack.status, 0, pack.stderr);
   tarball = pack.stdout.trim().split('\n').at(-1)!;
   assert.equal(path.basename(tarball), `lockstep-dev-cli-${VERSION}.tgz`);

@@ -1,9 +1,10 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ensureBuilt } from '../helpers/build';
 import { repoRoot } from '../helpers/grammar';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
@@ -34,7 +35,7 @@ function timedRun(args: string[]): Promise<Timed> {
 }
 
 before(() => {
-  assert.equal(spawnSync(process.execPath, ['build.mjs'], { cwd: repoRoot }).status, 0);
+  ensureBuilt();
   fs.writeFileSync(path.join(tmp, 'x.c'), leakyFile(20));
 });
 

@@ -8,6 +8,7 @@ import type { Parser } from 'web-tree-sitter';
 import { builtinKnowledge } from '../../src/core/apis/builtin';
 import { parseProjectConfig } from '../../src/core/apis/config';
 import { analyzeFiles } from '../../src/core/project';
+import { ensureBuilt } from '../helpers/build';
 import { repoRoot, testParser } from '../helpers/grammar';
 import { documentationFiles, examplesIn, matchesWithEllipsis, type DocExample } from './markdownExamples';
 
@@ -21,8 +22,7 @@ const shimDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-docs-'));
 let parser: Parser;
 
 before(async () => {
-  const build = spawnSync(process.execPath, ['build.mjs'], { cwd: repoRoot, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
+  ensureBuilt();
   // `lockstep` on PATH is the bundle, as after the documented install.
   fs.writeFileSync(path.join(shimDir, 'lockstep'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(repoRoot, 'dist', 'cli.js')}" "$@"\n`, { mode: 0o755 });
   parser = await testParser();
