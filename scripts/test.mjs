@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const totals = { passed: 0, failed: 0, skipped: 0 };
+const totals = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
 const started = Date.now();
 const only = process.argv.slice(2);
 
@@ -21,6 +21,7 @@ function addCounts(file) {
   totals.passed += c.passed;
   totals.failed += c.failed;
   totals.skipped += c.skipped;
+  totals.flaky += c.flaky ?? 0;
   return true;
 }
 
@@ -28,7 +29,9 @@ function finish(ok) {
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (!ok && totals.failed === 0) totals.failed = 1; // a stage that failed outside a test still fails the run
   process.stdout.write(`\nnpm test finished in ${secs} s\n`);
-  process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+  // A test that passed only on a retry is flaky: already counted in `failed`, named here so it is seen.
+  const flaky = totals.flaky ? ` (${totals.flaky} flaky: passed only on a retry)` : '';
+  process.stdout.write(`${totals.passed} passed, ${totals.failed} failed${flaky}, ${totals.skipped} skipped\n`);
   process.exit(ok && totals.failed === 0 ? 0 : 1);
 }
 

@@ -23,7 +23,15 @@ export interface LockstepTestApi {
   /** Makes the worker's next check of `uri` at `minVersion` or later throw, hang or exit (crash-isolation tests). */
   injectFault(uri: vscode.Uri, kind: 'throw' | 'hang' | 'exit', minVersion?: number): Promise<void>;
   workerGeneration(): number;
+  /**
+   * Every status a document went through since activation (oldest first, the last 500), with how many
+   * diagnostics it had at that moment: tests wait for an event that happened, even if a later check has
+   * already replaced it.
+   */
+  statusLog(uri: vscode.Uri): { text: string; diagnostics: number }[];
 }
+
+const STATUS_LOG_SIZE = 500;
 
 export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   const log = vscode.window.createOutputChannel('Lockstep', { log: true });
@@ -37,6 +45,11 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   const config = new ProjectConfig(log);
   const lenses = new LockstepCodeLens(controller);
   context.subscriptions.push({ dispose: () => client.dispose() }, collection, status, controller, index, config, lenses);
+  const statusLog: { uri: string; text: string; diagnostics: number }[] = [];
+  context.subscriptions.push(status.onDidSet(({ uri, text }) => {
+    statusLog.push({ uri: uri.toString(), text, diagnostics: collection.get(uri)?.length ?? 0 });
+    if (statusLog.length > STATUS_LOG_SIZE) statusLog.splice(0, statusLog.length - STATUS_LOG_SIZE);
+  }));
 
   let knowledge: ApiKnowledge | undefined;
   const configure = async (): Promise<void> => {
@@ -96,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
       await client.request({ type: 'fault', uri: uri.toString(), kind, minVersion });
     },
     workerGeneration: () => client.generation,
+    statusLog: (uri) => statusLog.filter((e) => e.uri === uri.toString()).map(({ text, diagnostics }) => ({ text, diagnostics })),
   };
 }
 

@@ -16,6 +16,9 @@ export class StatusItem implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
   private readonly states = new Map<string, State>();
   private readonly sub: vscode.Disposable;
+  private readonly didSet = new vscode.EventEmitter<{ uri: vscode.Uri; text: string }>();
+  /** Every state set for any document, with the text it shows (the test API logs them). */
+  readonly onDidSet = this.didSet.event;
 
   constructor() {
     this.item = vscode.languages.createLanguageStatusItem('lockstep.status', C_SELECTOR);
@@ -52,12 +55,33 @@ export class StatusItem implements vscode.Disposable {
 
   dispose(): void {
     this.sub.dispose();
+    this.didSet.dispose();
     this.item.dispose();
   }
 
   private set(uri: vscode.Uri, state: State): void {
     this.states.set(uri.toString(), state);
     if (vscode.window.activeTextEditor?.document.uri.toString() === uri.toString()) this.render();
+    this.didSet.fire({ uri, text: StatusItem.present(state).join(' — ') });
+  }
+
+  /** The item's text and detail for a state (the detail may be empty). */
+  private static present(s: State | undefined): [string, string?] {
+    switch (s?.kind) {
+      case 'done':
+        return [`$(${s.count ? 'warning' : 'check'}) Lockstep: ${s.count} finding${s.count === 1 ? '' : 's'}`,
+          `analysed ${s.at.toLocaleTimeString()} in ${s.ms.toFixed(0)} ms${s.incremental ? ' (incremental)' : ''}`];
+      case 'skipped':
+        return ['$(circle-slash) Lockstep: skipped', s.why];
+      case 'error':
+        return ['$(error) Lockstep: error', s.message];
+      case 'disabled':
+        return ['Lockstep: off', 'lockstep.enable is false'];
+      case 'busy':
+        return ['Lockstep: analysing'];
+      default:
+        return ['Lockstep'];
+    }
   }
 
   private render(): void {
@@ -66,30 +90,8 @@ export class StatusItem implements vscode.Disposable {
     this.item.busy = s?.kind === 'busy';
     this.item.severity = s?.kind === 'error' ? vscode.LanguageStatusSeverity.Error
       : s?.kind === 'skipped' ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
-    switch (s?.kind) {
-      case 'done':
-        this.item.text = `$(${s.count ? 'warning' : 'check'}) Lockstep: ${s.count} finding${s.count === 1 ? '' : 's'}`;
-        this.item.detail = `analysed ${s.at.toLocaleTimeString()} in ${s.ms.toFixed(0)} ms${s.incremental ? ' (incremental)' : ''}`;
-        break;
-      case 'skipped':
-        this.item.text = '$(circle-slash) Lockstep: skipped';
-        this.item.detail = s.why;
-        break;
-      case 'error':
-        this.item.text = '$(error) Lockstep: error';
-        this.item.detail = s.message;
-        break;
-      case 'disabled':
-        this.item.text = 'Lockstep: off';
-        this.item.detail = 'lockstep.enable is false';
-        break;
-      case 'busy':
-        this.item.text = 'Lockstep: analysing';
-        this.item.detail = undefined;
-        break;
-      default:
-        this.item.text = 'Lockstep';
-        this.item.detail = undefined;
-    }
+    const [text, detail] = StatusItem.present(s);
+    this.item.text = text;
+    this.item.detail = detail;
   }
 }

@@ -59,12 +59,18 @@ export function ensureCodeServer(root, log = console.log) {
   writeFileSync(join(dirs.install, 'package.json'), JSON.stringify({ name: 'lockstep-e2e-code-server', private: true }));
   log(`installing code-server ${CODE_SERVER_VERSION} into ${dirs.install} (one time, ~2 min)`);
   const t0 = Date.now();
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--unsafe-perm', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
+  const install = () => spawnSync('npm', ['install', '--no-audit', '--no-fund', '--unsafe-perm', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
     cwd: dirs.install,
     stdio: 'inherit',
     env: { ...process.env, ...xdgEnv(dirs), npm_config_yes: 'true', TMPDIR: dirs.tmp },
-    timeout: 8 * 60_000,
+    timeout: 15 * 60_000,
   });
+  let r = install();
+  if (r.status !== 0 || !existsSync(dirs.bin)) {
+    // A download that failed on the way (registry hiccup) is not a test failure: try it once more.
+    log(`code-server install failed (exit ${r.status ?? r.signal}); retrying the download once`);
+    r = install();
+  }
   if (r.status !== 0 || !existsSync(dirs.bin)) throw new Error(`code-server install failed (exit ${r.status ?? r.signal})`);
   log(`code-server installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return dirs.bin;

@@ -8,7 +8,7 @@ import { chromium } from 'playwright-core';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export async function runHostSuiteInCodeServer({ url, port, extensionPath, testsPath, workspace, profileDir, log = console.log, timeoutMs = 8 * 60_000 }) {
+export async function runHostSuiteInCodeServer({ url, port, extensionPath, testsPath, workspace, profileDir, log = console.log, timeoutMs = 25 * 60_000 }) {
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload = [
     ['extensionDevelopmentPath', remote(extensionPath)],

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { HANG_CEILING_MS, runCommand as paletteCommand, until } from './workbench.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -37,7 +38,7 @@ export async function runUiTests({ url, workspace, profileDir, screenshots, log 
     executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 900 },
   });
   const page = context.pages()[0] ?? await context.newPage();
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(HANG_CEILING_MS);
   const shot = async (name) => {
     const file = join(screenshots, name);
     await page.screenshot({ path: file });
@@ -62,21 +63,14 @@ export async function runUiTests({ url, workspace, profileDir, screenshots, log 
     }
   };
 
-  const runCommand = async (label) => {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${label}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
-    await page.keyboard.press('Enter');
-  };
+  const runCommand = (label) => paletteCommand(page, label);
   const leakRow = () => page.locator('.markers-panel .monaco-list-row', { hasText: '`l` taken at line 6' });
 
   try {
     await step('workbench opens the fixture workspace', async () => {
       await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      await page.locator('.monaco-workbench').waitFor();
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
     });
 
     await step('leak.c opens from the Explorer', async () => {
@@ -86,7 +80,7 @@ export async function runUiTests({ url, workspace, profileDir, screenshots, log 
 
     await step('Problems panel shows the lock-leak diagnostic with its rule id', async () => {
       await runCommand('Problems: Focus on Problems View');
-      await leakRow().first().waitFor({ timeout: 60_000 });
+      await leakRow().first().waitFor();
       const text = await leakRow().first().innerText();
       if (!/lock-leak/.test(text)) throw new Error(`row has no rule id: ${text}`);
       if (!/lockstep/.test(text)) throw new Error(`row has no source: ${text}`);
@@ -107,8 +101,13 @@ export async function runUiTests({ url, workspace, profileDir, screenshots, log 
       await page.locator('.monaco-editor .view-lines', { hasText: 'return -1' }).first().click();
       // Line 8, column 4: inside the diagnostic's range (`return -1;`), where Ctrl+. looks for fixes.
       await page.keyboard.press('Control+g');
-      await page.keyboard.type('8:4');
+      const goTo = page.locator('.quick-input-widget input');
+      await goTo.waitFor({ state: 'visible' });
+      await goTo.fill(':8:4');
       await page.keyboard.press('Enter');
+      // Column 4 is the fourth character (after two tabs): the status bar shows it as a visual column.
+      await until('the cursor on line 8, Go to Line closed', async () => !(await goTo.isVisible())
+        && /Ln 8, Col \d+/.test(await page.locator('.statusbar').innerText()));
       await page.keyboard.press('Control+.');
       const item = page.locator('.action-widget .monaco-list-row', { hasText: 'spin_unlock(l)' });
       await item.first().waitFor();
@@ -126,19 +125,14 @@ export async function runUiTests({ url, workspace, profileDir, screenshots, log 
       await page.locator('.monaco-editor .view-lines', { hasText: 'if (x) {' }).first().waitFor();
       await page.keyboard.press('Control+s');
       const file = join(workspace, 'leak.c');
-      const deadline = Date.now() + 15_000;
-      let text = readFileSync(file, 'utf8');
-      while (text !== FIXED_LEAK && Date.now() < deadline) {
-        await page.waitForTimeout(250);
-        text = readFileSync(file, 'utf8');
-      }
-      if (text !== FIXED_LEAK) throw new Error(`leak.c after the fix:\n${text}`);
+      await until('leak.c saved with the fix', () => readFileSync(file, 'utf8') === FIXED_LEAK)
+        .catch((e) => { throw new Error(`${e.message}; leak.c now:\n${readFileSync(file, 'utf8')}`); });
     });
 
     await step('the lock-leak diagnostic is gone from the Problems panel', async () => {
-      await leakRow().first().waitFor({ state: 'detached', timeout: 30_000 });
+      await leakRow().first().waitFor({ state: 'detached' });
       // The index still reports the other fixture files' findings: the panel is live, not empty.
-      await page.locator('.markers-panel .monaco-list-row', { hasText: 'closed_leak.c' }).first().waitFor({ timeout: 60_000 });
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'closed_leak.c' }).first().waitFor();
       await shot('04-after-fix.png');
     });
   } finally {

@@ -17,7 +17,8 @@ function describeFailures(s: FuzzSummary): string {
 
 describe('short fixed-seed fuzz (reproduce: npm run fuzz -- --seed 20261127 --runs 500 --full-size-chance 0 --max-input-bytes 65536 --time-limit-ms 30000)', () => {
   for (const target of TARGETS) {
-    test(`${target}: ${RUNS} inputs, no crash, no hang, no memory blow-up`, { timeout: 180_000 }, async () => {
+    // The test's timeout is a ceiling for the whole run on a loaded machine, not a speed check.
+    test(`${target}: ${RUNS} inputs, no crash, no hang, no memory blow-up`, { timeout: 900_000 }, async () => {
       const s = await runFuzz({
         // Inputs up to 64 KB; a generous limit, as the machine may be busy: a real hang still fails.
         target, runs: RUNS, seed: SEED, limitMs: 30_000, fullSizeChance: 0, maxInputBytes: 64 * 1024,

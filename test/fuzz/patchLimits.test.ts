@@ -35,7 +35,7 @@ describe('hunk line numbers are bounded', () => {
     const review = reviewPatch(patchAt(MAX_RECONSTRUCTED_LINES + 5, 12), emptyBase, { analyze: noFindings });
     const file = review.patches[0]!.files[0]!;
     assert.match(file.skipped ?? '', new RegExp(`starts at line ${MAX_RECONSTRUCTED_LINES + 5}; a file missing from the base is rebuilt only up to line ${MAX_RECONSTRUCTED_LINES}`));
-    assert.ok(Date.now() - t0 < 5000);
+    assert.ok(Date.now() - t0 < 60_000, 'a ceiling that catches rebuilding the file line by line, not a speed check');
   });
 
   test('a missing base file with a hunk at a realistic line is still rebuilt at that line', () => {

@@ -5,8 +5,11 @@ import { parsePatchDocument } from '../../src/core/patch/parsePatchDocument';
 import { reviewDocument } from '../../src/core/patch/reviewPatch';
 import { PatchParseError } from '../../src/core/patch/types';
 
-/** Generous for two shared cores; the measured time is well under a second (see the report). */
-const BUDGET_MS = 8000;
+/**
+ * A ceiling that only catches a blow-up (quadratic placement of 21,000 hunks takes hours): not a speed
+ * check, which a loaded machine would fail. The measured time is well under a second (`npm run bench`).
+ */
+const BUDGET_MS = 120_000;
 
 function memoryBase(files: Record<string, string>): BaseProvider {
   return { description: 'memory', read: (p) => files[p] };

@@ -47,13 +47,21 @@ function start(file: string, job: WorkerJob): { run: ExplorerRun; events: Events
   return { run, events, settled: run.done };
 }
 
+async function until(what: string, probe: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 function standIn(source: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'lockstep-worker-')), 'worker.js');
   writeFileSync(file, source);
   return file;
 }
 
-test('an exploration posts the view-model result, then the other protocols\' costs', { timeout: 60_000 }, async () => {
+test('an exploration posts the view-model result, then the other protocols\' costs', { timeout: 180_000 }, async () => {
   const { events, settled } = start(SIM_WORKER, { kind: 'explore', scenario });
   await settled;
   assert.deepEqual(events.failures, []);
@@ -65,7 +73,7 @@ test('an exploration posts the view-model result, then the other protocols\' cos
   assert.deepEqual(events.costs.map((c) => c.protocol), simulatorCore.listProtocols().map((p) => p.name).filter((n) => n !== 'seed-workflow'));
 });
 
-test('a replay runs the schedule it is given; a bad schedule fails in words', { timeout: 60_000 }, async () => {
+test('a replay runs the schedule it is given; a bad schedule fails in words', { timeout: 180_000 }, async () => {
   const first = start(SIM_WORKER, { kind: 'explore', scenario });
   await first.settled;
   const schedule = first.events.results[0]!.violations[0]!.schedule;
@@ -79,22 +87,22 @@ test('a replay runs the schedule it is given; a bad schedule fails in words', { 
   assert.match(bad.events.failures[0] ?? '', /no context 7/);
 });
 
-test('Cancel stops a worker that never answers, and nothing is reported after it', { timeout: 10_000 }, async () => {
+test('Cancel stops a worker that never answers, and nothing is reported after it', { timeout: 120_000 }, async () => {
   const { run, events } = start(standIn('setInterval(() => {}, 1000);'), { kind: 'explore', scenario });
-  await new Promise((r) => setTimeout(r, 600));
+  await until('elapsed-time progress while it runs', () => events.progress.length >= 1);
   assert.ok(run.running);
-  assert.ok(events.progress.length >= 1, 'elapsed-time progress while it runs');
   assert.ok(events.progress.every((p) => p.states === null && p.ms >= 0));
   run.stop();
   await run.done;
   const seen = events.progress.length;
+  // A negative check (nothing may arrive after Cancel): it has to give a late message time to come.
   await new Promise((r) => setTimeout(r, 600));
   assert.equal(run.running, false);
   assert.equal(events.progress.length, seen);
   assert.deepEqual(events.failures, []);
 });
 
-test('a worker that crashes or exits without a result is reported as a failure', { timeout: 10_000 }, async () => {
+test('a worker that crashes or exits without a result is reported as a failure', { timeout: 120_000 }, async () => {
   const crash = start(standIn('throw new Error("boom");'), { kind: 'explore', scenario });
   await crash.settled;
   assert.match(crash.events.failures[0] ?? '', /the explorer crashed: boom/);
@@ -103,7 +111,7 @@ test('a worker that crashes or exits without a result is reported as a failure',
   assert.match(exit.events.failures[0] ?? '', /stopped unexpectedly \(exit code 3\)/);
 });
 
-test('a C job compiles the two functions in the worker; its steps light lines of the C document; its schedule replays', { timeout: 60_000 }, async () => {
+test('a C job compiles the two functions in the worker; its steps light lines of the C document; its schedule replays', { timeout: 180_000 }, async () => {
   const text = readFileSync(join(__dirname, '..', 'fixtures', 'sim', 'bug_use_after_unlock.c'), 'utf8');
   const uri = 'untitled:Untitled-1';
   const source = { uri, text, packet: 'OvsPacketPath', put: 'OvsFlowDelete', grammar: testGrammar, configFile: null };

@@ -61,9 +61,9 @@ export function diagnosticsSuite(): void {
       const api = await lockstepApi();
       const closed = wsUri('drivers/closed_leak.c');
       assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === closed.toString()), 'the file is not open');
-      const d = await waitForRule(closed, 'lock-leak', 60_000);
+      const d = await waitForRule(closed, 'lock-leak');
       assert.match(d.message, /`m` taken at line 6 \(mutex_lock\)/);
-      const refs = await waitForRule(wsUri('drivers/refs.c'), 'ref-leak', 60_000);
+      const refs = await waitForRule(wsUri('drivers/refs.c'), 'ref-leak');
       assert.equal(refs.severity, vscode.DiagnosticSeverity.Warning);
       const stats = await waitFor('the index to finish', () => api.lastIndex());
       assert.ok(stats.files >= 4, `indexed ${stats.files} files`);
@@ -80,24 +80,24 @@ export function diagnosticsSuite(): void {
       const editor = await openScratch('order_yx.c', order('take_yx', 'y_lock', 'x_lock'));
       const find = (): vscode.Diagnostic | undefined =>
         [...lockstepDiagnostics(xy), ...lockstepDiagnostics(editor.document.uri)].find((d) => ruleOf(d) === 'lock-order');
-      const d = await waitFor('a lock-order diagnostic', find, 30_000);
+      const d = await waitFor('a lock-order diagnostic', find);
       assert.match(d.message, /lock order cycle between `&p->x_lock` and `&p->y_lock`/);
       const files = new Set((d.relatedInformation ?? []).map((r) => r.location.uri.path.split('/').pop()));
       assert.ok(files.has('order_xy.c') && [...files].some((f) => f !== 'order_xy.c'), [...files].join(', '));
       // Taking them in the same order in the open file removes the cycle everywhere.
       const fixed = order('take_yx', 'x_lock', 'y_lock');
       await editor.edit((b) => b.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), fixed));
-      await waitFor('the cycle to go', () => !find(), 30_000);
+      await waitFor('the cycle to go', () => !find());
     });
 
     test('deleting and restoring an indexed file removes and restores its findings', async () => {
       const uri = wsUri('drivers/closed_leak.c');
       const text = await vscode.workspace.fs.readFile(uri);
-      await waitForRule(uri, 'lock-leak', 60_000);
+      await waitForRule(uri, 'lock-leak');
       await vscode.workspace.fs.delete(uri);
-      await waitFor('diagnostics of the deleted file to go', () => lockstepDiagnostics(uri).length === 0, 30_000);
+      await waitFor('diagnostics of the deleted file to go', () => lockstepDiagnostics(uri).length === 0);
       await vscode.workspace.fs.writeFile(uri, text);
-      await waitForRule(uri, 'lock-leak', 30_000);
+      await waitForRule(uri, 'lock-leak');
     });
   });
 }

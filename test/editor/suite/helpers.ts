@@ -20,13 +20,30 @@ export function wsUri(rel: string): vscode.Uri {
   return vscode.Uri.joinPath(folder(), ...rel.split('/'));
 }
 
+/**
+ * A ceiling for every wait: it only catches a hang. Tests wait on conditions, never on speed, and a
+ * loaded 2-core machine can take many seconds for what takes milliseconds when it is idle.
+ */
+export const HANG_CEILING_MS = 120_000;
+
 /** Polls until `probe` returns something truthy; fails naming `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = HANG_CEILING_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = probe();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Like waitFor, for a value that takes a command round trip to read (CodeLens, hovers). */
+export async function waitForAsync<T>(what: string, read: () => Thenable<T>, done: (v: T) => boolean, timeoutMs = HANG_CEILING_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(v)?.slice(0, 400)})`);
     await sleep(100);
   }
 }

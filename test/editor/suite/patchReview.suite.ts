@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAll, lockstepApi, lockstepDiagnostics, openScratch, sleep, waitFor, waitForNone, waitForRule, wsUri } from './helpers';
+import { HANG_CEILING_MS, closeAll, lockstepApi, lockstepDiagnostics, openScratch, sleep, waitFor, waitForNone, waitForRule, wsUri } from './helpers';
 
 const PATCH = 'patches/table-full.patch';
 const BASE = 'datapath/flow_table.c';
@@ -12,7 +12,7 @@ async function lensTitles(uri: vscode.Uri): Promise<{ line: number; title: strin
 }
 
 /** Polls the CodeLens titles until `done` accepts them (the lens follows the review, which runs in a worker). */
-async function waitForLenses(uri: vscode.Uri, done: (titles: { line: number; title: string }[]) => boolean, timeoutMs = 20_000): Promise<{ line: number; title: string }[]> {
+async function waitForLenses(uri: vscode.Uri, done: (titles: { line: number; title: string }[]) => boolean, timeoutMs = HANG_CEILING_MS): Promise<{ line: number; title: string }[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const titles = await lensTitles(uri);
@@ -39,7 +39,7 @@ export function patchReviewSuite(): void {
       await vscode.commands.executeCommand('lockstep.reviewPatch', uri);
       const editor = await waitFor('the patch in the active editor', () => vscode.window.activeTextEditor?.document.uri.toString() === uri.toString() && vscode.window.activeTextEditor);
       const doc = editor.document;
-      const d = await waitForRule(uri, 'lock-leak', 60_000);
+      const d = await waitForRule(uri, 'lock-leak');
       assert.equal(d.source, 'lockstep');
       assert.equal(d.range.start.line, lineOf(doc, LEAKING_LINE), 'on the patch’s own + line');
       assert.equal(d.range.start.character, 1, 'after the + prefix');
@@ -69,7 +69,7 @@ export function patchReviewSuite(): void {
     test('editing the patch re-reviews it: without the early return nothing is introduced', async () => {
       const uri = wsUri(PATCH);
       const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-      await waitForRule(uri, 'lock-leak', 60_000);
+      await waitForRule(uri, 'lock-leak');
       const line = lineOf(editor.document, LEAKING_LINE);
       assert.ok(await editor.edit((b) => b.replace(editor.document.lineAt(line).range, '+\t\ttable->count = 0;')));
       try {
@@ -79,21 +79,21 @@ export function patchReviewSuite(): void {
       } finally {
         await vscode.commands.executeCommand('workbench.action.files.revert');
       }
-      await waitForRule(uri, 'lock-leak', 60_000);
+      await waitForRule(uri, 'lock-leak');
     });
 
     test('a malformed patch is one warning on the line it breaks, not a crash; fixing the line brings the review back', async () => {
       const good = new TextDecoder().decode(await vscode.workspace.fs.readFile(wsUri(PATCH)));
       const editor = await openScratch('broken.patch', good.replace('@@ -10,6 +10,8 @@', '@@ -10,6 +10,12 @@'));
       const uri = editor.document.uri;
-      const d = await waitFor('the malformed-patch warning', () => lockstepDiagnostics(uri)[0], 60_000);
+      const d = await waitFor('the malformed-patch warning', () => lockstepDiagnostics(uri)[0]);
       assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
       assert.match(d.message, /^Lockstep cannot review this patch: malformed patch: hunk @@ -10,6 \+10,12 @@ \(line 14\) has more old lines than its header counts/);
       assert.equal(editor.document.lineAt(d.range.start.line).text, '-- ');
       assert.deepEqual(await lensTitles(uri), []);
       const header = lineOf(editor.document, '@@ -10,6 +10,12 @@ struct flow_table {');
       assert.ok(await editor.edit((b) => b.replace(editor.document.lineAt(header).range, '@@ -10,6 +10,8 @@ struct flow_table {')));
-      await waitForRule(uri, 'lock-leak', 60_000);
+      await waitForRule(uri, 'lock-leak');
       assert.equal(lockstepDiagnostics(uri).length, 1);
       await vscode.commands.executeCommand('workbench.action.files.save');
     });

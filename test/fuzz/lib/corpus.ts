@@ -45,7 +45,7 @@ function scheduleSeeds(): Uint8Array[] {
   for (const p of listProtocols()) {
     const def = findProtocol(p.name);
     if (def === undefined) continue;
-    const r = simulate(def.model(), { packets: 2, puts: 1, random: { seed: 7, runs: 40 }, timeLimitMs: 2000 });
+    const r = simulate(def.model(), { packets: 2, puts: 1, random: { seed: 7, runs: 40 }, timeLimitMs: 120_000 }); // the run count bounds it: the same seeds on any machine
     for (const v of r.violations) out.add(v.schedule);
     out.add(`${p.name}:1x1:0.1.0.1`);
   }

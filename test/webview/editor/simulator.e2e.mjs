@@ -10,21 +10,11 @@ import { copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { HANG_CEILING_MS, acceptQuickPick, frameWith, quickOpen, runCommand, tabLabels, until } from '../../editor/workbench.mjs';
 
 const CHROMIUM = process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-async function until(what, fn, timeoutMs = 15_000) {
-  const t0 = Date.now();
-  let last;
-  while (Date.now() - t0 < timeoutMs) {
-    last = await fn();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /**
  * 1-based line numbers that carry one of the simulator's gutter dots: in the editor showing the text
@@ -50,15 +40,6 @@ async function litLines(page, marker = null) {
   }, marker);
 }
 
-async function palette(page, text) {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input');
-  await page.keyboard.type(text);
-  await page.waitForTimeout(600);
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(800);
-}
-
 /** The listing line (1-based) of the step the panel shows as current, and its counter text. */
 async function panelStep(frame) {
   return frame.evaluate(() => {
@@ -72,10 +53,10 @@ export async function runSimulatorUiTests({ url, workspace, profileDir, screensh
   const cFile = 'sim_use_after_unlock.c';
   if (workspace) copyFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'sim', 'bug_use_after_unlock.c'), join(workspace, cFile));
   const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1600, height: 1000 },
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 900 },
   });
   const page = context.pages()[0] ?? await context.newPage();
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(HANG_CEILING_MS);
   let broken = false;
   let frame;
   const step = async (name, fn) => {
@@ -99,36 +80,19 @@ export async function runSimulatorUiTests({ url, workspace, profileDir, screensh
   try {
     await step('simulator: Open simulator shows the panel and the protocol listing beside it', async () => {
       await page.goto(url);
-      await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
-      await page.waitForTimeout(3000);
-      await page.keyboard.press('F1');
-      await page.waitForSelector('.quick-input-widget input');
-      await page.keyboard.type('Lockstep: Open simulator');
-      await page.waitForTimeout(600);
-      await page.keyboard.press('Enter');
-      await page.waitForTimeout(800);
-      await page.keyboard.type('seed-workflow');
-      await page.waitForTimeout(400);
-      await page.keyboard.press('Enter');
-      frame = await until('the simulator webview', async () => {
-        for (const f of page.frames()) {
-          try {
-            if (await f.$('#run')) return f;
-          } catch {
-            // frames come and go while the workbench loads
-          }
-        }
-        return undefined;
-      }, 30_000);
-      await until('the seed-workflow.c listing tab', async () =>
-        (await page.$$eval('.tab .label-name', (els) => els.map((e) => e.textContent))).includes('seed-workflow.c'));
+      await page.waitForSelector('.monaco-workbench', { timeout: HANG_CEILING_MS });
+      await runCommand(page, 'Lockstep: Open simulator');
+      await acceptQuickPick(page, 'seed-workflow', { title: 'Lockstep: open simulator' });
+      // The webview has its form and has been sent the protocols (its select lists them).
+      frame = await frameWith(page, '#protocol option', 'the simulator webview with its protocols');
+      await until('the seed-workflow.c listing tab', async () => (await tabLabels(page)).includes('seed-workflow.c'));
       const groups = await page.$$eval('.editor-group-container', (els) => els.length);
       if (groups < 2) throw new Error(`expected the panel and the listing in two editor groups, found ${groups}`);
     });
 
     await step('simulator: Run finds the violation and lights the current step\'s line', async () => {
       await frame.click('#run');
-      await frame.waitForSelector('.lanes', { timeout: 60_000 });
+      await frame.waitForSelector('.lanes');
       const { line } = await panelStep(frame);
       if (line === null) throw new Error('no current step in the panel');
       await until(`line ${line} lit in the listing`, async () => (await litLines(page)).includes(line));
@@ -175,52 +139,25 @@ export async function runSimulatorUiTests({ url, workspace, profileDir, screensh
     await step('simulator: a window reload restores the panel at the same step, and the lit lines with it', async () => {
       const before = await panelStep(frame);
       // As a user would: "Developer: Reload Window" (the workbench saves its state before reloading).
-      await page.keyboard.press('F1');
-      await page.waitForSelector('.quick-input-widget input');
-      await page.keyboard.type('Developer: Reload Window');
-      await page.waitForTimeout(600);
-      await Promise.all([page.waitForNavigation({ timeout: 60_000 }), page.keyboard.press('Enter')]);
-      await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
-      frame = await until('the restored simulator webview', async () => {
-        for (const f of page.frames()) {
-          try {
-            if (await f.$('.lanes')) return f;
-          } catch {
-            // frames come and go while the workbench loads
-          }
-        }
-        return undefined;
-      }, 60_000);
+      await Promise.all([page.waitForNavigation({ timeout: HANG_CEILING_MS }), runCommand(page, 'Developer: Reload Window').catch(() => undefined)]);
+      await page.waitForSelector('.monaco-workbench');
+      frame = await frameWith(page, '.lanes', 'the restored simulator webview');
       const after = await panelStep(frame);
       if (after.counter !== before.counter) throw new Error(`restored at ${after.counter}, was at ${before.counter}`);
-      await until(`line ${after.line} lit after the reload`, async () => (await litLines(page)).includes(after.line), 30_000);
+      await until(`line ${after.line} lit after the reload`, async () => (await litLines(page)).includes(after.line));
     });
 
     if (workspace) await step('simulator: Simulate with… runs two C functions and lights the C file\'s lines as it steps', async () => {
-      await page.keyboard.press('Control+P');
-      await page.waitForSelector('.quick-input-widget input');
-      await page.keyboard.type(cFile);
-      await page.waitForTimeout(800);
-      await page.keyboard.press('Enter');
-      await until(`the ${cFile} tab`, async () => (await page.$$eval('.tab .label-name', (els) => els.map((e) => e.textContent))).includes(cFile));
-      await page.waitForTimeout(1000);
-      await palette(page, 'Lockstep: Simulate this function');
-      await page.keyboard.type('OvsPacketPath');          // 1. the function (no CodeLens argument from the palette)
-      await page.waitForTimeout(400);
-      await page.keyboard.press('Enter');
-      await page.waitForTimeout(600);
-      await page.keyboard.press('Enter');                 // 2. it is the packet path (the guess, first)
-      await page.waitForTimeout(600);
-      await page.keyboard.type('OvsFlowDelete');          // 3. the put to run against it
-      await page.waitForTimeout(400);
-      await page.keyboard.press('Enter');
-      await page.waitForTimeout(600);
-      await page.keyboard.type('1 packet');               // 4. the counts
-      await page.waitForTimeout(400);
-      await page.keyboard.press('Enter');
-      await until('the C model in the panel', async () => (await frame.$eval('#protocol', (e) => e.value).catch(() => '')) === `${cFile}:OvsPacketPath+OvsFlowDelete`, 30_000);
+      await quickOpen(page, cFile);
+      await until(`${cFile} shown in an editor`, async () => page.locator('.monaco-editor .view-lines', { hasText: 'OvsDoExecuteActions' }).first().isVisible());
+      await runCommand(page, 'Lockstep: Simulate with…');
+      await acceptQuickPick(page, 'OvsPacketPath', { title: 'Lockstep: Simulate with…', filter: 'OvsPacketPath' });    // 1. the function (no CodeLens argument from the palette)
+      await acceptQuickPick(page, 'is the packet path', { title: '(1/3)' });                     // 2. it is the packet path
+      await acceptQuickPick(page, 'OvsFlowDelete', { title: '(2/3)', filter: 'OvsFlowDelete' });                        // 3. the put to run against it
+      await acceptQuickPick(page, '1 packet × 1 put', { title: '(3/3)' });                       // 4. the counts
+      await until('the C model in the panel', async () => (await frame.$eval('#protocol', (e) => e.value).catch(() => '')) === `${cFile}:OvsPacketPath+OvsFlowDelete`);
       await until('the C run\'s use-after-free', async () => (await frame.$$eval('.lanes', (els) => els.length)) > 0 &&
-        (await frame.evaluate(() => document.body.textContent.includes('use-after-free') && document.body.textContent.includes('OvsDoExecuteAc'))), 60_000);
+        (await frame.evaluate(() => document.body.textContent.includes('use-after-free') && document.body.textContent.includes('OvsDoExecuteAc'))));
       await frame.click('h1');
       await frame.press('body', 'Home');
       const seen = new Set();
