@@ -78,11 +78,25 @@ export async function openScratch(name: string, text: string): Promise<vscode.Te
   return vscode.window.showTextDocument(doc);
 }
 
+/**
+ * An untitled C document (never on disk): no file watcher or workspace index ever reads it, so a test
+ * hook aimed at it (injectFault) can only be consumed by the editor's own check of it.
+ */
+export async function openUntitled(text: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'c', content: text });
+  return vscode.window.showTextDocument(doc);
+}
+
 export async function setSetting(key: string, value: unknown, scope?: vscode.Uri): Promise<void> {
   await vscode.workspace.getConfiguration('lockstep', scope).update(key, value, vscode.ConfigurationTarget.Workspace);
 }
 
 export async function closeAll(): Promise<void> {
+  // Untitled documents are dirty: closing them would ask to save. Revert them first.
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled' && d.isDirty)) {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { LEAK, closeAll, lockstepApi, lockstepDiagnostics, openScratch, waitFor, waitForRule } from './helpers';
+import { LEAK, closeAll, lockstepApi, lockstepDiagnostics, openUntitled, waitFor, waitForRule } from './helpers';
 
 export function robustnessSuite(): void {
   suite('crash isolation', () => {
@@ -8,7 +8,7 @@ export function robustnessSuite(): void {
 
     test('an exception in analysis clears that file\'s diagnostics, shows on the status item, and the next edit recovers', async () => {
       const api = await lockstepApi();
-      const editor = await openScratch('throws.c', LEAK);
+      const editor = await openUntitled(LEAK);
       const uri = editor.document.uri;
       await waitForRule(uri, 'lock-leak');
       const seen = api.statusLog(uri).length;
@@ -25,7 +25,7 @@ export function robustnessSuite(): void {
 
     test('a worker that dies is restarted and the open documents are analysed again', async () => {
       const api = await lockstepApi();
-      const editor = await openScratch('dies.c', LEAK);
+      const editor = await openUntitled(LEAK);
       const uri = editor.document.uri;
       await waitForRule(uri, 'lock-leak');
       const before = api.workerGeneration();
