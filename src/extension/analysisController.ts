@@ -6,6 +6,7 @@ import { isLockstepDocument } from './documents';
 import type { CheckReply, WorkerReply } from './protocol';
 import { readSettings } from './settings';
 import type { StatusItem } from './statusItem';
+import { CheckScheduler, TYPING_DELAY_MS } from './checkScheduler';
 
 /** What the last successful check of a document produced (code actions and lenses read it). */
 export interface DocumentResult {
@@ -14,16 +15,17 @@ export interface DocumentResult {
   functions: CheckReply['functions'];
 }
 
-export const DEBOUNCE_MS = 300;
+/** A check that is not back by then shows "analysing" on the status item (fast ones would only flicker). */
+const BUSY_AFTER_MS = 400;
 
 /**
  * Keeps the worker's copy of each open C document in step with the editor and turns check
- * results into diagnostics: on open, on change (debounced, when `lockstep.run` is `onType`) and on
- * save. A newer edit cancels the pending check of its document; a result for an older version is
+ * results into diagnostics: on open, on change (after a short pause in typing, one check of a document
+ * at a time, see CheckScheduler, when `lockstep.run` is `onType`) and on save. A newer edit cancels the pending check of its document; a result for an older version is
  * dropped. A failure logs file and stage, clears that document's diagnostics and shows on the status item.
  */
 export class AnalysisController implements vscode.Disposable {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly scheduler = new CheckScheduler<vscode.TextDocument>((doc) => this.check(doc));
   /** Documents whose text the worker has (by uri string), with the length it should have. */
   private readonly synced = new Map<string, number>();
   private readonly results = new Map<string, DocumentResult>();
@@ -99,8 +101,7 @@ export class AnalysisController implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.scheduler.dispose();
     for (const d of this.disposables) d.dispose();
   }
 
@@ -115,17 +116,13 @@ export class AnalysisController implements vscode.Disposable {
       this.synced.set(key, next);
       this.client.post({ type: 'change', uri: key, version: doc.version, changes, length: next });
     }
-    const timer = this.timers.get(key);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(key);
-    if (readSettings(doc).run === 'onType') this.schedule(doc, DEBOUNCE_MS);
+    this.scheduler.cancel(key);
+    if (readSettings(doc).run === 'onType') this.schedule(doc, TYPING_DELAY_MS);
   }
 
   private onClose(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
-    const timer = this.timers.get(key);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(key);
+    this.scheduler.cancel(key);
     if (this.synced.delete(key)) this.client.post({ type: 'close', uri: key });
     this.results.delete(key);
     // A file that is not part of the workspace index has nothing left to show once closed.
@@ -135,13 +132,7 @@ export class AnalysisController implements vscode.Disposable {
 
   private schedule(doc: vscode.TextDocument, delay: number): void {
     if (!isLockstepDocument(doc)) return;
-    const key = doc.uri.toString();
-    const old = this.timers.get(key);
-    if (old) clearTimeout(old);
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      void this.check(doc);
-    }, delay));
+    this.scheduler.schedule(doc.uri.toString(), doc, delay);
   }
 
   private syncDocument(doc: vscode.TextDocument): void {
@@ -168,7 +159,8 @@ export class AnalysisController implements vscode.Disposable {
       return;
     }
     if (!this.synced.has(key)) this.syncDocument(doc);
-    this.status.busy(doc.uri);
+    const busy = setTimeout(() => this.status.busy(doc.uri), BUSY_AFTER_MS);
+    const t0 = performance.now();
     let reply: WorkerReply;
     try {
       reply = await this.client.request({ type: 'check', uri: key, version: doc.version });
@@ -177,12 +169,16 @@ export class AnalysisController implements vscode.Disposable {
       const stage = e instanceof RequestTimeout ? 'timeout' : e instanceof WorkerDied ? 'worker' : 'check';
       this.fail(doc.uri, stage, err.message, err.stack);
       return;
+    } finally {
+      clearTimeout(busy);
     }
     switch (reply.type) {
-      case 'checked':
+      case 'checked': {
+        const roundTrip = performance.now() - t0;
         if (doc.isClosed || reply.result.version !== doc.version) return; // a newer check follows
-        this.accept(doc.uri, reply.result);
+        this.accept(doc.uri, reply.result, roundTrip);
         return;
+      }
       case 'resync':
         this.synced.delete(key);
         if (!resynced) await this.check(doc, true);
@@ -195,7 +191,7 @@ export class AnalysisController implements vscode.Disposable {
     }
   }
 
-  private accept(uri: vscode.Uri, r: CheckReply): void {
+  private accept(uri: vscode.Uri, r: CheckReply, roundTripMs: number): void {
     const key = uri.toString();
     this.results.set(key, { version: r.version, findings: r.findings, functions: r.functions });
     this.ownFindings.set(key, r.findings);
@@ -203,7 +199,7 @@ export class AnalysisController implements vscode.Disposable {
     this.publish(uri);
     const shown = this.collection.get(uri)?.length ?? 0;
     this.status.done(uri, shown, r.ms, r.incremental);
-    this.log.debug(`checked ${vscode.workspace.asRelativePath(uri)} v${r.version}: ${r.findings.length} findings, ${r.stats.lines} lines, ${r.ms.toFixed(1)} ms${r.incremental ? ' (incremental)' : ''}`);
+    this.log.debug(`checked ${vscode.workspace.asRelativePath(uri)} v${r.version}: ${r.findings.length} findings, ${r.stats.lines} lines, ${r.ms.toFixed(1)} ms in the worker, ${roundTripMs.toFixed(1)} ms round trip${r.incremental ? ' (incremental)' : ''}`);
     this.changed.fire(uri);
   }
 

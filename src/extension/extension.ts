@@ -5,12 +5,13 @@ import { AnalysisClient } from './analysisClient';
 import { AnalysisController } from './analysisController';
 import { LockstepCodeActions, SHOW_RULE_DOC } from './codeActions';
 import { LockstepCodeLens } from './codeLens';
-import { C_SELECTOR } from './documents';
+import { C_SELECTOR, isLockstepDocument } from './documents';
 import { ProjectConfig } from './projectConfig';
 import { showRuleDoc } from './ruleDocs';
 import { registerPatchReview } from './patchReview/register';
 import { registerSimulator } from './simulator/register';
 import { StatusItem } from './statusItem';
+import { warmUp } from './warmUp';
 import { WorkspaceIndex, type IndexStats } from './workspaceIndex';
 
 /** A check that runs longer than this is treated as stuck: the worker is restarted. */
@@ -38,6 +39,9 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   context.subscriptions.push(log);
   const dist = path.join(context.extensionPath, 'dist');
   const client = new AnalysisClient({ workerFile: path.join(dist, 'analysisWorker.js'), distDir: dist, timeoutMs: CHECK_TIMEOUT_MS, log });
+  // First: the worker loads the C grammar while the rest of the extension registers (first diagnostics).
+  const t0 = Date.now();
+  const workerReady = client.start();
   const collection = vscode.languages.createDiagnosticCollection('lockstep');
   const status = new StatusItem();
   const controller = new AnalysisController(client, collection, log, status, context.extensionUri);
@@ -91,12 +95,19 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   registerSimulator({ context, log });
   registerPatchReview({ context, log, knowledge: () => knowledge });
 
-  const t0 = Date.now();
-  client.start().then(
+  const firstConfig = config.load(); // read while the worker starts
+  workerReady.then(
     async () => {
-      await configure();
+      knowledge = await firstConfig;
+      await client.request({ type: 'configure', knowledge });
       log.info(`analysis worker ready in ${Date.now() - t0} ms`);
-      controller.recheckOpen();
+      if (vscode.workspace.textDocuments.some(isLockstepDocument)) controller.recheckOpen(); // their first check warms it up
+      else {
+        const w0 = Date.now();
+        await warmUp(client).then(() => log.info(`analysis worker warmed up in ${Date.now() - w0} ms`),
+          (e: unknown) => log.warn(`warming up the analysis worker failed: ${e instanceof Error ? e.message : String(e)}`));
+        controller.recheckOpen(); // anything opened meanwhile
+      }
       await index.run();
     },
     (e: unknown) => log.error(`the analysis worker did not start: ${e instanceof Error ? e.message : String(e)}`),

@@ -126,7 +126,9 @@ export async function startCodeServer(root, bin, profile, workspace, log = conso
   writeFileSync(profile.cfg, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = ['--config', profile.cfg, '--user-data-dir', profile.udd, '--extensions-dir', profile.ext,
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', workspace];
+    '--disable-workspace-trust', '--disable-getting-started-override',
+    // LOCKSTEP_CODE_SERVER_LOG=debug makes the extensions' log channels (the "Lockstep" log) show debug lines.
+    ...(process.env.LOCKSTEP_CODE_SERVER_LOG ? ['--log', process.env.LOCKSTEP_CODE_SERVER_LOG] : []), workspace];
   const child = spawn(bin, args, { env: { ...process.env, ...xdgEnv(dirs), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });

@@ -20,6 +20,7 @@ import { runHostSuiteInCodeServer } from './hostSuite.mjs';
 import { runHostSuiteInElectron } from './electron.mjs';
 import { runUiTests } from './ui.e2e.mjs';
 import { runSimulatorUiTests } from '../webview/editor/simulator.e2e.mjs';
+import { BIG_FILE, runLatencyTests } from './latency.e2e.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'out');
@@ -30,7 +31,7 @@ const counts = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
 const flakyNames = [];
 const timings = [];
 // LOCKSTEP_EDITOR_PARTS=host (or ui, electron; comma-separated) runs only those parts, for debugging.
-const parts = new Set((process.env.LOCKSTEP_EDITOR_PARTS ?? 'ui,sim,host,electron').split(','));
+const parts = new Set((process.env.LOCKSTEP_EDITOR_PARTS ?? 'ui,latency,sim,host,electron').split(','));
 const t0 = Date.now();
 
 function log(msg) {
@@ -55,6 +56,17 @@ function finish() {
   for (const name of flakyNames) log(`FLAKY (failed, then passed on its retry; counted as failed): ${name}`);
   log(`editor: ${counts.passed} passed, ${counts.failed} failed${counts.flaky ? ` (${counts.flaky} flaky)` : ''}, ${counts.skipped} skipped`);
   process.exit(counts.failed === 0 ? 0 : 1);
+}
+
+const latency = {};
+
+/** The benchmark's generated 5,000-line datapath file (bench/genDatapath.ts, the keystroke bench's file). */
+function bigDatapathFile() {
+  const gen = spawnSync(process.execPath, ['--import', 'tsx', '-e',
+    "const { generateDatapathCorpus } = require('./bench/genDatapath.ts'); process.stdout.write(generateDatapathCorpus({ lines: 5000, linesPerFile: 5200, seed: 1 })[0].text);"],
+  { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (gen.status !== 0) throw new Error(`generating ${BIG_FILE} failed: ${gen.stderr}`);
+  return gen.stdout;
 }
 
 function freshWorkspace() {
@@ -105,7 +117,7 @@ try {
  * Runs one browser-driven part on a fresh server and profile; on a failure runs it once more to tell
  * flaky from broken. Tests that failed first and passed on the retry are FLAKY: counted as failed.
  */
-async function runUiPart(label, vsix, run) {
+async function runUiPart(label, vsix, run, prepareWorkspace = () => undefined) {
   let first = null;
   for (let attempt = 1; attempt <= 2; attempt++) {
     let profile;
@@ -115,15 +127,20 @@ async function runUiPart(label, vsix, run) {
     try {
       profile = prepareProfile(root, bin, vsix);
       ws = freshWorkspace();
+      prepareWorkspace(ws);
       server = await startCodeServer(root, bin, profile, ws, log);
-      results = await run({ url: server.url, workspace: ws, profileDir: join(profile.profile, 'chromium') });
+      results = await run({ url: server.url, workspace: ws, profileDir: join(profile.profile, 'chromium'), userData: profile.udd });
     } catch (e) {
       log(`${label} crashed: ${e.stack ?? e}`);
       results = [{ name: label, ok: false, error: String(e) }];
     } finally {
       await server?.stop();
-      if (ws) rmSync(ws, { recursive: true, force: true });
-      if (profile) rmSync(profile.profile, { recursive: true, force: true });
+      // LOCKSTEP_KEEP_PROFILE=1 keeps the profile (its logs/ hold the extension's "Lockstep" log) for debugging.
+      if (process.env.LOCKSTEP_KEEP_PROFILE === '1' && profile) log(`kept profile ${profile.profile} and workspace ${ws}`);
+      else {
+        if (ws) rmSync(ws, { recursive: true, force: true });
+        if (profile) rmSync(profile.profile, { recursive: true, force: true });
+      }
     }
     const failed = results.filter((r) => !r.ok);
     for (const r of failed) log(`  FAIL ${r.name}: ${r.error ?? ''}`);
@@ -153,6 +170,13 @@ if (parts.has('ui')) await timed('UI end-to-end (.vsix, Problems panel, quick fi
   mkdirSync(screenshots, { recursive: true });
   for (const f of readdirSync(screenshots)) if (/^(\d\d-|fail-)/.test(f)) rmSync(join(screenshots, f), { force: true });
   return runUiTests({ ...o, screenshots, log });
+}));
+
+// (a1) Keystroke → squiggle and first diagnostics, timed in the browser (printed, compared with the targets).
+if (parts.has('latency')) await timed('keystroke → squiggle latency (.vsix)', () => runUiPart('latency', join(out, 'lockstep.vsix'),
+  (o) => runLatencyTests({ ...o, log, report: (r) => Object.assign(latency, r) }),
+  (ws) => writeFileSync(join(ws, BIG_FILE), bigDatapathFile())).finally(() => {
+  writeFileSync(join(out, 'editor-latency.json'), `${JSON.stringify(latency, null, 2)}\n`);
 }));
 
 // (a2) The simulator panel beside its listing, in the packaged extension: lit lines follow the steps.
