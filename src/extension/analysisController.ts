@@ -76,6 +76,12 @@ export class AnalysisController implements vscode.Disposable {
     return this.ownFindings.get(uri.toString()) ?? [];
   }
 
+  /** Everything shown in `uri`: its own findings and the lock-order cycles that close there. */
+  shownFindings(uri: vscode.Uri): Finding[] {
+    const key = uri.toString();
+    return [...(this.ownFindings.get(key) ?? []), ...(this.lockOrder.get(key) ?? [])];
+  }
+
   isOpenInWorker(uri: vscode.Uri): boolean {
     return this.synced.has(uri.toString());
   }
@@ -235,8 +241,7 @@ export class AnalysisController implements vscode.Disposable {
   }
 
   private publish(uri: vscode.Uri): void {
-    const key = uri.toString();
-    const findings = [...(this.ownFindings.get(key) ?? []), ...(this.lockOrder.get(key) ?? [])];
+    const findings = this.shownFindings(uri);
     const overrides = readSettings(uri).severity;
     const diagnostics = findings
       .map((f) => toDiagnostic(f, uri, this.extensionUri, overrides))

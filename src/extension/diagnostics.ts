@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Finding, Severity } from '../core/findings';
 import type { SourceRange } from '../core/source';
+import { explainingSteps, plainMessage, unquoteCode } from './diagnosticText';
 import type { SeveritySetting } from './settings';
 
 export const DIAGNOSTIC_SOURCE = 'lockstep';
@@ -30,9 +31,10 @@ export function ruleDocUri(extensionUri: vscode.Uri, ruleId: string): vscode.Uri
 }
 
 /**
- * One diagnostic per finding: source `lockstep`, the rule id linking to its doc page, the
- * severity from settings (or the rule's own), and related locations for the acquire site and the
- * path that leads to the exit. Undefined when the user turned the rule off.
+ * One diagnostic per finding: source `lockstep`, the rule id linking to its doc page, the severity
+ * from settings (or the rule's own), the message in plain words (diagnosticText.ts; the hover has the
+ * full text), and related locations for the sites the finding names and the path steps that explain
+ * it. Undefined when the user turned the rule off.
  */
 export function toDiagnostic(
   finding: Finding, documentUri: vscode.Uri, extensionUri: vscode.Uri, overrides: Partial<Record<string, SeveritySetting>>,
@@ -40,22 +42,19 @@ export function toDiagnostic(
   const override = overrides[finding.ruleId];
   if (override === 'off') return undefined;
   const severity = override ? BY_SETTING[override] : BY_SEVERITY[finding.severity];
-  const d = new vscode.Diagnostic(toRange(finding.range), finding.message, severity);
+  const d = new vscode.Diagnostic(toRange(finding.range), plainMessage(finding), severity);
   d.source = DIAGNOSTIC_SOURCE;
   d.code = { value: finding.ruleId, target: ruleDocUri(extensionUri, finding.ruleId) };
   const related: vscode.DiagnosticRelatedInformation[] = [];
   const locate = (uri: string | undefined, r: SourceRange): vscode.Location =>
     new vscode.Location(uri && uri !== finding.uri ? vscode.Uri.parse(uri) : documentUri, toRange(r));
-  for (const r of finding.related) related.push(new vscode.DiagnosticRelatedInformation(locate(r.uri, r.range), r.message));
-  // Path steps that repeat a related location or the diagnostic's own range add nothing to read.
-  const same = (a: SourceRange, b: SourceRange): boolean => a.start.line === b.start.line && a.start.column === b.start.column
-    && a.end.line === b.end.line && a.end.column === b.end.column;
-  const path = finding.path.filter((s) => !same(s.range, finding.range) && !finding.related.some((r) => !r.uri && same(r.range, s.range)));
+  for (const r of finding.related) related.push(new vscode.DiagnosticRelatedInformation(locate(r.uri, r.range), unquoteCode(r.message)));
+  const path = explainingSteps(finding);
   const steps = path.slice(0, MAX_PATH_STEPS);
-  steps.forEach((s, i) => related.push(new vscode.DiagnosticRelatedInformation(locate(undefined, s.range), `path ${i + 1}: ${s.message}`)));
+  steps.forEach((s, i) => related.push(new vscode.DiagnosticRelatedInformation(locate(s.uri, s.range), `path ${i + 1}: ${unquoteCode(s.message)}`)));
   if (path.length > steps.length) {
     const last = path.at(-1)!;
-    related.push(new vscode.DiagnosticRelatedInformation(locate(undefined, last.range), `path ${path.length}: ${last.message} (${path.length - steps.length - 1} steps omitted)`));
+    related.push(new vscode.DiagnosticRelatedInformation(locate(last.uri, last.range), `path ${path.length}: ${unquoteCode(last.message)} (${path.length - steps.length - 1} steps omitted)`));
   }
   if (related.length) d.relatedInformation = related;
   return d;
@@ -67,5 +66,5 @@ export function diagnosticKey(ruleId: string, range: vscode.Range, message: stri
 }
 
 export function findingKey(f: Finding): string {
-  return diagnosticKey(f.ruleId, toRange(f.range), f.message);
+  return diagnosticKey(f.ruleId, toRange(f.range), plainMessage(f));
 }

@@ -5,6 +5,7 @@ import { AnalysisClient } from './analysisClient';
 import { AnalysisController } from './analysisController';
 import { LockstepCodeActions, SHOW_RULE_DOC } from './codeActions';
 import { LockstepCodeLens } from './codeLens';
+import { FindingHover } from './findingHover';
 import { C_SELECTOR, isLockstepDocument } from './documents';
 import { ProjectConfig } from './projectConfig';
 import { showRuleDoc } from './ruleDocs';
@@ -68,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider(C_SELECTOR, new LockstepCodeActions(controller), LockstepCodeActions.metadata),
     vscode.languages.registerCodeLensProvider(C_SELECTOR, lenses),
+    vscode.languages.registerHoverProvider(C_SELECTOR, new FindingHover(controller)),
     vscode.commands.registerCommand('lockstep.analyzeWorkspace', () => index.run(vscode.ProgressLocation.Notification)),
     vscode.commands.registerCommand('lockstep.showOutput', () => log.show(true)),
     vscode.commands.registerCommand(SHOW_RULE_DOC, (rule: unknown) => showRuleDoc(context.extensionUri, rule)),

@@ -64,7 +64,7 @@ export async function runUiTests({ url, workspace, profileDir, screenshots, log 
   };
 
   const runCommand = (label) => paletteCommand(page, label);
-  const leakRow = () => page.locator('.markers-panel .monaco-list-row', { hasText: '`l` taken at line 6' });
+  const leakRow = () => page.locator('.markers-panel .monaco-list-row', { hasText: "'l' taken at line 6" });
 
   try {
     await step('workbench opens the fixture workspace', async () => {

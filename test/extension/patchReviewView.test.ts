@@ -58,7 +58,8 @@ test('the fixture patch review becomes a view: lens on the Subject line, the loc
     // Lines outside the hunk map one to one, shifted by the two added lines.
     const countLine = postLines.indexOf('int flow_table_count(struct flow_table *table)');
     assert.equal(baseLines[file.postToPre[countLine]!], 'int flow_table_count(struct flow_table *table)');
-    assert.equal(diagnosticMessage(view, patch, f), f.finding.message);
+    // Plain words in the Problems panel: no backticks; the branch is a related location, not the message.
+    assert.equal(diagnosticMessage(view, patch, f), "'&table->lock' taken at line 12 (spin_lock) is still held at the return on line 14");
   } finally {
     parser.delete();
   }
@@ -97,7 +98,7 @@ test('a series names the patch that introduced the finding; a fixing patch intro
     assert.equal(view.patches.length, 2);
     const [first, second] = view.patches;
     assert.equal(first!.introduced.length, 1);
-    assert.equal(diagnosticMessage(view, first!, first!.introduced[0]!), `${first!.introduced[0]!.finding.message} (introduced by [PATCH 1/2] datapath: refuse a flow insert when the table is full)`);
+    assert.equal(diagnosticMessage(view, first!, first!.introduced[0]!), "'&table->lock' taken at line 12 (spin_lock) is still held at the return on line 14 (introduced by [PATCH 1/2] datapath: refuse a flow insert when the table is full)");
     assert.equal(second!.introduced.length, 0);
     assert.equal(second!.summary, 'fixes 1 lock-leak');
     assert.ok(second!.headerLine > first!.headerLine);

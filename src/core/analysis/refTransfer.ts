@@ -103,7 +103,8 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
   }
   const range = rangeOf(call);
   const s = b.s;
-  ctx.touchedRefs.add(obj.id);
+  // The CodeLens counts reference-counted objects: memory that is only allocated and freed is not one.
+  if (api.kind !== 'alloc' && api.kind !== 'free') ctx.touchedRefs.add(obj.id);
   const owned = s.refs.find((r) => r.obj === obj.id);
   switch (api.kind) {
     case 'get': {

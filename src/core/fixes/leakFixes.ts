@@ -4,6 +4,7 @@ import type { Finding, Fix } from '../findings';
 import { rangeOf, type SourceRange } from '../source';
 import { gotoRetarget } from './gotoRetarget';
 import { insertBeforeExit } from './insertBeforeExit';
+import { mismatchFix } from './mismatchFix';
 import { putCallFor, releaseCallFor } from './matchingCalls';
 import { callsIn, enclosingFunction, offsetAt, statementAt, type CallSite } from './syntax';
 
@@ -90,10 +91,18 @@ function viaLabel(tree: Tree, text: string, exit: SourceRange, finding: Finding,
   return chosen ? rangeOf(chosen) : null;
 }
 
-/** Adds the leak fix to findings the engine gave none (the engine's own fixes win). */
+/**
+ * Adds the mechanical fixes to findings the engine gave none (the engine's own fixes win): the leak
+ * fixes, and for `release-mismatch` the release that matches the acquire (mismatchFix.ts).
+ */
 export function withLeakFixes(findings: Finding[], tree: Tree, text: string, knowledge: ApiKnowledge): Finding[] {
   return findings.map((f) => {
-    if (f.fixes?.length || (f.ruleId !== 'lock-leak' && f.ruleId !== 'ref-leak')) return f;
+    if (f.fixes?.length) return f;
+    if (f.ruleId === 'release-mismatch') {
+      const fix = mismatchFix(tree, text, f, knowledge);
+      return fix ? { ...f, fixes: [fix] } : f;
+    }
+    if (f.ruleId !== 'lock-leak' && f.ruleId !== 'ref-leak') return f;
     const fixes = leakFixes(tree, text, f, knowledge);
     return fixes.length ? { ...f, fixes } : f;
   });

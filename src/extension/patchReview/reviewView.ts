@@ -2,6 +2,7 @@ import type { Finding } from '../../core/findings';
 import { patchSummary } from '../../core/patch/lensSummary';
 import type { PatchReview, ReviewedFinding } from '../../core/patch/reviewTypes';
 import type { PatchDocument } from '../../core/patch/types';
+import { plainMessage } from '../diagnosticText';
 
 /**
  * What the editor needs of a patch review, as plain JSON (it crosses postMessage from the review
@@ -131,7 +132,8 @@ export function basePathsOf(document: PatchDocument): string[] {
 
 /** The diagnostic message: the finding's own, with the patch named when the document holds a series. */
 export function diagnosticMessage(view: ReviewView, patch: ViewPatch, f: ViewFinding): string {
-  return view.series ? `${f.finding.message} (introduced by ${patch.label})` : f.finding.message;
+  const message = plainMessage(f.finding);
+  return view.series ? `${message} (introduced by ${patch.label})` : message;
 }
 
 /** Patch-ish files the editor reviews on open. */

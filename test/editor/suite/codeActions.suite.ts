@@ -43,6 +43,18 @@ export function codeActionsSuite(): void {
       await waitForNone(editor.document.uri, 'ref-leak');
     });
 
+    test('a release that does not match its acquire is replaced by the one that does', async () => {
+      const text = 'void bump(struct tbl *t)\n{\n\tunsigned long flags;\n\n\tspin_lock_irqsave(&t->lock, flags);\n\tt->n++;\n\tspin_unlock(&t->lock);\n}\n';
+      const editor = await openScratch('mismatch.c', text);
+      const d = await waitForRule(editor.document.uri, 'release-mismatch');
+      const fix = (await actionsAt(editor.document.uri, d)).find((a) => a.isPreferred);
+      assert.ok(fix?.edit, 'a preferred fix');
+      assert.equal(fix.title, 'Replace with spin_unlock_irqrestore(&t->lock, flags) (matches the acquire on line 5)');
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(editor.document.getText(), text.replace('spin_unlock(&t->lock);', 'spin_unlock_irqrestore(&t->lock, flags);'));
+      await waitForNone(editor.document.uri, 'release-mismatch');
+    });
+
     test('the suppression fix adds a lockstep-ignore comment with a reason placeholder', async () => {
       const editor = await openScratch('suppress.c', LEAK);
       const uri = editor.document.uri;

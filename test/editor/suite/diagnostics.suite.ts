@@ -19,12 +19,19 @@ export function diagnosticsSuite(): void {
       assert.match(code.target.path, /\/docs\/rules\/lock-leak\.md$/);
       assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
       assert.equal(d.range.start.line, 4, 'on the leaking return');
-      assert.match(d.message, /`l` taken at line 3 \(spin_lock\) is still held at the return on line 5/);
+      // Plain words (the Problems panel shows text): code in quotes, the branch left to the related locations.
+      assert.equal(d.message, "'l' taken at line 3 (spin_lock) is still held at the return on line 5");
       const acquire = d.relatedInformation?.find((r) => /acquired here/.test(r.message));
       assert.ok(acquire, 'related: the acquire site');
       assert.equal(acquire.location.range.start.line, 2);
       assert.equal(acquire.location.uri.toString(), editor.document.uri.toString());
-      assert.ok(d.relatedInformation?.some((r) => /`x` is true/.test(r.message)), 'related: the branch that leads to the exit');
+      assert.deepEqual(d.relatedInformation?.map((r) => `${r.location.range.start.line + 1}: ${r.message}`),
+        ["3: 'l' acquired here (spin_lock)", "4: branch taken: 'x' is true"], 'related: the acquire and the branch that leads to the exit, nothing else');
+      // The hover has the rule's own text, Markdown: code as code, nothing cut.
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, d.range.start);
+      const md = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      assert.match(md, /`l` taken at line 3 \(spin_lock\) is still held at the return on line 5, reached when `x` \(line 4\) is true/);
+      assert.match(md, /\[lock-leak\]\(command:lockstep\.showRuleDoc\?/);
       assert.equal(lockstepDiagnostics(editor.document.uri).length, 1);
     });
 
@@ -62,7 +69,7 @@ export function diagnosticsSuite(): void {
       const closed = wsUri('drivers/closed_leak.c');
       assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === closed.toString()), 'the file is not open');
       const d = await waitForRule(closed, 'lock-leak');
-      assert.match(d.message, /`m` taken at line 6 \(mutex_lock\)/);
+      assert.match(d.message, /'m' taken at line 6 \(mutex_lock\)/);
       const refs = await waitForRule(wsUri('drivers/refs.c'), 'ref-leak');
       assert.equal(refs.severity, vscode.DiagnosticSeverity.Warning);
       const stats = await waitFor('the index to finish', () => api.lastIndex());
@@ -81,7 +88,7 @@ export function diagnosticsSuite(): void {
       const find = (): vscode.Diagnostic | undefined =>
         [...lockstepDiagnostics(xy), ...lockstepDiagnostics(editor.document.uri)].find((d) => ruleOf(d) === 'lock-order');
       const d = await waitFor('a lock-order diagnostic', find);
-      assert.match(d.message, /lock order cycle between `&p->x_lock` and `&p->y_lock`/);
+      assert.match(d.message, /lock order cycle between '&p->x_lock' and '&p->y_lock'/);
       const files = new Set((d.relatedInformation ?? []).map((r) => r.location.uri.path.split('/').pop()));
       assert.ok(files.has('order_xy.c') && [...files].some((f) => f !== 'order_xy.c'), [...files].join(', '));
       // Taking them in the same order in the open file removes the cycle everywhere.

@@ -47,7 +47,7 @@ export function patchReviewSuite(): void {
       assert.equal(code.value, 'lock-leak');
       assert.match(code.target.path, /\/docs\/rules\/lock-leak\.md$/);
       assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
-      assert.match(d.message, /`&table->lock` taken at line 12 \(spin_lock\) is still held at the return on line 14/);
+      assert.match(d.message, /'&table->lock' taken at line 12 \(spin_lock\) is still held at the return on line 14/);
       assert.equal(lockstepDiagnostics(uri).length, 1, 'only the introduced finding');
 
       // Related: the post-image (a read-only virtual document) and the base file in the workspace.
