@@ -44,10 +44,13 @@ function appendFinding(md: vscode.MarkdownString, f: Finding, docUri: vscode.Uri
 function lineLink(uri: vscode.Uri, r: SourceRange): string {
   const line = r.start.line + 1;
   const file = uri.scheme === 'untitled' ? '' : `${uri.path.split('/').pop()}:`;
-  return `[${file}${line}](${uri.with({ fragment: `L${line},${r.start.column + 1}` }).toString()})`;
+  return `[${file}${line}](${uri.with({ fragment: `L${line}` }).toString()})`;
 }
 
-/** Escapes Markdown in the text between backticks; code spans (the rules' `names`) stay code. */
+/**
+ * Escapes the Markdown that plain words could trigger; code spans (the rules' `names`) stay code.
+ * (`_` inside a word such as spin_lock is not emphasis in CommonMark: left alone, it reads as written.)
+ */
 function escapeOutsideCode(text: string): string {
-  return text.split(/(`[^`]*`)/).map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_[\]<>#|~]/g, '\\$&'))).join('');
+  return text.split(/(`[^`]*`)/).map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*[\]<>#|]/g, '\\$&'))).join('');
 }
