@@ -11,7 +11,7 @@ import { repoRoot } from './grammar';
  * first, so there the bundles are fresh and nothing is rebuilt.
  */
 const INPUTS = ['src', 'schemas', 'build.mjs', 'package.json'];
-const OUTPUTS = ['dist/cli.js', 'dist/checkWorker.js', 'dist/extension.js'];
+const OUTPUTS = ['dist/cli.js', 'dist/checkWorker.js', 'dist/extension.js', 'dist/simWorker.js'];
 const LOCK = path.join(repoRoot, 'out', '.build-lock');
 
 function newest(p: string): number {

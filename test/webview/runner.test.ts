@@ -1,30 +1,23 @@
-// The explorer's worker thread as the panel drives it: the real simWorker entry (bundled here the way
-// build.mjs bundles dist/simWorker.js) for results, costs and failures, and small stand-in workers for a
-// hang (Cancel) and a crash.
+// The explorer's worker thread as the panel drives it: the real dist/simWorker.js bundle for results,
+// costs and failures, and small stand-in workers for a hang (Cancel) and a crash.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
-import * as esbuild from 'esbuild';
 import { simulatorCore } from '../../src/extension/simulator/coreSeam';
 import { ExplorerRun } from '../../src/extension/simulator/runner';
 import type { WorkerJob } from '../../src/extension/simulator/workerProtocol';
 import type { CostView, RunProgress, RunResult } from '../../src/webview/model';
 import type { Unmodelled } from '../../src/core/extract/types';
-import { testGrammar } from '../helpers/grammar';
+import { ensureBuilt } from '../helpers/build';
+import { repoRoot, testGrammar } from '../helpers/grammar';
 
-const SIM_WORKER = join(mkdtempSync(join(tmpdir(), 'lockstep-simworker-')), 'simWorker.js');
+// The bundle build.mjs makes, rebuilt only when stale and never by two test files at once (ensureBuilt).
+const SIM_WORKER = join(repoRoot, 'dist', 'simWorker.js');
 
-before(async () => {
-  await esbuild.build({
-    entryPoints: [join(__dirname, '..', '..', 'src', 'extension', 'simulator', 'simWorker.ts')],
-    outfile: SIM_WORKER, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent',
-    // As build.mjs: web-tree-sitter's CommonJS file (C jobs load the grammar in the worker).
-    alias: { 'web-tree-sitter': join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.cjs') },
-  });
-});
+before(() => ensureBuilt());
 const scenario = { protocol: 'seed-workflow', packets: 2, puts: 1, preemptionBound: null };
 
 interface Events {
