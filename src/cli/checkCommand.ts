@@ -153,7 +153,14 @@ export async function runCheck(argv: string[], host: CliHost): Promise<number> {
       return 0;
     }
     if (fixed.length > 0) {
-      for (const f of fixed) fs.writeFileSync(f.file, f.bytes);
+      for (const f of fixed) {
+        try {
+          writeReplacing(f.file, f.bytes);
+        } catch (e) {
+          err(errorLine('check', `${f.file}: cannot write the fixes (${(e as NodeJS.ErrnoException).code ?? String(e)})`));
+          return 2;
+        }
+      }
       const changed = new Map(fixed.map((f) => [f.file, f.text]));
       sources = sources.map((s): SourceFile => (changed.has(s.uri) ? { uri: s.uri, text: changed.get(s.uri)! } : s));
       run = await analyse(sources, options, host.distDir, args.jobs);
@@ -163,7 +170,12 @@ export async function runCheck(argv: string[], host: CliHost): Promise<number> {
 
   let known = 0;
   if (args.baseline !== undefined && args.updateBaseline) {
-    writeBaseline(args.baseline, findings);
+    try {
+      writeBaseline(args.baseline, findings);
+    } catch (e) {
+      err(errorLine('check', `--baseline ${args.baseline}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`));
+      return 2;
+    }
     notes.push({ message: `wrote ${findings.length} finding${findings.length === 1 ? '' : 's'} to the baseline ${args.baseline}` });
     known = findings.length;
     findings = [];
@@ -202,6 +214,19 @@ export async function runCheck(argv: string[], host: CliHost): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The whole new content or none of it: written beside the file, then renamed over it (the link, if any, is followed). */
+function writeReplacing(file: string, bytes: Buffer): void {
+  const target = fs.realpathSync(file);
+  const tmp = `${target}.lockstep-fix-${process.pid}`;
+  try {
+    fs.writeFileSync(tmp, bytes, { mode: fs.statSync(target).mode });
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 function countLines(text: string): number {
