@@ -80,6 +80,12 @@ describe('the installed CLI, from a folder outside the clone', () => {
     assert.equal(r.stdout, fs.readFileSync(path.join(repoRoot, 'docs', 'rules', 'ref-leak.md'), 'utf8'));
   });
 
+  test('npm pack in the clone (which would pack the extension without dist/) says to use pack:cli', () => {
+    const r = spawnSync(npm, ['pack', '--dry-run'], { cwd: repoRoot, encoding: 'utf8', env: cleanEnv(), timeout: 120_000 });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /For the command line: npm run pack:cli, then npm install -g \.\/lockstep-dev-cli-<version>\.tgz/);
+  });
+
   test('the package has no dependencies (nothing to fetch) and a scoped name', () => {
     const installed = path.join(prefix, process.platform === 'win32' ? '' : 'lib', 'node_modules', '@lockstep-dev', 'cli');
     const pkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')) as Record<string, unknown>;
