@@ -119,6 +119,7 @@ export function analyzeEntry(p: PreparedFile, e: FnEntry, index: KnowledgeIndex,
   return analyzeFunction({
     uri: p.file.uri, fn: e.fn, text: p.parsed.text, syntax: e.syntax, index, summaries: table, contract,
     maxStatesPerNode: options.maxStatesPerNode, timeoutMs: options.timeoutPerFunctionMs,
+    defines: options.definesByFile?.[p.file.uri] ?? options.defines,
   });
 }
 

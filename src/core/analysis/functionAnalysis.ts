@@ -59,6 +59,8 @@ export interface FunctionInput {
   summaries: SummaryTable;
   /** Annotated effects of this function (from its declaration or definition). */
   contract: LockEffect[];
+  /** Macros taken as defined in `#if`/`#ifdef` (AnalysisOptions.defines). */
+  defines?: Readonly<Record<string, string>>;
   maxStatesPerNode?: number;
   /** CPU milliseconds the path search may take. */
   timeoutMs?: number;
@@ -143,6 +145,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   const callOf = callKnowledgeMemo(index, summaries);
   const cfg = buildCfg(body, {
     isNoReturn: (name) => index.noReturn.has(name) || callOf(name).summary?.noReturn === true,
+    defines: input.defines,
   });
   for (const err of cfg.errors) {
     for (const name of index.lockNames) if (err.text.includes(`${name}(`) || err.text.includes(`${name} (`)) hidden.push(name);

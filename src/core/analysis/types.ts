@@ -118,6 +118,10 @@ export interface AnalysisOptions {
   maxStatesPerNode?: number;
   /** CPU milliseconds one function's path search may take before it is reported incomplete. */
   timeoutPerFunctionMs?: number;
+  /** Macros taken as defined (name → value) when `#if`/`#ifdef` inside functions are resolved; others are undefined. */
+  defines?: Record<string, string>;
+  /** Per file (uri): the macros of that file's compile command, used instead of `defines`. */
+  definesByFile?: Record<string, Record<string, string>>;
 }
 
 export interface FileStats {

@@ -40,6 +40,8 @@ export interface Cfg {
 
 export interface CfgOptions {
   isNoReturn: (callee: string) => boolean;
+  /** Macros taken as defined (name → value) when `#if`/`#ifdef` are resolved; any other is undefined. */
+  defines?: Readonly<Record<string, string>>;
 }
 
 interface LoopTargets {
@@ -260,17 +262,18 @@ export class CfgBuilder {
   }
 
   /**
-   * One configuration is analysed, as a build would see it with no feature macro defined:
-   * `#ifdef X` is false, `#ifndef X` true, `#if` evaluates literals, `defined()`, `!`, `&&`, `||`
-   * (unknown macros are 0). The chosen branch's statements are built; the others are skipped.
+   * One configuration is analysed, as a build would see it with only `options.defines` defined:
+   * `#ifdef X` is whether X is one, `#if` evaluates literals, macros, `defined()`, `!`, `&&`, `||`
+   * and comparisons (unknown macros are 0). The chosen branch's statements are built; the others are skipped.
    */
   private preprocessor(node: Node, incoming: Dangling[]): Dangling[] {
     let branch: Node | null = node;
     for (let guard = 0; branch && guard < 64; guard++) {
       if (branch.type === 'preproc_else') break;
       let taken: boolean;
-      if (branch.type === 'preproc_ifdef') taken = /^#\s*ifndef/.test(branch.text);
-      else taken = ppValue(branch.childForFieldName('condition')) !== 0;
+      const defines = this.options.defines ?? NO_DEFINES;
+      if (branch.type === 'preproc_ifdef') taken = /^#\s*ifndef/.test(branch.text) !== isDefined(defines, branch.childForFieldName('name')?.text);
+      else taken = ppValue(branch.childForFieldName('condition'), defines) !== 0;
       if (taken) break;
       branch = branch.childForFieldName('alternative');
     }
@@ -548,8 +551,22 @@ export class CfgBuilder {
   }
 }
 
-/** Value of a `#if` expression with every macro undefined (0). */
-function ppValue(e: Node | null): number {
+const NO_DEFINES: Readonly<Record<string, string>> = {};
+
+function isDefined(defines: Readonly<Record<string, string>>, name: string | undefined): boolean {
+  return name !== undefined && Object.hasOwn(defines, name);
+}
+
+/** A defined macro's value as a number: an integer literal, or another macro's (a few levels); else 0. */
+function macroValue(defines: Readonly<Record<string, string>>, name: string): number {
+  let text = name;
+  for (let hops = 0; hops < 8 && isDefined(defines, text); hops++) text = defines[text]!.trim();
+  const m = /^(0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/.exec(text);
+  return m ? Number.parseInt(m[1]!, m[1]!.startsWith('0x') || m[1]!.startsWith('0X') ? 16 : 10) : 0;
+}
+
+/** Value of a `#if` expression, macros as `defines` says (any other is 0). */
+function ppValue(e: Node | null, defines: Readonly<Record<string, string>>): number {
   if (!e) return 0;
   switch (e.type) {
     case 'number_literal': {
@@ -557,16 +574,16 @@ function ppValue(e: Node | null): number {
       return Number.isNaN(v) ? 0 : v;
     }
     case 'parenthesized_expression':
-      return ppValue(e.namedChildren[0] ?? null);
+      return ppValue(e.namedChildren[0] ?? null, defines);
     case 'unary_expression': {
       const op = e.childForFieldName('operator')?.text;
-      const v = ppValue(e.childForFieldName('argument'));
+      const v = ppValue(e.childForFieldName('argument'), defines);
       return op === '!' ? (v === 0 ? 1 : 0) : op === '-' ? -v : v;
     }
     case 'binary_expression': {
       const op = e.childForFieldName('operator')?.text;
-      const l = ppValue(e.childForFieldName('left'));
-      const r = ppValue(e.childForFieldName('right'));
+      const l = ppValue(e.childForFieldName('left'), defines);
+      const r = ppValue(e.childForFieldName('right'), defines);
       switch (op) {
         case '&&': return l && r ? 1 : 0;
         case '||': return l || r ? 1 : 0;
@@ -579,8 +596,12 @@ function ppValue(e: Node | null): number {
         default: return 0;
       }
     }
+    case 'identifier':
+      return macroValue(defines, e.text);
+    case 'preproc_defined':
+      return isDefined(defines, e.namedChildren[0]?.text) ? 1 : 0;
     default:
-      return 0; // identifiers (undefined macros), defined(X), function-like macros
+      return 0; // function-like macros
   }
 }
 
