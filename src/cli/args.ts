@@ -1,6 +1,7 @@
 /** Command-line parsing for `lockstep check`: small and strict, so a typo is an error, not a file name. */
 import * as os from 'node:os';
 import { parseColorMode, type ColorMode } from './color';
+import { macroArg, type MacroSetting } from './macros';
 import { oneOf, scanArgs, wholeNumber, type OptionTable } from './options';
 import { UsageError } from './usage';
 
@@ -36,6 +37,10 @@ export interface CheckArgs {
   color: ColorMode;
   /** CPU seconds one function's path search may take before it is reported incomplete; 0 = no limit. */
   timeoutPerFunction: number;
+  /** `-D` / `-U` in command-line order (they come after lockstep.json and --compile-commands). */
+  macros: MacroSetting[];
+  /** compile_commands.json: each file's `-D` / `-U`. */
+  compileCommands?: string;
   paths: string[];
 }
 
@@ -52,7 +57,7 @@ const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'note', 'none'];
 const TABLE: OptionTable = {
   valued: new Set([
     '--format', '-f', '--config', '-c', '--fail-on', '--jobs', '-j', '--max-warnings', '--output', '-o',
-    '--stdin-filename', '--baseline', '--color', '--timeout-per-function',
+    '--stdin-filename', '--baseline', '--color', '--timeout-per-function', '-D', '-U', '--compile-commands',
   ]),
   flags: new Set(['--stats', '--help', '-h', '--quiet', '-q', '--list-rules', '--update-baseline', '--fix', '--fix-dry-run']),
 };
@@ -61,7 +66,7 @@ const TABLE: OptionTable = {
 export function parseCheckArgs(argv: readonly string[], cores = os.availableParallelism()): CheckArgs {
   const out: CheckArgs = {
     format: 'text', failOn: 'warning', stats: false, help: false, quiet: false, listRules: false,
-    updateBaseline: false, fix: false, fixDryRun: false, color: 'auto', timeoutPerFunction: DEFAULT_TIMEOUT_PER_FUNCTION_S, paths: [],
+    updateBaseline: false, fix: false, fixDryRun: false, color: 'auto', timeoutPerFunction: DEFAULT_TIMEOUT_PER_FUNCTION_S, macros: [], paths: [],
   };
   for (const t of scanArgs(argv, TABLE)) {
     if (t.kind === 'input') {
@@ -86,6 +91,14 @@ export function parseCheckArgs(argv: readonly string[], cores = os.availablePara
         out.timeoutPerFunction = n;
         break;
       }
+      case '-D': out.macros.push({ ...macroArg('-D', v), defined: true }); break;
+      case '-U': {
+        const m = macroArg('-U', v);
+        if (m.value !== undefined) throw new UsageError(`-U takes a macro name only (got '${v}')`);
+        out.macros.push({ name: m.name, defined: false });
+        break;
+      }
+      case '--compile-commands': out.compileCommands = v; break;
       case '--stats': out.stats = true; break;
       case '--help': case '-h': out.help = true; break;
       case '--quiet': case '-q': out.quiet = true; break;

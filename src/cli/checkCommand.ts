@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SourceFile } from '../core/project';
+import type { AnalysisOptions, SourceFile } from '../core/project';
 import { builtinKnowledge } from '../core/apis/builtin';
 import { ConfigError, findProjectConfig, loadProjectConfig, mergeKnowledge, type ProjectConfig } from '../core/apis/config';
 import type { ApiKnowledge } from '../core/apis/types';
@@ -16,6 +16,7 @@ import { parseCheckArgs, type CheckArgs, type FailOn } from './args';
 import { readBaseline, subtractBaseline, writeBaseline } from './baseline';
 import { analyse, type CliHost, type RunResult } from './check';
 import { readCheckInputs, type CheckInputs } from './checkInputs';
+import { readCompileCommands, resolveMacros, type MacroSetting } from './macros';
 import { palette, useColor } from './color';
 import { ruleList } from './explain';
 import { planFixes, type FileFix } from './fix';
@@ -50,6 +51,9 @@ Inputs:
   -                          read one file from standard input (name it with --stdin-filename)
   --stdin-filename NAME      the name standard input is reported under (and finds lockstep.json from)
   -c, --config FILE          project config (default: lockstep.json in the inputs' folder or a parent)
+  -D NAME[=VALUE], -U NAME   take a macro as defined (1 unless given) or undefined in #if / #ifdef;
+                             every other macro is undefined (after lockstep.json "defines")
+  --compile-commands FILE    each file's -D / -U from a compilation database (compile_commands.json)
   -j, --jobs N               1: analyse in this thread; 2 or more: in a worker thread (default: by input size)
   --timeout-per-function S   CPU seconds one function's path search may take (default 5; 0: no limit);
                              a function that hits it gets an analysis-incomplete note
@@ -129,7 +133,15 @@ export async function runCheck(argv: string[], host: CliHost): Promise<number> {
     return 2;
   }
 
-  const options = { knowledge: loaded.knowledge, ...(args.timeoutPerFunction > 0 ? { timeoutPerFunctionMs: args.timeoutPerFunction * 1000 } : {}) };
+  let defines: Pick<AnalysisOptions, 'defines' | 'definesByFile'>;
+  try {
+    defines = definesOf(loaded.config, args, inputs.sources.map((src) => src.uri), notes);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    err(errorLine('check', e.message));
+    return 2;
+  }
+  const options: AnalysisOptions = { knowledge: loaded.knowledge, ...defines, ...(args.timeoutPerFunction > 0 ? { timeoutPerFunctionMs: args.timeoutPerFunction * 1000 } : {}) };
   let sources = inputs.sources;
   const lines = sources.reduce((n, s) => n + countLines(s.text), 0);
   const progress = new Progress(process.stderr, () => `lockstep: analysing ${sources.length} file${sources.length === 1 ? '' : 's'} (${lines.toLocaleString('en-US')} lines)…`, { enabled: process.stderr.isTTY === true && !args.quiet });
@@ -214,6 +226,26 @@ export async function runCheck(argv: string[], host: CliHost): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * The macros each file is analysed with: lockstep.json `defines`, then the file's compile command
+ * (--compile-commands), then -D / -U — a later setting of a name wins. Throws InputError.
+ */
+function definesOf(config: ProjectConfig | undefined, args: CheckArgs, uris: string[], notes: ReportNote[]): Pick<AnalysisOptions, 'defines' | 'definesByFile'> {
+  const fromConfig: MacroSetting[] = Object.entries(config?.defines ?? {}).map(([name, value]) => ({ name, value: String(value), defined: true }));
+  const all = Object.fromEntries(resolveMacros(fromConfig, args.macros));
+  if (args.compileCommands === undefined) return Object.keys(all).length > 0 ? { defines: all } : {};
+  const commands = readCompileCommands(args.compileCommands);
+  const definesByFile: Record<string, Record<string, string>> = {};
+  let missing = 0;
+  for (const uri of uris) {
+    const own = commands.get(path.resolve(uri));
+    if (own === undefined) missing++;
+    else definesByFile[uri] = Object.fromEntries(resolveMacros(fromConfig, own, args.macros));
+  }
+  if (missing > 0) notes.push({ message: `${missing} file${missing === 1 ? ' has' : 's have'} no entry in ${args.compileCommands}: analysed with lockstep.json's defines and -D / -U only` });
+  return { defines: all, definesByFile };
 }
 
 /** The whole new content or none of it: written beside the file, then renamed over it (the link, if any, is followed). */

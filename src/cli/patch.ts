@@ -169,7 +169,8 @@ export async function runPatch(args: string[], host: CliHost, io: PatchOutput = 
   let review: PatchReview;
   try {
     try {
-      review = reviewDocument(document, base, { analyze: engineAnalyzer(parser, knowledge) });
+      const defines = config?.defines ? Object.fromEntries(Object.entries(config.defines).map(([k, v]) => [k, String(v)])) : undefined;
+      review = reviewDocument(document, base, { analyze: engineAnalyzer(parser, knowledge, defines) });
     } catch (e) {
       if (e instanceof InputError) {
         io.err(errorLine('patch', e.message));

@@ -80,3 +80,21 @@ test('a bad --config is one message and exit 2', async () => {
     fs.rmSync(ws.dir, { recursive: true, force: true });
   }
 });
+
+test('lockstep patch takes lockstep.json "defines" for the #ifdef branches, as check does', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-patch-defines-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'tbl.c'), BASE);
+    const patch = path.join(dir, 'debug-return.patch');
+    fs.writeFileSync(patch, PATCH.replace('@@ -4,6 +4,8 @@', '@@ -4,6 +4,10 @@').replace('+\tif (v < 0)\n+\t\treturn -1;\n', '+#ifdef TBL_DEBUG\n+\tif (v < 0)\n+\t\treturn -1;\n+#endif\n'));
+    fs.writeFileSync(path.join(dir, 'lockstep.json'), CONFIG);
+    const undefinedMacro = await runPatchCli([patch, '--base-dir', dir]);
+    assert.equal(undefinedMacro.code, 0, undefinedMacro.stdout + undefinedMacro.stderr);
+    fs.writeFileSync(path.join(dir, 'lockstep.json'), JSON.stringify({ ...JSON.parse(CONFIG) as object, defines: { TBL_DEBUG: 1 } }));
+    const defined = await runPatchCli([patch, '--base-dir', dir]);
+    assert.equal(defined.code, 1, defined.stdout + defined.stderr);
+    assert.match(defined.stdout, /introduced: tbl\.c:8:3: error: .*lock-leak/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

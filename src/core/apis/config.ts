@@ -30,6 +30,8 @@ export interface ProjectConfig {
   rules?: Partial<Record<RuleId, RuleSetting>>;
   /** Globs, relative to the config's folder, of files a folder search skips. */
   exclude?: string[];
+  /** Macros defined for `#if`/`#ifdef` (name → value), as `-DNAME=VALUE`. */
+  defines?: Record<string, string | number>;
 }
 
 /** A config that cannot be used; the message names the file, the field (JSON pointer) and the problem. */
@@ -74,6 +76,8 @@ function pickError(errors: ErrorObject[]): ErrorObject {
 function fieldOf(err: ErrorObject): string {
   if (err.keyword === 'required') return `${err.instancePath}/${String((err.params as { missingProperty: string }).missingProperty)}`;
   if (err.keyword === 'additionalProperties') return `${err.instancePath}/${String((err.params as { additionalProperty: string }).additionalProperty)}`;
+  const key = err.propertyName ?? (err.params as { propertyName?: unknown }).propertyName;
+  if (typeof key === 'string') return `${err.instancePath}/${key}`; // propertyNames: the key itself is wrong
   return err.instancePath || '/';
 }
 
