@@ -149,6 +149,28 @@ describe('inputs that are not C (issue 21 item 4: they printed "0 findings", exi
     assert.match(mixed.stderr, /^lockstep: 1 finding \(1 error\) in 1 file$/m);
   });
 
+  test('broken C that hides lock calls gets an analysis-incomplete note naming its lines (it was "0 findings")', () => {
+    const dir = path.join(root, 'broken');
+    writeFile(dir, 'broken.c', 'int f( { spin_lock(&a); return ; }}}\n');
+    const alone = runCli(['check', 'broken.c', '--format', 'json'], { cwd: dir });
+    assertNoCrash(alone, 'broken.c');
+    const notes = (JSON.parse(alone.stdout) as { findings: { ruleId: string; message: string; range: { start: { line: number; column: number } } }[] }).findings;
+    assert.equal(notes.length, 1, alone.stdout);
+    assert.equal(notes[0]!.ruleId, 'analysis-incomplete');
+    assert.deepEqual(notes[0]!.range.start, { line: 1, column: 10 });
+    assert.match(notes[0]!.message, /^code around line 1 does not parse \(.*\) and hides `spin_lock`: it was not analysed/);
+    // The damage swallows the next function too; the one before it is analysed as usual (its leak is found).
+    writeFile(dir, 'two.c', `${LEAK_C}int f( { spin_lock(&a); return ; }}}\nint h(void) { mutex_lock(&b); mutex_unlock(&b); return 0; }\n`);
+    const two = runCli(['check', 'two.c'], { cwd: dir });
+    const first = LEAK_C.split('\n').length;
+    assert.match(two.stdout, /\[lock-leak\]$/m, two.stdout);
+    assert.match(two.stdout, new RegExp(`^two\\.c:${first}:10: note: code around line ${first} does not parse \\(.*\\) and hides \`spin_lock\`, \`mutex_lock\`, \`mutex_unlock\`: .*\\[analysis-incomplete\\]$`, 'm'), two.stdout);
+    // Parse damage that hides no lock or reference call says nothing (real code has unknown macros).
+    writeFile(dir, 'quiet.c', `${LEAK_C}int g( { x = 1; return ; }}}\n`);
+    const quiet = runCli(['check', 'quiet.c'], { cwd: dir });
+    assert.doesNotMatch(quiet.stdout, /analysis-incomplete/, quiet.stdout);
+  });
+
   test('C that mentions C++ words in comments and strings is still C', () => {
     const dir = path.join(root, 'notc2');
     writeFile(dir, 'c.c', `/* class Foo { public: }; std::vector */\nconst char *s = "namespace x {";\n${LEAK_C}`);

@@ -29,6 +29,8 @@ export interface FileInfo {
   suppressions: Suppression[];
   lines: number;
   parseMs: number;
+  /** Known API calls hidden by code that does not parse outside every function (parseDamage.ts). */
+  damage?: Finding[];
 }
 
 /** One function definition; `result` is what its last analysis (or relevance check) gave. */

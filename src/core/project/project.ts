@@ -16,6 +16,7 @@ import { assembleResults, type ProjectResult } from './results';
 import { shiftEdge, shiftFinding, shiftInfo, shiftSummary } from './shift';
 import { contractSignature, structSignature, summarySignature } from './signatures';
 import { failureFinding } from './failures';
+import { parseDamageFindings } from './parseDamage';
 
 /** How the pipeline gets a file's tree: the CLI parses afresh (and frees), the editor reuses its kept trees. */
 export interface ParseHost {
@@ -180,6 +181,7 @@ export class Project {
       p = prepareParsed(parsed, { uri: f.uri, text: f.text }, ms);
       const before = f.info;
       f.info = fileInfoOf(p, before);
+      f.info.damage = parseDamageFindings(p.parsed.tree, p.parsed.text, f.uri, p.fns.map((e) => e.fn.node), this.index);
       f.failure = undefined;
       if (!before || shapeChanged(before, f.info)) {
         if (before) this.rebuildTables();

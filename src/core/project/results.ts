@@ -35,6 +35,7 @@ export function assembleResults(reported: FileRecord[], all: FileRecord[], stats
       analysisMs += r.result.ms;
     }
     if (f.failure) own.push(fileFailureFinding(f.uri, f.failure));
+    own.push(...(info?.damage ?? []));
     own.push(...(cycles.get(f.uri) ?? []));
     const fns = info?.functions ?? [];
     const functionAt = (line: number): string => fns.find((x) => x.def.range.start.line <= line && line <= x.def.range.end.line)?.name ?? '';
