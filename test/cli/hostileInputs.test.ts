@@ -24,7 +24,7 @@ function leakLine(stdout: string): string | undefined {
 }
 
 describe('special files are refused with one line, never read', { skip: !posix && 'FIFOs and /dev/zero are POSIX' }, () => {
-  test('a FIFO as an input, as --config, as the lockstep.json found beside the inputs, as a patch: one line, exit 2, no hang', () => {
+  test('a FIFO as an input, as --config, as the lockstep.json found beside the inputs, as a patch, as simulate --file: one line, exit 2, no hang', () => {
     const dir = path.join(root, 'fifo');
     fs.mkdirSync(dir, { recursive: true });
     writeFile(dir, 'a.c', LEAK_C);
@@ -43,6 +43,12 @@ describe('special files are refused with one line, never read', { skip: !posix &
     assertNoCrash(asPatch, 'FIFO patch');
     assert.equal(asPatch.code, 2);
     assert.match(asPatch.stderr, /^lockstep patch: p\.patch: a named pipe \(FIFO\), not a regular file/);
+
+    const asFile = runCli(['simulate', '--file', 'pipe.c', '--packet', 'a', '--put', 'b'], { cwd: dir, timeoutMs: HANG_CEILING_MS });
+    assertNoCrash(asFile, 'FIFO simulate --file');
+    assert.equal(asFile.code, 2);
+    assert.match(asFile.stderr, /^lockstep simulate: .*pipe\.c: a named pipe \(FIFO\), not a regular file/);
+    assert.equal(asFile.stderr.trim().split('\n').length, 1, asFile.stderr);
 
     const found = path.join(root, 'fifo-found');
     fs.mkdirSync(found, { recursive: true });
