@@ -86,14 +86,29 @@ export function describePosition(v: ViolationView, position: number): string {
   const step = v.steps[position - 1]!;
   const ctx = v.contexts[step.context];
   const who = ctx ? ctx.label : `context ${step.context + 1}`;
-  let text = `Step ${position} of ${n}: ${who} — ${step.instruction} (line ${step.line + 1}).`;
+  // The line leads: an instruction may name another line ("if (flow == NULL) goto line 27").
+  let text = `Step ${position} of ${n}: ${who}, line ${step.line + 1} — ${step.instruction}.`;
   const blocked = step.state.contexts.filter((c) => c.status === 'blocked' && c.waitsFor);
   for (const b of blocked) {
     const label = v.contexts.find((c) => c.id === b.context)?.label ?? b.context;
-    text += ` ${capitalise(label)} waits: ${b.waitsFor}.`;
+    const w = waitParts(b.waitsFor!);
+    text += ` ${capitalise(label)} ${w.verb} ${w.what}.`;
   }
   if (position - 1 === v.failingStep) text += ` Violation — ${v.message}`;
   return text;
+}
+
+/**
+ * Why a context waits, split into a verb and its object, so the words are not doubled: the core
+ * writes "waits for table (write): held by put 1" (C models, newer cores) or "write lock table, held
+ * for reading by packet 1" (reference protocols), and "grace period: waits for packet 1 to leave …".
+ */
+export function waitParts(waitsFor: string): { verb: string; what: string } {
+  const grace = /^grace period: waits for (.*)$/s.exec(waitsFor);
+  if (grace) return { verb: 'waits (grace period) for', what: grace[1]! };
+  const plain = /^waits for (.*)$/s.exec(waitsFor);
+  if (plain) return { verb: 'waits for', what: plain[1]! };
+  return { verb: 'waits:', what: waitsFor };
 }
 
 function capitalise(s: string): string {

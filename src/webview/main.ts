@@ -4,7 +4,7 @@
 import { byId, h } from './dom';
 import { lineMarks } from './derive';
 import { commandForKey } from './keyboard';
-import { parseToWebview, type FromWebview, type ToWebview } from './messages';
+import { parseToWebview, type FromWebview, type PanelCommand, type ToWebview } from './messages';
 import { restoreState, toSaved } from './persist';
 import { buildCosts } from './render/costs';
 import type { UiEvent } from './render/events';
@@ -91,7 +91,7 @@ function emit(e: UiEvent): void {
       return;
     }
     case 'focusReplay':
-      trace.replayInput.focus();
+      setup.replayInput.focus();
       return;
     default:
       dispatch(e);
@@ -126,8 +126,25 @@ function onMessage(m: ToWebview): void {
     case 'jumpToLine':
       dispatch({ type: 'jumpToLine', uri: m.uri, line: m.line });
       return;
+    case 'command':
+      emit(PANEL_COMMAND_EVENTS[m.command]);
+      // Stepping from the editor: the schedule comes into view if the panel was scrolled to the form.
+      if (m.command !== 'run' && !trace.root.hidden && trace.root.getBoundingClientRect().top > 0) trace.root.scrollIntoView({ block: 'start' });
+      return;
+    case 'copied':
+      trace.showCopied();
+      return;
   }
 }
+
+/** The editor's `lockstep.sim.*` commands, as the panel's own buttons and keys do them. */
+const PANEL_COMMAND_EVENTS: Record<PanelCommand, UiEvent> = {
+  stepForward: { type: 'step', delta: 1 },
+  stepBack: { type: 'step', delta: -1 },
+  restart: { type: 'toStart' },
+  toEnd: { type: 'toViolation' },
+  run: { type: 'run' },
+};
 
 window.addEventListener('message', (ev: MessageEvent<unknown>) => {
   const parsed = parseToWebview(ev.data);
@@ -135,7 +152,15 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
   else console.warn(`lockstep simulator: ignored a message: ${parsed.error}`);
 });
 
+// Shift+F10 is the editor's "step back" (a lockstep.sim keybinding VS Code resolves for the panel), but
+// Chromium also turns it into a context-menu event: the panel has no menu to offer there, so drop it.
+let shiftF10At = -Infinity;
+document.addEventListener('contextmenu', (ev) => {
+  if (performance.now() - shiftF10At < 1000) ev.preventDefault();
+}, true);
+
 document.addEventListener('keydown', (ev) => {
+  if (ev.key === 'F10' && ev.shiftKey) shiftF10At = performance.now();
   const t = ev.target as HTMLElement | null;
   const inField = t !== null && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
   // Space and Enter on a focused button press that button; do not also run a shortcut.

@@ -39,7 +39,15 @@ export type ToWebview =
   | { type: 'costs'; costs: CostView[] }
   | { type: 'runFailed'; message: string }
   | { type: 'cancelled' }
-  | { type: 'jumpToLine'; uri: string; line: number };
+  | { type: 'jumpToLine'; uri: string; line: number }
+  /** A simulator command from the editor (the `lockstep.sim.*` commands and their keybindings). */
+  | { type: 'command'; command: PanelCommand }
+  /** The schedule is on the clipboard: say so. */
+  | { type: 'copied' };
+
+/** What the `lockstep.sim.*` commands ask the panel to do. */
+export const PANEL_COMMANDS = ['stepForward', 'stepBack', 'run', 'restart', 'toEnd'] as const;
+export type PanelCommand = (typeof PANEL_COMMANDS)[number];
 
 export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
 
@@ -121,6 +129,13 @@ function parseTo(v: unknown): ToWebview {
       return { type: 'cancelled' };
     case 'jumpToLine':
       return { type: 'jumpToLine', uri: str(r.uri, 'message.uri', 2000), line: int(r.line, 'message.line', 0, 1_000_000) };
+    case 'command': {
+      const command = str(r.command, 'message.command', 40);
+      if (!(PANEL_COMMANDS as readonly string[]).includes(command)) throw new ShapeError(`message.command: unknown command ${JSON.stringify(command)}`);
+      return { type: 'command', command: command as PanelCommand };
+    }
+    case 'copied':
+      return { type: 'copied' };
     default:
       throw new ShapeError(`message.type: unknown type ${JSON.stringify(r.type)?.slice(0, 40) ?? typeof r.type}`);
   }

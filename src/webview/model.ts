@@ -130,7 +130,8 @@ export interface RunStats {
 export interface RunResult {
   protocol: string;
   scenario: Scenario;
-  verdict: Verdict;
+  /** 'incomplete': nothing broke, but a limit, a bound, random walks or a replay stopped short of a proof. */
+  verdict: Verdict | 'incomplete';
   invariants: InvariantVerdict[];
   violations: ViolationView[];
   stats: RunStats;

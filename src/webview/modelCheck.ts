@@ -167,7 +167,7 @@ export function checkResult(v: unknown, p: string): RunResult {
   return {
     protocol: str(r.protocol, `${p}.protocol`, 200),
     scenario: checkScenario(r.scenario, `${p}.scenario`),
-    verdict: oneOf(r.verdict, `${p}.verdict`, ['safe', 'violated'] as const),
+    verdict: oneOf(r.verdict, `${p}.verdict`, ['safe', 'violated', 'incomplete'] as const),
     invariants: arr(r.invariants, `${p}.invariants`, (x, q) => checkInvariant(x, q, violations.length), 100),
     violations,
     stats: checkStats(r.stats, `${p}.stats`),

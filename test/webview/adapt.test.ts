@@ -46,7 +46,7 @@ test('position 0 shows the result\'s recorded initial state', () => {
 test('costs become named counters, the blocked share as a percentage', () => {
   const c = costView('seed-workflow', seedWorkflowResult().costs);
   const get = (n: string): number | undefined => c.counters.find((k) => k.name === n)?.value;
-  assert.equal(get('packet: write-lock acquisitions'), 1);
-  assert.equal(get('% of states with a waiting context'), 31);
-  assert.equal(get('steps per packet (round-robin run)'), 14.5);
+  assert.equal(get('per packet: write locks'), 1);
+  assert.equal(get('explored states: % waiting'), 31);
+  assert.equal(get('round-robin run: steps per packet'), 14.5);
 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cModelName } from '../../src/core/extract/extract';
-import { COUNT_CHOICES, cProtocolInfo, cProtocolName, cScenario, guessRole, otherContextCandidates } from '../../src/extension/simulator/cPick';
+import { COUNT_CHOICES, cProtocolInfo, cProtocolName, cScenario, guessRole, otherContextCandidates, unmodelledWords } from '../../src/extension/simulator/cPick';
 import { parseFromWebview } from '../../src/webview/messages';
 
 test('the other context: put-like names first for a packet path, packet-like first for a put, itself last', () => {
@@ -35,4 +35,9 @@ test('every count choice is a scenario the webview accepts', () => {
     assert.ok(parsed.ok, JSON.stringify(parsed));
   }
   assert.deepEqual(COUNT_CHOICES[0], { label: '2 packets × 1 put', packets: 2, puts: 1 });
+});
+
+test('unmodelled reasons read as words in the panel\'s note, every hyphen of an unknown one too', () => {
+  assert.equal(unmodelledWords('not-a-flow'), 'works on something other than the flow (left out)');
+  assert.equal(unmodelledWords('some-new-reason'), 'some new reason');
 });

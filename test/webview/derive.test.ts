@@ -44,7 +44,7 @@ test('each context is marked at its latest line; the one that just moved is curr
 
 test('the step description names the context, the instruction, the line, the waits and the failure', () => {
   const blocked = posOf('waits: table held for reading by packet 1, packet 2');
-  assert.match(describePosition(v, blocked), /^Step \d+ of 21: put 1 — acquire table \(write\) \(line 32\)\. Put 1 waits: write lock table, held for reading by packet 1, packet 2\.$/);
+  assert.match(describePosition(v, blocked), /^Step \d+ of 21: put 1, line 32 — acquire table \(write\)\. Put 1 waits: write lock table, held for reading by packet 1, packet 2\.$/);
   assert.match(describePosition(v, v.failingStep + 1), /Violation — use after free: packet 2 reads flow F after packet 1 freed it$/);
   assert.match(describePosition(v, 0), /^Initial state/);
 });

@@ -170,7 +170,7 @@ test('the simulator panel runs a violated result through the UI and steps to the
   assert.match(await text(page, '.lock'), /mode free/);
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
   assert.equal(await text(page, '#step-counter'), 'Step 3 / 21');
-  assert.equal(await text(page, '#step-description'), 'Step 3 of 21: packet 1 — lookup F -> pFlow (ACTIVE only) (line 14).');
+  assert.equal(await text(page, '#step-description'), 'Step 3 of 21: packet 1, line 14 — lookup F -> pFlow (ACTIVE only).');
   assert.equal(await page.locator('.lanes tr.current th.step-no').innerText(), '3');
   assert.match(await text(page, '.lock'), /mode read-held owner packet 1, packet 2/);
   await page.keyboard.press('ArrowLeft');
@@ -186,9 +186,9 @@ test('the simulator panel runs a violated result through the UI and steps to the
   // To the violation: the failing row is current, the flow is freed and the change is marked.
   await page.keyboard.press('End');
   assert.equal(await text(page, '#step-counter'), 'Step 21 / 21');
-  assert.match(await text(page, '#step-description'), /^Step 21 of 21: packet 2 — use F \(process the packet\) \(line 21\)\. Violation — use after free/);
+  assert.match(await text(page, '#step-description'), /^Step 21 of 21: packet 2, line 21 — use F \(process the packet\)\. Violation — use after free/);
   assert.equal(await page.locator('.lanes tr.current.failing').count(), 1);
-  assert.equal(await text(page, '.flow'), 'flow F refcount 0 flag INACTIVE memory freed in table unlinked deleted by a put yes');
+  assert.equal(await text(page, '.flow'), 'flow F refcount 0 flag INACTIVE memory freed table unlinked deleting put finished yes');
   assert.equal(await page.locator('.flow .val.changed').count(), 0, 'the use changes nothing in the flow');
   // One step back is packet 1's free: that is the change marked.
   await page.keyboard.press('ArrowLeft');
@@ -232,9 +232,13 @@ test('the simulator panel runs a violated result through the UI and steps to the
   assert.match(await text(page, '.stats'), /\(state limit reached: not a proof\)$/);
   await send(page, { type: 'result', result: { ...result, replayOf: 'seed-workflow/2x1:0.1.2' } });
 
-  // Costs side by side, one column per protocol.
-  // Columns follow the order of the protocol list.
-  assert.deepEqual(await page.locator('.costs-table thead th').allInnerTexts(), ['counter', 'seed-workflow', 'seed-workflow-fixed', 'ovs-windows']);
+  // Costs compact: one row per protocol in the order of the protocol list, one column per group of counters.
+  assert.deepEqual(await page.locator('.costs-table tbody th').allInnerTexts(), ['seed-workflow', 'seed-workflow-fixed', 'ovs-windows']);
+  assert.deepEqual(await page.locator('.costs-table thead tr:first-child th').allInnerTexts(), ['protocol', 'per packet', 'per put', 'round-robin run', 'explored states']);
+  assert.deepEqual(await page.locator('.costs-table thead tr.legend th').allInnerTexts(), ['steps · locks · write locks · RCU sections', 'steps · locks · write locks', 'waits · steps per packet', '% waiting']);
+  assert.equal(await page.locator('.costs-table tbody tr:nth-child(3) td:nth-child(2)').innerText(), '6 · 1 · 0 · 0');
+  // It fits the panel: nothing scrolls sideways.
+  assert.ok(await page.locator('.costs').evaluate((e) => e.scrollWidth <= e.clientWidth), 'the costs table fits');
 
   // A malformed message is ignored, not fatal.
   await send(page, { type: 'result', result: { protocol: 'x' } } as unknown as ToWebview);
@@ -304,12 +308,12 @@ test('the core\'s own seed-workflow result (2 packets, 1 put) in light, dark and
   for (let i = 0; i <= v.failingStep; i++) await page.keyboard.press('ArrowRight');
   assert.equal(await text(page, '#step-counter'), `Step ${v.failingStep + 1} / ${n}`);
   const failing = v.steps[v.failingStep]!;
-  assert.ok((await text(page, '#step-description')).startsWith(`Step ${v.failingStep + 1} of ${n}: ${v.contexts[failing.context]!.label} — ${failing.instruction} (line ${failing.line + 1}).`));
+  assert.ok((await text(page, '#step-description')).startsWith(`Step ${v.failingStep + 1} of ${n}: ${v.contexts[failing.context]!.label}, line ${failing.line + 1} — ${failing.instruction}.`));
   assert.ok((await text(page, '#step-description')).endsWith(`Violation — ${v.message}`));
   assert.equal(await page.locator('.lanes tr.current.failing').count(), 1);
   const flow = result.violations[0]!.steps[v.failingStep]!.state.flows[0]!;
   assert.match(await text(page, '.flow'), new RegExp(`refcount ${flow.refcount} flag ${flow.flag} memory ${flow.freed ? 'freed' : 'live'}`));
-  assert.equal((await page.locator('.costs-table thead th').allInnerTexts()).length, simulatorCore.listProtocols().length + 1);
+  assert.equal(await page.locator('.costs-table tbody tr').count(), simulatorCore.listProtocols().length);
 
   mkdirSync(SHOTS, { recursive: true });
   for (const theme of ['light', 'dark', 'high-contrast'] as const) {
@@ -317,7 +321,9 @@ test('the core\'s own seed-workflow result (2 packets, 1 put) in light, dark and
     await page.waitForSelector('.lanes tr.current');
     await page.evaluate(() => document.fonts.ready);
     assert.equal(await text(page, '#step-counter'), `Step ${v.failingStep + 1} / ${n}`, `restored after reload (${theme})`);
-    await page.screenshot({ path: join(SHOTS, `simulator-${theme}.png`), fullPage: true });
+    // What a reviewer sees when the result arrives: the page scrolled to the schedule, one screen high.
+    await page.locator('.trace').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(SHOTS, `simulator-${theme}.png`) });
   }
   // The step that frees the flow, with its changes marked.
   const free = v.steps.findIndex((st) => st.effect.startsWith('frees'));
@@ -328,7 +334,8 @@ test('the core\'s own seed-workflow result (2 packets, 1 put) in light, dark and
   await page.keyboard.press('Home');
   for (let i = 0; i <= free; i++) await page.keyboard.press('n');
   assert.ok((await page.locator('.val.changed').count()) > 0);
-  await page.screenshot({ path: join(SHOTS, 'simulator-dark-free-step.png'), fullPage: true });
+  await page.locator('.trace').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: join(SHOTS, 'simulator-dark-free-step.png') });
 
   // A safe protocol on the same scenario: verdicts only, no schedule, and its costs beside the others.
   await page.selectOption('#protocol', 'seed-workflow-fixed');
@@ -340,9 +347,74 @@ test('the core\'s own seed-workflow result (2 packets, 1 put) in light, dark and
   assert.equal(await text(page, '.headline'), 'Safe: all 7 invariants hold');
   assert.equal(await page.isVisible('.trace'), false);
   assert.deepEqual((await posted(page)).at(-1), { type: 'highlight', uri: 'lockstep-protocol:/seed-workflow-fixed.c', marks: [] });
-  assert.equal(await text(page, '.costs-table thead th.selected'), 'seed-workflow-fixed');
+  assert.equal(await text(page, '.costs-table tr.selected th'), 'seed-workflow-fixed');
 
   assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('laid out like a debugger: bar, lanes with the current row, and state in one view, wide and narrow; editor commands step it', { skip, timeout: 120_000 }, async () => {
+  const core = seedWorkflowResult();
+  const result = resultView(core);
+  const v = result.violations[0]!;
+  const inView = async (page: Page, selector: string): Promise<boolean> => page.locator(selector).first().evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    // Inside the window, and inside every scrolling box around it.
+    if (r.top < 0 || r.bottom > window.innerHeight + 1 || r.height === 0) return false;
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (!/(auto|scroll)/.test(s.overflowY)) continue;
+      const b = p.getBoundingClientRect();
+      if (r.top < b.top - 1 || r.bottom > b.bottom + 1) return false;
+    }
+    return true;
+  });
+  for (const [width, height, sideBySide] of [[1000, 820, true], [520, 820, false]] as const) {
+    const context = await browser!.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    await page.addInitScript(STUB);
+    await page.goto(`${base}/?theme=light`);
+    await page.waitForSelector('#run');
+    await send(page, { type: 'init', protocols, protocol: 'seed-workflow', note: null });
+    await page.click('#run');
+    await send(page, { type: 'result', result });
+    await page.waitForSelector('.lanes tr.current');
+    const lanes = await page.locator('.lanes-wrap').boundingBox();
+    const state = await page.locator('#state').boundingBox();
+    assert.ok(lanes && state);
+    assert.equal(state.x > lanes.x + lanes.width - 1, sideBySide, `${width} px: state ${sideBySide ? 'beside' : 'under'} the lanes`);
+    // The result arrives at the failing step: bar, failing row and state are all on screen.
+    for (const sel of ['.debug-bar', '#step-counter', '.lanes tr.current', '#state h3']) assert.ok(await inView(page, sel), `${width} px: ${sel} in view at the failure`);
+    assert.equal(await page.locator('.lanes tr.current.failing').count(), 1);
+    // To the start and back to the end: the current row follows, inside the lanes only.
+    await page.locator('#step-counter').click();
+    await page.keyboard.press('Home');
+    assert.ok(await inView(page, '.lanes tr.current'), `${width} px: the initial row in view`);
+    await page.keyboard.press('End');
+    assert.ok(await inView(page, '.lanes tr.current'), `${width} px: the failing row in view after End`);
+    assert.ok(await inView(page, '.debug-bar'), `${width} px: the bar stays pinned`);
+    // The editor's lockstep.sim.* commands arrive as messages and step the panel like its own keys.
+    await send(page, { type: 'command', command: 'restart' });
+    assert.equal(await text(page, '#step-counter'), `Step 0 / ${v.steps.length}`);
+    await send(page, { type: 'command', command: 'stepForward' });
+    await send(page, { type: 'command', command: 'stepForward' });
+    await send(page, { type: 'command', command: 'stepBack' });
+    assert.equal(await text(page, '#step-counter'), `Step 1 / ${v.steps.length}`);
+    await send(page, { type: 'command', command: 'toEnd' });
+    assert.equal(await text(page, '#step-counter'), `Step ${v.failingStep + 1} / ${v.steps.length}`);
+    assert.ok(await inView(page, '.lanes tr.current'));
+    const runs = (await posted(page)).filter((m) => m.type === 'run').length;
+    await send(page, { type: 'command', command: 'run' });
+    assert.equal((await posted(page)).filter((m) => m.type === 'run').length, runs + 1, 'run starts the explorer');
+    await send(page, { type: 'result', result });
+    await send(page, { type: 'command', command: 'nonsense' } as unknown as ToWebview);
+    // Copy, then the extension's confirmation is shown.
+    await page.locator('#copy-schedule').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'copy', text: v.schedule });
+    assert.equal(await page.isVisible('#copied'), false);
+    await send(page, { type: 'copied' });
+    assert.equal(await text(page, '#copied'), 'Schedule copied');
+    await context.close();
+  }
 });

@@ -61,3 +61,18 @@ export function cProtocolInfo(uri: string, packet: string, put: string): Protoco
 export function cScenario(name: string, c: { packets: number; puts: number }): Scenario {
   return { protocol: name, packets: c.packets, puts: c.puts, preemptionBound: null };
 }
+
+/** What an unmodelled item's reason means, in words for the panel's note ("line 58: …"). */
+const UNMODELLED_WORDS: Record<string, string> = {
+  'nondeterministic': 'a condition the model does not track (both branches explored)',
+  'unknown-call': 'a call the model knows nothing about (no effect)',
+  'unsupported': 'something the model cannot express',
+  'depth-limit': 'a call not followed (depth limit or recursion)',
+  'bounded-loop': 'a loop cut after its bound',
+  'not-a-flow': 'works on something other than the flow (left out)',
+  'assumed': 'assumed by the model, not done by the function',
+};
+
+export function unmodelledWords(reason: string): string {
+  return UNMODELLED_WORDS[reason] ?? reason.replaceAll('-', ' ');
+}

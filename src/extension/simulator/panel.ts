@@ -2,13 +2,13 @@
 // parsed (type and fields) before use; a bad one is dropped and logged. Runs go to a worker thread; the
 // lines of the current step are lit in the listing next to the panel.
 import * as vscode from 'vscode';
-import { parseFromWebview, type FromWebview, type ToWebview } from '../../webview/messages';
+import { parseFromWebview, type FromWebview, type PanelCommand, type ToWebview } from '../../webview/messages';
 import { protocolView } from './adapt';
 import { simulatorCore } from './coreSeam';
 import type { ListingHighlighter } from './decorations';
 import { makeNonce, simulatorHtml } from './html';
 import { ExplorerRun } from './runner';
-import { cProtocolInfo, cProtocolName, cScenario } from './cPick';
+import { cProtocolInfo, cProtocolName, cScenario, unmodelledWords } from './cPick';
 import type { CRunRequest } from './simulateWith';
 import type { CSourceJob, WorkerJob } from './workerProtocol';
 import type { Unmodelled } from '../../core/extract/types';
@@ -94,6 +94,7 @@ export class SimulatorPanel implements vscode.Disposable {
 
   private constructor(readonly panel: vscode.WebviewPanel, private readonly host: PanelHost, private options: OpenOptions) {
     SimulatorPanel.current = this;
+    void vscode.commands.executeCommand('setContext', 'lockstep.simulatorOpen', true);
     const icon = vscode.Uri.joinPath(host.context.extensionUri, 'media', 'simulator.svg');
     panel.iconPath = icon;
     panel.webview.html = this.html();
@@ -192,7 +193,11 @@ export class SimulatorPanel implements vscode.Disposable {
         return;
       }
       case 'copy':
-        void vscode.env.clipboard.writeText(m.text).then(() => vscode.window.setStatusBarMessage('Lockstep: schedule copied', 3000));
+        vscode.env.clipboard.writeText(m.text).then(() => {
+          // Said where the user is looking (the panel) and in the status bar.
+          this.post({ type: 'copied' });
+          vscode.window.setStatusBarMessage('Lockstep: schedule copied', 3000);
+        }, (e: unknown) => this.host.log.warn(`simulator: could not copy the schedule: ${String(e)}`));
         return;
     }
   }
@@ -230,12 +235,18 @@ export class SimulatorPanel implements vscode.Disposable {
     const file = model.slice(0, model.indexOf(':'));
     this.host.log.info(`simulator: compiled ${model}; ${unmodelled.length} thing(s) not modelled exactly`);
     for (const u of unmodelled) this.host.log.info(`simulator:   ${u.context} ${file}:${u.line + 1} ${u.reason}: ${u.text} — ${u.note}`);
-    const shown = unmodelled.slice(0, 3).map((u) => `line ${u.line + 1} ${u.reason.replace('-', ' ')} (${u.text})`).join('; ');
+    const shown = unmodelled.slice(0, 3).map((u) => `line ${u.line + 1}: ${unmodelledWords(u.reason)} (${u.text})`).join('; ');
     const note = unmodelled.length === 0
       ? `Compiled ${model} from your C: everything was modelled. Steps light lines of ${file}.`
       : `Compiled ${model} from your C. Not modelled exactly (${unmodelled.length}): ${shown}${unmodelled.length > 3 ? '; …' : ''} — the full list is in the Lockstep output.`;
     this.options = { ...this.options, note };
     if (this.panel.visible) this.sendInit();
+  }
+
+  /** One of the editor's `lockstep.sim.*` commands: the panel steps as with its own keys. */
+  command(command: PanelCommand): void {
+    if (!this.panel.visible) this.panel.reveal(undefined, true);
+    this.deliver({ type: 'command', command });
   }
 
   /** Posts a jump request for `line` of `uri` when that document is the one the panel is lighting. */
@@ -246,7 +257,10 @@ export class SimulatorPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (SimulatorPanel.current === this) SimulatorPanel.current = undefined;
+    if (SimulatorPanel.current === this) {
+      SimulatorPanel.current = undefined;
+      void vscode.commands.executeCommand('setContext', 'lockstep.simulatorOpen', false);
+    }
     this.run?.stop();
     this.host.highlighter.clear();
     for (const d of this.disposables) d.dispose();

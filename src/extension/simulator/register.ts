@@ -4,6 +4,7 @@ import { ListingHighlighter } from './decorations';
 import { LISTING_SCHEME, ProtocolListingProvider } from './listingProvider';
 import { SimulatorPanel, VIEW_TYPE, type PanelHost } from './panel';
 import { askSimulateWith } from './simulateWith';
+import { PANEL_COMMANDS } from '../../webview/messages';
 
 /**
  * Registers the simulator panel, its serializer and the protocol listing provider.
@@ -12,6 +13,11 @@ import { askSimulateWith } from './simulateWith';
 export interface SimulatorHost {
   context: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
+}
+
+function updateListingKey(highlighter: ListingHighlighter): void {
+  const active = vscode.window.activeTextEditor?.document.uri.toString();
+  void vscode.commands.executeCommand('setContext', 'lockstep.simulatorListing', active !== undefined && active === highlighter.uri);
 }
 
 /** Internal command (no palette entry): jump the panel to the next step at the cursor's line. */
@@ -28,7 +34,7 @@ async function pickProtocol(): Promise<string | undefined> {
 }
 
 export function registerSimulator(host: SimulatorHost): void {
-  const highlighter = new ListingHighlighter(vscode.Uri.joinPath(host.context.extensionUri, 'media'));
+  const highlighter = new ListingHighlighter();
   const panelHost: PanelHost = { ...host, highlighter };
   const { subscriptions } = host.context;
 
@@ -62,6 +68,16 @@ export function registerSimulator(host: SimulatorHost): void {
         void vscode.window.showInformationMessage('Lockstep: this line is not in the listing the simulator is stepping through.');
       }
     }),
+    // The debugger-style commands (F10, Shift+F10, F5, Ctrl+Shift+F5, Ctrl+F5 while the panel or its
+    // listing has focus: package.json's `when` clauses).
+    ...PANEL_COMMANDS.map((c) => vscode.commands.registerCommand(`lockstep.sim.${c}`, () => {
+      if (SimulatorPanel.current) SimulatorPanel.current.command(c);
+      else void vscode.window.showInformationMessage('Lockstep: open the simulator first (Lockstep: Open simulator, or Simulate with… on a C function).');
+    })),
+    // `lockstep.simulatorListing`: the focused editor shows the document the simulator is stepping through,
+    // so the panel's keys work there too (and only there).
+    highlighter.onDidChangeListing(() => updateListingKey(highlighter)),
+    vscode.window.onDidChangeActiveTextEditor(() => updateListingKey(highlighter)),
     // Clicking a line of the lit listing jumps the panel to the next step at that line.
     vscode.window.onDidChangeTextEditorSelection((ev) => {
       if (ev.kind !== vscode.TextEditorSelectionChangeKind.Mouse || !SimulatorPanel.current) return;

@@ -2,7 +2,7 @@
 // The current step's row is lit, later rows are dimmed, the failing step is marked; each lane's header
 // says where that context stands (running, blocked and why, done). Clicking a row goes to that step.
 import { h, icon, replaceChildren, srOnly } from '../dom';
-import { colourOf, lastStepOf, stateAt } from '../derive';
+import { colourOf, lastStepOf, stateAt, waitParts } from '../derive';
 import type { ContextStateView, ViolationView } from '../model';
 import type { UiEvent } from './events';
 
@@ -14,13 +14,30 @@ export interface LanesView {
 function statusLine(c: ContextStateView | undefined): (Node | string)[] {
   if (!c) return [];
   switch (c.status) {
-    case 'blocked':
-      return [icon('watch'), ` blocked: ${c.waitsFor ?? 'waiting'}`];
+    case 'blocked': {
+      if (!c.waitsFor) return [icon('watch'), ' blocked'];
+      const w = waitParts(c.waitsFor);
+      return [icon('watch'), w.verb === 'waits:' ? ` blocked: ${w.what}` : ` blocked, ${w.verb} ${w.what}`];
+    }
     case 'done':
       return [icon('pass'), ' done'];
     case 'ready':
-      return [icon('arrow-right'), c.nextLine === null ? ' ready' : ` next: L${c.nextLine + 1} ${c.next}`];
+      return [icon('arrow-right'), c.nextLine === null ? ' ready' : ` next, line ${c.nextLine + 1}: ${c.next}`];
   }
+}
+
+/**
+ * Scrolls the lanes (only the lanes: never the page around them) so `row` is in view below the sticky
+ * header, with a row of context above it when there is room, as a debugger keeps the current line.
+ */
+function keepInView(scroller: HTMLElement, row: HTMLElement, head: HTMLElement | null): void {
+  const headHeight = head?.offsetHeight ?? 0;
+  const at = row.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+  const height = row.offsetHeight;
+  const view = scroller.clientHeight - headHeight;
+  const visibleFrom = scroller.scrollTop + headHeight;
+  if (at < visibleFrom) scroller.scrollTop = Math.max(0, at - headHeight - height);
+  else if (at + height > visibleFrom + view) scroller.scrollTop = Math.min(at - headHeight - height, at + 2 * height - view - headHeight);
 }
 
 export function buildLanes(emit: (e: UiEvent) => void): LanesView {
@@ -34,6 +51,13 @@ export function buildLanes(emit: (e: UiEvent) => void): LanesView {
   let heads: HTMLElement[] = [];
   let stepCells: HTMLElement[] = [];
   let table: HTMLTableElement | null = null;
+  let current: HTMLElement | null = null;
+  // Rows change height after the first layout (fonts arrive, the panel is resized, a narrow panel
+  // wraps): keep the current row in view then too. Only size changes fire this, never the user's scrolling.
+  const resizes = new ResizeObserver(() => {
+    if (current && !root.hidden) keepInView(root, current, table?.tHead ?? null);
+  });
+  resizes.observe(root);
 
   function build(v: ViolationView): void {
     heads = v.contexts.map((c, i) => h('th', { scope: 'col', class: `lane-head lane-${colourOf(i)}` },
@@ -60,6 +84,9 @@ export function buildLanes(emit: (e: UiEvent) => void): LanesView {
     // Lanes keep a readable width; with many contexts the schedule scrolls sideways instead of squeezing.
     table.style.minWidth = `${3 + v.contexts.length * 10}em`;
     replaceChildren(root, table);
+    resizes.disconnect();
+    resizes.observe(root);
+    resizes.observe(table);
   }
 
   return {
@@ -87,7 +114,8 @@ export function buildLanes(emit: (e: UiEvent) => void): LanesView {
         if (idx === position) r.setAttribute('aria-current', 'step');
         else r.removeAttribute('aria-current');
       });
-      rows[position]?.scrollIntoView({ block: 'nearest' });
+      current = rows[position] ?? null;
+      if (current) keepInView(root, current, table?.tHead ?? null);
     },
   };
 }

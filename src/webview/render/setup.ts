@@ -1,12 +1,15 @@
-// The scenario form: protocol, packets, puts, preemption bound, Run and Cancel, and the run's progress.
-// Built once; update() only changes values and states, so focus and typing are never disturbed.
+// The scenario form: protocol, packets, puts, preemption bound, Run and Cancel, the run's progress, and the
+// field to replay a pasted schedule. Built once; update() only changes values and states, so focus and
+// typing are never disturbed.
 import { h, icon, formatInt, formatMs } from '../dom';
+import { SHORTCUTS } from '../keyboard';
 import { MAX_PACKETS, MAX_PREEMPTIONS, MAX_PUTS } from '../modelCheck';
 import type { ViewState } from '../state';
 import type { UiEvent } from './events';
 
 export interface SetupView {
   root: HTMLElement;
+  replayInput: HTMLInputElement;
   update(s: ViewState): void;
 }
 
@@ -48,6 +51,20 @@ export function buildSetup(emit: (e: UiEvent) => void): SetupView {
   run.addEventListener('click', () => emit({ type: 'run' }));
   cancel.addEventListener('click', () => emit({ type: 'cancel' }));
 
+  const replayInput = h('input', {
+    id: 'replay-input', type: 'text', spellcheck: 'false', autocomplete: 'off', placeholder: 'paste a schedule string',
+    'aria-keyshortcuts': SHORTCUTS.replay.aria,
+  });
+  const replay = h('button', { id: 'replay', type: 'button', class: 'secondary' }, icon('debug-rerun'), ' Replay');
+  const doReplay = (): void => {
+    const text = replayInput.value.trim();
+    if (text !== '') emit({ type: 'replay', schedule: text });
+  };
+  replay.addEventListener('click', doReplay);
+  replayInput.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') doReplay();
+  });
+
   const root = h('section', { class: 'setup', 'aria-labelledby': 'setup-title' },
     h('h2', { id: 'setup-title' }, 'Scenario'),
     note,
@@ -56,11 +73,13 @@ export function buildSetup(emit: (e: UiEvent) => void): SetupView {
       packets.wrap, puts.wrap, bound.wrap,
       h('div', { class: 'field buttons' }, run, cancel)),
     summary,
-    progress);
+    progress,
+    h('div', { class: 'replay-row' }, h('label', { for: 'replay-input' }, `Replay a schedule (${SHORTCUTS.replay.label})`), replayInput, replay));
 
   let protocolsKey = '';
   return {
     root,
+    replayInput,
     update(s) {
       const key = s.protocols.map((p) => `${p.id}\u0000${p.title}`).join('\u0001');
       if (key !== protocolsKey) {
@@ -84,6 +103,7 @@ export function buildSetup(emit: (e: UiEvent) => void): SetupView {
       cancel.disabled = !running;
       cancel.hidden = !running;
       select.disabled = running;
+      replay.disabled = running;
       switch (s.run.kind) {
         case 'running': {
           const p = s.run.progress;

@@ -1,5 +1,8 @@
-// The violation section: the named failure in plain words, the playback toolbar, the step description
-// (an aria-live region, so a screen reader hears each step), and the lanes beside the state.
+// The schedule, laid out like a debugger: the bar of step controls pinned at the top, the failure in
+// one line, the step description (an aria-live region, so a screen reader hears each step), then the
+// lanes beside the state when the panel is wide, or above it when narrow — the section is one screen
+// high and each part scrolls inside it, so bar, lanes with the current row, and state are in view
+// together. The schedule string closes it.
 import { h, icon } from '../dom';
 import { describePosition } from '../derive';
 import { currentViolation, type ViewState } from '../state';
@@ -10,8 +13,8 @@ import { buildToolbar } from './toolbar';
 
 export interface TraceView {
   root: HTMLElement;
-  replayInput: HTMLInputElement;
   update(s: ViewState): void;
+  showCopied(): void;
 }
 
 /** "use after free: packet 2 …" with the failure's name in bold; the invariant id leads if the words lack it. */
@@ -25,21 +28,23 @@ function failureText(invariant: string, message: string): HTMLElement {
 }
 
 export function buildTrace(emit: (e: UiEvent) => void): TraceView {
-  const title = h('h2', { id: 'trace-title' }, 'Breaking schedule');
+  const title = h('h2', { id: 'trace-title', class: 'sr-only' }, 'Breaking schedule');
   const failure = h('p', { id: 'failure', class: 'failure' });
   const toolbar = buildToolbar(emit);
   const description = h('p', { id: 'step-description', class: 'step-description', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const lanes = buildLanes(emit);
   const state = buildStatePanel();
+  const schedule = h('code', { id: 'schedule', class: 'schedule', title: 'The schedule string: Copy puts it on the clipboard; paste it into Replay or give it to lockstep simulate --replay' });
   const root = h('section', { class: 'trace', 'aria-labelledby': 'trace-title', hidden: true },
-    title, failure, toolbar.root, description,
-    h('div', { class: 'trace-grid' }, lanes.root, state.root));
+    title, toolbar.root, failure, description,
+    h('div', { class: 'trace-grid' }, lanes.root, state.root),
+    h('p', { class: 'schedule-line' }, h('span', { class: 'key' }, 'schedule '), schedule));
 
   let shownViolation: unknown = null;
   let shownPosition = -1;
   return {
     root,
-    replayInput: toolbar.replayInput,
+    showCopied: () => toolbar.showCopied(),
     update(s) {
       toolbar.update(s);
       const v = currentViolation(s);
@@ -54,6 +59,7 @@ export function buildTrace(emit: (e: UiEvent) => void): TraceView {
         failure.replaceChildren(icon('error'), failureText(v.invariant, v.message));
         description.textContent = describePosition(v, s.position);
         description.classList.toggle('at-failure', s.position === v.failingStep + 1);
+        schedule.textContent = v.schedule;
       }
     },
   };

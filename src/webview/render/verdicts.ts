@@ -43,7 +43,7 @@ export function buildVerdicts(emit: (e: UiEvent) => void): VerdictsView {
       // "Safe" only when the search covered every state; a partial search that found nothing proves nothing.
       const headline = r.verdict === 'violated'
         ? h('p', { class: 'headline violated' }, icon('error'), ` Violated: ${violated} of ${r.invariants.length} invariants break`)
-        : r.stats.exhaustive
+        : r.verdict === 'safe' && r.stats.exhaustive
           ? h('p', { class: 'headline safe' }, icon('pass'), ` Safe: all ${r.invariants.length} invariants hold`)
           : h('p', { class: 'headline unknown' }, icon('warning'), ' No violation found in the part of the search that ran');
       const stats = h('p', { class: 'stats' },
