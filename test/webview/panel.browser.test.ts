@@ -370,7 +370,7 @@ test('laid out like a debugger: bar, lanes with the current row, and state in on
     }
     return true;
   });
-  for (const [width, height, sideBySide] of [[1000, 820, true], [520, 820, false]] as const) {
+  for (const [width, height, sideBySide] of [[1000, 820, true], [480, 820, false]] as const) {
     const context = await browser!.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     await page.addInitScript(STUB);
@@ -387,6 +387,9 @@ test('laid out like a debugger: bar, lanes with the current row, and state in on
     // The result arrives at the failing step: bar, failing row and state are all on screen.
     for (const sel of ['.debug-bar', '#step-counter', '.lanes tr.current', '#state h3']) assert.ok(await inView(page, sel), `${width} px: ${sel} in view at the failure`);
     assert.equal(await page.locator('.lanes tr.current.failing').count(), 1);
+    // The step text keeps all its lines (only lanes and state give up height to fit the screen).
+    assert.ok(await page.locator('#step-description').evaluate((e) => e.scrollHeight <= e.clientHeight + 1), `${width} px: the step text is not cut`);
+    await page.screenshot({ path: join(SHOTS, `simulator-${width}px.png`) });
     // To the start and back to the end: the current row follows, inside the lanes only.
     await page.locator('#step-counter').click();
     await page.keyboard.press('Home');

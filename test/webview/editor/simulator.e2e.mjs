@@ -5,14 +5,14 @@
 // editor's F10 / Shift+F10 / F5 / Ctrl+Shift+F5 with the listing focused; clicking a listing line jumps the
 // panel; a window reload restores it. Last, "Simulate with…" on the C file: the quick picks, the run, the
 // C file's own lines lit as the panel steps, and screenshots in the light and dark themes.
-// Same calling convention as test/editor/ui.e2e.mjs, plus `userData` (the profile's settings, for the theme):
-// `await runSimulatorUiTests({ url, workspace, profileDir, userData, screenshots, log })` → [{ name, ok, error?, ms }].
+// Same calling convention as test/editor/ui.e2e.mjs:
+// `await runSimulatorUiTests({ url, workspace, profileDir, screenshots, log })` → [{ name, ok, error?, ms }].
 // LOCKSTEP_DOCS_SCREENSHOTS=1 also copies the two screenshots into docs/images/.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { HANG_CEILING_MS, acceptQuickPick, frameWith, quickOpen, runCommand, tabLabels, until } from '../../editor/workbench.mjs';
+import { HANG_CEILING_MS, acceptQuickPick, frameWith, openFromExplorer, runCommand, tabLabels, until } from '../../editor/workbench.mjs';
 
 const CHROMIUM = process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -77,7 +77,7 @@ async function focusGroup(page, n) {
   }, n));
 }
 
-export async function runSimulatorUiTests({ url, workspace, userData, profileDir, screenshots, log = console.log }) {
+export async function runSimulatorUiTests({ url, workspace, profileDir, screenshots, log = console.log }) {
   const results = [];
   const cFile = 'sim_use_after_unlock.c';
   if (workspace) copyFileSync(join(HERE, '..', '..', 'fixtures', 'sim', 'bug_use_after_unlock.c'), join(workspace, cFile));
@@ -113,7 +113,7 @@ export async function runSimulatorUiTests({ url, workspace, userData, profileDir
     await step('simulator: opens beside the C file, never over it; the protocol listing gets a group of its own', async () => {
       await page.goto(url);
       await page.waitForSelector('.monaco-workbench', { timeout: HANG_CEILING_MS });
-      await quickOpen(page, cFile);
+      await openFromExplorer(page, cFile);
       await runCommand(page, 'Lockstep: Open simulator');
       await acceptQuickPick(page, 'seed-workflow', { title: 'Lockstep: open simulator' });
       // The webview has its form and has been sent the protocols (its select lists them).
@@ -251,7 +251,7 @@ export async function runSimulatorUiTests({ url, workspace, userData, profileDir
       if (g[0].active !== cFile || !g[1].webview) throw new Error(`groups: ${JSON.stringify(g)}`);
     });
 
-    if (workspace && userData) await step('simulator: screenshots at the violation, C file beside the panel, light and dark', async () => {
+    if (workspace) await step('simulator: screenshots at the violation, C file beside the panel, light and dark', async () => {
       // F5 from the C file (the document the panel steps through): to the violation.
       await focusGroup(page, 0);
       // The C file takes the simulator's keys once the extension has marked it as the stepped document
@@ -262,9 +262,11 @@ export async function runSimulatorUiTests({ url, workspace, userData, profileDir
       await atStep(failing, 'F5 in the C file');
       for (const theme of ['light', 'dark']) {
         if (theme === 'dark') {
-          const settingsFile = join(userData, 'User', 'settings.json');
-          const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
-          writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': 'Default Dark Modern' }, null, 2));
+          // As a user would: Preferences: Color Theme, then the theme (a settings.json written behind the
+          // workbench's back was not always picked up).
+          await runCommand(page, 'Preferences: Color Theme');
+          await acceptQuickPick(page, 'Dark Modern', { filter: 'Dark Modern' });
+          await focusGroup(page, 0);
         }
         await until(`the ${theme} theme`, async () => (await page.$eval('.monaco-workbench', (e) => e.classList.contains('vs-dark'))) === (theme === 'dark'));
         // The webview follows the theme too (its body class), and has its debugger view on screen.
