@@ -82,6 +82,11 @@ export class AnalysisController implements vscode.Disposable {
     return [...(this.ownFindings.get(key) ?? []), ...(this.lockOrder.get(key) ?? [])];
   }
 
+  /** Resolves when no check of an open document is waiting or running (see CheckScheduler.whenIdle). */
+  async whenIdle(): Promise<void> {
+    while (this.scheduler.busy) await this.scheduler.whenIdle();
+  }
+
   isOpenInWorker(uri: vscode.Uri): boolean {
     return this.synced.has(uri.toString());
   }

@@ -138,6 +138,9 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 
   private async request(uri: vscode.Uri, type: 'summarize' | 'checkFile', text: string, stats: IndexStats): Promise<boolean> {
+    // The editor first: the worker runs one request at a time, so a file the user opens or types in
+    // would otherwise wait behind this one (a large file's summary can take a second).
+    await this.controller.whenIdle();
     try {
       const reply = await this.client.request({ type, file: { uri: uri.toString(), text } });
       if (reply.type === 'failed') {

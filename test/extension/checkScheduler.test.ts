@@ -58,3 +58,29 @@ test('other documents are not held up by a running check; a cancelled check neve
   assert.deepEqual(runs.sort(), ['a@v1', 'b@v1']);
   scheduler.dispose();
 });
+
+test('background work waits until no check is waiting or running, then goes', async () => {
+  const { runs, finish, scheduler } = manualRuns();
+  let released = false;
+  await scheduler.whenIdle(); // nothing to wait for
+  scheduler.schedule('a', 'a@v1', 0);
+  const waiting = scheduler.whenIdle().then(() => { released = true; });
+  await until(() => runs.length === 1);
+  scheduler.schedule('a', 'a@v2', 0); // a keystroke while the check runs: still busy after it
+  await new Promise((r) => setTimeout(r, 5));
+  finish();
+  await until(() => runs.length === 2);
+  assert.equal(released, false, 'released while the second check was still to run');
+  finish();
+  await waiting;
+  assert.equal(scheduler.busy, false);
+  // A check scheduled and then cancelled releases waiters too; dispose releases them rather than hang.
+  scheduler.schedule('b', 'b@v1', 10_000);
+  const cancelled = scheduler.whenIdle();
+  scheduler.cancel('b');
+  await cancelled;
+  scheduler.schedule('c', 'c@v1', 10_000);
+  const disposed = scheduler.whenIdle();
+  scheduler.dispose();
+  await disposed;
+});
