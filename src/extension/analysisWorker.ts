@@ -44,7 +44,7 @@ function injectFault(uri: string, version: number): void {
 function handle(s: AnalysisSession, m: HostMessage): void {
   switch (m.type) {
     case 'configure':
-      s.configure({ knowledge: m.knowledge, maxStatesPerNode: m.maxStatesPerNode });
+      s.configure({ knowledge: m.knowledge, maxStatesPerNode: m.maxStatesPerNode, defines: m.defines });
       reply({ type: 'ok', id: m.id });
       return;
     case 'open':

@@ -58,8 +58,9 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
 
   let knowledge: ApiKnowledge | undefined;
   const configure = async (): Promise<void> => {
-    knowledge = await config.load();
-    await client.request({ type: 'configure', knowledge });
+    const settings = await config.load();
+    knowledge = settings.knowledge;
+    await client.request({ type: 'configure', knowledge, defines: settings.defines });
   };
   // Everything the worker knows is lost when it restarts: configuration first, then the index.
   client.onRestart(() => {
@@ -100,8 +101,9 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   const firstConfig = config.load(); // read while the worker starts
   workerReady.then(
     async () => {
-      knowledge = await firstConfig;
-      await client.request({ type: 'configure', knowledge });
+      const settings = await firstConfig;
+      knowledge = settings.knowledge;
+      await client.request({ type: 'configure', knowledge, defines: settings.defines });
       log.info(`analysis worker ready in ${Date.now() - t0} ms`);
       if (vscode.workspace.textDocuments.some(isLockstepDocument)) controller.recheckOpen(); // their first check warms it up
       else {

@@ -4,10 +4,17 @@ import { ConfigError, MAX_CONFIG_BYTES, mergeKnowledge, parseProjectConfig } fro
 import type { ApiKnowledge } from '../core/apis/types';
 import { readSettings } from './settings';
 
+/** What the analysis takes from the project: API knowledge and the macros for `#if`/`#ifdef`. */
+export interface ProjectSettings {
+  knowledge: ApiKnowledge;
+  /** lockstep.json `defines` (name → value as a string, as `-DNAME=VALUE`); empty without a config. */
+  defines: Record<string, string>;
+}
+
 /**
  * The project's API knowledge: built-in plus the `lockstep.json` (setting `lockstep.configFile`)
- * of the first workspace folder, read through the VS Code file system API. A bad config becomes
- * one diagnostic in that file, and analysis goes on with the built-in knowledge.
+ * of the first workspace folder, read through the VS Code file system API, and its `defines`. A bad
+ * config becomes one diagnostic in that file, and analysis goes on with the built-in knowledge.
  */
 export class ProjectConfig implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('lockstep-config');
@@ -22,33 +29,36 @@ export class ProjectConfig implements vscode.Disposable {
     return /^([a-z]:)?[\\/]/i.test(name) ? vscode.Uri.file(name) : vscode.Uri.joinPath(folder.uri, name);
   }
 
-  async load(): Promise<ApiKnowledge> {
+  async load(): Promise<ProjectSettings> {
     const uri = this.configUri();
     this.collection.clear();
-    if (!uri) return builtinKnowledge();
+    if (!uri) return { knowledge: builtinKnowledge(), defines: {} };
     let text: string;
     try {
       // A repository may plant `lockstep.json -> /dev/zero` or a FIFO: read regular files of bounded size only.
       const st = await vscode.workspace.fs.stat(uri);
       if ((st.type & vscode.FileType.File) === 0 || st.size > MAX_CONFIG_BYTES) {
         this.log.error(`${vscode.workspace.asRelativePath(uri)}: ${(st.type & vscode.FileType.File) === 0 ? 'not a regular file' : `${st.size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit`}; analysing with the built-in knowledge`);
-        return builtinKnowledge();
+        return { knowledge: builtinKnowledge(), defines: {} };
       }
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
-      return builtinKnowledge(); // no config file: built-in knowledge only
+      return { knowledge: builtinKnowledge(), defines: {} }; // no config file: built-in knowledge only
     }
     try {
-      const knowledge = mergeKnowledge(builtinKnowledge(), parseProjectConfig(text, vscode.workspace.asRelativePath(uri)));
-      this.log.info(`using ${vscode.workspace.asRelativePath(uri)}: ${knowledge.locks.length} lock APIs, ${knowledge.refs.length} ref APIs`);
-      return knowledge;
+      const parsed = parseProjectConfig(text, vscode.workspace.asRelativePath(uri));
+      const knowledge = mergeKnowledge(builtinKnowledge(), parsed);
+      const defines = Object.fromEntries(Object.entries(parsed.defines ?? {}).map(([k, v]) => [k, String(v)]));
+      const n = Object.keys(defines).length;
+      this.log.info(`using ${vscode.workspace.asRelativePath(uri)}: ${knowledge.locks.length} lock APIs, ${knowledge.refs.length} ref APIs${n ? `, ${n} defines` : ''}`);
+      return { knowledge, defines };
     } catch (e) {
       const message = e instanceof ConfigError ? e.message : `cannot use the config: ${e instanceof Error ? e.message : String(e)}`;
       this.log.error(`${message}; analysing with the built-in knowledge`);
       const d = new vscode.Diagnostic(configErrorRange(text, message), message, vscode.DiagnosticSeverity.Error);
       d.source = 'lockstep';
       this.collection.set(uri, [d]);
-      return builtinKnowledge();
+      return { knowledge: builtinKnowledge(), defines: {} };
     }
   }
 

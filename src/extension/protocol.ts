@@ -10,7 +10,7 @@ import type { OffsetChange } from './textChanges';
  * worker's copy of each open document in step with the editor.
  */
 export type HostMessage =
-  | { type: 'configure'; id: number; knowledge: ApiKnowledge; maxStatesPerNode?: number }
+  | { type: 'configure'; id: number; knowledge: ApiKnowledge; maxStatesPerNode?: number; defines?: Record<string, string> }
   | { type: 'open'; uri: string; version: number; text: string }
   | { type: 'change'; uri: string; version: number; changes: OffsetChange[]; length: number }
   | { type: 'close'; uri: string }

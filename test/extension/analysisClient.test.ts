@@ -4,6 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AnalysisClient, RequestTimeout, WorkerDied, type ClientLog } from '../../src/extension/analysisClient';
+import { builtinKnowledge } from '../../src/core/apis/builtin';
 import { testGrammar, repoRoot } from '../helpers/grammar';
 
 // The real worker module, run through tsx, with the wasm files laid out as in the extension's dist/.
@@ -116,6 +117,27 @@ test('a worker that dies fails its pending request and comes back', async () => 
     await assert.rejects(client.request({ type: 'check', uri, version: 1 }), WorkerDied);
     await restarted;
     assert.equal(client.generation, gen + 1);
+  } finally {
+    cleanup();
+  }
+});
+
+test('lockstep.json defines reach the worker: #ifndef inside a function follows them', async () => {
+  const { client, cleanup } = makeClient();
+  const guarded = 'int f(spinlock_t *l, int x)\n{\n  spin_lock(l);\n#ifndef RELEASE_ON_EXIT\n  if (x) return -1;\n#endif\n  spin_unlock(l);\n  return 0;\n}\n';
+  const rules = async (version: number): Promise<string[]> => {
+    const r = await client.request({ type: 'check', uri: 'file:///w/guarded.c', version });
+    assert.equal(r.type, 'checked');
+    return r.type === 'checked' ? r.result.findings.map((f) => f.ruleId) : [];
+  };
+  try {
+    await client.start();
+    await client.request({ type: 'configure', knowledge: builtinKnowledge() });
+    client.post({ type: 'open', uri: 'file:///w/guarded.c', version: 1, text: guarded });
+    // Without defines every macro is undefined: the early return is there, and leaks the lock.
+    assert.deepEqual(await rules(1), ['lock-leak']);
+    await client.request({ type: 'configure', knowledge: builtinKnowledge(), defines: { RELEASE_ON_EXIT: '1' } });
+    assert.deepEqual(await rules(1), []);
   } finally {
     cleanup();
   }
