@@ -8,6 +8,7 @@ import { annotatedEffects, type Contract } from './contracts';
 import { analyzeFunction, type FunctionAnalysis } from './functionAnalysis';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { structSummaries } from './lockClass';
+import { PUBLISHERS } from './refTransfer';
 import type { AnalysisOptions, LockEffect, SourceFile, StructInfo, SummaryTable } from './types';
 
 /**
@@ -106,7 +107,8 @@ export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryT
   const lockedOnEntry = holdsOnEntry(contract) || assertsHeld(e.calls, index);
   for (const name of e.calls) {
     if (index.locks.has(name) || index.refs.has(name)) return true;
-    if (lockedOnEntry && index.mutators.has(name)) return true;
+    // Linking or publishing an argument is a reference effect callers need (`store`).
+    if (index.mutators.has(name) || PUBLISHERS.has(name)) return true;
     const s = table.fn(name);
     if (s && (s.effects.length > 0 || s.noReturn || s.refs.length > 0 || s.acquires.length > 0)) return true;
   }

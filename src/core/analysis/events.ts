@@ -7,7 +7,7 @@ import type { DeadObject, HeldLock, OwnedRef, Trail } from './state';
  */
 export type EngineEvent =
   | { kind: 'double-acquire'; lock: HeldLock; api: string; range: SourceRange; trail: Trail | null; via?: string[] }
-  | { kind: 'release-unheld'; id: string; display: string; api: string; range: SourceRange; trail: Trail | null; releasedBefore?: SourceRange }
+  | { kind: 'release-unheld'; id: string; display: string; api: string; range: SourceRange; trail: Trail | null; releasedBefore?: SourceRange; node?: number }
   | { kind: 'release-mismatch'; lock: HeldLock; api: string; range: SourceRange; reason: string; trail: Trail | null }
   | { kind: 'held-at-exit'; lock: HeldLock; exitRange: SourceRange; isReturn: boolean; trail: Trail | null }
   | { kind: 'write-under-read'; lock: HeldLock; api: string; range: SourceRange; container: string; trail: Trail | null }

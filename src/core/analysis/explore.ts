@@ -6,9 +6,9 @@ import { identifiersOf } from './exprs';
 import { extractOps, iteratorHeadOps, type Op } from './ops';
 import { stateLiveness, type Liveness } from './stateLiveness';
 import { opsAreInert } from './inertOps';
-import { addTrail, cloneState, emptyState, keepLive, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
+import { addTrail, cloneState, emptyState, holdsError, keepLive, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
 import { applyOp, type Branch, type FnContext } from './transfer';
-import { constantTruth, learnedFact, truthOf } from './truth';
+import { constantTruth, isErrorConstant, learnedFact, truthOf, unparenNode } from './truth';
 import { exitRefs } from './refExit';
 
 /** No call results yet: a step's try-calls extend the list (callResults.ts), never edit it. */
@@ -46,6 +46,8 @@ export interface ExitInfo {
   returnText?: string;
   /** The returned value carries a reference this function owned (`ref`) or memory it allocated (`alloc`). */
   returnedRef?: 'ref' | 'alloc';
+  /** The function fails here: it returns an error code (or a variable known to hold one), `ERR_PTR`. */
+  failing?: boolean;
 }
 
 export interface ExploreResult {
@@ -172,7 +174,10 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     const at = to === undefined || to < 0 ? -1 : target[to]! >= -1 ? target[to]! : resolve(to);
     if (at < 0) return;
     queueNodes.push(at);
-    queueStates.push(st.facts.some((f) => f.readsMemory) && closesLoop(current, to!) ? keepLive(st, (f) => !f.readsMemory, () => true) : st);
+    // A put of a reference the caller handed over, made in a loop body, is the loop's protocol
+    // (clone for the next element, consume for this one): its mark does not go round either.
+    const carries = st.facts.some((f) => f.readsMemory) || st.dead.some((d) => d.consumed);
+    queueStates.push(carries && closesLoop(current, to!) ? keepLive(st, (f) => !f.readsMemory, (d) => !d.consumed) : st);
   };
   // Pruned when taken off the queue rather than when put on it, so states queued before pruning
   // was switched on are pruned too (they would otherwise carry dead facts round a whole loop).
@@ -180,9 +185,11 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     if (!pruning || (st.facts.length === 0 && st.dead.length === 0)) return st;
     const liveness = (livenessOf ??= makeLiveness());
     let allLive = true;
-    for (const f of st.facts) if (!liveness.factLive(at, f.key)) allLive = false;
+    // A parameter's NULL-ness is kept to the exits: the summary reads it there (inferSummary.ts).
+    const live = (f: Fact): boolean => liveness.factLive(at, f.key) || (ctx.params.includes(f.key) && ctx.condVars.has(f.key));
+    for (const f of st.facts) if (!live(f)) allLive = false;
     for (const d of st.dead) if (!liveness.deadLive(at, d.obj)) allLive = false;
-    return allLive ? st : keepLive(st, (f) => liveness.factLive(at, f.key), (d) => liveness.deadLive(at, d.obj));
+    return allLive ? st : keepLive(st, live, (d) => liveness.deadLive(at, d.obj));
   };
   queueNodes[0] = resolve(cfg.entry);
   if (queueNodes[0] < 0) {
@@ -243,6 +250,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
           returns: ret?.returns,
           returnText: ret?.text,
           returnedRef: ret?.ref,
+          failing: ret?.failing,
         });
         break;
       }
@@ -271,7 +279,8 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
             const returns = value ? truthOf(b, value) ?? constantTruth(value.text) : undefined;
             const ref = exitRefs(ctx, b, value);
             addTrail(b.s, rangeOf(node.ast), `returns${value ? ` \`${value.text.length > 40 ? `${value.text.slice(0, 37)}...` : value.text}\`` : ''}`);
-            b.s.ret = { range: rangeOf(node.ast), returns, text: value?.text, ref };
+            const failing = value !== null && (isErrorConstant(value.text) || (unparenNode(value).type === 'identifier' && holdsError(b.s, unparenNode(value).text)));
+            b.s.ret = { range: rangeOf(node.ast), returns, text: value?.text, ref, failing: failing || undefined };
           }
           push(node.succ[0], b.s);
         }

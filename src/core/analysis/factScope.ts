@@ -71,11 +71,21 @@ export function factScope(body: SyntaxNode, cfg: Cfg, call: (name: string) => Ca
       if (v?.type === 'identifier') condVars.set(v.text, (condVars.get(v.text) ?? 0) + 2);
     }
   }
-  // A parameter tested against NULL tells the summary which exits did nothing to it (`if (p) put(p)`).
-  if (params.length > 0 && contains.has(body)) {
+  // A parameter handed to a reference call and tested against NULL tells the summary which exits
+  // did nothing to it (`if (p) put(p)`).
+  const refParams = new Set<string>();
+  for (const c of body.indexedDescendants('call_expression')) {
+    const name = calleeName(c);
+    if (!name || call(name).refs === undefined) continue;
+    for (const a of c.childForFieldName('arguments')?.namedChildren ?? []) {
+      const root = /^[&(\s]*([A-Za-z_]\w*)/.exec(a.text)?.[1];
+      if (root && params.includes(root)) refParams.add(root);
+    }
+  }
+  if (refParams.size > 0) {
     for (const n of cfg.nodes) {
       if (n.kind !== 'cond' || !n.ast) continue;
-      for (const v of factReadingVars(n.ast)) if (params.includes(v)) condVars.set(v, Math.max(2, condVars.get(v) ?? 0));
+      for (const v of factReadingVars(n.ast)) if (refParams.has(v)) condVars.set(v, Math.max(2, condVars.get(v) ?? 0));
     }
   }
   return { condVars, condTexts };

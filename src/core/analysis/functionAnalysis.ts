@@ -1,5 +1,5 @@
 import type { SyntaxNode as Node } from '../c/syntax';
-import { buildCfg } from '../c/cfg';
+import { buildCfg, type Cfg } from '../c/cfg';
 import { toSyntax, type SyntaxNode } from '../c/syntax';
 import type { FunctionDef } from '../c/functions';
 import type { SourceRange } from '../source';
@@ -12,7 +12,7 @@ import type { KnowledgeIndex } from './knowledgeIndex';
 import { calleeName, callArgs } from './ops';
 import type { AcquiredLock, LockEffect, LockOrderEdge, RefEffect, SummaryTable } from './types';
 import { callKnowledgeMemo, type CallKnowledge } from './callKnowledge';
-import { blockingAcquires, inferEffects, inferRefEffects, storedParams } from './inferSummary';
+import { blockingAcquires, inferEffects, inferRefEffects, keptValues } from './inferSummary';
 import { emptyState, type AbsState, type HeldLock } from './state';
 import type { FnContext } from './transfer';
 import { classResolver } from './lockClass';
@@ -46,6 +46,14 @@ export interface FunctionAnalysis {
   refEffects: RefEffect[];
   /** Struct entries of the summary table the lock classes depended on. */
   structLookups: string[];
+  /** Variables declared in the body (not parameters): what is rooted elsewhere outlives the call. */
+  locals: Set<string>;
+  /** Local aggregates whose address is handed to a call (`add_action(&info, sizeof info)`): copied or kept there. */
+  escapedLocals: Set<string>;
+  /** Places other than plain variables the body assigns (`vport->dev`, `*out`), normalised. */
+  assigned: Set<string>;
+  /** Variables whose value the body keeps somewhere that outlives the call, with the first line it does (inferSummary.ts `keptValues`). */
+  kept: Map<string, number>;
 }
 
 export interface FunctionInput {
@@ -176,14 +184,20 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     call: callOf,
     qualify,
     blocking: new Map(),
+    acquireNodes: new Map(),
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];
   const result = explore(ctx, cfg, entryState(contract, fn.params, fn.nameRange, qualify), body, input.maxStatesPerNode, input.timeoutMs);
+  // A release no acquire of that lock can reach releases the caller's lock (`ovs_unlock();
+  // request_module(); ovs_lock();` in a function whose callers hold ovs_mutex): not an error, and
+  // the lock held again at the exits is the caller's, restored.
+  const callerLocks = callersLocks(ctx.sink.events(), ctx.acquireNodes, cfg);
+  const events = ctx.sink.events().filter((e) => !(e.kind === 'release-unheld' && callerLocks.has(e.id)));
   // A function seen only in part gets no inferred summary: guessing would hide its callers' bugs.
   const partial = result.incomplete || cfg.truncated;
-  const inferred = partial ? [] : inferEffects(result.exits, fn.params, contract, new Set([...inBody.released, ...ctx.releasedHere]));
-  const expectedHeld = new Set<string>();
+  const inferred = partial ? [] : inferEffects(result.exits, fn.params, contract, new Set([...inBody.released, ...ctx.releasedHere]), callerLocks);
+  const expectedHeld = new Set<string>(callerLocks);
   for (const e of [...contract, ...inferred]) {
     if (e.op === 'acquire' || e.op === 'try' || e.op === 'requires') {
       const id = substituteParams(e.lock, fn.params);
@@ -191,9 +205,10 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     }
   }
   const asserted = contract.filter((e) => !ownContract.includes(e));
+  const kept = keptValues(body, index, callOf, locals);
   return {
     fn,
-    events: ctx.sink.events(),
+    events,
     exits: result.exits,
     incomplete: result.incomplete,
     incompleteReason: result.reason,
@@ -208,7 +223,59 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     visits: result.visits,
     acquired: [...ctx.acquiredInBody],
     blocking: blockingAcquires(ctx.blocking, body, fn.params, callOf, qualify, (n) => locals.has(n) && !fn.params.includes(n)),
-    refEffects: partial ? [] : inferRefEffects(result.exits, fn.params, storedParams(body, fn.params, index, callOf)),
+    refEffects: partial ? [] : inferRefEffects(result.exits, fn.params, kept),
     structLookups: [...classes.lookups].sort(),
+    locals: new Set([...locals].filter((n) => !fn.params.includes(n))),
+    escapedLocals: escapedLocals(body, locals),
+    assigned: assignedPlaces(body),
+    kept,
   };
+}
+
+function assignedPlaces(body: SyntaxNode): Set<string> {
+  const out = new Set<string>();
+  for (const a of body.indexedDescendants('assignment_expression')) {
+    const lhs = a.childForFieldName('left');
+    if (lhs && lhs.type !== 'identifier') out.add(normalizeLvalue(lhs.text));
+  }
+  return out;
+}
+
+/** Locals whose address is an argument of some call (`f(&info)`, `f(x, &info, sizeof info)`). */
+function escapedLocals(body: SyntaxNode, locals: Set<string>): Set<string> {
+  const out = new Set<string>();
+  for (const call of body.indexedDescendants('call_expression')) {
+    for (const a of callArgs(call)) {
+      const m = /^&\s*([A-Za-z_]\w*)$/.exec(a.text.trim());
+      if (m && locals.has(m[1]!)) out.add(m[1]!);
+    }
+  }
+  return out;
+}
+
+/** Locks released where no acquire of them in this function can reach (the caller's, dropped and retaken). */
+function callersLocks(events: EngineEvent[], acquireNodes: Map<string, Set<number>>, cfg: Cfg): Set<string> {
+  const out = new Set<string>();
+  const reach = new Map<string, Set<number>>();
+  const reachable = (id: string): Set<number> => {
+    let r = reach.get(id);
+    if (!r) {
+      r = new Set();
+      const queue = [...(acquireNodes.get(id) ?? [])];
+      while (queue.length) {
+        const n = queue.pop()!;
+        for (const m of cfg.nodes[n]?.succ ?? []) if (m >= 0 && !r.has(m)) { r.add(m); queue.push(m); }
+      }
+      reach.set(id, r);
+    }
+    return r;
+  };
+  const bad = new Set<string>();
+  for (const e of events) {
+    if (e.kind !== 'release-unheld' || e.node === undefined) continue;
+    if (reachable(e.id).has(e.node)) bad.add(e.id);
+    else out.add(e.id);
+  }
+  for (const id of bad) out.delete(id);
+  return out;
 }

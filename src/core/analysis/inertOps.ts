@@ -23,6 +23,8 @@ export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): bo
       if (!name) continue;
       if (s.facts.some((f) => f.key === name || f.roots.includes(name))) return false;
       if (lhs.type === 'identifier' && op.rhs && ctx.condVars.has(name)) return false;
+      // Assigning the variable a held lock is named through forgets that lock (transfer.ts).
+      if (lhs.type === 'identifier' && s.locks.some((l) => !l.fromEntry && l.id !== name && rootVariable(l.id) === name)) return false;
       continue;
     }
     if (!callIsInert(ctx, op.name, s)) return false;

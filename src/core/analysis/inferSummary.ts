@@ -17,12 +17,14 @@ import type { AcquiredLock, FunctionSummary, LockEffect, RefEffect } from './typ
  */
 
 /** Lock effects for callers. */
-export function inferEffects(exits: ExitInfo[], params: string[], contract: LockEffect[], releasedInBody: Set<string>): LockEffect[] {
+export function inferEffects(exits: ExitInfo[], params: string[], contract: LockEffect[], releasedInBody: Set<string>, callerLocks: ReadonlySet<string> = new Set()): LockEffect[] {
   if (exits.length === 0) return [];
   const effects: LockEffect[] = [];
+  // Dropped and retaken: the caller holds it on entry, and gets it back.
+  for (const id of callerLocks) effects.push({ lock: parameterize(id, params), op: 'requires', family: '*', variant: '*', source: 'inferred' });
   const annotated = new Set(contract.map((c) => `${c.op}:${c.lock}`));
   const candidates = new Map<string, HeldLock>();
-  for (const e of exits) for (const l of e.state.locks) if (!l.fromEntry) candidates.set(l.id, l);
+  for (const e of exits) for (const l of e.state.locks) if (!l.fromEntry && !callerLocks.has(l.id)) candidates.set(l.id, l);
   const required = new Set(contract.filter((c) => c.op === 'requires').map((c) => c.lock));
   for (const [id, lock] of candidates) {
     const lockParam = parameterize(id, params);
@@ -57,18 +59,19 @@ function exitsFor(exits: ExitInfo[], p: string): ExitInfo[] {
 }
 
 /** Reference effects on parameters and the return value. */
-export function inferRefEffects(exits: ExitInfo[], params: string[], stored: Set<number>): RefEffect[] {
+export function inferRefEffects(exits: ExitInfo[], params: string[], kept: ReadonlyMap<string, number>): RefEffect[] {
   const out: RefEffect[] = [];
   params.forEach((p, i) => {
     if (!p) return;
     const target = `$${i}`;
-    if (stored.has(i)) {
+    if (kept.has(p)) {
       out.push({ target, op: 'store' });
       return;
     }
     const relevant = exitsFor(exits, p);
     if (relevant.length === 0) return;
-    const deadAt = relevant.filter((e) => e.state.dead.some((d) => d.obj === p));
+    // `dropped`: a reference the function took on its argument and put back — balanced, not a put.
+    const deadAt = relevant.filter((e) => e.state.dead.some((d) => d.obj === p && d.how !== 'dropped'));
     const heldAt = relevant.filter((e) => e.state.refs.some((r) => r.obj === p));
     if (deadAt.length === relevant.length) {
       const freed = deadAt.every((e) => e.state.dead.find((d) => d.obj === p)!.how === 'freed');
@@ -78,6 +81,13 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], stored: Set
       if (when) out.push({ target, op: 'put', when });
     } else if (heldAt.length === relevant.length) {
       out.push({ target, op: 'get' });
+    } else if (heldAt.length > 0) {
+      // A try-wrapper: the exits without the reference never took it (a failed try), and the
+      // exits with it do not fail. Taken and put back on some exits is a leak on the others.
+      const without = relevant.filter((e) => !heldAt.includes(e));
+      const neverTook = without.every((e) => !e.state.dead.some((d) => d.obj === p));
+      const when = neverTook && heldAt.every((e) => !e.failing) ? splitByReturn(heldAt, without) : undefined;
+      if (when) out.push({ target, op: 'get', when });
     }
   });
   const returns = exits.filter((e) => e.isReturn && e.returnText !== undefined && e.returns !== 'zero');
@@ -97,22 +107,55 @@ function splitByReturn(withEffect: ExitInfo[], without: ExitInfo[]): 'zero' | 'n
 }
 
 /**
- * Parameters whose value the body keeps: stored whole into memory that outlives the call (`x->f = p`,
- * `*out = p`, a global), linked into a structure (a mutator's element argument), published, or handed
- * to a callee that keeps it. Flow-insensitive: keeping it on one path is the callee's contract.
+ * Variables whose value the body keeps: stored whole into memory that outlives the call (`x->f = p`,
+ * `*out = p`, a global), linked into a structure (a mutator's element argument), published, or
+ * handed to a callee that keeps it — and, closing over simple derivations, the variables those
+ * were derived from (`t = netdev_priv(dev); publish(t)` keeps `dev`). Flow-insensitive: keeping it
+ * on one path is the function's contract.
  */
-export function storedParams(body: Node, params: string[], index: KnowledgeIndex, callOf: (name: string) => CallKnowledge): Set<number> {
-  const out = new Set<number>();
-  const paramIndex = (text: string): number => {
+export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: string) => CallKnowledge, locals: ReadonlySet<string>): Map<string, number> {
+  // Variable → the earliest line where its value is kept; -1 when kept through a view of it
+  // (`t = netdev_priv(dev); link(t)`), which the path does not follow: taken as kept throughout.
+  const kept = new Map<string, number>();
+  const keep = (v: string, line: number): void => {
+    const at = kept.get(v);
+    if (at === undefined || line < at) kept.set(v, line);
+  };
+  const derivedFrom = new Map<string, Set<string>>();
+  const bare = (text: string): string | undefined => {
     const t = normalizeLvalue(text).replace(/^\((?:const |struct |union )*[A-Za-z_]\w*(?: ?\*)*\)/, '');
-    return params.indexOf(t.startsWith('&') ? '' : t);
+    return /^[A-Za-z_]\w*$/.test(t) ? t : undefined;
+  };
+  const derive = (target: string, value: Node): void => {
+    // `f(x)` with x its only argument, `x->f`, `&x->f`, `container_of(x, …)`: views of x.
+    const t = normalizeLvalue(value.text);
+    const m = /^&?([A-Za-z_]\w*)(->|\.)/.exec(t) ?? /^(?:[A-Za-z_]\w*)\(\s*&?([A-Za-z_]\w*)\s*(?:,[^()]*)?\)$/.exec(t);
+    if (!m) return;
+    const from = m[1]!;
+    if (from === target) return;
+    let set = derivedFrom.get(target);
+    if (!set) derivedFrom.set(target, (set = new Set()));
+    set.add(from);
   };
   for (const a of body.indexedDescendants('assignment_expression')) {
     const lhs = a.childForFieldName('left');
     const rhs = a.childForFieldName('right');
-    if (!lhs || !rhs || lhs.type === 'identifier') continue;
-    const i = paramIndex(rhs.text);
-    if (i >= 0) out.add(i);
+    if (!lhs || !rhs) continue;
+    if (lhs.type === 'identifier' && locals.has(lhs.text)) {
+      derive(lhs.text, rhs);
+      continue;
+    }
+    const v = bare(rhs.text);
+    if (v) keep(v, a.startPosition.row);
+  }
+  for (const d of body.indexedDescendants('declaration')) {
+    for (const dd of d.childrenForFieldName('declarator')) {
+      if (dd.type !== 'init_declarator') continue;
+      let id: Node | null = dd.childForFieldName('declarator');
+      while (id && id.type !== 'identifier') id = id.childForFieldName('declarator');
+      const value = dd.childForFieldName('value');
+      if (id && value) derive(id.text, value);
+    }
   }
   for (const call of body.indexedDescendants('call_expression')) {
     const name = calleeName(call);
@@ -126,11 +169,25 @@ export function storedParams(body: Node, params: string[], index: KnowledgeIndex
       // `&p->node` links p itself.
       const t = normalizeLvalue(arg.text);
       const m = /^&([A-Za-z_]\w*)(?:->|\.)/.exec(t);
-      const i = params.indexOf(m ? m[1]! : t);
-      if (i >= 0) out.add(i);
+      const v = m ? m[1]! : bare(t);
+      if (v) keep(v, call.startPosition.row);
     });
   }
-  return out;
+  // Close over derivations: keeping a view of x keeps x.
+  for (let changed = true, guard = 0; changed && guard < 8; guard++) {
+    changed = false;
+    for (const [target, froms] of derivedFrom) {
+      const at = kept.get(target);
+      if (at === undefined) continue;
+      for (const f of froms) {
+        if (kept.get(f) !== -1) {
+          kept.set(f, -1);
+          changed = true;
+        }
+      }
+    }
+  }
+  return kept;
 }
 
 /** Locks the function takes with a blocking acquire, itself or inside callees, minus those its caller holds. */

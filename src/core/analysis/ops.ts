@@ -75,7 +75,12 @@ export function iteratorHeadOps(call: Node, loopVariables: readonly number[]): O
   const args = callArgs(call);
   const read = args.filter((_, i) => !loopVariables.includes(i));
   const ops: Op[] = read.flatMap((a) => extractOps(a));
-  ops.push({ op: 'call', node: call, name: calleeName(call) ?? '', args: read });
+  const name = calleeName(call) ?? '';
+  ops.push({ op: 'call', node: call, name, args: read });
+  // A plain (not `_safe`) iterator finds the next element through the current one: freeing the
+  // cursor in the body and going round reads freed memory (`hlist_for_each_entry_rcu(p, …) kfree(p);`).
+  const cursor = loopVariables[0] !== undefined ? args[loopVariables[0]] : undefined;
+  if (cursor && !/safe/i.test(name)) ops.push({ op: 'use', node: call, base: cursor });
   for (const i of loopVariables) {
     const v = args[i];
     if (v) ops.push({ op: 'assign', node: v, lhs: v, rhs: null });

@@ -9,8 +9,8 @@ import type { Branch, FnContext } from './transfer';
 export function exitRefs(_ctx: FnContext, b: Branch, value: Node | null): 'ref' | 'alloc' | undefined {
   if (!value || b.s.refs.length === 0) return undefined;
   const text = value.text;
-  // `return ERR_CAST(x)` hands x on too.
-  const inner = /^\s*\(?\s*(?:ERR_CAST|PTR_ERR_OR_ZERO)\s*\((.*)\)\s*\)?\s*$/s.exec(text)?.[1] ?? text;
+  // `return ERR_CAST(x)`, `return container_of(x, struct rtable, dst)` hand x on too.
+  const inner = /^\s*\(?\s*(?:ERR_CAST|PTR_ERR_OR_ZERO|container_of|CONTAINER_OF|CONTAINING_RECORD)\s*\(\s*([^,]*?)\s*(?:,.*)?\)\s*\)?\s*$/s.exec(text)?.[1] ?? text;
   let returned: 'ref' | 'alloc' | undefined;
   b.s.refs = b.s.refs.filter((r) => {
     if (!mentionsObject(inner, r.obj)) return true;

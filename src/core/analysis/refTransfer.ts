@@ -2,9 +2,9 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import type { RefApi } from '../apis/types';
 import { argPatternMatches } from '../apis/argPattern';
 import { rangeOf, type SourceRange } from '../source';
-import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash } from './exprs';
+import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash, substituteParams } from './exprs';
 import type { Op } from './ops';
-import { addTrail, cloneState, type AbsState } from './state';
+import { addTrail, cloneState, type AbsState, type DeadObject } from './state';
 import { resultOf, withResult } from './callResults';
 import type { Branch, FnContext } from './transfer';
 
@@ -29,6 +29,10 @@ function stripCasts(text: string): string {
 /** The object a reference API call is about, or undefined when the call is not a reference operation. */
 export function objectOf(api: RefApi, args: Node[], call: Node): { id: string; display: string } | undefined {
   if (api.implicitObj) return { id: api.implicitObj, display: api.implicitObj };
+  if (api.objExpr) {
+    const t = substituteParams(api.objExpr, args.map((a) => a.text));
+    return t ? { id: t, display: t } : undefined;
+  }
   if (api.kind === 'returnsRef' || api.kind === 'alloc') {
     if (api.objArg !== undefined) {
       const a = args[api.objArg];
@@ -74,13 +78,13 @@ function dropRef(s: AbsState, obj: string): void {
   s.refs = s.refs.filter((r) => r.obj !== obj);
 }
 
-function markDead(s: AbsState, obj: string, display: string, api: string, site: SourceRange, how: 'released' | 'freed' | 'destroyed'): void {
-  s.dead = [...s.dead.filter((d) => d.obj !== obj), { obj, display, api, site, how }];
+function markDead(s: AbsState, obj: string, display: string, api: string, site: SourceRange, how: DeadObject['how'], consumed = false): void {
+  s.dead = [...s.dead.filter((d) => d.obj !== obj), consumed ? { obj, display, api, site, how, consumed } : { obj, display, api, site, how }];
 }
 
 function checkUse(ctx: FnContext, nodeId: number, b: Branch, text: string, range: SourceRange, what: string): void {
   for (const d of b.s.dead) {
-    if (mentionsObject(text, d.obj)) {
+    if (d.how !== 'dropped' && mentionsObject(text, d.obj)) {
       ctx.sink.add(nodeId, `${d.obj}@${range.start.line}`, { kind: 'use-after-release', dead: { ...d }, use: what, range, trail: b.s.trail });
       return;
     }
@@ -111,7 +115,13 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       checkUse(ctx, nodeId, b, obj.id, range, `${api.name} takes a new reference`);
       // Reference objects are shared between states: replace, never edit.
       if (owned) s.refs = s.refs.map((r) => (r === owned ? { ...owned, count: Math.min(owned.count + 1, 4) } : r));
-      else s.refs = [...s.refs, { obj: obj.id, display: obj.display, api: api.name, site: range, count: 1 }];
+      else {
+        // A reference taken on what the caller lent us (a parameter's object): dropping it again
+        // leaves the caller's reference, so the object lives on.
+        const root = rootVariable(obj.id);
+        const borrowed = root !== null && ctx.params.includes(root) || undefined;
+        s.refs = [...s.refs, { obj: obj.id, display: obj.display, api: api.name, site: range, count: 1, borrowed }];
+      }
       s.dead = s.dead.filter((d) => d.obj !== obj.id);
       addTrail(s, range, `reference to \`${obj.display}\` taken (${api.name})`);
       return [b];
@@ -124,24 +134,33 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
         return [];
       }
       if (owned && owned.count > 1) s.refs = s.refs.map((r) => (r === owned ? { ...owned, count: owned.count - 1 } : r));
-      else {
+      else if (owned?.borrowed && api.kind === 'put') {
+        // Not a use-after-release to touch it now, but a second put would take the caller's reference.
         dropRef(s, obj.id);
-        markDead(s, obj.id, obj.display, api.name, range, api.kind === 'destroy' ? 'destroyed' : 'released');
+        markDead(s, obj.id, obj.display, api.name, range, 'dropped');
+        addTrail(s, range, `reference to \`${obj.display}\` dropped (${api.name}); the caller's keeps it`);
+        return [b];
+      } else {
+        dropRef(s, obj.id);
+        markDead(s, obj.id, obj.display, api.name, range, api.kind === 'destroy' ? 'destroyed' : 'released', !owned);
       }
       if (api.kind === 'destroy') markDead(s, obj.id, obj.display, api.name, range, 'destroyed');
       addTrail(s, range, `reference to \`${obj.display}\` dropped (${api.name})`);
       if (!api.lastWhen || s.refs.some((r) => r.obj === obj.id)) return [b];
       // A put that says whether it dropped the last reference: on the "last" outcome the object is
       // this path's to destroy (`if (refcount_dec_and_test(&v->users)) vport_destroy(v);`).
+      // `ovs_refcount_unref` returns the count before the decrement: 1 on the last put, and on
+      // the other outcome more than 1 (nonzero too): `== 1` tells them apart, not the truth alone.
       const lastValue = api.lastWhen === 'returns-zero' ? 'zero' : 'nonzero';
-      const last: Branch = { s: cloneState(s), env: withResult(b.env, call.id, lastValue) };
+      const otherValue = api.lastWhen === 'returns-one' ? 'nonzero' : lastValue === 'zero' ? 'nonzero' : 'zero';
+      const last: Branch = { s: cloneState(s), env: withResult(b.env, call.id, lastValue, true) };
       last.s.dead = last.s.dead.filter((d) => d.obj !== obj.id);
-      b.env = withResult(b.env, call.id, lastValue === 'zero' ? 'nonzero' : 'zero');
+      b.env = withResult(b.env, call.id, otherValue, false);
       return [b, last];
     }
     case 'free': {
       const dead = s.dead.find((d) => d.obj === obj.id);
-      if (dead && dead.how !== 'released') {
+      if (dead && dead.how !== 'released' && dead.how !== 'dropped') {
         checkUse(ctx, nodeId, b, obj.id, range, `${api.name} frees it again`);
         return [];
       }
@@ -163,7 +182,8 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       const ok: Branch = { s: cloneState(s), env: withResult(b.env, call.id, success) };
       const got = ok.s.refs.find((r) => r.obj === obj.id);
       if (got) ok.s.refs = ok.s.refs.map((r) => (r === got ? { ...got, count: Math.min(got.count + 1, 4) } : r));
-      else ok.s.refs = [...ok.s.refs, { obj: obj.id, display: obj.display, api: api.name, site: range, count: 1 }];
+      // A call that writes the new reference into the named place (`x->dev = get()`, `get(&ctx.obj)`) fills it.
+      else ok.s.refs = [...ok.s.refs, { obj: obj.id, display: obj.display, api: api.name, site: range, count: 1, fill: api.kind === 'returnsRef' || undefined }];
       ok.s.dead = ok.s.dead.filter((d) => d.obj !== obj.id);
       addTrail(ok.s, range, `reference to \`${obj.display}\` taken (${api.name})`);
       const fail: Branch = { s, env: withResult(b.env, call.id, success === 'zero' ? 'nonzero' : 'zero') };
@@ -171,6 +191,11 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       return [ok, fail];
     }
   }
+}
+
+/** `&p` for a pointer variable `p`: the call can store a new value in it. */
+function refilledVariable(text: string): string | undefined {
+  return /^&\s*([A-Za-z_]\w*)$/.exec(text.trim())?.[1];
 }
 
 /** Applies the reference effects of one op (after its lock effects). */
@@ -196,10 +221,19 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
   }
   const mutator = ctx.index.mutators.get(op.name);
   const publishes = PUBLISHERS.has(op.name);
+  // A format string before an argument: the pointer's value is printed, not followed (`LOG("%p", p)`).
+  const format = op.args.findIndex((a) => (a.type === 'string_literal' || a.type === 'concatenated_string') && a.text.includes('%'));
   for (const b of out) {
     for (let i = 0; i < op.args.length; i++) {
       const a = op.args[i]!;
-      if (b.s.dead.length) checkUse(ctx, nodeId, b, a.text, rangeOf(a), `passed to \`${op.name || 'a call'}\``);
+      const refill = refilledVariable(a.text);
+      if (refill) {
+        // `make(&p)`: the callee may store a new value in p; the old object's fate says nothing of it.
+        if (b.s.dead.some((d) => d.obj === refill || d.obj.startsWith(`${refill}->`))) b.s.dead = b.s.dead.filter((d) => d.obj !== refill && !d.obj.startsWith(`${refill}->`));
+        continue;
+      }
+      const printed = format >= 0 && i > format && a.type === 'identifier';
+      if (b.s.dead.length && !printed) checkUse(ctx, nodeId, b, a.text, rangeOf(a), `passed to \`${op.name || 'a call'}\``);
       // Linked into a structure or published: ownership moves there.
       if ((mutator && i !== mutator.containerArg) || publishes) {
         for (const r of [...b.s.refs]) if (mentionsObject(a.text, r.obj)) dropRef(b.s, r.obj);
@@ -233,6 +267,8 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
   for (let i = 0; i < op.args.length; i++) {
     const a = op.args[i]!.text;
     if (mentionsAnyDead(a, s)) return false;
+    const refill = refilledVariable(a);
+    if (refill && s.dead.some((d) => d.obj.startsWith(`${refill}->`))) return false;
     if ((mutator && i !== mutator.containerArg) || publishes) for (const r of s.refs) if (mentionsObject(a, r.obj)) return false;
   }
   return true;

@@ -35,6 +35,8 @@ export interface Fact {
   roots: readonly string[];
   /** A condition that reads memory (`p->f`, `*p`, `a[i]`): not carried round a loop (explore.ts). */
   readsMemory?: boolean;
+  /** The variable holds an error code (`-ENOMEM`, `STATUS_INSUFFICIENT_RESOURCES`): returning it is failing. */
+  error?: boolean;
 }
 
 /** An owned reference (reference-counting rules). */
@@ -47,6 +49,10 @@ export interface OwnedRef {
   count: number;
   /** Memory this function allocated (`alloc`) rather than a counted reference. */
   kind?: 'ref' | 'alloc';
+  /** The call wrote the new reference into the place `obj` names (an assignment target or out-parameter). */
+  fill?: boolean;
+  /** Taken on an object the caller lent (a parameter's): the caller's own reference remains when this one is dropped. */
+  borrowed?: boolean;
 }
 
 /** A released or freed object (use-after-release). */
@@ -55,7 +61,10 @@ export interface DeadObject {
   display: string;
   api: string;
   site: SourceRange;
-  how: 'released' | 'freed' | 'destroyed';
+  /** `dropped`: this path put back a reference it had taken on a lent object (alive, but not this path's to put again). */
+  how: 'released' | 'freed' | 'destroyed' | 'dropped';
+  /** Put without a reference of this path's own: it consumed one the caller handed over (not carried round a loop). */
+  consumed?: boolean;
 }
 
 /** The path so far, as a shared-tail list of the steps worth telling. */
@@ -74,15 +83,21 @@ export interface AbsState {
   dead: readonly DeadObject[];
   /** Locks this path released that were held by the caller (release-wrapper inference). */
   releasedFromCaller: readonly string[];
+  /**
+   * Locks held through a variable that was then given another value (`&slot->mutex` taken in one
+   * iteration, `slot` reassigned in the next): the path can no longer name them, so releasing that
+   * name later is not an error and they are not reported at exit.
+   */
+  forgotten: readonly string[];
   trail: Trail | null;
   /** Set by a `return`: where, and what it returns, while the state travels to the exit. */
-  ret?: { range: SourceRange; returns?: Truth; text?: string; ref?: 'ref' | 'alloc' };
+  ret?: { range: SourceRange; returns?: Truth; text?: string; ref?: 'ref' | 'alloc'; failing?: boolean };
   /** `stateKey`, once asked: a queued state is never changed (successors change clones). */
   key?: string;
 }
 
 export function emptyState(): AbsState {
-  return { locks: [], facts: [], refs: [], dead: [], releasedFromCaller: [], trail: null };
+  return { locks: [], facts: [], refs: [], dead: [], releasedFromCaller: [], forgotten: [], trail: null };
 }
 
 /**
@@ -97,6 +112,7 @@ export function cloneState(s: AbsState): AbsState {
     refs: s.refs,
     dead: s.dead,
     releasedFromCaller: s.releasedFromCaller,
+    forgotten: s.forgotten,
     trail: s.trail,
     ret: s.ret,
   };
@@ -114,7 +130,7 @@ export function stateKey(s: AbsState): string {
 /** A copy that differs only in its trail; the copy shares everything else, so nobody may change either in place. */
 export function withTrail(s: AbsState, range: SourceRange, message: string): AbsState {
   return {
-    locks: s.locks, facts: s.facts, refs: s.refs, dead: s.dead, releasedFromCaller: s.releasedFromCaller,
+    locks: s.locks, facts: s.facts, refs: s.refs, dead: s.dead, releasedFromCaller: s.releasedFromCaller, forgotten: s.forgotten,
     trail: extendTrail(s.trail, range, message), ret: s.ret, key: s.key,
   };
 }
@@ -132,15 +148,15 @@ export function keepLive(s: AbsState, keepFact: (f: Fact) => boolean, keepDead: 
   const dead = s.dead.filter(keepDead);
   if (facts.length === s.facts.length && dead.length === s.dead.length) return s;
   return {
-    locks: s.locks, facts, refs: s.refs, dead, releasedFromCaller: s.releasedFromCaller,
+    locks: s.locks, facts, refs: s.refs, dead, releasedFromCaller: s.releasedFromCaller, forgotten: s.forgotten,
     trail: s.trail, ret: s.ret,
   };
 }
 
 const lockKey = (l: HeldLock): string => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.moreHandles?.join(',') ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`;
-const factKey = (f: Fact): string => `${f.key}=${f.value}`;
-const refKey = (r: OwnedRef): string => `${r.obj}:${r.count}`;
-const deadKey = (d: DeadObject): string => `${d.obj}:${d.how}`;
+const factKey = (f: Fact): string => `${f.key}=${f.value}${f.error ? '!' : ''}`;
+const refKey = (r: OwnedRef): string => `${r.obj}:${r.count}${r.borrowed ? 'b' : ''}`;
+const deadKey = (d: DeadObject): string => `${d.obj}:${d.how}${d.consumed ? 'c' : ''}`;
 
 function partKey<T>(items: readonly T[], keyOf: (x: T) => string): string {
   return items.length === 0 ? '' : items.length === 1 ? keyOf(items[0]!) : joinSorted(items.map(keyOf));
@@ -148,8 +164,8 @@ function partKey<T>(items: readonly T[], keyOf: (x: T) => string): string {
 
 function computeKey(s: AbsState): string {
   const ret = s.ret ? s.ret.range.start.line : '';
-  if (s.locks.length === 0 && s.facts.length === 0 && s.refs.length === 0 && s.dead.length === 0 && s.releasedFromCaller.length === 0) return `#${ret}`;
-  return `${partKey(s.locks, lockKey)}#${partKey(s.facts, factKey)}#${partKey(s.refs, refKey)}#${partKey(s.dead, deadKey)}#${partKey(s.releasedFromCaller, (id) => id)}#${ret}`;
+  if (s.locks.length === 0 && s.facts.length === 0 && s.refs.length === 0 && s.dead.length === 0 && s.releasedFromCaller.length === 0 && s.forgotten.length === 0) return `#${ret}`;
+  return `${partKey(s.locks, lockKey)}#${partKey(s.facts, factKey)}#${partKey(s.refs, refKey)}#${partKey(s.dead, deadKey)}#${partKey(s.releasedFromCaller, (id) => id)}#${partKey(s.forgotten, (id) => id)}#${ret}`;
 }
 
 export function addTrail(s: AbsState, range: SourceRange, message: string): void {
@@ -172,6 +188,11 @@ export function findLock(s: AbsState, id: string): HeldLock | undefined {
 
 export function getFact(s: AbsState, key: string): Truth | undefined {
   return s.facts.find((f) => f.key === key)?.value;
+}
+
+/** Whether the path knows variable `key` holds an error code. */
+export function holdsError(s: AbsState, key: string): boolean {
+  return s.facts.some((f) => f.key === key && f.error === true);
 }
 
 /** Replaces what the path knows under `fact.key` (facts are shared between states: never changed). */

@@ -2,15 +2,15 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import type { LockApi, LockMode } from '../apis/types';
 import { rangeOf, type SourceRange } from '../source';
 import type { EventSink } from './events';
-import { lockIdentity, normalizeLvalue, ownerOf, rootVariable, squash, substituteParams } from './exprs';
+import { identifiersOf, lockIdentity, normalizeLvalue, ownerOf, rootVariable, squash, substituteParams } from './exprs';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import type { Op } from './ops';
 import type { AcquiredLock, FunctionSummary, LockEffect, LockOrderEdge, SummaryTable } from './types';
 import type { CallKnowledge } from './callKnowledge';
 import { applyRefOp } from './refTransfer';
 import { resultOf, withResult, type CallResults } from './callResults';
-import { addTrail, cloneState, findLock, getFact, killFacts, setFact, type AbsState, type HeldLock } from './state';
-import { constantTruth, literalTruth, opposite } from './truth';
+import { addTrail, cloneState, findLock, getFact, holdsError, killFacts, setFact, type AbsState, type HeldLock } from './state';
+import { constantTruth, isErrorConstant, literalTruth, opposite } from './truth';
 
 /** Per-function facts the transfer functions need. */
 export interface FnContext {
@@ -42,6 +42,8 @@ export interface FnContext {
   qualify: (id: string) => string;
   /** Locks taken by blocking acquires here or inside callees (the summary's `acquires`). */
   blocking: Map<string, AcquiredLock>;
+  /** CFG nodes where each lock is acquired (which releases an acquire can reach). */
+  acquireNodes: Map<string, Set<number>>;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */
@@ -148,6 +150,10 @@ export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: Acqui
     id: spec.id, display: spec.display, mode: spec.mode, family: spec.family, variant: spec.variant,
     handle: spec.handle, api: spec.api, site: range, fromEntry: false, depth: 1, args: spec.args,
   }];
+  if (b.s.forgotten.includes(spec.id)) b.s.forgotten = b.s.forgotten.filter((f) => f !== spec.id);
+  let nodes = ctx.acquireNodes.get(spec.id);
+  if (!nodes) ctx.acquireNodes.set(spec.id, (nodes = new Set()));
+  nodes.add(nodeId);
   // A lock taken through a summarised wrapper may be spelt differently from the body's own calls.
   ctx.acquiredInBody.add(spec.id);
   addTrail(b.s, range, `\`${spec.display}\` taken (${spec.api})`);
@@ -171,9 +177,11 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
   if (id !== undefined) ctx.touchedLocks.add(id);
   if (!held) {
     if (id === undefined) return; // a handle-only release whose acquire we never saw: nothing to say
-    // Taken somewhere in this function and not held here: released twice, or before the acquire.
+    if (b.s.forgotten.includes(id)) return; // taken through a variable that moved on: no longer nameable
+    // Taken somewhere in this function and not held here: released twice, or before the acquire
+    // (unless no acquire of it can reach this release: then the caller holds it, functionAnalysis.ts).
     if (ctx.acquiredInBody.has(id)) {
-      ctx.sink.add(nodeId, id, { kind: 'release-unheld', id, display: spec.display, api: spec.api, range, trail: b.s.trail });
+      ctx.sink.add(nodeId, id, { kind: 'release-unheld', id, display: spec.display, api: spec.api, range, trail: b.s.trail, node: nodeId });
     } else if (!b.s.releasedFromCaller.includes(id)) {
       // Released without being taken here: the caller holds it (a release wrapper).
       b.s.releasedFromCaller = [...b.s.releasedFromCaller, id];
@@ -335,10 +343,34 @@ function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
   const name = lhs.type === 'identifier' ? lhs.text : rootVariable(lhs.text);
   if (!name) return;
   killFacts(b.s, name);
+  if (lhs.type === 'identifier' && b.s.locks.length > 0) forgetLocksThrough(b.s, name);
+  if (lhs.type !== 'identifier' && rhs) {
+    // `vport->dev = dev_get_by_name(...)`: the branch that got no reference has NULL there, and a
+    // later `if (!vport->dev)` must agree with it.
+    const fromCall = resultOf(b.env, unparen(rhs).id);
+    if (fromCall) setFact(b.s, { key: `c:${squash(lhs.text)}`, value: fromCall, roots: identifiersOf(lhs.text), readsMemory: true });
+    return;
+  }
   if (lhs.type !== 'identifier' || !rhs || !ctx.condVars.has(name)) return;
-  let r = rhs;
-  while (r.type === 'parenthesized_expression' && r.namedChildren[0]) r = r.namedChildren[0];
+  const r = unparen(rhs);
   const fromCall = resultOf(b.env, r.id);
   const truth = fromCall ?? constantTruth(r.text) ?? (r.type === 'identifier' ? getFact(b.s, r.text) : undefined);
-  if (truth) setFact(b.s, { key: name, value: truth, roots: [name] });
+  const error = fromCall === undefined && (isErrorConstant(r.text) || (r.type === 'identifier' && holdsError(b.s, r.text)));
+  if (truth) setFact(b.s, error ? { key: name, value: truth, roots: [name], error } : { key: name, value: truth, roots: [name] });
+}
+
+/** `slot = next` while `slot->mutex` is held: that lock is held still, but no longer by this name. */
+function forgetLocksThrough(s: AbsState, name: string): void {
+  const through = s.locks.filter((l) => !l.fromEntry && l.id !== name && rootVariable(l.id) === name);
+  if (through.length === 0) return;
+  s.locks = s.locks.filter((l) => !through.includes(l));
+  s.forgotten = [...s.forgotten, ...through.map((l) => l.id).filter((id) => !s.forgotten.includes(id))];
+}
+
+function unparen(n: Node): Node {
+  let r = n;
+  while ((r.type === 'parenthesized_expression' || r.type === 'cast_expression') && r.namedChildren.length > 0) {
+    r = r.type === 'cast_expression' ? r.childForFieldName('value') ?? r : r.namedChildren[0]!;
+  }
+  return r;
 }

@@ -1,5 +1,5 @@
 import type { SyntaxNode as Node } from '../c/syntax';
-import { resultOf } from './callResults';
+import { lastOf, resultOf } from './callResults';
 import { identifiersOf, squash, textMemo } from './exprs';
 import { getFact, type Fact, type Truth } from './state';
 import type { Branch, FnContext } from './transfer';
@@ -45,6 +45,17 @@ export function constantTruth(text: string): Truth | undefined {
   const t = squash(text);
   if (/^[A-Z][A-Z0-9_]*$/.test(t)) return /(^|_)(OK|SUCCESS|NONE)$/.test(t) ? 'zero' : 'nonzero';
   return undefined;
+}
+
+/**
+ * An error code as C writes one: a negative errno, an NTSTATUS / NDIS status other than success
+ * (and the informational PENDING), `ERR_PTR(...)`.
+ */
+export function isErrorConstant(text: string): boolean {
+  const t = squash(text);
+  if (/^-E[A-Z0-9]+$/.test(t) || /^ERR_PTR\(/.test(t) || /^-[1-9]\d*$/.test(t)) return true;
+  const m = /^(?:NDIS_)?STATUS_([A-Z0-9_]+)$/.exec(t);
+  return m !== null && !/^(SUCCESS|PENDING)$/.test(m[1]!);
 }
 
 export function opposite(t: Truth): Truth {
@@ -163,6 +174,22 @@ export function condFactKeys(cond: Node, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * `put(&x->ref) == 1` (and `!= 1`, `> 1`, `<= 1`, either side) for a put that returns the count
+ * before the decrement: decided by which outcome this path is (the last reference, or not).
+ */
+function lastPutTest(b: Branch, op: string | undefined, l: Node, r: Node): Truth | undefined {
+  const [call, k] = r.text.trim() === '1' ? [unparenNode(l), 'right'] : l.text.trim() === '1' ? [unparenNode(r), 'left'] : [null, ''];
+  if (!call || call.type !== 'call_expression') return undefined;
+  const last = lastOf(b.env, call.id);
+  if (last === undefined) return undefined;
+  // Written `1 < put(...)` the comparison reads the other way round.
+  const o = k === 'left' ? ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as Record<string, string>)[op ?? ''] ?? op : op;
+  if (o === '==' || o === '<=') return last ? 'nonzero' : 'zero';
+  if (o === '!=' || o === '>') return last ? 'zero' : 'nonzero';
+  return undefined;
+}
+
 /** The truth of an atomic condition on this branch, if the path knows it. */
 export function truthOf(b: Branch, cond: Node): Truth | undefined {
   const e = unparenNode(cond);
@@ -194,6 +221,8 @@ export function truthOf(b: Branch, cond: Node): Truth | undefined {
     const l = e.childForFieldName('left');
     const r = e.childForFieldName('right');
     if (l && r) {
+      const last = lastPutTest(b, op, l, r);
+      if (last) return last;
       const rz = literalTruth(r.text) === 'zero';
       const lz = literalTruth(l.text) === 'zero';
       const side = rz ? l : lz ? r : null;

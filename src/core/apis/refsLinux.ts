@@ -57,6 +57,12 @@ export const LINUX_REFS: RefApi[] = [
   ref('dst_hold', 'get', { family: 'dst' }),
   ref('dst_hold_safe', 'tryget', { success: 'nonzero', family: 'dst' }),
   ref('dst_release', 'put', { family: 'dst' }),
+  // ip6_rt_put(rt) / ip_rt_put(rt) drop the route's embedded dst: the reference dst_hold(&rt->dst) took.
+  ref('ip6_rt_put', 'put', { objExpr: '$0->dst', family: 'dst' }),
+  ref('ip_rt_put', 'put', { objExpr: '$0->dst', family: 'dst' }),
+  // Kept by the skb: the caller's reference goes with it.
+  ref('skb_dst_set', 'store', { objArg: 1, family: 'dst' }),
+  ref('nf_ct_set', 'store', { objArg: 1, family: 'conntrack' }),
 
   ...['kmalloc', 'kzalloc', 'kcalloc', 'kmalloc_array', 'kvmalloc', 'kvzalloc', 'vmalloc', 'vzalloc', 'kmemdup', 'kstrdup']
     .map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'kmalloc' })),

@@ -94,6 +94,8 @@ export interface RefApi {
   family?: string;
   /** The object is implicit (no argument names it): `OvsAcquireSwitchContext()` refs `gOvsSwitchContext`. */
   implicitObj?: string;
+  /** The object as an expression over the arguments (`$0->dst` for `ip6_rt_put(rt)`, which puts `&rt->dst`). */
+  objExpr?: string;
   /** The effect happens only when the call returns this truth (a callee that drops its argument on its error path). */
   when?: 'zero' | 'nonzero';
   /**

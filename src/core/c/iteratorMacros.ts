@@ -7,9 +7,12 @@ import type { SyntaxNode as Node } from './syntax';
  * an object released in one iteration is not "used" when the next one names the variable again.
  */
 
-/** A call statement with no `;` followed by a block, named like an iterator. */
+/**
+ * A call statement with no `;` followed by a block, named like an iterator — or by one statement,
+ * the loop's unbraced body (`hlist_for_each_entry_safe(m, n, head, node) kfree(m);`).
+ */
 export function isIteratorMacro(stmt: Node, next: Node): boolean {
-  if (stmt.type !== 'expression_statement' || next.type !== 'compound_statement') return false;
+  if (stmt.type !== 'expression_statement' || !next.type.endsWith('_statement')) return false;
   const call = stmt.namedChildren[0];
   if (!call || call.type !== 'call_expression') return false;
   if (stmt.text.trimEnd().endsWith(';')) return false;

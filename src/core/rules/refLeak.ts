@@ -1,26 +1,45 @@
-import type { Finding } from '../findings';
+import type { FunctionAnalysis } from '../analysis/functionAnalysis';
+import type { ExitInfo } from '../analysis/explore';
+import { getFact, type OwnedRef } from '../analysis/state';
+import type { Finding, RelatedLocation } from '../findings';
 import { lineOf, pathOf, reachedWhen, branchRelated } from './pathWords';
 import { makeFinding, type Rule } from './ruleInput';
 
-/** ref-leak: a reference taken here is, on some path, neither dropped nor handed on at an exit. */
+/**
+ * ref-leak: a reference taken here is, on some path, neither dropped nor handed on at an exit.
+ * Handed on: returned, stored where it outlives the call (a field of a parameter, a global, a local
+ * aggregate whose address went to a callee) — except at an exit that fails (returns an error code):
+ * a function that fails keeps nothing, so what it stored must be dropped again. A function whose
+ * job is to take a reference on its parameter (`foo_ref(f)`: held at every exit) is summarised,
+ * not reported. One finding per reference; the other exits that leak it are related locations.
+ */
 export const refLeak: Rule = {
   id: 'ref-leak',
   check(input) {
     const a = input.analysis;
     const out: Finding[] = [];
-    const seen = new Set<string>();
+    const groups = new Map<string, { ref: OwnedRef; exits: ExitInfo[] }>();
     for (const exit of a.exits) {
       for (const ref of exit.state.refs) {
-        const k = `${ref.obj}@${exit.range.start.line}`;
-        if (seen.has(k)) continue;
-        seen.add(k);
-        const where = exit.isReturn ? `the return on line ${lineOf(exit.range)}` : `the end of \`${a.fn.name}\` (line ${lineOf(exit.range)})`;
-        const message = `the reference to \`${ref.display}\` taken at line ${lineOf(ref.site)} (${ref.api}) is neither dropped nor handed on at ${where}${reachedWhen(exit.state.trail, ref.site.start.line)}`;
-        const nth = out.filter((f) => f.key.includes(`:${ref.obj}#`)).length;
-        out.push(makeFinding('ref-leak', input, exit.range, message, `${ref.obj}#${nth}`,
-          [{ range: ref.site, message: `reference taken here (${ref.api})` }, ...branchRelated(exit.state.trail, ref.site.start.line)],
-          pathOf(exit.state.trail, { range: exit.range, message: `exit still owning \`${ref.display}\`` })));
+        if (handedOn(a, ref, exit)) continue;
+        const k = `${ref.obj}@${ref.site.start.line}:${ref.site.start.column}`;
+        const g = groups.get(k);
+        if (g) {
+          if (!g.exits.some((e) => e.range.start.line === exit.range.start.line)) g.exits.push(exit);
+        } else groups.set(k, { ref, exits: [exit] });
       }
+    }
+    for (const { ref, exits } of groups.values()) {
+      const exit = exits[0]!;
+      const where = exit.isReturn ? `the return on line ${lineOf(exit.range)}` : `the end of \`${a.fn.name}\` (line ${lineOf(exit.range)})`;
+      const more = exits.length > 1 ? ` (and ${exits.length - 1} other exit${exits.length > 2 ? 's' : ''})` : '';
+      const failing = exit.failing && !isLocalObject(a, ref.obj) ? ', and the function fails there: what it stored must be dropped again' : '';
+      const message = `the reference to \`${ref.display}\` taken at line ${lineOf(ref.site)} (${ref.api}) is neither dropped nor handed on at ${where}${more}${failing}${reachedWhen(exit.state.trail, ref.site.start.line)}`;
+      const nth = out.filter((f) => f.key.includes(`:${ref.obj}#`)).length;
+      const others: RelatedLocation[] = exits.slice(1, 6).map((e) => ({ range: e.range, message: `also leaves still owning \`${ref.display}\`` }));
+      out.push(makeFinding('ref-leak', input, exit.range, message, `${ref.obj}#${nth}`,
+        [{ range: ref.site, message: `reference taken here (${ref.api})` }, ...branchRelated(exit.state.trail, ref.site.start.line), ...others],
+        pathOf(exit.state.trail, { range: exit.range, message: `exit still owning \`${ref.display}\`` })));
     }
     for (const ev of a.events) {
       if (ev.kind !== 'ref-at-exit' || !ev.overwritten) continue;
@@ -34,3 +53,45 @@ export const refLeak: Rule = {
     return out;
   },
 };
+
+/** The root variable of an object identity (`*p` → p, `s.f` → s, `p->f` → p). */
+function rootOf(obj: string): string {
+  return /^\*?([A-Za-z_]\w*)/.exec(obj)?.[1] ?? obj;
+}
+
+/** Whether the object lives only in this call's locals (a local pointer, or a local aggregate nobody was given). */
+function isLocalObject(a: FunctionAnalysis, obj: string): boolean {
+  const root = rootOf(obj);
+  if (!a.locals.has(root)) return false;
+  // A field of a local aggregate whose address went to a callee: copied or kept there.
+  return !(a.escapedLocals.has(root) && obj !== root);
+}
+
+/**
+ * The value was stored before this reference was taken (`nt->dev = dev; dev_hold(dev);`): the
+ * reference belongs to that copy. A store after the get is followed along the path instead.
+ */
+function keptBefore(a: FunctionAnalysis, v: string, ref: OwnedRef): boolean {
+  const at = a.kept.get(v);
+  return at !== undefined && at <= ref.site.start.line;
+}
+
+function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
+  const root = rootOf(ref.obj);
+  const paramIndex = a.fn.params.indexOf(root);
+  if (paramIndex >= 0 && ref.obj === root) {
+    // The function's job is to take a reference on its argument (`foo_ref(f)`), on every exit or
+    // exactly on those returning one value (a try-wrapper): the summary tells callers.
+    const get = a.refEffects.find((e) => e.target === `$${paramIndex}` && e.op === 'get');
+    if (get && (!get.when || exit.returns === get.when || getFact(exit.state, root) === 'zero')) return true;
+    // Or to keep it (`tunnel->dev = dev; dev_hold(dev);`: the device's own reference).
+    return keptBefore(a, root, ref) && exit.failing !== true;
+  }
+  // A local pointer whose value (or a view of it) is stored, linked or published: handed on.
+  if (isLocalObject(a, ref.obj)) return ref.obj === root && keptBefore(a, root, ref) && exit.failing !== true;
+  // Stored in memory that outlives the call (the call filled that place, or the body assigns it:
+  // `vport->dev = dev; dev_hold(vport->dev)`): handed on, unless this exit fails. A reference
+  // taken on an object the function only reads (`get(g_ctx)`) is still this function's to drop.
+  const stored = ref.fill === true || a.assigned.has(ref.obj) || (a.escapedLocals.has(root) && ref.obj !== root) || (ref.obj === root && keptBefore(a, root, ref));
+  return stored && exit.failing !== true;
+}

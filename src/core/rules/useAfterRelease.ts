@@ -1,18 +1,35 @@
+import type { EngineEvent } from '../analysis/events';
 import type { Finding } from '../findings';
 import { lineOf, pathOf, reachedWhen } from './pathWords';
 import { makeFinding, type Rule } from './ruleInput';
 
-/** use-after-release: the object is used after this path dropped its last reference or freed it. */
+type UseEvent = Extract<EngineEvent, { kind: 'use-after-release' }>;
+
+/**
+ * use-after-release: the object is used after this path dropped its last reference or freed it.
+ * One finding per release (its first use on the shortest path); later uses of the same released
+ * object are related locations, not findings of their own.
+ */
 export const useAfterRelease: Rule = {
   id: 'use-after-release',
   check(input) {
     const out: Finding[] = [];
+    const groups = new Map<string, UseEvent[]>();
     for (const ev of input.analysis.events) {
       if (ev.kind !== 'use-after-release') continue;
+      const k = `${ev.dead.obj}@${ev.dead.site.start.line}:${ev.dead.site.start.column}`;
+      const g = groups.get(k);
+      if (g) g.push(ev);
+      else groups.set(k, [ev]);
+    }
+    for (const [, evs] of groups) {
+      const ev = evs[0]!;
       const how = ev.dead.how === 'freed' ? 'it was freed' : ev.dead.how === 'destroyed' ? 'it was marked for destruction' : 'its reference was dropped';
-      const message = `\`${ev.dead.display}\` is used after ${how} at line ${lineOf(ev.dead.site)} (${ev.dead.api}): ${ev.use}${reachedWhen(ev.trail, ev.dead.site.start.line)}`;
+      const more = evs.length > 1 ? ` (and ${evs.length - 1} later use${evs.length > 2 ? 's' : ''})` : '';
+      const message = `\`${ev.dead.display}\` is used after ${how} at line ${lineOf(ev.dead.site)} (${ev.dead.api}): ${ev.use}${more}${reachedWhen(ev.trail, ev.dead.site.start.line)}`;
+      const later = evs.slice(1, 6).map((e) => ({ range: e.range, message: `also used here: ${e.use}` }));
       out.push(makeFinding('use-after-release', input, ev.range, message, `${ev.dead.obj}@${ev.dead.api}`,
-        [{ range: ev.dead.site, message: `${ev.dead.how} here (${ev.dead.api})` }],
+        [{ range: ev.dead.site, message: `${ev.dead.how} here (${ev.dead.api})` }, ...later],
         pathOf(ev.trail, { range: ev.range, message: `\`${ev.dead.display}\` used` })));
     }
     return out;
