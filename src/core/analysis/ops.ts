@@ -73,14 +73,18 @@ const scratchFlags: boolean[] = [];
  */
 export function iteratorHeadOps(call: Node, loopVariables: readonly number[]): Op[] {
   const args = callArgs(call);
-  const read = args.filter((_, i) => !loopVariables.includes(i));
+  const names = new Set(loopVariables.map((i) => args[i]?.text));
+  // A member name equal to the cursor's name (`LIST_FOR_EACH_SAFE (node, node, list)`) is not a read of it.
+  const read = args.filter((a, i) => !loopVariables.includes(i) && !(a.type === 'identifier' && names.has(a.text)));
   const ops: Op[] = read.flatMap((a) => extractOps(a));
   const name = calleeName(call) ?? '';
   ops.push({ op: 'call', node: call, name, args: read });
   // A plain (not `_safe`) iterator finds the next element through the current one: freeing the
   // cursor in the body and going round reads freed memory (`hlist_for_each_entry_rcu(p, …) kfree(p);`).
   const cursor = loopVariables[0] !== undefined ? args[loopVariables[0]] : undefined;
-  if (cursor && !/safe/i.test(name)) ops.push({ op: 'use', node: call, base: cursor });
+  // `_SAFE` forms saved the next element, `_POP` forms removed the current one first, and cursor-based
+  // walks (`CMAP_FOR_EACH`) advance from the cursor, not from the element.
+  if (cursor && !/safe|pop/i.test(name) && !/^CMAP_/.test(name)) ops.push({ op: 'use', node: call, base: cursor });
   for (const i of loopVariables) {
     const v = args[i];
     if (v) ops.push({ op: 'assign', node: v, lhs: v, rhs: null });

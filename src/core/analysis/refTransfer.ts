@@ -154,7 +154,12 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       const lastValue = api.lastWhen === 'returns-zero' ? 'zero' : 'nonzero';
       const otherValue = api.lastWhen === 'returns-one' ? 'nonzero' : lastValue === 'zero' ? 'nonzero' : 'zero';
       const last: Branch = { s: cloneState(s), env: withResult(b.env, call.id, lastValue, true) };
-      last.s.dead = last.s.dead.filter((d) => d.obj !== obj.id);
+      // The last put is this path's to tear down (`if (refcount_dec_and_test(&v->users)) destroy(v)`),
+      // unless the put itself ran the release callback (`kref_put(&v->kref, release)`): then it is gone.
+      last.s.dead = api.lastFrees ? last.s.dead.map((d) => (d.obj === obj.id ? { ...d, how: 'freed' as const } : d)) : last.s.dead.filter((d) => d.obj !== obj.id);
+      // Not the last: others held references when this one went, so the object was alive then; a
+      // second put is still not this path's to make.
+      s.dead = s.dead.map((d) => (d.obj === obj.id && d.how === 'released' ? { ...d, how: 'dropped' as const } : d));
       b.env = withResult(b.env, call.id, otherValue, false);
       return [b, last];
     }
@@ -193,9 +198,12 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
   }
 }
 
-/** `&p` for a pointer variable `p`: the call can store a new value in it. */
-function refilledVariable(text: string): string | undefined {
-  return /^&\s*([A-Za-z_]\w*)$/.exec(text.trim())?.[1];
+/** `&p`, `&nf->collectors`, `&v[i]`: the address of a place, where the call can store a new value. */
+function refilledPlace(text: string): string | undefined {
+  const t = normalizeLvalue(text);
+  if (!t.startsWith('&')) return undefined;
+  const place = normalizeLvalue(t.slice(1));
+  return /^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*|\[[^\]()]*\])*$/.test(place) ? place : undefined;
 }
 
 /** Applies the reference effects of one op (after its lock effects). */
@@ -210,37 +218,42 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
     return branches;
   }
   const apis = ctx.call(op.name).refs;
-  let out = branches;
-  if (apis) {
-    for (const api of apis) {
-      const next: Branch[] = [];
-      for (const b of out) next.push(...refCall(ctx, nodeId, b, api, op.node, op.args));
-      out = next;
-    }
-    return out;
-  }
+  // The arguments a reference call acts on are its business (a put of a dead object is an underflow, not a use).
+  const acted = new Set((apis ?? []).map((a) => a.objArg ?? 0));
   const mutator = ctx.index.mutators.get(op.name);
   const publishes = PUBLISHERS.has(op.name);
   // A format string before an argument: the pointer's value is printed, not followed (`LOG("%p", p)`).
   const format = op.args.findIndex((a) => (a.type === 'string_literal' || a.type === 'concatenated_string') && a.text.includes('%'));
-  for (const b of out) {
+  for (const b of branches) {
     for (let i = 0; i < op.args.length; i++) {
       const a = op.args[i]!;
-      const refill = refilledVariable(a.text);
+      const refill = refilledPlace(a.text);
       if (refill) {
-        // `make(&p)`: the callee may store a new value in p; the old object's fate says nothing of it.
-        if (b.s.dead.some((d) => d.obj === refill || d.obj.startsWith(`${refill}->`))) b.s.dead = b.s.dead.filter((d) => d.obj !== refill && !d.obj.startsWith(`${refill}->`));
-        continue;
+        // `make(&p)`, `create(&nf->collectors)`: the callee may store a new value there; the old
+        // object's fate says nothing of it, and the address of the place is not a use of the object.
+        if (b.s.dead.some((d) => within(d.obj, refill))) b.s.dead = b.s.dead.filter((d) => !within(d.obj, refill));
       }
       const printed = format >= 0 && i > format && a.type === 'identifier';
-      if (b.s.dead.length && !printed) checkUse(ctx, nodeId, b, a.text, rangeOf(a), `passed to \`${op.name || 'a call'}\``);
+      if (b.s.dead.length && !printed && !(apis && acted.has(i))) checkUse(ctx, nodeId, b, a.text, rangeOf(a), `passed to \`${op.name || 'a call'}\``);
       // Linked into a structure or published: ownership moves there.
       if ((mutator && i !== mutator.containerArg) || publishes) {
         for (const r of [...b.s.refs]) if (mentionsObject(a.text, r.obj)) dropRef(b.s, r.obj);
       }
     }
   }
+  if (!apis) return branches;
+  let out = branches;
+  for (const api of apis) {
+    const next: Branch[] = [];
+    for (const b of out) next.push(...refCall(ctx, nodeId, b, api, op.node, op.args));
+    out = next;
+  }
   return out;
+}
+
+/** `obj` is the place `place` or lies inside it (`p`, `p->f`, `s.f`, `a[i]`). */
+function within(obj: string, place: string): boolean {
+  return obj === place || obj.startsWith(`${place}->`) || obj.startsWith(`${place}.`) || obj.startsWith(`${place}[`);
 }
 
 /**
@@ -267,8 +280,8 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
   for (let i = 0; i < op.args.length; i++) {
     const a = op.args[i]!.text;
     if (mentionsAnyDead(a, s)) return false;
-    const refill = refilledVariable(a);
-    if (refill && s.dead.some((d) => d.obj.startsWith(`${refill}->`))) return false;
+    const refill = refilledPlace(a);
+    if (refill && s.dead.some((d) => within(d.obj, refill))) return false;
     if ((mutator && i !== mutator.containerArg) || publishes) for (const r of s.refs) if (mentionsObject(a, r.obj)) return false;
   }
   return true;

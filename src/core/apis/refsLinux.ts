@@ -9,7 +9,7 @@ import type { RefApi } from './types';
 export const LINUX_REFS: RefApi[] = [
   ref('kref_get', 'get', { ...FIELD, family: 'kref' }),
   ref('kref_get_unless_zero', 'tryget', { ...FIELD, success: 'nonzero', family: 'kref' }),
-  ref('kref_put', 'put', { ...FIELD, lastWhen: 'returns-true', family: 'kref' }),
+  ref('kref_put', 'put', { ...FIELD, lastWhen: 'returns-true', lastFrees: true, family: 'kref' }),
 
   ref('refcount_inc', 'get', { ...FIELD, family: 'refcount' }),
   ref('refcount_inc_not_zero', 'tryget', { ...FIELD, success: 'nonzero', family: 'refcount' }),

@@ -91,6 +91,8 @@ export interface RefApi {
    * or the new count (InterlockedDecrement → 0 means last).
    */
   lastWhen?: 'returns-one' | 'returns-true' | 'returns-zero';
+  /** The last put also frees: it calls the release callback it was given (`kref_put(&x->kref, release)`). */
+  lastFrees?: boolean;
   family?: string;
   /** The object is implicit (no argument names it): `OvsAcquireSwitchContext()` refs `gOvsSwitchContext`. */
   implicitObj?: string;
