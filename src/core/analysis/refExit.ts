@@ -1,4 +1,5 @@
 import type { SyntaxNode as Node } from '../c/syntax';
+import { normalizeLvalue } from './exprs';
 import { mentionsObject } from './refTransfer';
 import type { Branch, FnContext } from './transfer';
 
@@ -8,14 +9,44 @@ import type { Branch, FnContext } from './transfer';
  */
 export function exitRefs(_ctx: FnContext, b: Branch, value: Node | null): 'ref' | 'alloc' | undefined {
   if (!value || b.s.refs.length === 0) return undefined;
-  const text = value.text;
-  // `return ERR_CAST(x)`, `return container_of(x, struct rtable, dst)` hand x on too.
-  const inner = /^\s*\(?\s*(?:ERR_CAST|PTR_ERR_OR_ZERO|container_of|CONTAINER_OF|CONTAINING_RECORD)\s*\(\s*([^,]*?)\s*(?:,.*)?\)\s*\)?\s*$/s.exec(text)?.[1] ?? text;
-  let returned: 'ref' | 'alloc' | undefined;
+  const returned = returnedValues(value);
+  let carried: 'ref' | 'alloc' | undefined;
   b.s.refs = b.s.refs.filter((r) => {
-    if (!mentionsObject(inner, r.obj)) return true;
-    if (r.obj === inner.trim() || `*${inner.trim()}` === r.obj) returned = r.kind === 'alloc' ? 'alloc' : 'ref';
+    const hit = returned.find((t) => mentionsObject(t, r.obj));
+    if (hit === undefined) return true;
+    if (hit === r.obj || `*${hit}` === r.obj) carried = r.kind === 'alloc' ? 'alloc' : 'ref';
     return false;
   });
-  return returned;
+  return carried;
+}
+
+const WRAPPERS = /^(?:ERR_CAST|container_of|CONTAINER_OF|CONTAINING_RECORD|CONST_CAST|OBJECT_CONTAINING|rcu_pointer_handoff)$/;
+
+/**
+ * The values a return expression can hand back: `x`, `(T *) x`, `c ? x : NULL`, `ERR_CAST(x)`,
+ * `container_of(x, T, m)`, `&x->member` (an interior pointer hands `x` on).
+ */
+function returnedValues(n: Node, out: string[] = [], depth = 0): string[] {
+  if (depth > 8) return out;
+  let e = n;
+  while ((e.type === 'parenthesized_expression' || e.type === 'cast_expression') && e.namedChildren.length > 0) {
+    e = e.type === 'cast_expression' ? e.childForFieldName('value') ?? e : e.namedChildren[0]!;
+    if (e === n) break;
+  }
+  if (e.type === 'conditional_expression') {
+    const c = e.childForFieldName('consequence');
+    const a = e.childForFieldName('alternative');
+    if (c) returnedValues(c, out, depth + 1);
+    if (a) returnedValues(a, out, depth + 1);
+    return out;
+  }
+  if (e.type === 'call_expression') {
+    const fn = e.childForFieldName('function')?.text ?? '';
+    const first = e.childForFieldName('arguments')?.namedChildren[0];
+    if (WRAPPERS.test(fn) && first) returnedValues(first, out, depth + 1);
+    return out;
+  }
+  const t = normalizeLvalue(e.text);
+  out.push(t.startsWith('&') ? normalizeLvalue(t.slice(1)) : t);
+  return out;
 }

@@ -91,6 +91,24 @@ function checkUse(ctx: FnContext, nodeId: number, b: Branch, text: string, range
   }
 }
 
+/**
+ * Where a call's result goes: `x = get(o)` (a local variable), `s->f = get(o)` (a place that
+ * outlives the call), or nowhere the path can follow.
+ */
+function storedInto(call: Node): { kind: 'variable' | 'place'; text: string } | undefined {
+  let p = call.parent;
+  while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
+  if (p?.type === 'init_declarator') {
+    let d = p.childForFieldName('declarator');
+    while (d && d.type !== 'identifier') d = d.childForFieldName('declarator');
+    return d ? { kind: 'variable', text: d.text } : undefined;
+  }
+  if (p?.type !== 'assignment_expression') return undefined;
+  const lhs = p.childForFieldName('left');
+  if (!lhs) return undefined;
+  return lhs.type === 'identifier' ? { kind: 'variable', text: lhs.text } : { kind: 'place', text: normalizeLvalue(lhs.text) };
+}
+
 /** Only lvalues name an object the path can follow (`CONTAINING_RECORD(e, T, f)` is a new value each time). */
 function isTrackable(id: string): boolean {
   return /^\*?[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*|\[[^\]()]*\])*$/.test(id);
@@ -113,8 +131,21 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
   switch (api.kind) {
     case 'get': {
       checkUse(ctx, nodeId, b, obj.id, range, `${api.name} takes a new reference`);
+      const restored = s.dead.find((d) => d.obj === obj.id && d.consumed);
+      const into = storedInto(call);
       // Reference objects are shared between states: replace, never edit.
-      if (owned) s.refs = s.refs.map((r) => (r === owned ? { ...owned, count: Math.min(owned.count + 1, 4) } : r));
+      if (restored && !owned) {
+        // `if (unref(&x->ref) != 1) ref(&x->ref);`: the count put back, not a new reference.
+      } else if (into && !owned) {
+        // `bfd->netdev = netdev_ref(netdev)`: the reference goes where the result is stored.
+        if (into.kind === 'place') {
+          addTrail(s, range, `reference to \`${obj.display}\` taken (${api.name}) and stored in \`${into.text}\``);
+          s.dead = s.dead.filter((d) => d.obj !== obj.id);
+          return [b];
+        }
+        s.refs = [...s.refs, { obj: into.text, display: into.text, api: api.name, site: range, count: 1 }];
+        b.env = withResult(b.env, call.id, 'nonzero'); // the assignment that follows stores this fresh reference
+      } else if (owned) s.refs = s.refs.map((r) => (r === owned ? { ...owned, count: Math.min(owned.count + 1, 4) } : r));
       else {
         // A reference taken on what the caller lent us (a parameter's object): dropping it again
         // leaves the caller's reference, so the object lives on.

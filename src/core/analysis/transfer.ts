@@ -233,10 +233,12 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
     else {
       mutatorCheck(ctx, nodeId, b, op.name, op.args, range);
       for (const a of op.args) {
-        // Passing `&v` lets the callee change v: what we knew about v is gone.
+        // Passing `&v` (or `&v.f`) lets the callee change v: what we knew about v is gone. `&v->f`
+        // lets it change what v points to, not v.
         if (a.type === 'pointer_expression' && a.text.startsWith('&')) {
-          const v = rootVariable(a.text.slice(1));
-          if (v) killFacts(b.s, v);
+          const place = normalizeLvalue(a.text.slice(1));
+          const v = rootVariable(place);
+          if (v && !/^[A-Za-z_]\w*(\[[^\]]*\])?->/.test(place)) killFacts(b.s, v);
         }
       }
       out.push(b);

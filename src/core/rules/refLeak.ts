@@ -2,6 +2,7 @@ import type { FunctionAnalysis } from '../analysis/functionAnalysis';
 import type { ExitInfo } from '../analysis/explore';
 import { getFact, type OwnedRef } from '../analysis/state';
 import type { Finding, RelatedLocation } from '../findings';
+import type { SourceRange } from '../source';
 import { lineOf, pathOf, reachedWhen, branchRelated } from './pathWords';
 import { makeFinding, type Rule } from './ruleInput';
 
@@ -63,6 +64,8 @@ function rootOf(obj: string): string {
 function isLocalObject(a: FunctionAnalysis, obj: string): boolean {
   const root = rootOf(obj);
   if (!a.locals.has(root)) return false;
+  // `entry->dev.bfd` with `entry` a local pointer: a place in memory the local points to, not on the stack.
+  if (obj.slice(root.length).includes('->')) return false;
   // A field of a local aggregate whose address went to a callee: copied or kept there.
   return !(a.escapedLocals.has(root) && obj !== root);
 }
@@ -78,6 +81,8 @@ function keptBefore(a: FunctionAnalysis, v: string, ref: OwnedRef): boolean {
 
 function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
   const root = rootOf(ref.obj);
+  // Taken by the returned expression itself (`return try_ref(&node->ref);`): the value tells the caller.
+  if (exit.isReturn && inside(ref.site, exit.range)) return true;
   const paramIndex = a.fn.params.indexOf(root);
   if (paramIndex >= 0 && ref.obj === root) {
     // The function's job is to take a reference on its argument (`foo_ref(f)`), on every exit or
@@ -94,4 +99,9 @@ function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
   // taken on an object the function only reads (`get(g_ctx)`) is still this function's to drop.
   const stored = ref.fill === true || a.assigned.has(ref.obj) || (a.escapedLocals.has(root) && ref.obj !== root) || (ref.obj === root && keptBefore(a, root, ref));
   return stored && exit.failing !== true;
+}
+
+function inside(r: SourceRange, outer: SourceRange): boolean {
+  const le = (a: SourceRange['start'], b: SourceRange['start']): boolean => a.line < b.line || (a.line === b.line && a.column <= b.column);
+  return le(outer.start, r.start) && le(r.end, outer.end);
 }
