@@ -70,12 +70,16 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
     }
     const relevant = exitsFor(exits, p);
     if (relevant.length === 0) return;
-    // `dropped`: a reference the function took on its argument and put back — balanced, not a put.
-    const deadAt = relevant.filter((e) => e.state.dead.some((d) => d.obj === p && d.how !== 'dropped'));
+    // `dropped` after its own get: a reference the function took on its argument and put back —
+    // balanced, not a put. Consumed (the caller's reference), last or not, is a put.
+    const deadAt = relevant.filter((e) => e.state.dead.some((d) => d.obj === p && (d.how !== 'dropped' || d.consumed)));
     const heldAt = relevant.filter((e) => e.state.refs.some((r) => r.obj === p));
     if (deadAt.length === relevant.length) {
-      const freed = deadAt.every((e) => e.state.dead.find((d) => d.obj === p)!.how === 'freed');
-      out.push({ target, op: freed ? 'free' : 'put' });
+      const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p)!);
+      const freed = marks.every((d) => d.how === 'freed' && !d.consumed);
+      // Not the last (`dropped`), or the last with the free after a grace period (`deferred`): callers may still use it.
+      const deferred = marks.every((d) => d.how === 'dropped' || d.how === 'deferred');
+      out.push(deferred ? { target, op: 'put', deferred } : { target, op: freed ? 'free' : 'put' });
     } else if (deadAt.length > 0) {
       const when = splitByReturn(deadAt, relevant.filter((e) => !deadAt.includes(e)));
       if (when) out.push({ target, op: 'put', when });

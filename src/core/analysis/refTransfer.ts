@@ -84,7 +84,7 @@ function markDead(s: AbsState, obj: string, display: string, api: string, site: 
 
 function checkUse(ctx: FnContext, nodeId: number, b: Branch, text: string, range: SourceRange, what: string): void {
   for (const d of b.s.dead) {
-    if (d.how !== 'dropped' && mentionsObject(text, d.obj)) {
+    if (d.how !== 'dropped' && d.how !== 'last' && d.how !== 'deferred' && mentionsObject(text, d.obj)) {
       ctx.sink.add(nodeId, `${d.obj}@${range.start.line}`, { kind: 'use-after-release', dead: { ...d }, use: what, range, trail: b.s.trail });
       return;
     }
@@ -165,7 +165,13 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
         return [];
       }
       if (owned && owned.count > 1) s.refs = s.refs.map((r) => (r === owned ? { ...owned, count: owned.count - 1 } : r));
-      else if (owned?.borrowed && api.kind === 'put') {
+      else if (api.deferred && api.kind === 'put') {
+        // A put whose last free waits for a grace period: the object outlives this thread's use.
+        dropRef(s, obj.id);
+        markDead(s, obj.id, obj.display, api.name, range, 'dropped', !owned);
+        addTrail(s, range, `reference to \`${obj.display}\` dropped (${api.name}); freed after a grace period if it was the last`);
+        return [b];
+      } else if (owned?.borrowed && api.kind === 'put') {
         // Not a use-after-release to touch it now, but a second put would take the caller's reference.
         dropRef(s, obj.id);
         markDead(s, obj.id, obj.display, api.name, range, 'dropped');
@@ -187,7 +193,7 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       const last: Branch = { s: cloneState(s), env: withResult(b.env, call.id, lastValue, true) };
       // The last put is this path's to tear down (`if (refcount_dec_and_test(&v->users)) destroy(v)`),
       // unless the put itself ran the release callback (`kref_put(&v->kref, release)`): then it is gone.
-      last.s.dead = api.lastFrees ? last.s.dead.map((d) => (d.obj === obj.id ? { ...d, how: 'freed' as const } : d)) : last.s.dead.filter((d) => d.obj !== obj.id);
+      last.s.dead = last.s.dead.map((d) => (d.obj === obj.id ? { ...d, how: api.lastFrees ? 'freed' as const : 'last' as const } : d));
       // Not the last: others held references when this one went, so the object was alive then; a
       // second put is still not this path's to make.
       s.dead = s.dead.map((d) => (d.obj === obj.id && d.how === 'released' ? { ...d, how: 'dropped' as const } : d));
@@ -196,13 +202,13 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
     }
     case 'free': {
       const dead = s.dead.find((d) => d.obj === obj.id);
-      if (dead && dead.how !== 'released' && dead.how !== 'dropped') {
-        checkUse(ctx, nodeId, b, obj.id, range, `${api.name} frees it again`);
+      if (dead && (dead.how === 'freed' || dead.how === 'destroyed' || dead.how === 'deferred')) {
+        ctx.sink.add(nodeId, `${obj.id}@${range.start.line}`, { kind: 'use-after-release', dead: { ...dead, how: dead.how === 'deferred' ? 'freed' : dead.how }, use: `${api.name} frees it again`, range, trail: b.s.trail });
         return [];
       }
       dropRef(s, obj.id);
-      markDead(s, obj.id, obj.display, api.name, range, 'freed');
-      addTrail(s, range, `\`${obj.display}\` freed (${api.name})`);
+      markDead(s, obj.id, obj.display, api.name, range, api.deferred ? 'deferred' : 'freed');
+      addTrail(s, range, `\`${obj.display}\` ${api.deferred ? 'freed after a grace period' : 'freed'} (${api.name})`);
       return [b];
     }
     case 'alloc':

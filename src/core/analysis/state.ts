@@ -61,8 +61,12 @@ export interface DeadObject {
   display: string;
   api: string;
   site: SourceRange;
-  /** `dropped`: this path put back a reference it had taken on a lent object (alive, but not this path's to put again). */
-  how: 'released' | 'freed' | 'destroyed' | 'dropped';
+  /**
+   * `dropped`: this path put back a reference it had taken on a lent object, or a put that was not
+   * the last (alive, but not this path's to put again); `last`: this path dropped the last reference
+   * and owns the object for teardown (touching and freeing it is fine, another put is not).
+   */
+  how: 'released' | 'freed' | 'destroyed' | 'dropped' | 'last' | 'deferred';
   /** Put without a reference of this path's own: it consumed one the caller handed over (not carried round a loop). */
   consumed?: boolean;
 }

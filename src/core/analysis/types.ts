@@ -50,6 +50,8 @@ export interface RefEffect {
   op: 'get' | 'put' | 'free' | 'store' | 'returnsRef' | 'alloc';
   /** The effect happens only when the call returns this truth. */
   when?: 'zero' | 'nonzero';
+  /** A put whose last free waits for an RCU grace period (`ovsrcu_postpone`): callers may still use the object. */
+  deferred?: boolean;
   family?: string;
 }
 

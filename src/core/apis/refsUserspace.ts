@@ -30,5 +30,7 @@ export const USERSPACE_REFS: RefApi[] = [
   ...['xmalloc', 'xzalloc', 'xcalloc', 'xmemdup', 'xstrdup', 'xmalloc_cacheline', 'xzalloc_cacheline']
     .map((name) => ref(name, 'alloc', { family: 'libc' })),
   ref('free', 'free', { family: 'libc' }),
+  // ovsrcu_postpone(FUNCTION, ARG): ARG is freed after every thread quiesces; this one may use it until then.
+  ref('ovsrcu_postpone', 'free', { objArg: 1, objFrom: 'self', deferred: true, family: 'ovsrcu' }),
   ref('free_cacheline', 'free', { family: 'libc' }),
 ];

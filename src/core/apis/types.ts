@@ -93,6 +93,12 @@ export interface RefApi {
   lastWhen?: 'returns-one' | 'returns-true' | 'returns-zero';
   /** The last put also frees: it calls the release callback it was given (`kref_put(&x->kref, release)`). */
   lastFrees?: boolean;
+  /**
+   * The free (or the put's last free) waits for an RCU grace period this thread has not reached
+   * (`ovsrcu_postpone(free, x)`): the object stays usable until the thread quiesces, but is not
+   * this path's to put or free again.
+   */
+  deferred?: boolean;
   family?: string;
   /** The object is implicit (no argument names it): `OvsAcquireSwitchContext()` refs `gOvsSwitchContext`. */
   implicitObj?: string;
