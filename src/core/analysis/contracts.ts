@@ -41,6 +41,8 @@ const MACROS: Record<string, { op: ContractOp; mode?: 'exclusive' | 'shared'; tr
   _Requires_lock_not_held_: { op: 'excludes' },
 };
 
+const NO_ANALYSIS = new Set(['OVS_NO_THREAD_SAFETY_ANALYSIS']);
+
 /** Splits a macro argument list at top-level commas. */
 function splitArgs(args: string): string[] {
   const out: string[] = [];
@@ -82,6 +84,8 @@ interface FnDecl {
 export interface Contract {
   effects: LockEffect[];
   isStatic: boolean;
+  /** `OVS_NO_THREAD_SAFETY_ANALYSIS`: the author says its locking is beyond checking (lock rules stay quiet in it). */
+  noLockAnalysis?: boolean;
 }
 
 function functionDecls(tree: Tree, text: string): FnDecl[] {
@@ -117,7 +121,7 @@ export function annotatedEffects(tree: Tree, text: string, annotations: LockAnno
   const decls = functionDecls(tree, text);
   for (const a of annotations) {
     const spec = MACROS[a.macro];
-    if (!spec) continue;
+    if (!spec && !NO_ANALYSIS.has(a.macro)) continue;
     let owner = decls.find((d) => d.start <= a.offset && a.offset < d.end);
     if (!owner) {
       const next = decls.find((d) => d.start > a.offset);
@@ -125,6 +129,12 @@ export function annotatedEffects(tree: Tree, text: string, annotations: LockAnno
       if (next && !/[;{}]/.test(text.slice(a.offset, next.start))) owner = next;
     }
     if (!owner) continue;
+    if (!spec) {
+      const entry = result.get(owner.name) ?? { effects: [], isStatic: owner.isStatic };
+      entry.noLockAnalysis = true;
+      result.set(owner.name, entry);
+      continue;
+    }
     const parts = splitArgs(a.args);
     let trySuccess: 'nonzero' | 'zero' | undefined;
     let locks = parts;

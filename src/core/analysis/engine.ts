@@ -8,6 +8,8 @@ import { annotatedEffects, type Contract } from './contracts';
 import { analyzeFunction, type FunctionAnalysis } from './functionAnalysis';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { structSummaries } from './lockClass';
+import { lockIdentity } from './exprs';
+import { qualifyStatic } from './lockNames';
 import { PUBLISHERS } from './refTransfer';
 import type { AnalysisOptions, LockEffect, SourceFile, StructInfo, SummaryTable } from './types';
 
@@ -55,6 +57,8 @@ export interface PreparedFile {
   suppressions: Suppression[];
   parseMs: number;
   lines: number;
+  /** Locks this file initialises recursive (`ovs_mutex_init_recursive(&mutex)`), as identities in its terms. */
+  recursiveLocks: Set<string>;
 }
 
 export function prepareFile(parser: Parser, file: SourceFile): PreparedFile {
@@ -78,7 +82,23 @@ export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0): P
     statics: scope.statics,
     suppressions: file.text.includes('lockstep-ignore') ? findSuppressions(parsed.tree) : [],
     lines: countLines(file.text),
+    recursiveLocks: recursiveLocks(parsed.text, scope.statics, file.uri),
   };
+}
+
+// `ovs_mutex_init_recursive(&mutex)`, `mutex_init_recursive(&l)`, `ExInitializeResourceLite`-style inits are by name.
+const RECURSIVE_INIT = /\b\w*init_recursive\s*\(\s*([^;()]*(?:\([^;()]*\)[^;()]*)*)\)/g;
+
+function recursiveLocks(text: string, statics: Set<string>, uri: string): Set<string> {
+  const out = new Set<string>();
+  if (!text.includes('init_recursive')) return out;
+  RECURSIVE_INIT.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = RECURSIVE_INIT.exec(text)) !== null) {
+    const arg = m[1]!.split(',')[0]!.trim();
+    if (arg) out.add(qualifyStatic(lockIdentity(arg, false), uri, (n) => statics.has(n)));
+  }
+  return out;
 }
 
 export function disposePrepared(p: PreparedFile, deleteTree = true): void {
@@ -116,11 +136,11 @@ export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryT
 }
 
 /** One function's path search (the plain-JS copy of its body is made once and kept until disposal). */
-export function analyzeEntry(p: PreparedFile, e: FnEntry, index: KnowledgeIndex, table: SummaryTable, contract: LockEffect[], options: AnalysisOptions): FunctionAnalysis {
+export function analyzeEntry(p: PreparedFile, e: FnEntry, index: KnowledgeIndex, table: SummaryTable, contract: LockEffect[], options: AnalysisOptions, noLockAnalysis = false): FunctionAnalysis {
   e.syntax ??= toSyntax(e.fn.node, p.parsed.text);
   return analyzeFunction({
     uri: p.file.uri, fn: e.fn, text: p.parsed.text, syntax: e.syntax, index, summaries: table, contract,
-    maxStatesPerNode: options.maxStatesPerNode, timeoutMs: options.timeoutPerFunctionMs,
+    maxStatesPerNode: options.maxStatesPerNode, timeoutMs: options.timeoutPerFunctionMs, noLockAnalysis,
     defines: options.definesByFile?.[p.file.uri] ?? options.defines,
   });
 }

@@ -90,6 +90,8 @@ export const normalizeLvalue = memo((text: string): string => {
       return prev && /[\w\])]/.test(prev) ? m : inner;
     });
     t = t.replace(/^&\*/, '').replace(/^\*&/, '');
+    // `*(&x)` is x wherever it stands (`(*(&ukey))->mutex` from substituting `&ukey` for `*$0`).
+    t = t.replace(/\*\(&([A-Za-z_][\w.>-]*(?:\[[^\]]*\])*)\)/g, '$1');
     t = stripOuterParens(t);
     if (t === before) break;
   }

@@ -27,7 +27,7 @@ export function factScope(body: SyntaxNode, cfg: Cfg, call: (name: string) => Ca
     const name = calleeName(n);
     if (!name) return false;
     const k = call(name);
-    return k.lock !== undefined || k.lockEffects.length > 0 || k.refs !== undefined;
+    return k.lock !== undefined || k.lockEffects.length > 0 || k.refs !== undefined || (k.summary?.acquires.length ?? 0) > 0;
   };
   // contains = the relevant calls and their ancestors up to the body, found by walking up from each
   // call; assignments and declarations among those ancestors store a relevant call's result.
@@ -82,6 +82,9 @@ export function factScope(body: SyntaxNode, cfg: Cfg, call: (name: string) => Ca
       if (root && params.includes(root)) refParams.add(root);
     }
   }
+  // A parameter deciding whether a lock or reference call happens is a guard callers can read
+  // (`if (!protected) seq_change()`): its truth is kept on the paths it decides.
+  for (const n of relevantConds) for (const v of factReadingVars(n.ast!)) if (params.includes(v)) refParams.add(v);
   if (refParams.size > 0) {
     for (const n of cfg.nodes) {
       if (n.kind !== 'cond' || !n.ast) continue;

@@ -46,6 +46,8 @@ export interface FunctionAnalysis {
   refEffects: RefEffect[];
   /** Struct entries of the summary table the lock classes depended on. */
   structLookups: string[];
+  /** The author marked it beyond lock checking (`OVS_NO_THREAD_SAFETY_ANALYSIS`): lock rules stay quiet. */
+  noLockAnalysis: boolean;
   /** Variables declared in the body (not parameters): what is rooted elsewhere outlives the call. */
   locals: Set<string>;
   /** Local aggregates whose address is handed to a call (`add_action(&info, sizeof info)`): copied or kept there. */
@@ -72,6 +74,8 @@ export interface FunctionInput {
   maxStatesPerNode?: number;
   /** CPU milliseconds the path search may take. */
   timeoutMs?: number;
+  /** `OVS_NO_THREAD_SAFETY_ANALYSIS`: lock rules stay quiet in this function. */
+  noLockAnalysis?: boolean;
 }
 
 /** Lock identities this function acquires (or releases) anywhere, directly or through summarised wrappers. */
@@ -185,6 +189,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     qualify,
     blocking: new Map(),
     acquireNodes: new Map(),
+    isLocal: (n) => locals.has(n) && !fn.params.includes(n),
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];
@@ -196,7 +201,10 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   const events = ctx.sink.events().filter((e) => !(e.kind === 'release-unheld' && callerLocks.has(e.id)));
   // A function seen only in part gets no inferred summary: guessing would hide its callers' bugs.
   const partial = result.incomplete || cfg.truncated;
-  const inferred = partial ? [] : inferEffects(result.exits, fn.params, contract, new Set([...inBody.released, ...ctx.releasedHere]), callerLocks);
+  // A function whose declaration states its locking (`OVS_ACQ_WRLOCK(rwlock)`) is what it says to
+  // its callers: how it implements that (inner mutexes, per-thread slots) stays inside.
+  const declared = ownContract.some((e) => e.op === 'acquire' || e.op === 'try' || e.op === 'release') || input.noLockAnalysis === true;
+  const inferred = partial || declared ? [] : inferEffects(result.exits, fn.params, contract, new Set([...inBody.released, ...ctx.releasedHere]), callerLocks);
   const expectedHeld = new Set<string>(callerLocks);
   for (const e of [...contract, ...inferred]) {
     if (e.op === 'acquire' || e.op === 'try' || e.op === 'requires') {
@@ -216,15 +224,16 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     hiddenLockCalls: [...new Set(hidden)],
     inferred: [...inferred, ...asserted],
     contract: ownContract,
-    lockOrder: ctx.lockOrder,
+    lockOrder: input.noLockAnalysis ? [] : ctx.lockOrder,
     expectedHeld,
     locks: ctx.touchedLocks.size,
     refs: ctx.touchedRefs.size,
     visits: result.visits,
     acquired: [...ctx.acquiredInBody],
-    blocking: blockingAcquires(ctx.blocking, body, fn.params, callOf, qualify, (n) => locals.has(n) && !fn.params.includes(n)),
+    blocking: declared ? declaredAcquires(ownContract) : blockingAcquires(ctx.blocking, fn.params, (n) => locals.has(n) && !fn.params.includes(n)),
     refEffects: partial ? [] : inferRefEffects(result.exits, fn.params, kept),
     structLookups: [...classes.lookups].sort(),
+    noLockAnalysis: input.noLockAnalysis === true,
     locals: new Set([...locals].filter((n) => !fn.params.includes(n))),
     escapedLocals: escapedLocals(body, locals),
     assigned: assignedPlaces(body),
@@ -278,4 +287,9 @@ function callersLocks(events: EngineEvent[], acquireNodes: Map<string, Set<numbe
   }
   for (const id of bad) out.delete(id);
   return out;
+}
+
+/** A declared lock function's acquires are its contract's. */
+function declaredAcquires(contract: LockEffect[]): AcquiredLock[] {
+  return contract.filter((e) => e.op === 'acquire').map((e) => ({ lock: e.lock, mode: e.mode ?? 'exclusive', family: e.family ?? '*', chain: [] }));
 }

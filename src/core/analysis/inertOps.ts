@@ -38,6 +38,6 @@ function callIsInert(ctx: FnContext, name: string, s: AbsState): boolean {
   if (k.lock || k.lockEffects.length > 0) return false;
   // A mutation is a write-under-read only under a shared lock.
   if (ctx.index.mutators.has(name) && s.locks.some((l) => l.mode === 'shared')) return false;
-  // The callee's own locks matter only while something is held (order edges, re-acquisition).
-  return s.locks.length === 0 || (k.summary?.acquires.length ?? 0) === 0;
+  // The callee's own locks: order edges and re-acquisition, and this function's summary records them.
+  return (k.summary?.acquires.length ?? 0) === 0;
 }

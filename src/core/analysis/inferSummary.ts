@@ -1,7 +1,7 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import type { CallKnowledge } from './callKnowledge';
 import type { ExitInfo } from './explore';
-import { normalizeLvalue, parameterize, substituteParams } from './exprs';
+import { normalizeLvalue, parameterize } from './exprs';
 import type { FunctionAnalysis } from './functionAnalysis';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { callArgs, calleeName } from './ops';
@@ -194,31 +194,18 @@ export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: str
   return kept;
 }
 
-/** Locks the function takes with a blocking acquire, itself or inside callees, minus those its caller holds. */
-export function blockingAcquires(own: Map<string, AcquiredLock>, body: Node, params: string[], callOf: (name: string) => CallKnowledge, qualify: (id: string) => string, isLocal: (name: string) => boolean): AcquiredLock[] {
-  const all = new Map<string, AcquiredLock>();
-  for (const [id, l] of own) all.set(id, l);
-  for (const call of body.indexedDescendants('call_expression')) {
-    const name = calleeName(call);
-    const s = name ? callOf(name).summary : undefined;
-    if (!s || s.acquires.length === 0) continue;
-    const args = callArgs(call).map((a) => a.text);
-    for (const inner of s.acquires) {
-      if (inner.chain.length >= 6) continue; // long chains say little and cost much
-      const t = substituteParams(inner.lock, args);
-      if (!t) continue;
-      const id = qualify(normalizeLvalue(t));
-      if (!all.has(id)) all.set(id, { ...inner, lock: id, chain: [s.name, ...inner.chain] });
-    }
-  }
+/**
+ * Locks the function takes with a blocking acquire, itself or inside callees (recorded along the
+ * paths, with their guards), as callers name them: parameters' locks and globals, not locals (a
+ * local `static struct ovsthread_once once` is this function's own, whatever callers call theirs).
+ */
+export function blockingAcquires(own: Map<string, AcquiredLock>, params: string[], isLocal: (name: string) => boolean): AcquiredLock[] {
   const out: AcquiredLock[] = [];
-  for (const l of all.values()) {
+  for (const l of own.values()) {
     const lock = parameterize(l.lock, params);
-    // Only what callers can name: parameters and globals, not this function's locals (a local
-    // `static struct ovsthread_once once` is this function's own, whatever callers call theirs).
     const root = /^\*?([A-Za-z_]\w*)/.exec(lock)?.[1];
     if (!/^\*?(\$\d+|[A-Za-z_]\w*(@\w+)?)((->|\.)[A-Za-z_]\w*)*$/.test(lock) || (root !== undefined && isLocal(root))) continue;
-    out.push({ ...l, lock });
+    out.push(l.guard && l.guard.length > 0 ? { ...l, lock } : { ...l, lock, guard: undefined });
   }
   return out.slice(0, 32);
 }

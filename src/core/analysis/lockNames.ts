@@ -13,3 +13,8 @@ export function qualifyStatic(id: string, uri: string, isStatic: (name: string) 
 export function fileTag(uri: string): string {
   return uri.replace(/[^A-Za-z0-9_]/g, '_');
 }
+
+/** A lock as the code writes it: without the file a `static` lock's identity carries. */
+export function plainName(id: string): string {
+  return id.includes('@') ? id.replace(/@\w+/g, '') : id;
+}

@@ -10,6 +10,7 @@ import type { CallKnowledge } from './callKnowledge';
 import { applyRefOp } from './refTransfer';
 import { resultOf, withResult, type CallResults } from './callResults';
 import { addTrail, cloneState, findLock, getFact, holdsError, killFacts, setFact, type AbsState, type HeldLock } from './state';
+import { plainName } from './lockNames';
 import { constantTruth, isErrorConstant, literalTruth, opposite } from './truth';
 
 /** Per-function facts the transfer functions need. */
@@ -44,6 +45,8 @@ export interface FnContext {
   blocking: Map<string, AcquiredLock>;
   /** CFG nodes where each lock is acquired (which releases an acquire can reach). */
   acquireNodes: Map<string, Set<number>>;
+  /** Whether a name is declared in this function's body (not a parameter). */
+  isLocal: (name: string) => boolean;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */
@@ -123,11 +126,31 @@ export interface AcquireSpec {
   args?: string[];
 }
 
+/**
+ * Records a lock this function takes (itself or inside a callee) for its summary, with the truths
+ * of parameters common to every path that takes it (the acquire's guard).
+ */
+function noteBlocking(ctx: FnContext, s: AbsState, lock: AcquiredLock): void {
+  const facts: { param: number; truth: 'zero' | 'nonzero' }[] = [];
+  ctx.params.forEach((p, i) => {
+    const t = p ? getFact(s, p) : undefined;
+    if (t) facts.push({ param: i, truth: t });
+  });
+  const seen = ctx.blocking.get(lock.lock);
+  if (!seen) {
+    ctx.blocking.set(lock.lock, { ...lock, guard: [...(lock.guard ?? []), ...facts] });
+    return;
+  }
+  // Guards that hold on every path taking it; anything else is a may-acquire with no guard.
+  const guard = (seen.guard ?? []).filter((g) => facts.some((f) => f.param === g.param && f.truth === g.truth) || (lock.guard ?? []).some((f) => f.param === g.param && f.truth === g.truth));
+  if (guard.length !== (seen.guard ?? []).length) ctx.blocking.set(lock.lock, { ...seen, guard });
+}
+
 /** Returns false when the acquire deadlocks this path (it cannot go on). */
 export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: AcquireSpec, range: SourceRange, checkDouble: boolean): boolean {
   ctx.touchedLocks.add(spec.id);
-  if (checkDouble && !ctx.blocking.has(spec.id)) {
-    ctx.blocking.set(spec.id, { lock: spec.id, mode: spec.mode, family: spec.family, recursive: spec.recursive || undefined, readNestingDeadlocks: spec.readNestingDeadlocks || undefined, chain: [] });
+  if (checkDouble) {
+    noteBlocking(ctx, b.s, { lock: spec.id, mode: spec.mode, family: spec.family, recursive: spec.recursive || undefined, readNestingDeadlocks: spec.readNestingDeadlocks || undefined, chain: [] });
   }
   const held = findLock(b.s, spec.id);
   // A try-acquire cannot wait, so it cannot close a deadlock cycle: no order edge.
@@ -253,14 +276,18 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
  * held, whose logging path locks it again). The finding names the chain of calls.
  */
 function calleeAcquires(ctx: FnContext, nodeId: number, b: Branch, summary: FunctionSummary, args: Node[], range: SourceRange): void {
-  if (summary.acquires.length === 0 || b.s.locks.length === 0) return;
+  if (summary.acquires.length === 0) return;
   const argTexts = args.map((a) => a.text);
   for (const inner of summary.acquires) {
+    const guard = guardHere(ctx, b.s, inner, argTexts);
+    if (guard === null) continue; // this call's arguments rule the acquire out
     const text = substituteParams(inner.lock, argTexts);
     if (!text) continue;
     const id = ctx.qualify(normalizeLvalue(text));
     const via = [summary.name, ...inner.chain];
-    recordOrder(ctx, b.s.locks, id, range, text, via.join(' → '));
+    if (via.length <= 6 && isNameable(ctx, id)) noteBlocking(ctx, b.s, { ...inner, lock: id, chain: via, guard });
+    if (b.s.locks.length === 0) continue;
+    recordOrder(ctx, b.s.locks, id, range, plainName(text), via.join(' → '));
     const held = findLock(b.s, id);
     if (!held || inner.recursive) continue;
     if (held.mode === 'shared' && inner.mode === 'shared' && !inner.readNestingDeadlocks) continue;
@@ -282,7 +309,8 @@ function lockCall(ctx: FnContext, nodeId: number, b: Branch, api: LockApi, call:
   if (!lock) return [b];
   const spec: AcquireSpec = {
     id: lock.id, display: lock.display, mode: modeOf(api, args), family: api.family, variant: api.variant ?? 'plain',
-    handle, api: api.name, recursive: api.recursive === true, readNestingDeadlocks: api.readNestingDeadlocks, args: args.map((a) => a.text),
+    handle, api: api.name, recursive: api.recursive === true || ctx.summaries.isRecursiveLock?.(lock.id) === true,
+    readNestingDeadlocks: api.readNestingDeadlocks, args: args.map((a) => a.text),
   };
   let isTry = api.kind === 'tryacquire';
   if (api.waitArg !== undefined) {
@@ -307,10 +335,10 @@ function summaryCall(ctx: FnContext, nodeId: number, b: Branch, effects: LockEff
     if (text === null) continue;
     const id = ctx.qualify(normalizeLvalue(text));
     if (e.op === 'release') {
-      for (const x of branches) doRelease(ctx, nodeId, x, { id, display: text, family: e.family ?? '*', variant: e.variant, api: name }, range);
+      for (const x of branches) doRelease(ctx, nodeId, x, { id, display: plainName(text), family: e.family ?? '*', variant: e.variant, api: name }, range);
       continue;
     }
-    const spec: AcquireSpec = { id, display: text, mode: e.mode ?? 'exclusive', family: e.family ?? '*', variant: e.variant ?? '*', api: name, recursive: false, args: argTexts };
+    const spec: AcquireSpec = { id, display: plainName(text), mode: e.mode ?? 'exclusive', family: e.family ?? '*', variant: e.variant ?? '*', api: name, recursive: ctx.summaries.isRecursiveLock?.(id) === true, args: argTexts };
     if (e.op === 'acquire') {
       branches = branches.filter((x) => doAcquire(ctx, nodeId, x, spec, range, true));
       continue;
@@ -375,4 +403,31 @@ function unparen(n: Node): Node {
     r = r.type === 'cast_expression' ? r.childForFieldName('value') ?? r : r.namedChildren[0]!;
   }
   return r;
+}
+
+/**
+ * A callee's acquire guard in this call's terms: null when an argument rules it out (`flush(p,
+ * true)` for an acquire taken only when its second parameter is false), else what is left of it
+ * over this function's own parameters.
+ */
+function guardHere(ctx: FnContext, s: AbsState, inner: AcquiredLock, args: string[]): AcquiredLock['guard'] | null {
+  const out: NonNullable<AcquiredLock['guard']> = [];
+  for (const g of inner.guard ?? []) {
+    const arg = args[g.param];
+    if (arg === undefined) continue;
+    const t = literalTruth(arg) ?? getFact(s, arg.trim());
+    if (t !== undefined) {
+      if (t !== g.truth) return null;
+      continue;
+    }
+    const i = ctx.params.indexOf(arg.trim());
+    if (i >= 0) out.push({ param: i, truth: g.truth });
+  }
+  return out;
+}
+
+/** Only what callers can name travels in a summary: parameters' locks and globals, not locals. */
+function isNameable(ctx: FnContext, id: string): boolean {
+  const root = /^\*?([A-Za-z_]\w*)/.exec(id)?.[1];
+  return root === undefined || ctx.params.includes(root) || !ctx.isLocal(root);
 }

@@ -38,6 +38,11 @@ export interface AcquiredLock {
   readNestingDeadlocks?: boolean;
   /** The calls that lead to the acquire, outermost first (empty when the function takes it itself). */
   chain: string[];
+  /**
+   * Taken only on paths where these parameters have this truth (`if (!protected) seq_change()`):
+   * a caller passing a constant that rules it out does not take it.
+   */
+  guard?: { param: number; truth: 'zero' | 'nonzero' }[];
 }
 
 /**
@@ -92,6 +97,8 @@ export interface SummaryTable {
   struct(name: string): StructInfo | undefined;
   /** True when `name` is a file-scope `static` variable of the file being analysed (its locks are that file's own). */
   isFileStatic?(name: string): boolean;
+  /** True when the lock (an identity in the analysed file's terms) is initialised recursive somewhere in the inputs. */
+  isRecursiveLock?(id: string): boolean;
 }
 
 /** A table over plain maps (tests and one-file hosts). */

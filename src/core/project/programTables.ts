@@ -18,6 +18,9 @@ export class ProgramTables {
   private readonly contractOnly = new Map<FnKey, FunctionSummary>();
   private readonly fileOfKey = new Map<FnKey, string>();
   private readonly records = new Map<string, FileRecord>();
+  private readonly unchecked = new Set<FnKey>();
+  /** Recursive locks that are not a file's own statics (visible to every file). */
+  private readonly recursiveGlobals = new Set<string>();
 
   clear(): void {
     this.index = new FunctionIndex();
@@ -27,6 +30,8 @@ export class ProgramTables {
     this.contractOnly.clear();
     this.fileOfKey.clear();
     this.records.clear();
+    this.unchecked.clear();
+    this.recursiveGlobals.clear();
   }
 
   /** Adds a file's functions, contracts and structs after those already added (earlier files win). */
@@ -39,8 +44,10 @@ export class ProgramTables {
       if (!this.firstDef.has(f.key)) this.firstDef.set(f.key, { file, i });
       if (!this.fileOfKey.has(f.key)) this.fileOfKey.set(f.key, file.uri);
     });
+    for (const id of info.recursiveLocks) if (!id.includes('@')) this.recursiveGlobals.add(id);
     for (const [name, c] of info.contracts) {
       const key = c.isStatic ? `${file.uri}#${name}` : name;
+      if (c.noLockAnalysis) this.unchecked.add(key);
       const list = this.contracts.get(key) ?? [];
       for (const e of c.effects) if (!list.some((x) => x.op === e.op && x.lock === e.lock)) list.push(e);
       this.contracts.set(key, list);
@@ -61,6 +68,11 @@ export class ProgramTables {
 
   contractOf(key: FnKey): LockEffect[] {
     return this.contracts.get(key) ?? [];
+  }
+
+  /** `OVS_NO_THREAD_SAFETY_ANALYSIS` on its declaration or definition. */
+  noLockAnalysis(key: FnKey): boolean {
+    return this.unchecked.has(key);
   }
 
   definition(key: FnKey): FnRecord | undefined {
@@ -108,6 +120,7 @@ export class ProgramTables {
       },
       struct: (name) => this.structs.get(name),
       isFileStatic: (name) => statics?.has(name) ?? false,
+      isRecursiveLock: (id) => (file.info?.recursiveLocks.has(id) ?? false) || this.recursiveGlobals.has(id),
     };
   }
 }

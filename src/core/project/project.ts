@@ -165,7 +165,7 @@ export class Project {
       if (sig) deps.push(`${name}=${textHash(sig)}`);
     }
     const structs = (r.result?.structDeps ?? []).map((n) => structSignature(this.tables.struct(n))).join(',');
-    const statics = f.info && f.info.statics.size > 0 ? [...f.info.statics].join(',') : '';
+    const statics = f.info && f.info.statics.size > 0 ? [...f.info.statics, ...f.info.recursiveLocks].join(',') : '';
     return `${deps.join('|')}#${contractSignature(this.tables.contractOf(r.key))}#${textHash(structs)}#${statics}`;
   }
 
@@ -190,7 +190,7 @@ export class Project {
       this.analyseFile(f, p, stats);
     } catch (e) {
       f.failure = e instanceof Error ? e.message : String(e);
-      if (!f.info) f.info = { text: f.text, functions: [], contracts: new Map(), structs: new Map(), globals: new Set(), statics: new Set(), suppressions: [], lines: 0, parseMs: 0 };
+      if (!f.info) f.info = { text: f.text, functions: [], contracts: new Map(), structs: new Map(), globals: new Set(), statics: new Set(), suppressions: [], lines: 0, parseMs: 0, recursiveLocks: new Set() };
       for (const r of f.info.functions) r.result ??= emptyResult(r, this.signature(f, r));
     } finally {
       if (p) disposePrepared(p, owned);
@@ -249,7 +249,7 @@ export class Project {
     stats.analysed++;
     let result: FnResult;
     try {
-      const a = analyzeEntry(p, e, this.index, table, contract, this.options);
+      const a = analyzeEntry(p, e, this.index, table, contract, this.options, this.tables.noLockAnalysis(r.key));
       let findings: Finding[] = FUNCTION_RULES.flatMap((rule) => rule.check({ uri: f.uri, analysis: a }));
       if (this.options.fixes && findings.length > 0) findings = withLeakFixes(findings, p.parsed.tree, p.parsed.text, this.options.knowledge);
       result = {

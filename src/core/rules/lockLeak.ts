@@ -12,6 +12,7 @@ import { makeFinding, type Rule } from './ruleInput';
 export const lockLeak: Rule = {
   id: 'lock-leak',
   check(input) {
+    if (input.analysis.noLockAnalysis) return [];
     const a = input.analysis;
     const out: Finding[] = [];
     const groups = new Map<string, { lock: HeldLock; exits: ExitInfo[] }>();

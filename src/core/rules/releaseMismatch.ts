@@ -6,6 +6,7 @@ import { makeFinding, type Rule } from './ruleInput';
 export const releaseMismatch: Rule = {
   id: 'release-mismatch',
   check(input) {
+    if (input.analysis.noLockAnalysis) return [];
     const out: Finding[] = [];
     for (const ev of input.analysis.events) {
       if (ev.kind !== 'release-mismatch') continue;

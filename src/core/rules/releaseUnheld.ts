@@ -10,6 +10,7 @@ import { makeFinding, type Rule } from './ruleInput';
 export const releaseUnheld: Rule = {
   id: 'release-unheld',
   check(input) {
+    if (input.analysis.noLockAnalysis) return [];
     const out: Finding[] = [];
     for (const ev of input.analysis.events) {
       if (ev.kind !== 'release-unheld') continue;

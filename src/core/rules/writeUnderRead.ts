@@ -6,6 +6,7 @@ import { makeFinding, type Rule } from './ruleInput';
 export const writeUnderRead: Rule = {
   id: 'write-under-read',
   check(input) {
+    if (input.analysis.noLockAnalysis) return [];
     const out: Finding[] = [];
     for (const ev of input.analysis.events) {
       if (ev.kind !== 'write-under-read') continue;
