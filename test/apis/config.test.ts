@@ -92,7 +92,7 @@ describe('project config: invalid files give one message with file, field and pr
   test('bad enum value names the allowed values', () => {
     assert.equal(
       configError('{"locks": [{"name": "a", "kind": "aquire", "family": "x"}]}'),
-      'proj/lockstep.json: /locks/0/kind: must be one of "acquire", "release", "tryacquire"',
+      'proj/lockstep.json: /locks/0/kind: must be one of "acquire", "release", "tryacquire", "destroy"',
     );
   });
 

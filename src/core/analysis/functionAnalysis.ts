@@ -90,7 +90,7 @@ function locksInBody(body: Node, callOf: (name: string) => CallKnowledge, qualif
     const args = callArgs(call).map((a) => a.text);
     if (k.lock) {
       const id = lockIdOfCall(k.lock, args);
-      if (id) (k.lock.kind === 'release' ? released : ids).add(qualify(id));
+      if (id && k.lock.kind !== 'destroy') (k.lock.kind === 'release' ? released : ids).add(qualify(id));
       continue;
     }
     for (const e of k.lockEffects) {
@@ -167,6 +167,9 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   // Contracts name the file's static locks as the code does: in this file's terms, like the body's calls.
   const ownContract = input.contract.map((e) => ({ ...e, lock: qualify(e.lock) }));
   const inBody = locksInBody(body, callOf, qualify);
+  // `_Acquires_lock_(gOvsCtrlLock)` on a lock pointer names the lock the body takes as `*gOvsCtrlLock`.
+  const reconciled = ownContract.map((e) => ({ ...e, lock: reconcileLock(e.lock, fn.params, inBody) }));
+  ownContract.splice(0, ownContract.length, ...reconciled);
   const classes = classResolver(node, body, summaries);
   const { condVars, condTexts } = factScope(body, cfg, callOf, fn.params);
   const ctx: FnContext = {
@@ -204,12 +207,23 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   // A function whose declaration states its locking (`OVS_ACQ_WRLOCK(rwlock)`) is what it says to
   // its callers: how it implements that (inner mutexes, per-thread slots) stays inside.
   const declared = ownContract.some((e) => e.op === 'acquire' || e.op === 'try' || e.op === 'release') || input.noLockAnalysis === true;
-  const inferred = partial || declared ? [] : inferEffects(result.exits, fn.params, contract, new Set([...inBody.released, ...ctx.releasedHere]), callerLocks);
+  const all = partial ? [] : inferEffects(result.exits, fn.params, contract, new Set([...inBody.released, ...ctx.releasedHere]), callerLocks);
+  // Unchecked (`OVS_NO_THREAD_SAFETY_ANALYSIS`) but undeclared: what it releases or tears down of its callers' is still theirs to know.
+  const inferred = !declared ? all : input.noLockAnalysis === true && !ownContract.some((e) => e.op !== 'requires') ? all.filter((e) => e.op === 'release') : [];
   const expectedHeld = new Set<string>(callerLocks);
+  const outValues = outParamValues(body, fn.params);
   for (const e of [...contract, ...inferred]) {
     if (e.op === 'acquire' || e.op === 'try' || e.op === 'requires') {
       const id = substituteParams(e.lock, fn.params);
       if (id) expectedHeld.add(qualify(id));
+      // `OVS_TRY_LOCK(0, (*result)->mutex)` with `*result = ukey`: the lock is `ukey->mutex`.
+      for (const [param, values] of outValues) {
+        if (!id || !id.includes(`*${param}`)) continue;
+        for (const v of values) {
+          const via = normalizeLvalue(id.split(`(*${param})`).join(v).split(`*${param}`).join(v));
+          expectedHeld.add(qualify(via));
+        }
+      }
     }
   }
   const asserted = contract.filter((e) => !ownContract.includes(e));
@@ -292,4 +306,28 @@ function callersLocks(events: EngineEvent[], acquireNodes: Map<string, Set<numbe
 /** A declared lock function's acquires are its contract's. */
 function declaredAcquires(contract: LockEffect[]): AcquiredLock[] {
   return contract.filter((e) => e.op === 'acquire').map((e) => ({ lock: e.lock, mode: e.mode ?? 'exclusive', family: e.family ?? '*', chain: [] }));
+}
+
+/** A contract's lock in the body's terms, when the annotation wrote the pointer and the body takes what it points to (or the reverse). */
+function reconcileLock(lock: string, params: string[], inBody: { acquired: Set<string>; released: Set<string> }): string {
+  const concrete = substituteParams(lock, params);
+  if (!concrete) return lock;
+  const known = (id: string): boolean => inBody.acquired.has(id) || inBody.released.has(id);
+  if (known(concrete)) return lock;
+  if (known(`*${concrete}`)) return `*${lock}`;
+  if (concrete.startsWith('*') && known(concrete.slice(1))) return lock.slice(1);
+  return lock;
+}
+
+/** What the body stores through out-parameters: `*result = ukey` gives result → [ukey]. */
+function outParamValues(body: SyntaxNode, params: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const a of body.indexedDescendants('assignment_expression')) {
+    const lhs = a.childForFieldName('left');
+    const rhs = a.childForFieldName('right');
+    const m = lhs ? /^\*\s*([A-Za-z_]\w*)$/.exec(lhs.text.trim()) : null;
+    if (!m || !rhs || !params.includes(m[1]!) || !/^[A-Za-z_]\w*$/.test(rhs.text.trim())) continue;
+    out.set(m[1]!, [...(out.get(m[1]!) ?? []), rhs.text.trim()]);
+  }
+  return out;
 }

@@ -38,7 +38,7 @@ export function assertedRequires(body: Node, index: KnowledgeIndex, callOf: (nam
     }
     const k = callOf(name);
     const api = k.lock;
-    if (api && api.kind !== 'release') {
+    if (api && (api.kind === 'acquire' || api.kind === 'tryacquire')) {
       const id = lockIdOfCall(api, callArgs(call).map((a) => a.text));
       if (id) takenBefore.add(id);
       continue;

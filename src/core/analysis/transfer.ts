@@ -298,6 +298,14 @@ function calleeAcquires(ctx: FnContext, nodeId: number, b: Branch, summary: Func
 function lockCall(ctx: FnContext, nodeId: number, b: Branch, api: LockApi, call: Node, args: Node[], range: SourceRange): Branch[] {
   const lock = lockOfCall(ctx, api, args);
   const handle = handleOf(api, args, call);
+  if (api.kind === 'destroy') {
+    if (!lock) return [b];
+    const held = findLock(b.s, lock.id);
+    // Torn down: nobody holds it now. Not held here, it was the caller's (a destructor's callee).
+    if (held) b.s.locks = b.s.locks.filter((l) => l !== held);
+    else if (!b.s.releasedFromCaller.includes(lock.id) && !ctx.acquiredInBody.has(lock.id)) b.s.releasedFromCaller = [...b.s.releasedFromCaller, lock.id];
+    return [b];
+  }
   if (api.kind === 'release') {
     if (!lock && !(api.lockFromHandle && handle)) return [b];
     doRelease(ctx, nodeId, b, {

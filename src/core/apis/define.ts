@@ -18,6 +18,11 @@ export function release(name: string, family: string, extra: LockExtra = {}): Lo
   return { name, kind: 'release', lockArg: 0, family, ...extra };
 }
 
+/** Tears the lock down: held or not, nobody holds it afterwards. */
+export function destroyLock(name: string, family: string, extra: LockExtra = {}): LockApi {
+  return { name, kind: 'destroy', lockArg: 0, family, ...extra };
+}
+
 export function tryAcquire(name: string, family: string, trySuccess: TrySuccess, extra: LockExtra = {}): LockApi {
   return { name, kind: 'tryacquire', lockArg: 0, family, mode: 'exclusive', trySuccess, ...extra };
 }

@@ -1,4 +1,4 @@
-import { acquire, acquireShared, release } from './define';
+import { acquire, acquireShared, destroyLock, release } from './define';
 import type { LockApi } from './types';
 
 /**
@@ -25,4 +25,7 @@ export const NDIS_LOCKS: LockApi[] = [
   release('NdisReleaseReadWriteLock', 'ndis-rw-legacy', { handleArg: 1, variant: 'plain' }),
   acquire('NdisDprAcquireReadWriteLock', 'ndis-rw-legacy', { modeArg: 1, handleArg: 2, variant: 'dpr' }),
   release('NdisDprReleaseReadWriteLock', 'ndis-rw-legacy', { handleArg: 1, variant: 'dpr' }),
+
+  destroyLock('NdisFreeRWLock', 'ndis-rw', { byValue: true }),
+  destroyLock('NdisFreeSpinLock', 'ndis-spin'),
 ];

@@ -1,4 +1,4 @@
-import { acquire, acquireShared, release, tryAcquire } from './define';
+import { acquire, acquireShared, destroyLock, release, tryAcquire } from './define';
 import type { LockApi } from './types';
 
 /** `ovs_mutex_lock(m)` is a macro over `ovs_mutex_lock_at(m, where)`; both spellings appear in code. */
@@ -14,7 +14,8 @@ export const OVS_USERSPACE_LOCKS: LockApi[] = [
   ...withAt([
     acquire('ovs_mutex_lock', 'ovs-mutex'),
     tryAcquire('ovs_mutex_trylock', 'ovs-mutex', 'zero'),
-    acquireShared('ovs_rwlock_rdlock', 'ovs-rwlock'),
+    // OVS rwlocks prefer writers: a second read lock by one thread can wait behind a queued writer.
+    acquireShared('ovs_rwlock_rdlock', 'ovs-rwlock', { readNestingDeadlocks: true }),
     acquire('ovs_rwlock_wrlock', 'ovs-rwlock'),
     tryAcquire('ovs_rwlock_tryrdlock', 'ovs-rwlock', 'zero', { mode: 'shared' }),
     tryAcquire('ovs_rwlock_trywrlock', 'ovs-rwlock', 'zero'),
@@ -29,4 +30,8 @@ export const OVS_USERSPACE_LOCKS: LockApi[] = [
   tryAcquire('fat_rwlock_tryrdlock', 'fat-rwlock', 'zero', { mode: 'shared', recursive: true }),
   acquire('fat_rwlock_wrlock', 'fat-rwlock'),
   release('fat_rwlock_unlock', 'fat-rwlock'),
+  destroyLock('ovs_mutex_destroy', 'ovs-mutex'),
+  destroyLock('ovs_rwlock_destroy', 'ovs-rwlock'),
+  destroyLock('ovs_spin_destroy', 'ovs-spin'),
+  destroyLock('fat_rwlock_destroy', 'fat-rwlock'),
 ];

@@ -1,4 +1,4 @@
-import { acquire, acquireShared, release, tryAcquire } from './define';
+import { acquire, acquireShared, destroyLock, release, tryAcquire } from './define';
 import type { LockApi } from './types';
 
 /** POSIX threads and C11 threads: every try / timed form returns 0 when the lock was taken. */
@@ -26,4 +26,9 @@ export const POSIX_LOCKS: LockApi[] = [
   tryAcquire('mtx_trylock', 'c11-mtx', 'zero'),
   tryAcquire('mtx_timedlock', 'c11-mtx', 'zero'),
   release('mtx_unlock', 'c11-mtx'),
+
+  destroyLock('pthread_mutex_destroy', 'pthread-mutex'),
+  destroyLock('pthread_rwlock_destroy', 'pthread-rwlock'),
+  destroyLock('pthread_spin_destroy', 'pthread-spin'),
+  destroyLock('mtx_destroy', 'c11-mtx'),
 ];

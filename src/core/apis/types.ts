@@ -11,7 +11,8 @@ export type TrySuccess = 'nonzero' | 'zero';
 
 export interface LockApi {
   name: string;
-  kind: 'acquire' | 'release' | 'tryacquire';
+  /** `destroy`: the lock is torn down (`ovs_mutex_destroy`, `NdisFreeSpinLock`): whoever held it holds nothing now. */
+  kind: 'acquire' | 'release' | 'tryacquire' | 'destroy';
   /** Index of the lock argument; -1 when the lock is implicit (`rtnl_lock()`), see `implicitLock`. */
   lockArg: number;
   /** Name used for the lock when `lockArg` is -1 (e.g. `rtnl_mutex`, `ovs_mutex`). */

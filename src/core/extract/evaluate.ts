@@ -661,6 +661,10 @@ export class Evaluator {
       return UNKNOWN;
     }
     lock = this.resolveText(lock, f);
+    if (api.kind === 'destroy') {
+      this.pc.nop(n, `${api.name}()`, 'unsupported', 'tears a lock down: a step with no effect in the model');
+      return UNKNOWN;
+    }
     const kind = lockKindOf(api);
     if (api.kind === 'release') {
       this.pc.declareLock(lock, kind, n);

@@ -33,7 +33,7 @@ function insertFix(tree: Tree, text: string, finding: Finding, knowledge: ApiKno
   if (finding.ruleId !== 'lock-leak' && finding.ruleId !== 'ref-leak') return undefined;
   const isLock = finding.ruleId === 'lock-leak';
   const names = new Set(isLock
-    ? knowledge.locks.filter((a) => a.kind !== 'release').map((a) => a.name)
+    ? knowledge.locks.filter((a) => a.kind === 'acquire' || a.kind === 'tryacquire').map((a) => a.name)
     : knowledge.refs.filter((r) => ['get', 'tryget', 'returnsRef', 'alloc'].includes(r.kind)).map((r) => r.name));
   const site = takeSite(tree, text, finding, names);
   if (!site) return undefined;

@@ -28,7 +28,7 @@ function releaseRank(acq: LockApi, rel: LockApi): number {
 }
 
 export function matchingRelease(knowledge: ApiKnowledge, acquireName: string): LockApi | undefined {
-  const acq = knowledge.locks.find((a) => a.name === acquireName && a.kind !== 'release');
+  const acq = knowledge.locks.find((a) => a.name === acquireName && (a.kind === 'acquire' || a.kind === 'tryacquire'));
   if (!acq) return undefined;
   const candidates = knowledge.locks.filter((r) => r.kind === 'release' && r.family === acq.family
     && (r.variant ?? '') === (acq.variant ?? '') && (r.implicitLock ?? '') === (acq.implicitLock ?? '') && (r.mode === undefined || acq.modeArg !== undefined || r.mode === acq.mode));
@@ -50,7 +50,7 @@ function arity(api: LockApi): number {
 
 /** `spin_unlock_irqrestore(&dp->lock, flags)` for `spin_lock_irqsave(&dp->lock, flags)`. */
 export function releaseCallFor(knowledge: ApiKnowledge, acquire: CallSite): string | undefined {
-  const acq = knowledge.locks.find((a) => a.name === acquire.name && a.kind !== 'release');
+  const acq = knowledge.locks.find((a) => a.name === acquire.name && (a.kind === 'acquire' || a.kind === 'tryacquire'));
   const rel = matchingRelease(knowledge, acquire.name);
   if (!acq || !rel) return undefined;
   const args: (string | undefined)[] = new Array<string | undefined>(arity(rel)).fill(undefined);
