@@ -3,7 +3,7 @@ import type { Cfg, CfgNode } from '../c/cfg';
 import { retreatingEdges } from '../c/retreatingEdges';
 import { rangeOf, type SourceRange } from '../source';
 import { identifiersOf } from './exprs';
-import { extractOps, iteratorHeadOps, type Op } from './ops';
+import { extractOps, iteratorAdvanceOps, iteratorHeadOps, type Op } from './ops';
 import { stateLiveness, type Liveness } from './stateLiveness';
 import { opsAreInert } from './inertOps';
 import { addTrail, cloneState, emptyState, holdsError, keepLive, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
@@ -108,7 +108,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     let o = nodeOps[n.id];
     if (!o) {
       o = !n.ast || (n.kind !== 'stmt' && n.kind !== 'cond' && n.kind !== 'return') ? NO_OPS
-        : n.loopVariables ? iteratorHeadOps(n.ast, n.loopVariables) : extractOps(n.ast);
+        : n.loopVariables ? iteratorHeadOps(n.ast, n.loopVariables) : n.advanceFrom !== undefined ? iteratorAdvanceOps(n.ast, n.advanceFrom) : extractOps(n.ast);
       nodeOps[n.id] = o;
     }
     return o;

@@ -56,6 +56,8 @@ export interface FunctionAnalysis {
   assigned: Set<string>;
   /** Variables whose value the body keeps somewhere that outlives the call, with the first line it does (inferSummary.ts `keptValues`). */
   kept: Map<string, number>;
+  /** Objects some path of the function puts. */
+  putObjects: Set<string>;
 }
 
 export interface FunctionInput {
@@ -193,6 +195,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     blocking: new Map(),
     acquireNodes: new Map(),
     isLocal: (n) => locals.has(n) && !fn.params.includes(n),
+    putObjects: new Set(),
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];
@@ -252,6 +255,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     escapedLocals: escapedLocals(body, locals),
     assigned: assignedPlaces(body),
     kept,
+    putObjects: ctx.putObjects,
   };
 }
 

@@ -79,12 +79,6 @@ export function iteratorHeadOps(call: Node, loopVariables: readonly number[]): O
   const ops: Op[] = read.flatMap((a) => extractOps(a));
   const name = calleeName(call) ?? '';
   ops.push({ op: 'call', node: call, name, args: read });
-  // A plain (not `_safe`) iterator finds the next element through the current one: freeing the
-  // cursor in the body and going round reads freed memory (`hlist_for_each_entry_rcu(p, …) kfree(p);`).
-  const cursor = loopVariables[0] !== undefined ? args[loopVariables[0]] : undefined;
-  // `_SAFE` forms saved the next element, `_POP` forms removed the current one first, and cursor-based
-  // walks (`CMAP_FOR_EACH`) advance from the cursor, not from the element.
-  if (cursor && !/safe|pop/i.test(name) && !/^CMAP_/.test(name)) ops.push({ op: 'use', node: call, base: cursor });
   for (const i of loopVariables) {
     const v = args[i];
     if (v) ops.push({ op: 'assign', node: v, lhs: v, rhs: null });
@@ -180,4 +174,13 @@ function emit(n: Node, ops: Op[]): void {
     default:
       return;
   }
+}
+
+/**
+ * An iterator's step to the next element reads the current one: freeing the cursor in the body
+ * and going round reads freed memory (`hlist_for_each_entry_rcu(p, …) kfree(p);`).
+ */
+export function iteratorAdvanceOps(call: Node, cursorIndex: number): Op[] {
+  const cursor = callArgs(call)[cursorIndex];
+  return cursor ? [{ op: 'use', node: call, base: cursor }] : [];
 }

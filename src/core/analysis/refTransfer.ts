@@ -97,7 +97,8 @@ function checkUse(ctx: FnContext, nodeId: number, b: Branch, text: string, range
  */
 function storedInto(call: Node): { kind: 'variable' | 'place'; text: string } | undefined {
   let p = call.parent;
-  while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
+  // `x = cond ? get(o) : o` stores the reference too.
+  while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression' || p.type === 'conditional_expression')) p = p.parent;
   if (p?.type === 'init_declarator') {
     let d = p.childForFieldName('declarator');
     while (d && d.type !== 'identifier') d = d.childForFieldName('declarator');
@@ -159,6 +160,7 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
     }
     case 'put':
     case 'destroy': {
+      ctx.putObjects.add(obj.id);
       const dead = s.dead.find((d) => d.obj === obj.id);
       if (!owned && dead) {
         ctx.sink.add(nodeId, `${obj.id}@${api.name}`, { kind: 'ref-underflow', obj: obj.id, display: obj.display, api: api.name, range, trail: s.trail, droppedBefore: dead.site });
@@ -247,7 +249,10 @@ function refilledPlace(text: string): string | undefined {
 export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch[]): Branch[] {
   if (op.op === 'use') {
     const base = op.base.text;
-    for (const b of branches) if (b.s.dead.length) checkUse(ctx, nodeId, b, base, rangeOf(op.node), `\`${squash(op.node.text)}\` reads it`);
+    for (const b of branches) {
+      if (b.s.dead.length) checkUse(ctx, nodeId, b, base, rangeOf(op.node), `\`${squash(op.node.text)}\` reads it`);
+      markUsed(b.s, base);
+    }
     return branches;
   }
   if (op.op === 'assign') {
@@ -271,6 +276,7 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
         if (b.s.dead.some((d) => within(d.obj, refill))) b.s.dead = b.s.dead.filter((d) => !within(d.obj, refill));
       }
       const printed = format >= 0 && i > format && a.type === 'identifier';
+      if (!(apis && acted.has(i))) markUsed(b.s, a.text);
       if (b.s.dead.length && !printed && !(apis && acted.has(i))) checkUse(ctx, nodeId, b, a.text, rangeOf(a), `passed to \`${op.name || 'a call'}\``);
       // Linked into a structure or published: ownership moves there.
       if ((mutator && i !== mutator.containerArg) || publishes) {
@@ -288,6 +294,12 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
   return out;
 }
 
+/** Owned references to what `text` reads or passes are now used for something. */
+function markUsed(s: AbsState, text: string): void {
+  if (s.refs.length === 0 || s.refs.every((r) => r.used)) return;
+  if (s.refs.some((r) => !r.used && mentionsObject(text, r.obj))) s.refs = s.refs.map((r) => (!r.used && mentionsObject(text, r.obj) ? { ...r, used: true } : r));
+}
+
 /** `obj` is the place `place` or lies inside it (`p`, `p->f`, `s.f`, `a[i]`). */
 function within(obj: string, place: string): boolean {
   return obj === place || obj.startsWith(`${place}->`) || obj.startsWith(`${place}.`) || obj.startsWith(`${place}[`);
@@ -299,13 +311,13 @@ function within(obj: string, place: string): boolean {
  */
 export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
   if (s.refs.length === 0 && s.dead.length === 0) return op.op !== 'call' || ctx.call(op.name).refs === undefined;
-  if (op.op === 'use') return !mentionsAnyDead(op.base.text, s);
+  if (op.op === 'use') return !mentionsAnyDead(op.base.text, s) && !s.refs.some((r) => !r.used && mentionsObject(op.base.text, r.obj));
   if (op.op === 'assign') {
     const target = normalizeLvalue(op.lhs.text);
     const rhs = op.rhs?.text;
     const whole = op.lhs.type === 'identifier';
     for (const r of s.refs) {
-      if (rhs !== undefined && r.obj !== target && mentionsObject(rhs, r.obj)) return false;
+      if (rhs !== undefined && r.obj !== target && (mentionsObject(rhs, r.obj) || r.obj.startsWith(`${stripCasts(rhs)}->`) || r.obj.startsWith(`${stripCasts(rhs)}.`))) return false;
       if (whole && (r.obj === target || (rootVariable(r.obj) === target && r.obj !== `*${target}`))) return false;
     }
     for (const d of s.dead) if (whole ? identifiersOf(d.obj).includes(target) : d.obj === target) return false;
@@ -317,6 +329,7 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
   for (let i = 0; i < op.args.length; i++) {
     const a = op.args[i]!.text;
     if (mentionsAnyDead(a, s)) return false;
+    if (s.refs.some((r) => !r.used && mentionsObject(a, r.obj))) return false;
     const refill = refilledPlace(a);
     if (refill && s.dead.some((d) => within(d.obj, refill))) return false;
     if ((mutator && i !== mutator.containerArg) || publishes) for (const r of s.refs) if (mentionsObject(a, r.obj)) return false;
@@ -333,8 +346,13 @@ function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: N
   const s = b.s;
   const target = normalizeLvalue(lhs.text);
   if (rhs && s.refs.length) {
-    // Stored anywhere (field, global, out-parameter or alias): the reference is handed on.
-    for (const r of [...s.refs]) if (r.obj !== target && mentionsObject(rhs.text, r.obj)) dropRef(s, r.obj);
+    // Stored anywhere (field, global, out-parameter or alias): the reference is handed on — also
+    // when what is stored is the object that holds it (`entry->rule = rule` after `ref(&rule->up)`).
+    const stored = stripCasts(rhs.text);
+    for (const r of [...s.refs]) {
+      if (r.obj === target) continue;
+      if (mentionsObject(rhs.text, r.obj) || r.obj.startsWith(`${stored}->`) || r.obj.startsWith(`${stored}.`)) dropRef(s, r.obj);
+    }
   }
   // The variable now names another object: forget the old one's dead mark; a fresh reference from
   // the right-hand call (returnsRef) was recorded for this target by the call itself.

@@ -53,6 +53,8 @@ export interface OwnedRef {
   fill?: boolean;
   /** Taken on an object the caller lent (a parameter's): the caller's own reference remains when this one is dropped. */
   borrowed?: boolean;
+  /** The object was read or passed on after the reference was taken (a count bumped for a table's sake is not). */
+  used?: boolean;
 }
 
 /** A released or freed object (use-after-release). */
@@ -159,7 +161,7 @@ export function keepLive(s: AbsState, keepFact: (f: Fact) => boolean, keepDead: 
 
 const lockKey = (l: HeldLock): string => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.moreHandles?.join(',') ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`;
 const factKey = (f: Fact): string => `${f.key}=${f.value}${f.error ? '!' : ''}`;
-const refKey = (r: OwnedRef): string => `${r.obj}:${r.count}${r.borrowed ? 'b' : ''}`;
+const refKey = (r: OwnedRef): string => `${r.obj}:${r.count}${r.borrowed ? 'b' : ''}${r.used ? 'u' : ''}`;
 const deadKey = (d: DeadObject): string => `${d.obj}:${d.how}${d.consumed ? 'c' : ''}`;
 
 function partKey<T>(items: readonly T[], keyOf: (x: T) => string): string {

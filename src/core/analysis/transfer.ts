@@ -47,6 +47,8 @@ export interface FnContext {
   acquireNodes: Map<string, Set<number>>;
   /** Whether a name is declared in this function's body (not a parameter). */
   isLocal: (name: string) => boolean;
+  /** Objects some path puts (a function that puts what it got manages that reference: its other exits leak). */
+  putObjects: Set<string>;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */

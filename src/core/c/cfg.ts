@@ -1,4 +1,4 @@
-import { isIteratorMacro, iteratorLoopVariables } from './iteratorMacros';
+import { isIteratorMacro, iteratorLoopVariables, iteratorReadsCursor } from './iteratorMacros';
 import type { SyntaxNode as Node } from './syntax';
 
 /**
@@ -26,6 +26,8 @@ export interface CfgNode {
   note?: string;
   /** An iterator macro's head (`ast` is its call): the arguments it assigns on every iteration. */
   loopVariables?: number[];
+  /** An iterator macro's step to the next element (`ast` is its call): it reads this argument, the current element. */
+  advanceFrom?: number;
 }
 
 export interface Cfg {
@@ -313,14 +315,24 @@ export class CfgBuilder {
     const macro = call.namedChildren[0] ?? call;
     const evaluated = this.chain('stmt', macro, [{ from: head, slot: 0 }]);
     const args = macro.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
-    this.nodes[evaluated[0]!.from]!.loopVariables = iteratorLoopVariables(macro.childForFieldName('function')?.text ?? '', args.length);
+    const name = macro.childForFieldName('function')?.text ?? '';
+    const vars = iteratorLoopVariables(name, args.length);
+    this.nodes[evaluated[0]!.from]!.loopVariables = vars;
     const fork = this.add('branch', null, 'for-each');
     this.connect(evaluated, fork);
     this.connect([{ from: fork, slot: 1 }], after);
-    this.loops.push({ breakTo: after, continueTo: head, finallyDepth: this.finallies.length });
+    // Going round, a plain (not `_SAFE`) iterator finds the next element through the current one:
+    // a step of its own on the back edge, so the first entry reads nothing.
+    const advance = iteratorReadsCursor(name) && vars[0] !== undefined ? this.add('stmt', macro) : -1;
+    if (advance >= 0) {
+      this.nodes[advance]!.advanceFrom = vars[0];
+      this.connect([{ from: advance, slot: 0 }], head);
+    }
+    const back = advance >= 0 ? advance : head;
+    this.loops.push({ breakTo: after, continueTo: back, finallyDepth: this.finallies.length });
     const out = this.stmt(body, [{ from: fork, slot: 0 }]);
     this.loops.pop();
-    this.connect(out, head);
+    this.connect(out, back);
     return [{ from: after, slot: 0 }];
   }
 

@@ -46,3 +46,11 @@ const KNOWN: { pattern: RegExp; vars: number[] }[] = [
   { pattern: /^xa_for_each(_start|_range|_marked)?$/, vars: [1, 2] },
   { pattern: /^idr_for_each_entry(_continue)?$/, vars: [1, 2] },
 ];
+
+/**
+ * Whether advancing reads the current element: `_SAFE` forms saved the next one, `_POP` forms
+ * removed the current one first, and cursor-based walks (`CMAP_FOR_EACH`) step from the cursor.
+ */
+export function iteratorReadsCursor(name: string): boolean {
+  return !/safe|pop/i.test(name) && !/^CMAP_/.test(name);
+}

@@ -432,7 +432,8 @@ export class ProgramCompiler implements Lowering {
     const ast = node.ast;
     switch (node.kind) {
       case 'stmt':
-        if (ast !== null) this.statement(ast, frame);
+        // An iterator's advance step (cfg.ts) only reads the cursor: nothing for the model to run.
+        if (ast !== null && node.advanceFrom === undefined) this.statement(ast, frame);
         if (ss.length === 0) em.jump({ kind: 'always' }, end, loc);
         else goto(id, ss[0]!, loc);
         return;

@@ -38,7 +38,7 @@ export function layoutGraph(body: Node, noReturn: ReadonlySet<string>): LayoutGr
   const isEmpty = (id: number): boolean => {
     const n = nodes[id]!;
     if (n.kind === 'entry' || n.kind === 'label') return n.succ.length === 1;
-    if (n.kind === 'stmt' && n.ast === null) return n.succ.length === 1;
+    if (n.kind === 'stmt' && (n.ast === null || n.advanceFrom !== undefined)) return n.succ.length === 1;
     return n.kind === 'branch' && n.succ.length === 1;
   };
   const fwd = (id: number): number => {

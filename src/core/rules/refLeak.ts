@@ -45,6 +45,7 @@ export const refLeak: Rule = {
     for (const ev of a.events) {
       if (ev.kind !== 'ref-at-exit' || !ev.overwritten) continue;
       const ref = ev.ref;
+      if (countAdjusted(a, ref)) continue;
       const message = `the reference to \`${ref.display}\` taken at line ${lineOf(ref.site)} (${ref.api}) is lost when \`${ref.display}\` is assigned again at line ${lineOf(ev.exitRange)}${reachedWhen(ev.trail, ref.site.start.line)}`;
       const nth = out.filter((f) => f.key.includes(`:${ref.obj}#`)).length;
       out.push(makeFinding('ref-leak', input, ev.exitRange, message, `${ref.obj}#${nth}`,
@@ -79,6 +80,10 @@ function keptBefore(a: FunctionAnalysis, v: string, ref: OwnedRef): boolean {
   return at !== undefined && at <= ref.site.start.line;
 }
 
+function countAdjusted(a: FunctionAnalysis, ref: OwnedRef): boolean {
+  return !ref.used && !ref.fill && ref.kind !== 'alloc' && a.locals.has(rootOf(ref.obj)) && !a.putObjects.has(ref.obj);
+}
+
 function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
   const root = rootOf(ref.obj);
   // Taken by the returned expression itself (`return try_ref(&node->ref);`): the value tells the caller.
@@ -92,12 +97,16 @@ function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
     // Or to keep it (`tunnel->dev = dev; dev_hold(dev);`: the device's own reference).
     return keptBefore(a, root, ref) && exit.failing !== true;
   }
+  // A count bumped on an object found in a table, never used afterwards nor ever put here: the
+  // table's count (`LIST_FOR_EACH (p, …) if (match) { ovs_refcount_ref(&p->ref_cnt); goto out; }`).
+  if (countAdjusted(a, ref)) return true;
   // A local pointer whose value (or a view of it) is stored, linked or published: handed on.
   if (isLocalObject(a, ref.obj)) return ref.obj === root && keptBefore(a, root, ref) && exit.failing !== true;
+  // `ref(&rule->up)` with `rule` stored first: the member is that stored object's.
   // Stored in memory that outlives the call (the call filled that place, or the body assigns it:
   // `vport->dev = dev; dev_hold(vport->dev)`): handed on, unless this exit fails. A reference
   // taken on an object the function only reads (`get(g_ctx)`) is still this function's to drop.
-  const stored = ref.fill === true || a.assigned.has(ref.obj) || (a.escapedLocals.has(root) && ref.obj !== root) || (ref.obj === root && keptBefore(a, root, ref));
+  const stored = ref.fill === true || a.assigned.has(ref.obj) || (a.escapedLocals.has(root) && ref.obj !== root) || ((ref.obj === root || ref.obj.startsWith(`${root}->`)) && keptBefore(a, root, ref));
   return stored && exit.failing !== true;
 }
 
