@@ -48,6 +48,12 @@ export interface Finding {
   path: PathStep[];
   fixes?: Fix[];
   /**
+   * The same root cause where else it shows (the other exits that leak the lock, the later uses
+   * of a freed object): one finding for the user, but patch review counts each of them, so a new
+   * leaking exit is still an introduced one.
+   */
+  occurrences?: SourceRange[];
+  /**
    * Identity that survives line shifts: rule, function and lock/object, plus the kind of exit.
    * Patch review matches pre- and post-image findings by it.
    */

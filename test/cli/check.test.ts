@@ -181,7 +181,7 @@ describe('lockstep check: bad input and usage', () => {
     write('bad.json', '{"locks": [{"name": "x", "kind": "take", "family": "f"}]}');
     const bad = lockstep(['cfg', '--config', 'bad.json']);
     assert.equal(bad.code, 2);
-    assert.equal(bad.stderr, 'lockstep check: config error: bad.json: /locks/0/kind: must be one of "acquire", "release", "tryacquire"\n');
+    assert.equal(bad.stderr, 'lockstep check: config error: bad.json: /locks/0/kind: must be one of "acquire", "release", "tryacquire", "destroy"\n');
     write('broken.json', '{\n  "noReturn": [\n}');
     assert.match(lockstep(['cfg', '--config', 'broken.json']).stderr, /^lockstep check: config error: broken\.json:3:1: invalid JSON: /);
     assert.match(lockstep(['cfg', '--config', 'absent.json']).stderr, /absent\.json: no such config file/);

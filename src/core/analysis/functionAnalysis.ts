@@ -196,6 +196,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     acquireNodes: new Map(),
     isLocal: (n) => locals.has(n) && !fn.params.includes(n),
     putObjects: new Set(),
+    trackAllocations: true,
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];

@@ -127,7 +127,13 @@ export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: str
   };
   const derivedFrom = new Map<string, Set<string>>();
   const bare = (text: string): string | undefined => {
-    const t = normalizeLvalue(text).replace(/^\((?:const |struct |union )*[A-Za-z_]\w*(?: ?\*)*\)/, '');
+    let t = normalizeLvalue(text);
+    for (let i = 0; i < 3; i++) {
+      // `(void *) p`, `CONST_CAST(struct x *, p)`: the same value.
+      t = t.replace(/^\((?:const |struct |union )*[A-Za-z_]\w*(?: ?\*)*\)/, '');
+      const m = /^[A-Z_]*CAST\(.*,\s*([A-Za-z_]\w*)\)$/.exec(t);
+      if (m) t = m[1]!;
+    }
     return /^[A-Za-z_]\w*$/.test(t) ? t : undefined;
   };
   const derive = (target: string, value: Node): void => {

@@ -4,7 +4,8 @@ import { argPatternMatches } from '../apis/argPattern';
 import { rangeOf, type SourceRange } from '../source';
 import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash, substituteParams } from './exprs';
 import type { Op } from './ops';
-import { addTrail, cloneState, type AbsState, type DeadObject } from './state';
+import { addTrail, cloneState, type AbsState, type DeadObject, type OwnedRef } from './state';
+import { isBorrower } from '../apis/borrowers';
 import { resultOf, withResult } from './callResults';
 import type { Branch, FnContext } from './transfer';
 
@@ -208,14 +209,33 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
         ctx.sink.add(nodeId, `${obj.id}@${range.start.line}`, { kind: 'use-after-release', dead: { ...dead, how: dead.how === 'deferred' ? 'freed' : dead.how }, use: `${api.name} frees it again`, range, trail: b.s.trail });
         return [];
       }
+      if (owned?.kind === 'alloc' && owned.family && api.family && !familiesMatch(owned.family, api.family)) {
+        ctx.sink.add(nodeId, `${obj.id}@free`, { kind: 'free-mismatch', mem: { ...owned }, api: api.name, family: api.family, range, trail: b.s.trail });
+      }
       dropRef(s, obj.id);
       markDead(s, obj.id, obj.display, api.name, range, api.deferred ? 'deferred' : 'freed');
       addTrail(s, range, `\`${obj.display}\` ${api.deferred ? 'freed after a grace period' : 'freed'} (${api.name})`);
       return [b];
     }
-    case 'alloc':
+    case 'alloc': {
+      // Fresh memory this path owns until it frees it, returns it, stores it or hands it to a call
+      // that may keep it. An allocator that can fail gives NULL (or a failure code) on the other branch.
       s.dead = s.dead.filter((d) => d.obj !== obj.id);
-      return [b];
+      if (!ctx.trackAllocations || owned) return [b];
+      // Written straight into a field or a global: stored where it outlives the call.
+      const fill = !/^[A-Za-z_]\w*$/.test(obj.id) || (!ctx.isLocal(obj.id) && !ctx.params.includes(obj.id)) || undefined;
+      const mem: OwnedRef = { obj: obj.id, display: obj.display, api: api.name, site: range, count: 1, kind: 'alloc', family: api.family, fill };
+      if (!api.success) {
+        s.refs = [...s.refs, mem];
+        b.env = withResult(b.env, call.id, 'nonzero'); // the assignment that follows stores this fresh memory
+        return [b];
+      }
+      const success = api.success === 'zero' ? 'zero' : 'nonzero';
+      const ok: Branch = { s: cloneState(s), env: withResult(b.env, call.id, success) };
+      ok.s.refs = [...ok.s.refs, mem];
+      const fail: Branch = { s, env: withResult(b.env, call.id, success === 'zero' ? 'nonzero' : 'zero') };
+      return [ok, fail];
+    }
     case 'store':
       // Kept by the callee (a field, a table): the reference this path held is handed on.
       if (owned) dropRef(s, obj.id);
@@ -281,6 +301,9 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
       // Linked into a structure or published: ownership moves there.
       if ((mutator && i !== mutator.containerArg) || publishes) {
         for (const r of [...b.s.refs]) if (mentionsObject(a.text, r.obj)) dropRef(b.s, r.obj);
+      } else if (b.s.refs.some((r) => r.kind === 'alloc') && !(apis && acted.has(i)) && !(format >= 0 && i > format) && mayKeep(ctx, op.name, i)) {
+        // Memory handed to a call that may keep it (no body in sight, or one that stores it) is theirs now.
+        for (const r of [...b.s.refs]) if (r.kind === 'alloc' && handsOver(a.text, r.obj)) dropRef(b.s, r.obj);
       }
     }
   }
@@ -292,6 +315,30 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
     out = next;
   }
   return out;
+}
+
+/** Allocation families that free each other's memory (kvfree takes kmalloc'd and vmalloc'd memory alike). */
+function familiesMatch(allocated: string, freeing: string): boolean {
+  return allocated === freeing || (freeing === 'kvmalloc' && allocated === 'kmalloc');
+}
+
+/** The argument is the memory itself or an address inside it (`p`, `(void *) p`, `&p->node`), not a value read from it. */
+function handsOver(text: string, obj: string): boolean {
+  const t = stripCasts(text);
+  return t === obj || t.startsWith(`&${obj}->`) || t.startsWith(`&${obj}.`);
+}
+
+/**
+ * Whether a call may keep what it is given as argument `i`: with a body in the inputs, when its
+ * summary says it stores it; lock calls and calls that fill memory in place keep nothing; any other
+ * call with no body in sight may.
+ */
+function mayKeep(ctx: FnContext, name: string, i: number): boolean {
+  if (!name) return true;
+  const k = ctx.call(name);
+  if (k.lock || k.lockEffects.length > 0 || isBorrower(name) || ctx.index.noReturn.has(name)) return false;
+  if (k.summary?.defined) return k.summary.refs.some((r) => r.target === `$${i}` && (r.op === 'store' || r.op === 'free' || r.op === 'put'));
+  return k.refs === undefined;
 }
 
 /** Owned references to what `text` reads or passes are now used for something. */

@@ -49,6 +49,8 @@ export interface OwnedRef {
   count: number;
   /** Memory this function allocated (`alloc`) rather than a counted reference. */
   kind?: 'ref' | 'alloc';
+  /** The allocator's family (`kmalloc`, `kmem-cache`, `libc`, …): the free must be of the same. */
+  family?: string;
   /** The call wrote the new reference into the place `obj` names (an assignment target or out-parameter). */
   fill?: boolean;
   /** Taken on an object the caller lent (a parameter's): the caller's own reference remains when this one is dropped. */

@@ -49,6 +49,8 @@ export interface FnContext {
   isLocal: (name: string) => boolean;
   /** Objects some path puts (a function that puts what it got manages that reference: its other exits leak). */
   putObjects: Set<string>;
+  /** Follow allocations as owned memory (leaks, frees of the wrong family). */
+  trackAllocations: boolean;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */

@@ -50,10 +50,10 @@ export const WINDOWS_REFS: RefApi[] = [
   ref('NdisFreeMemoryWithTag', 'free', { family: 'ndis-memory' }),
   ref('NdisFreeMemoryWithTagPriority', 'free', { objArg: 1, objFrom: 'self', family: 'ndis-memory' }),
 
-  ref('OvsAllocateMemory', 'alloc', { success: 'nonnull', family: 'ovs-memory' }),
-  ref('OvsAllocateMemoryWithTag', 'alloc', { success: 'nonnull', family: 'ovs-memory' }),
-  ref('OvsAllocateAlignedMemory', 'alloc', { success: 'nonnull', family: 'ovs-memory' }),
-  ref('OvsFreeMemory', 'free', { family: 'ovs-memory' }),
-  ref('OvsFreeMemoryWithTag', 'free', { family: 'ovs-memory' }),
-  ref('OvsFreeAlignedMemory', 'free', { family: 'ovs-memory' }),
+  ref('OvsAllocateMemory', 'alloc', { success: 'nonnull', family: 'ndis-memory' }),
+  ref('OvsAllocateMemoryWithTag', 'alloc', { success: 'nonnull', family: 'ndis-memory' }),
+  ref('OvsAllocateAlignedMemory', 'alloc', { success: 'nonnull', family: 'ndis-memory' }),
+  ref('OvsFreeMemory', 'free', { family: 'ndis-memory' }),
+  ref('OvsFreeMemoryWithTag', 'free', { family: 'ndis-memory' }),
+  ref('OvsFreeAlignedMemory', 'free', { family: 'ndis-memory' }),
 ];

@@ -40,9 +40,14 @@ export function matchIdentity(key: string): string {
   return key.replace(/#\d+$/, '');
 }
 
+/** A finding and each further place its root cause shows, as findings of their own (counted one by one). */
+function instances(findings: Finding[]): Finding[] {
+  return findings.flatMap((f) => (f.occurrences?.length ? [f, ...f.occurrences.map((range) => ({ ...f, range, occurrences: undefined }))] : [f]));
+}
+
 function group(findings: Finding[], uriOf: (f: Finding) => string): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
-  for (const f of findings) {
+  for (const f of instances(findings)) {
     const k = `${uriOf(f)}\u0000${matchIdentity(f.key)}`;
     const list = out.get(k);
     if (list) list.push(f);

@@ -19,6 +19,7 @@ export function shiftFinding(f: Finding, d: number): Finding {
     related: f.related.map((r) => (r.uri && r.uri !== f.uri ? r : { ...r, range: shiftRange(r.range, d) })),
     path: f.path.map((p) => (p.uri && p.uri !== f.uri ? p : { ...p, range: shiftRange(p.range, d) })),
     fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: shiftRange(e.range, d) })) })),
+    occurrences: f.occurrences?.map((r) => shiftRange(r, d)),
     // Messages name lines for humans ("taken at line 12"): renumber them with the function.
     message: f.message.replace(/\bline (\d+)\b/g, (_m, n: string) => `line ${Number(n) + d}`),
   };

@@ -35,7 +35,7 @@ export const lockLeak: Rule = {
       const others: RelatedLocation[] = exits.slice(1, 6).map((e) => ({ range: e.range, message: `also leaves with \`${lock.display}\` held` }));
       out.push(makeFinding('lock-leak', input, exit.range, message, `${lock.id}#${nth}`,
         [{ range: lock.site, message: `\`${lock.display}\` acquired here (${lock.api})` }, ...branchRelated(exit.state.trail, lock.site.start.line), ...others],
-        pathOf(exit.state.trail, { range: exit.range, message: `exit with \`${lock.display}\` still held` })));
+        pathOf(exit.state.trail, { range: exit.range, message: `exit with \`${lock.display}\` still held` }), exits.slice(1).map((e) => e.range)));
     }
     return out;
   },

@@ -35,12 +35,13 @@ export const refLeak: Rule = {
       const where = exit.isReturn ? `the return on line ${lineOf(exit.range)}` : `the end of \`${a.fn.name}\` (line ${lineOf(exit.range)})`;
       const more = exits.length > 1 ? ` (and ${exits.length - 1} other exit${exits.length > 2 ? 's' : ''})` : '';
       const failing = exit.failing && !isLocalObject(a, ref.obj) ? ', and the function fails there: what it stored must be dropped again' : '';
-      const message = `the reference to \`${ref.display}\` taken at line ${lineOf(ref.site)} (${ref.api}) is neither dropped nor handed on at ${where}${more}${failing}${reachedWhen(exit.state.trail, ref.site.start.line)}`;
+      const what = ref.kind === 'alloc' ? `the memory allocated at line ${lineOf(ref.site)} (${ref.api}) into \`${ref.display}\` is neither freed nor handed on` : `the reference to \`${ref.display}\` taken at line ${lineOf(ref.site)} (${ref.api}) is neither dropped nor handed on`;
+      const message = `${what} at ${where}${more}${failing}${reachedWhen(exit.state.trail, ref.site.start.line)}`;
       const nth = out.filter((f) => f.key.includes(`:${ref.obj}#`)).length;
       const others: RelatedLocation[] = exits.slice(1, 6).map((e) => ({ range: e.range, message: `also leaves still owning \`${ref.display}\`` }));
       out.push(makeFinding('ref-leak', input, exit.range, message, `${ref.obj}#${nth}`,
         [{ range: ref.site, message: `reference taken here (${ref.api})` }, ...branchRelated(exit.state.trail, ref.site.start.line), ...others],
-        pathOf(exit.state.trail, { range: exit.range, message: `exit still owning \`${ref.display}\`` })));
+        pathOf(exit.state.trail, { range: exit.range, message: `exit still owning \`${ref.display}\`` }), exits.slice(1).map((e) => e.range)));
     }
     for (const ev of a.events) {
       if (ev.kind !== 'ref-at-exit' || !ev.overwritten) continue;

@@ -22,8 +22,10 @@ export function makeFinding(
   key: string,
   related: RelatedLocation[],
   path: PathStep[],
+  occurrences?: SourceRange[],
 ): Finding {
   return {
+    ...(occurrences && occurrences.length > 0 ? { occurrences } : {}),
     ruleId: id,
     severity: RULES[id].defaultSeverity,
     message,

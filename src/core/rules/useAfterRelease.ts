@@ -30,7 +30,7 @@ export const useAfterRelease: Rule = {
       const later = evs.slice(1, 6).map((e) => ({ range: e.range, message: `also used here: ${e.use}` }));
       out.push(makeFinding('use-after-release', input, ev.range, message, `${ev.dead.obj}@${ev.dead.api}`,
         [{ range: ev.dead.site, message: `${ev.dead.how} here (${ev.dead.api})` }, ...later],
-        pathOf(ev.trail, { range: ev.range, message: `\`${ev.dead.display}\` used` })));
+        pathOf(ev.trail, { range: ev.range, message: `\`${ev.dead.display}\` used` }), evs.slice(1).map((e) => e.range)));
     }
     return out;
   },

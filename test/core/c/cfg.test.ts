@@ -161,12 +161,23 @@ test('preprocessor conditionals: one configuration, with feature macros undefine
 });
 
 test('iterator macros with a block are loops: the body runs zero or more times, continue and break work', () => {
+  // Going round, a plain iterator steps from the current element (a node of its own, then the head).
   const p = pathsOf('list_for_each_entry(pos, head, node) { if (y) continue; a(); } e();');
-  assert.ok(p.includes('list_for_each_entry(pos, head, node) ; e()'), 'zero iterations');
-  assert.ok(p.includes('list_for_each_entry(pos, head, node) ; y?F ; a() ; list_for_each_entry(pos, head, node) ; e()'));
-  assert.ok(p.includes('list_for_each_entry(pos, head, node) ; y?T ; list_for_each_entry(pos, head, node) ; e()'), 'continue goes to the next iteration');
+  const step = 'list_for_each_entry(pos, head, node)';
+  assert.ok(p.includes(`${step} ; e()`), 'zero iterations');
+  assert.ok(p.includes(`${step} ; y?F ; a() ; ${step} ; ${step} ; e()`));
+  assert.ok(p.includes(`${step} ; y?T ; ${step} ; ${step} ; e()`), 'continue goes to the next iteration, through the step');
   const b = pathsOf('HMAP_FOR_EACH (n, node, map) { if (y) break; a(); } e();');
   assert.ok(b.includes('HMAP_FOR_EACH (n, node, map) ; y?T ; e()'), 'break leaves the loop');
+  // `_SAFE` forms saved the next element: no step through the current one.
+  const safe = pathsOf('list_for_each_entry_safe(pos, n, head, node) { a(); } e();');
+  assert.ok(safe.includes('list_for_each_entry_safe(pos, n, head, node) ; a() ; list_for_each_entry_safe(pos, n, head, node) ; e()'));
+});
+
+test('an unbraced statement after an iterator macro is its body', () => {
+  const p = pathsOf('hlist_for_each_entry_safe(m, n, head, node)\n\tkfree(m);\nx = 1;');
+  assert.ok(p.includes('hlist_for_each_entry_safe(m, n, head, node) ; x = 1'), 'zero iterations');
+  assert.ok(p.includes('hlist_for_each_entry_safe(m, n, head, node) ; kfree(m) ; hlist_for_each_entry_safe(m, n, head, node) ; x = 1'), p.join('\n'));
 });
 
 test('deeply nested blocks do not overflow the stack', () => {

@@ -1,0 +1,25 @@
+/**
+ * Calls that read or fill the memory they are given and keep nothing: memory handed to them is
+ * still the caller's to free (`memset(p, 0, sizeof *p)`, `INIT_LIST_HEAD(&p->list)`,
+ * `spin_lock_init(&p->lock)`). Any other call with no body in sight may keep what it is given
+ * (`shash_add(&map, name, p)`), so an allocation passed to it is taken as handed on.
+ */
+const NAMES = new Set([
+  'memset', 'memcpy', 'memmove', 'memcmp', 'strcpy', 'strncpy', 'strlcpy', 'strscpy', 'strcat', 'strncat', 'strlcat',
+  'strcmp', 'strncmp', 'strlen', 'strnlen', 'sprintf', 'snprintf', 'scnprintf', 'vsnprintf', 'sscanf',
+  'RtlZeroMemory', 'RtlCopyMemory', 'RtlMoveMemory', 'RtlFillMemory', 'RtlCompareMemory', 'NdisZeroMemory',
+  'NdisMoveMemory', 'NdisFillMemory', 'NdisEqualMemory', 'RtlStringCbCopyA', 'RtlStringCbPrintfA',
+  'InitializeListHead', 'KeInitializeSpinLock', 'KeInitializeEvent', 'NdisAllocateSpinLock', 'NdisInitializeEvent',
+  'ExInitializeResourceLite', 'ExInitializeFastMutex',
+  'atomic_set', 'atomic64_set', 'atomic_long_set', 'refcount_set', 'kref_init', 'ovs_refcount_init',
+  'u64_stats_init', 'seqcount_init', 'hmap_init', 'cmap_init', 'hindex_init', 'ovs_list_init', 'list_init',
+  'ds_init', 'ofpbuf_init', 'ofpbuf_use_stub', 'ovs_mutex_init', 'ovs_mutex_init_recursive', 'ovs_mutex_init_adaptive',
+  'ovs_rwlock_init', 'ovs_spin_init', 'latch_init', 'seq_init',
+]);
+
+/** `INIT_*` macros, `*_init` functions, `*_lock_init`: they set up the memory in place. */
+const PATTERNS = [/^INIT_[A-Z_]+$/, /^[a-z][a-z0-9_]*_init$/, /^init_[a-z0-9_]+$/, /^[a-z_]*lock_init$/];
+
+export function isBorrower(name: string): boolean {
+  return NAMES.has(name) || PATTERNS.some((re) => re.test(name));
+}
