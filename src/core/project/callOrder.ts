@@ -1,8 +1,8 @@
 /**
  * Orders for bottom-up summaries: callees before callers. Strongly connected components (Tarjan,
  * iterative so deep call chains cannot overflow the stack) come out in reverse topological order,
- * which is exactly callees first; members of one component (recursion) are analysed together and
- * revisited until their summaries stop changing.
+ * which is exactly callees first; members of one component (recursion) are analysed together, in
+ * reverse discovery order, and revisited until their summaries stop changing.
  */
 export function componentsCalleesFirst<T>(nodes: readonly T[], succ: (n: T) => readonly T[]): T[][] {
   let index = 0;
@@ -42,7 +42,9 @@ export function componentsCalleesFirst<T>(nodes: readonly T[], succ: (n: T) => r
           onStack.delete(w);
           comp.push(w);
         } while (w !== top.v);
-        out.push(comp.reverse());
+        // Popped order is deepest-discovered first: inside a cycle, callees before their callers,
+        // so one pass carries most summaries round the cycle.
+        out.push(comp);
       }
     }
   }

@@ -73,6 +73,17 @@ test('summaries reach a fixed point across files, callees first whatever the inp
   assert.match(r.findings[0]!.message, /middle → bottom/);
 });
 
+test('a long call cycle is analysed about once per function, not once per lap of its summaries', () => {
+  // f0 → f1 → … → f299 → f0, each taking one of five locks on the way: the summaries flow
+  // callee to caller, so analysing the cycle callers-first would redo every function per lap.
+  const locks = ['spin_lock(&d->a); spin_unlock(&d->a);', 'mutex_lock(&d->b); mutex_unlock(&d->b);', 'spin_lock(&d->c); spin_unlock(&d->c);'];
+  const n = 300;
+  const text = Array.from({ length: n }, (_, i) => `int f${i}(struct dev *d, int x)\n{\n\t${locks[i % locks.length]}\n\tif (x) return f${(i + 1) % n}(d, x - 1);\n\treturn 0;\n}\n`).join('');
+  const r = analyzeFiles(parser, [{ uri: 'cycle.c', text }], { knowledge });
+  assert.deepEqual(brief(r.findings), []);
+  assert.ok(r.stats.analysed <= n + 20, `analysed ${r.stats.analysed} times for ${n} functions`);
+});
+
 test('a keystroke re-analyses only the edited function; the others are reused at their new lines', () => {
   const project = new Project(parserHost(parser), { knowledge });
   const f1 = 'int f1(struct s *x)\n{\n\tspin_lock(&x->lock);\n\tif (x->n) return 1;\n\tspin_unlock(&x->lock);\n\treturn 0;\n}\n';
