@@ -21,7 +21,7 @@ export interface FactScope {
 
 const CONTROL = new Set(['if_statement', 'while_statement', 'for_statement', 'do_statement', 'conditional_expression', 'switch_statement']);
 
-export function factScope(body: SyntaxNode, cfg: Cfg, call: (name: string) => CallKnowledge, params: readonly string[] = []): FactScope {
+export function factScope(body: SyntaxNode, cfg: Cfg, call: (name: string) => CallKnowledge, params: readonly string[] = [], watched: (name: string) => boolean = () => false): FactScope {
   const isRelevantCall = (n: SyntaxNode): boolean => {
     if (n.type !== 'call_expression') return false;
     const name = calleeName(n);
@@ -43,6 +43,15 @@ export function factScope(body: SyntaxNode, cfg: Cfg, call: (name: string) => Ca
         while (target && target.type !== 'identifier') target = target.childForFieldName('declarator');
         if (target) relevantVars.add(target.text);
       }
+    }
+  }
+  // Counted objects a lock may protect (protection.ts): their NULL tests decide which paths use them.
+  if (contains.size > 0) {
+    const declared = body.indexedDescendants('declaration').flatMap((d) => d?.childrenForFieldName('declarator') ?? []);
+    for (const a of [...body.indexedDescendants('assignment_expression'), ...declared]) {
+      let target = a?.type === 'assignment_expression' ? a.childForFieldName('left') : a;
+      while (target && target.type !== 'identifier') target = target.childForFieldName('declarator');
+      if (target && watched(target.text)) relevantVars.add(target.text);
     }
   }
   const relevantCond = (cond: SyntaxNode): boolean => {

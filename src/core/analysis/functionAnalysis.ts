@@ -173,7 +173,8 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   const reconciled = ownContract.map((e) => ({ ...e, lock: reconcileLock(e.lock, fn.params, inBody) }));
   ownContract.splice(0, ownContract.length, ...reconciled);
   const classes = classResolver(node, body, summaries);
-  const { condVars, condTexts } = factScope(body, cfg, callOf, fn.params);
+  const fromLookup = lookupResults(body, index.lookups);
+  const { condVars, condTexts } = factScope(body, cfg, callOf, fn.params, (n) => fromLookup.has(n) || classes.isCounted(n));
   const ctx: FnContext = {
     uri: input.uri,
     fnName: fn.name,
@@ -197,6 +198,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     isLocal: (n) => locals.has(n) && !fn.params.includes(n),
     putObjects: new Set(),
     trackAllocations: true,
+    managed: (n) => fromLookup.has(n) || classes.isCounted(n),
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];
@@ -333,6 +335,22 @@ function outParamValues(body: SyntaxNode, params: string[]): Map<string, string[
     const m = lhs ? /^\*\s*([A-Za-z_]\w*)$/.exec(lhs.text.trim()) : null;
     if (!m || !rhs || !params.includes(m[1]!) || !/^[A-Za-z_]\w*$/.test(rhs.text.trim())) continue;
     out.set(m[1]!, [...(out.get(m[1]!) ?? []), rhs.text.trim()]);
+  }
+  return out;
+}
+
+/** Variables given the result of a flow-table lookup (`flow = OvsLookupFlow(...)`): objects a table's lock keeps alive. */
+function lookupResults(body: SyntaxNode, lookups: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  if (lookups.size === 0) return out;
+  for (const c of body.indexedDescendants('call_expression')) {
+    const name = c ? calleeName(c) : null;
+    if (!c || !name || !lookups.has(name)) continue;
+    let p = c.parent;
+    while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
+    let target = p?.type === 'assignment_expression' ? p.childForFieldName('left') : p?.type === 'init_declarator' ? p.childForFieldName('declarator') : null;
+    while (target && target.type !== 'identifier') target = target.childForFieldName('declarator');
+    if (target) out.add(target.text);
   }
   return out;
 }

@@ -23,6 +23,8 @@ export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): bo
       if (!name) continue;
       if (s.facts.some((f) => f.key === name || f.roots.includes(name))) return false;
       if (lhs.type === 'identifier' && op.rhs && ctx.condVars.has(name)) return false;
+      // A counted object reached under a lock starts a watch (protection.ts).
+      if (lhs.type === 'identifier' && op.rhs && s.locks.length > 0 && ctx.managed(name) && ctx.isLocal(name)) return false;
       // Assigning the variable a held lock is named through forgets that lock (transfer.ts).
       if (lhs.type === 'identifier' && s.locks.some((l) => !l.fromEntry && l.id !== name && rootVariable(l.id) === name)) return false;
       continue;

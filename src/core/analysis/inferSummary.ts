@@ -6,6 +6,7 @@ import type { FunctionAnalysis } from './functionAnalysis';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { callArgs, calleeName } from './ops';
 import { PUBLISHERS } from './refTransfer';
+import { isProtectionMark } from './protection';
 import { getFact, type HeldLock } from './state';
 import type { AcquiredLock, FunctionSummary, LockEffect, RefEffect } from './types';
 
@@ -72,10 +73,10 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
     if (relevant.length === 0) return;
     // `dropped` after its own get: a reference the function took on its argument and put back —
     // balanced, not a put. Consumed (the caller's reference), last or not, is a put.
-    const deadAt = relevant.filter((e) => e.state.dead.some((d) => d.obj === p && (d.how !== 'dropped' || d.consumed)));
+    const deadAt = relevant.filter((e) => e.state.dead.some((d) => d.obj === p && !isProtectionMark(d) && (d.how !== 'dropped' || d.consumed)));
     const heldAt = relevant.filter((e) => e.state.refs.some((r) => r.obj === p));
     if (deadAt.length === relevant.length) {
-      const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p)!);
+      const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
       const freed = marks.every((d) => d.how === 'freed' && !d.consumed);
       // Not the last (`dropped`), or the last with the free after a grace period (`deferred`): callers may still use it.
       const deferred = marks.every((d) => d.how === 'dropped' || d.how === 'deferred');
@@ -89,7 +90,7 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
       // A try-wrapper: the exits without the reference never took it (a failed try), and the
       // exits with it do not fail. Taken and put back on some exits is a leak on the others.
       const without = relevant.filter((e) => !heldAt.includes(e));
-      const neverTook = without.every((e) => !e.state.dead.some((d) => d.obj === p));
+      const neverTook = without.every((e) => !e.state.dead.some((d) => d.obj === p && !isProtectionMark(d)));
       const when = neverTook && heldAt.every((e) => !e.failing) ? splitByReturn(heldAt, without) : undefined;
       if (when) out.push({ target, op: 'get', when });
     }

@@ -27,8 +27,8 @@ function typeName(typeNode: AnyNode | null): string | null {
 function declName(d: AnyNode | null): string | null {
   let n: AnyNode | null = d;
   for (let g = 0; n && g < 16; g++) {
-    if (n.type === 'identifier' || n.type === 'field_identifier') return n.text;
-    n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c.type.endsWith('declarator') || c.type === 'identifier' || c.type === 'field_identifier') ?? null;
+    if (n.type === 'identifier' || n.type === 'field_identifier' || n.type === 'type_identifier') return n.text;
+    n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c.type.endsWith('declarator') || c.type === 'identifier' || c.type === 'field_identifier' || c.type === 'type_identifier') ?? null;
   }
   return null;
 }
@@ -81,8 +81,16 @@ export function structSummaries(tree: Tree, text: string): Map<string, StructInf
   return out;
 }
 
+/** A field that counts references: `struct ovs_refcount ref_cnt`, `struct kref kref`, `refcount_t users`, `LONG refCount`. */
+function isCountField(name: string, type: string): boolean {
+  if (/^(ovs_refcount|kref|refcount_t|refcount_struct|atomic_refcount)$/.test(type)) return true;
+  return /^(ref_?c(ou)?nt|refcount|ref_count|refs|ref|users|usecount|use_count)$/i.test(name) && /^(atomic\w*|u?int\w*|unsigned|long|LONG|ULONG|INT|UINT32|int|refcount_t)$/.test(type);
+}
+
 export interface ClassResolver {
   classOf(id: string): string;
+  /** Whether a variable's declared type is a struct with a reference count among its fields. */
+  isCounted(name: string): boolean;
   /** Summary-table struct entries consulted so far (results depend on them). */
   lookups: Set<string>;
 }
@@ -128,6 +136,13 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
   };
   return {
     lookups,
+    isCounted(name: string): boolean {
+      const t = varTypes.get(name);
+      const info = t ? structOf(t) : undefined;
+      if (!info) return false;
+      for (const f of Object.keys(info.fields)) if (isCountField(f, info.fields[f]!)) return true;
+      return false;
+    },
     classOf(id: string): string {
       let text = id;
       for (let i = 0; i < 4; i++) {

@@ -7,6 +7,7 @@ import type { Op } from './ops';
 import { addTrail, cloneState, type AbsState, type DeadObject, type OwnedRef } from './state';
 import { isBorrower } from '../apis/borrowers';
 import { resultOf, withResult } from './callResults';
+import { handOffProtected, isProtectionMark } from './protection';
 import type { Branch, FnContext } from './transfer';
 
 // Reference ownership along a path. Policy for references this function did not take (parameters,
@@ -85,6 +86,14 @@ function markDead(s: AbsState, obj: string, display: string, api: string, site: 
 
 function checkUse(ctx: FnContext, nodeId: number, b: Branch, text: string, range: SourceRange, what: string): void {
   for (const d of b.s.dead) {
+    if (d.how === 'guarded') continue;
+    if (d.how === 'unlocked') {
+      if (mentionsObject(text, d.obj)) {
+        ctx.sink.add(nodeId, `${d.obj}@${range.start.line}`, { kind: 'use-after-unlock', dead: { ...d }, use: what, range, trail: b.s.trail });
+        return;
+      }
+      continue;
+    }
     if (d.how !== 'dropped' && d.how !== 'last' && d.how !== 'deferred' && mentionsObject(text, d.obj)) {
       ctx.sink.add(nodeId, `${d.obj}@${range.start.line}`, { kind: 'use-after-release', dead: { ...d }, use: what, range, trail: b.s.trail });
       return;
@@ -162,7 +171,7 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
     case 'put':
     case 'destroy': {
       ctx.putObjects.add(obj.id);
-      const dead = s.dead.find((d) => d.obj === obj.id);
+      const dead = s.dead.find((d) => d.obj === obj.id && !isProtectionMark(d));
       if (!owned && dead) {
         ctx.sink.add(nodeId, `${obj.id}@${api.name}`, { kind: 'ref-underflow', obj: obj.id, display: obj.display, api: api.name, range, trail: s.trail, droppedBefore: dead.site });
         return [];
@@ -296,6 +305,7 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
         if (b.s.dead.some((d) => within(d.obj, refill))) b.s.dead = b.s.dead.filter((d) => !within(d.obj, refill));
       }
       const printed = format >= 0 && i > format && a.type === 'identifier';
+      if (b.s.dead.length) handOffProtected(ctx, b.s, op.name, a.text);
       if (!(apis && acted.has(i))) markUsed(b.s, a.text);
       if (b.s.dead.length && !printed && !(apis && acted.has(i))) checkUse(ctx, nodeId, b, a.text, rangeOf(a), `passed to \`${op.name || 'a call'}\``);
       // Linked into a structure or published: ownership moves there.

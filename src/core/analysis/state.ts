@@ -70,9 +70,17 @@ export interface DeadObject {
    * the last (alive, but not this path's to put again); `last`: this path dropped the last reference
    * and owns the object for teardown (touching and freeing it is fine, another put is not).
    */
-  how: 'released' | 'freed' | 'destroyed' | 'dropped' | 'last' | 'deferred';
+  how: 'released' | 'freed' | 'destroyed' | 'dropped' | 'last' | 'deferred' | 'guarded' | 'unlocked';
   /** Put without a reference of this path's own: it consumed one the caller handed over (not carried round a loop). */
   consumed?: boolean;
+  /**
+   * `guarded`: reached (looked up, read from a shared structure) while these locks were held and
+   * kept alive only by them; `unlocked`: the last of them was released (protection.ts).
+   */
+  guards?: readonly string[];
+  /** The lock (as written) whose release ended the protection, and where. */
+  endedBy?: string;
+  endedAt?: SourceRange;
 }
 
 /** The path so far, as a shared-tail list of the steps worth telling. */
@@ -164,7 +172,7 @@ export function keepLive(s: AbsState, keepFact: (f: Fact) => boolean, keepDead: 
 const lockKey = (l: HeldLock): string => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.moreHandles?.join(',') ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`;
 const factKey = (f: Fact): string => `${f.key}=${f.value}${f.error ? '!' : ''}`;
 const refKey = (r: OwnedRef): string => `${r.obj}:${r.count}${r.borrowed ? 'b' : ''}${r.used ? 'u' : ''}`;
-const deadKey = (d: DeadObject): string => `${d.obj}:${d.how}${d.consumed ? 'c' : ''}`;
+const deadKey = (d: DeadObject): string => `${d.obj}:${d.how}${d.consumed ? 'c' : ''}${d.guards ? d.guards.join('+') : ''}`;
 
 function partKey<T>(items: readonly T[], keyOf: (x: T) => string): string {
   return items.length === 0 ? '' : items.length === 1 ? keyOf(items[0]!) : joinSorted(items.map(keyOf));

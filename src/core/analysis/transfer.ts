@@ -9,6 +9,7 @@ import type { AcquiredLock, FunctionSummary, LockEffect, LockOrderEdge, SummaryT
 import type { CallKnowledge } from './callKnowledge';
 import { applyRefOp } from './refTransfer';
 import { resultOf, withResult, type CallResults } from './callResults';
+import { endProtection, noteReached } from './protection';
 import { addTrail, cloneState, findLock, getFact, holdsError, killFacts, setFact, type AbsState, type HeldLock } from './state';
 import { plainName } from './lockNames';
 import { constantTruth, isErrorConstant, literalTruth, opposite } from './truth';
@@ -51,6 +52,8 @@ export interface FnContext {
   putObjects: Set<string>;
   /** Follow allocations as owned memory (leaks, frees of the wrong family). */
   trackAllocations: boolean;
+  /** Whether a variable points to a reference-counted object (its struct has a count): a lock alone keeps it valid. */
+  managed: (name: string) => boolean;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */
@@ -238,6 +241,7 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
     return;
   }
   b.s.locks = b.s.locks.filter((l) => l !== held);
+  endProtection(b.s, held.id, held.display, range);
   if (!held.fromEntry) ctx.releasedHere.add(held.id);
   else if (!b.s.releasedFromCaller.includes(held.id)) b.s.releasedFromCaller = [...b.s.releasedFromCaller, held.id];
   addTrail(b.s, range, `\`${held.display}\` released (${spec.api})`);
@@ -247,7 +251,9 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
 export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch[]): Branch[] {
   if (op.op === 'assign') {
     for (const b of branches) assign(ctx, b, op.lhs, op.rhs);
-    return applyRefOp(ctx, nodeId, op, branches);
+    const out = applyRefOp(ctx, nodeId, op, branches);
+    for (const b of out) noteReached(ctx, b, op);
+    return out;
   }
   if (op.op === 'use') return applyRefOp(ctx, nodeId, op, branches);
   const out: Branch[] = [];

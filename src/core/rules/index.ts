@@ -6,11 +6,12 @@ import { refLeak } from './refLeak';
 import { refUnderflow } from './refUnderflow';
 import { releaseUnheld } from './releaseUnheld';
 import { useAfterRelease } from './useAfterRelease';
+import { useAfterUnlock } from './useAfterUnlock';
 import type { Rule } from './ruleInput';
 import { writeUnderRead } from './writeUnderRead';
 
 /** Per-function rules, in report order. lock-order is a set-level rule (analysis/lockOrder.ts). */
 export const FUNCTION_RULES: Rule[] = [
   lockLeak, doubleAcquire, releaseUnheld, releaseMismatch, writeUnderRead,
-  refLeak, refUnderflow, useAfterRelease, analysisIncomplete,
+  refLeak, refUnderflow, useAfterRelease, useAfterUnlock, analysisIncomplete,
 ];
