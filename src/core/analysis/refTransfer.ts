@@ -120,6 +120,18 @@ function storedInto(call: Node): { kind: 'variable' | 'place'; text: string } | 
   return lhs.type === 'identifier' ? { kind: 'variable', text: lhs.text } : { kind: 'place', text: normalizeLvalue(lhs.text) };
 }
 
+/** `*out = local = alloc()`: the chained assignment also stores the value in a place that outlives the call. */
+function storedFurther(ctx: FnContext, call: Node): boolean {
+  let p = call.parent;
+  while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
+  if (p?.type !== 'assignment_expression') return false;
+  let q = p.parent;
+  while (q && q.type === 'parenthesized_expression') q = q.parent;
+  if (q?.type !== 'assignment_expression') return false;
+  const lhs = q.childForFieldName('left');
+  return lhs !== null && !(lhs.type === 'identifier' && ctx.isLocal(lhs.text));
+}
+
 /** Only lvalues name an object the path can follow (`CONTAINING_RECORD(e, T, f)` is a new value each time). */
 function isTrackable(id: string): boolean {
   return /^\*?[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*|\[[^\]()]*\])*$/.test(id);
@@ -232,7 +244,7 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       s.dead = s.dead.filter((d) => d.obj !== obj.id);
       if (!ctx.trackAllocations || owned) return [b];
       // Written straight into a field or a global: stored where it outlives the call.
-      const fill = !/^[A-Za-z_]\w*$/.test(obj.id) || (!ctx.isLocal(obj.id) && !ctx.params.includes(obj.id)) || undefined;
+      const fill = !/^[A-Za-z_]\w*$/.test(obj.id) || (!ctx.isLocal(obj.id) && !ctx.params.includes(obj.id)) || storedFurther(ctx, call) || undefined;
       const mem: OwnedRef = { obj: obj.id, display: obj.display, api: api.name, site: range, count: 1, kind: 'alloc', family: api.family, fill };
       if (!api.success) {
         s.refs = [...s.refs, mem];

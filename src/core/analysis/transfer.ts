@@ -261,6 +261,7 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
   const k = ctx.call(op.name);
   for (const b of branches) {
     if (k.summary) calleeAcquires(ctx, nodeId, b, k.summary, op.args, range);
+    if (k.summary) requiredLocks(ctx, nodeId, b, k.summary, op.args, range);
     if (k.lock) out.push(...lockCall(ctx, nodeId, b, k.lock, op.node, op.args, range));
     else if (k.lockEffects.length > 0) out.push(...summaryCall(ctx, nodeId, b, k.lockEffects, op.name, op.args, range, op.node.id));
     else {
@@ -278,6 +279,27 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
     }
   }
   return applyRefOp(ctx, nodeId, op, out);
+}
+
+/**
+ * A callee whose contract says the caller must hold a lock (`OVS_REQUIRES(m)`, `__must_hold(l)`,
+ * `_Requires_lock_held_(l)`), called where this path does not hold it (or holds it only for reading
+ * when it must be written): the callee touches what that lock protects with nobody excluding others.
+ */
+function requiredLocks(ctx: FnContext, nodeId: number, b: Branch, summary: FunctionSummary, args: Node[], range: SourceRange): void {
+  const argTexts = args.map((a) => a.text);
+  for (const e of summary.effects) {
+    if (e.op !== 'requires' || e.source !== 'annotation') continue;
+    const text = substituteParams(e.lock, argTexts);
+    if (text === null) continue;
+    const id = ctx.qualify(normalizeLvalue(text));
+    // A contract names the lock object or the pointer to it (`_Requires_lock_held_(ctx->lock)` with a PNDIS_RW_LOCK_EX).
+    const names = id.startsWith('*') ? [id, id.slice(1)] : [id, `*${id}`];
+    if (names.some((n) => b.s.forgotten.includes(n))) continue;
+    const held = names.map((n) => findLock(b.s, n)).find((l) => l !== undefined);
+    if (held && !(e.mode === 'exclusive' && held.mode === 'shared')) continue;
+    ctx.sink.add(nodeId, `${summary.name}:${id}`, { kind: 'unlocked-call', callee: summary.name, lock: plainName(text), mode: e.mode, heldShared: held !== undefined, range, trail: b.s.trail });
+  }
 }
 
 /**

@@ -58,6 +58,22 @@ export function isErrorConstant(text: string): boolean {
   return m !== null && !/^(SUCCESS|PENDING)$/.test(m[1]!);
 }
 
+/** `status == STATUS_SUCCESS`, `err != NL_ERROR_PENDING`: a variable compared with a named constant (upper case). */
+function constantTest(e: Node): { v: string; c: string; eq: boolean } | undefined {
+  if (e.type !== 'binary_expression') return undefined;
+  const op = e.childForFieldName('operator')?.text;
+  if (op !== '==' && op !== '!=') return undefined;
+  const l = e.childForFieldName('left');
+  const r = e.childForFieldName('right');
+  if (!l || !r) return undefined;
+  const lv = unparenNode(l);
+  const rv = unparenNode(r);
+  const isConst = (n: Node): boolean => n.type === 'identifier' && /^[A-Z][A-Z0-9_]{2,}$/.test(n.text);
+  const [v, c] = isConst(rv) && lv.type === 'identifier' ? [lv, rv] : isConst(lv) && rv.type === 'identifier' ? [rv, lv] : [null, null];
+  if (!v || !c || literalTruth(c.text) !== undefined) return undefined;
+  return { v: v.text, c: c.text, eq: op === '==' };
+}
+
 export function opposite(t: Truth): Truth {
   return t === 'zero' ? 'nonzero' : 'zero';
 }
@@ -86,6 +102,11 @@ export function learnedFact(ctx: FnContext, cond: Node, truth: Truth): Fact | un
         return (ctx.condVars.get(name) ?? 0) >= 2 ? { key: name, value: isZero ? 'zero' : 'nonzero', roots: [name] } : undefined;
       }
     }
+  }
+  const ct = constantTest(e);
+  if (ct && (ctx.condVars.get(ct.v) ?? 0) >= 2) {
+    // One key per variable and constant: `x != C` is the negation of `x == C`.
+    return { key: `c:${ct.v}==${ct.c}`, value: ct.eq === (truth === 'nonzero') ? 'nonzero' : 'zero', roots: [ct.v] };
   }
   const key = squash(e.text);
   if ((ctx.condTexts.get(key) ?? 0) < 2 || !isPure(e)) return undefined;
@@ -135,6 +156,8 @@ export function factReadingVars(cond: Node): string[] {
       if (literalTruth(r.text) === 'zero') return factReadingVars(l);
       if (literalTruth(l.text) === 'zero') return factReadingVars(r);
     }
+    const ct = constantTest(e);
+    if (ct) return [ct.v];
   }
   return [];
 }
@@ -169,6 +192,8 @@ export function condFactKeys(cond: Node, out: string[] = []): string[] {
       const side = literalTruth(r.text) === 'zero' ? l : literalTruth(l.text) === 'zero' ? r : null;
       if (side) condFactKeys(side, out);
     }
+    const ct = constantTest(e);
+    if (ct) out.push(`c:${ct.v}==${ct.c}`);
   }
   if (isPure(e)) out.push(`c:${squash(e.text)}`);
   return out;
@@ -220,6 +245,11 @@ export function truthOf(b: Branch, cond: Node): Truth | undefined {
     const op = e.childForFieldName('operator')?.text;
     const l = e.childForFieldName('left');
     const r = e.childForFieldName('right');
+    const ct = constantTest(e);
+    if (ct) {
+      const t = getFact(b.s, `c:${ct.v}==${ct.c}`);
+      if (t) return ct.eq ? t : opposite(t);
+    }
     if (l && r) {
       const last = lastPutTest(b, op, l, r);
       if (last) return last;

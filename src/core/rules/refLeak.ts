@@ -102,13 +102,15 @@ function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
   // table's count (`LIST_FOR_EACH (p, …) if (match) { ovs_refcount_ref(&p->ref_cnt); goto out; }`).
   if (countAdjusted(a, ref)) return true;
   // A local pointer whose value (or a view of it) is stored, linked or published: handed on.
-  if (isLocalObject(a, ref.obj)) return ref.obj === root && keptBefore(a, root, ref) && exit.failing !== true;
+  if (isLocalObject(a, ref.obj)) return (ref.fill === true || (ref.obj === root && keptBefore(a, root, ref))) && exit.failing !== true;
   // `ref(&rule->up)` with `rule` stored first: the member is that stored object's.
   // Stored in memory that outlives the call (the call filled that place, or the body assigns it:
   // `vport->dev = dev; dev_hold(vport->dev)`): handed on, unless this exit fails. A reference
   // taken on an object the function only reads (`get(g_ctx)`) is still this function's to drop.
   const stored = ref.fill === true || a.assigned.has(ref.obj) || (a.escapedLocals.has(root) && ref.obj !== root) || ((ref.obj === root || ref.obj.startsWith(`${root}->`)) && keptBefore(a, root, ref));
-  return stored && exit.failing !== true;
+  // Memory stored into a caller's or a global object stays there when this function fails: the
+  // owner's teardown frees it (`dp->table = alloc(); if (!dp->lock) return -ENOMEM;`).
+  return stored && (exit.failing !== true || (ref.kind === 'alloc' && !a.locals.has(root)));
 }
 
 function inside(r: SourceRange, outer: SourceRange): boolean {
