@@ -87,7 +87,7 @@ export function handOffProtected(ctx: FnContext, s: AbsState, callee: string, ar
   s.dead = s.dead.filter((d) => !(d.how === 'guarded' && (t === d.obj || t.startsWith(`&${d.obj}->`) || t.startsWith(`${d.obj}->`))));
 }
 
-/** Marks about lock protection, which reference bookkeeping (puts, summaries) must not read as puts. */
+/** Marks about lock protection and RCU unlinks, which reference bookkeeping (puts, summaries) must not read as puts. */
 export function isProtectionMark(d: DeadObject): boolean {
-  return d.how === 'guarded' || d.how === 'unlocked';
+  return d.how === 'guarded' || d.how === 'unlocked' || d.how === 'unlinked';
 }

@@ -8,6 +8,7 @@ import { addTrail, cloneState, type AbsState, type DeadObject, type OwnedRef } f
 import { isBorrower } from '../apis/borrowers';
 import { resultOf, withResult } from './callResults';
 import { handOffProtected, isProtectionMark } from './protection';
+import { graceEnded, isGracePeriod, markUnlinked, touchesRcuUnlinks, unlinkedObject } from './rcuUnlink';
 import type { Branch, FnContext } from './transfer';
 
 // Reference ownership along a path. Policy for references this function did not take (parameters,
@@ -86,7 +87,7 @@ function markDead(s: AbsState, obj: string, display: string, api: string, site: 
 
 function checkUse(ctx: FnContext, nodeId: number, b: Branch, text: string, range: SourceRange, what: string): void {
   for (const d of b.s.dead) {
-    if (d.how === 'guarded') continue;
+    if (d.how === 'guarded' || d.how === 'unlinked') continue;
     if (d.how === 'unlocked') {
       if (mentionsObject(text, d.obj)) {
         ctx.sink.add(nodeId, `${d.obj}@${range.start.line}`, { kind: 'use-after-unlock', dead: { ...d }, use: what, range, trail: b.s.trail });
@@ -225,6 +226,10 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       return [b, last];
     }
     case 'free': {
+      const unlinked = s.dead.find((d) => d.obj === obj.id && d.how === 'unlinked');
+      if (unlinked && !api.deferred) {
+        ctx.sink.add(nodeId, `${obj.id}@rcu-free`, { kind: 'rcu-free', obj: obj.id, display: obj.display, unlinkApi: unlinked.api, unlinkSite: unlinked.site, api: api.name, range, trail: b.s.trail });
+      }
       const dead = s.dead.find((d) => d.obj === obj.id);
       if (dead && (dead.how === 'freed' || dead.how === 'destroyed' || dead.how === 'deferred')) {
         ctx.sink.add(nodeId, `${obj.id}@${range.start.line}`, { kind: 'use-after-release', dead: { ...dead, how: dead.how === 'deferred' ? 'freed' : dead.how }, use: `${api.name} frees it again`, range, trail: b.s.trail });
@@ -329,6 +334,9 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
       }
     }
   }
+  const unlinked = unlinkedObject(op.name, op.args.map((a) => a.text));
+  if (unlinked) for (const b of branches) markUnlinked(b.s, unlinked, op.name, rangeOf(op.node));
+  else if (isGracePeriod(op.name)) for (const b of branches) graceEnded(b.s);
   if (!apis) return branches;
   let out = branches;
   for (const api of apis) {
@@ -379,7 +387,7 @@ function within(obj: string, place: string): boolean {
  * skips cloning); kept beside `applyRefOp` and `assignRefs`, whose conditions it mirrors.
  */
 export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
-  if (s.refs.length === 0 && s.dead.length === 0) return op.op !== 'call' || ctx.call(op.name).refs === undefined;
+  if (s.refs.length === 0 && s.dead.length === 0) return op.op !== 'call' || (ctx.call(op.name).refs === undefined && !touchesRcuUnlinks(op.name, s));
   if (op.op === 'use') return !mentionsAnyDead(op.base.text, s) && !s.refs.some((r) => !r.used && mentionsObject(op.base.text, r.obj));
   if (op.op === 'assign') {
     const target = normalizeLvalue(op.lhs.text);
@@ -392,7 +400,7 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
     for (const d of s.dead) if (whole ? identifiersOf(d.obj).includes(target) : d.obj === target) return false;
     return true;
   }
-  if (ctx.call(op.name).refs !== undefined) return false;
+  if (ctx.call(op.name).refs !== undefined || touchesRcuUnlinks(op.name, s)) return false;
   const mutator = ctx.index.mutators.get(op.name);
   const publishes = PUBLISHERS.has(op.name);
   for (let i = 0; i < op.args.length; i++) {

@@ -70,7 +70,7 @@ export interface DeadObject {
    * the last (alive, but not this path's to put again); `last`: this path dropped the last reference
    * and owns the object for teardown (touching and freeing it is fine, another put is not).
    */
-  how: 'released' | 'freed' | 'destroyed' | 'dropped' | 'last' | 'deferred' | 'guarded' | 'unlocked';
+  how: 'released' | 'freed' | 'destroyed' | 'dropped' | 'last' | 'deferred' | 'guarded' | 'unlocked' | 'unlinked';
   /** Put without a reference of this path's own: it consumed one the caller handed over (not carried round a loop). */
   consumed?: boolean;
   /**

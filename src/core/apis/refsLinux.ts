@@ -68,6 +68,9 @@ export const LINUX_REFS: RefApi[] = [
     .map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'kmalloc' })),
   ref('kmem_cache_alloc', 'alloc', { success: 'nonnull', family: 'kmem-cache' }),
   ref('kmem_cache_zalloc', 'alloc', { success: 'nonnull', family: 'kmem-cache' }),
-  ...['kfree', 'kvfree', 'vfree', 'kfree_sensitive', 'kfree_rcu'].map((name) => ref(name, 'free', { family: 'kmalloc' })),
+  ...['kfree', 'kvfree', 'vfree', 'kfree_sensitive'].map((name) => ref(name, 'free', { family: 'kmalloc' })),
+  // kfree_rcu(p, rcu_head) frees after a grace period: readers that found p keep using it until then.
+  ref('kfree_rcu', 'free', { family: 'kmalloc', deferred: true }),
+  ref('kvfree_rcu', 'free', { family: 'kmalloc', deferred: true }),
   ref('kmem_cache_free', 'free', { objArg: 1, objFrom: 'self', family: 'kmem-cache' }),
 ];
