@@ -11,6 +11,8 @@ import { structSummaries } from './lockClass';
 import { lockIdentity } from './exprs';
 import { qualifyStatic } from './lockNames';
 import { PUBLISHERS } from './refTransfer';
+import { isReallocating } from './packetViews';
+import { isRcuUnlink } from './rcuUnlink';
 import type { AnalysisOptions, LockEffect, SourceFile, StructInfo, SummaryTable } from './types';
 
 /**
@@ -129,6 +131,8 @@ export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryT
     if (index.locks.has(name) || index.refs.has(name)) return true;
     // Linking or publishing an argument is a reference effect callers need (`store`).
     if (index.mutators.has(name) || PUBLISHERS.has(name)) return true;
+    // Packet buffers that may move, objects unlinked from RCU-read structures.
+    if (isReallocating(name) || isRcuUnlink(name)) return true;
     const s = table.fn(name);
     if (s && (s.effects.length > 0 || s.noReturn || s.refs.length > 0 || s.acquires.length > 0)) return true;
   }

@@ -16,6 +16,7 @@ import { blockingAcquires, inferEffects, inferRefEffects, keptValues } from './i
 import { emptyState, type AbsState, type HeldLock } from './state';
 import type { FnContext } from './transfer';
 import { classResolver } from './lockClass';
+import { invalidatedParams, mayViewPackets } from './packetViews';
 import { qualifyStatic } from './lockNames';
 
 export interface FunctionAnalysis {
@@ -199,6 +200,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     putObjects: new Set(),
     trackAllocations: true,
     managed: (n) => fromLookup.has(n) || classes.isCounted(n),
+    packetViews: mayViewPackets(body.text),
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];
@@ -251,7 +253,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     visits: result.visits,
     acquired: [...ctx.acquiredInBody],
     blocking: declared ? declaredAcquires(ownContract) : blockingAcquires(ctx.blocking, fn.params, (n) => locals.has(n) && !fn.params.includes(n)),
-    refEffects: partial ? [] : inferRefEffects(result.exits, fn.params, kept),
+    refEffects: [...(partial ? [] : inferRefEffects(result.exits, fn.params, kept)), ...invalidatedParams(body, fn.params, callOf)],
     structLookups: [...classes.lookups].sort(),
     noLockAnalysis: input.noLockAnalysis === true,
     locals: new Set([...locals].filter((n) => !fn.params.includes(n))),

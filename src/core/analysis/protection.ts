@@ -89,5 +89,5 @@ export function handOffProtected(ctx: FnContext, s: AbsState, callee: string, ar
 
 /** Marks about lock protection and RCU unlinks, which reference bookkeeping (puts, summaries) must not read as puts. */
 export function isProtectionMark(d: DeadObject): boolean {
-  return d.how === 'guarded' || d.how === 'unlocked' || d.how === 'unlinked';
+  return d.how === 'guarded' || d.how === 'unlocked' || d.how === 'unlinked' || d.how === 'view' || d.how === 'stale';
 }

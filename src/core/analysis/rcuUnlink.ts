@@ -31,6 +31,10 @@ export function unlinkedObject(name: string, args: readonly string[]): string | 
   return m?.[1];
 }
 
+export function isRcuUnlink(name: string): boolean {
+  return RCU_UNLINKS.has(name);
+}
+
 export function isGracePeriod(name: string): boolean {
   return GRACE_PERIODS.has(name);
 }

@@ -8,6 +8,7 @@ import { addTrail, cloneState, type AbsState, type DeadObject, type OwnedRef } f
 import { isBorrower } from '../apis/borrowers';
 import { resultOf, withResult } from './callResults';
 import { handOffProtected, isProtectionMark } from './protection';
+import { invalidateViews, reallocatedArgs } from './packetViews';
 import { graceEnded, isGracePeriod, markUnlinked, touchesRcuUnlinks, unlinkedObject } from './rcuUnlink';
 import type { Branch, FnContext } from './transfer';
 
@@ -87,7 +88,7 @@ function markDead(s: AbsState, obj: string, display: string, api: string, site: 
 
 function checkUse(ctx: FnContext, nodeId: number, b: Branch, text: string, range: SourceRange, what: string): void {
   for (const d of b.s.dead) {
-    if (d.how === 'guarded' || d.how === 'unlinked') continue;
+    if (d.how === 'guarded' || d.how === 'unlinked' || d.how === 'view') continue;
     if (d.how === 'unlocked') {
       if (mentionsObject(text, d.obj)) {
         ctx.sink.add(nodeId, `${d.obj}@${range.start.line}`, { kind: 'use-after-unlock', dead: { ...d }, use: what, range, trail: b.s.trail });
@@ -334,6 +335,7 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
       }
     }
   }
+  for (const of of reallocatedArgs(ctx, op.name, op.args)) for (const b of branches) invalidateViews(b.s, of, op.name, op.node);
   const unlinked = unlinkedObject(op.name, op.args.map((a) => a.text));
   if (unlinked) for (const b of branches) markUnlinked(b.s, unlinked, op.name, rangeOf(op.node));
   else if (isGracePeriod(op.name)) for (const b of branches) graceEnded(b.s);
@@ -387,6 +389,7 @@ function within(obj: string, place: string): boolean {
  * skips cloning); kept beside `applyRefOp` and `assignRefs`, whose conditions it mirrors.
  */
 export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
+  if (ctx.packetViews && (op.op === 'assign' ? op.lhs.type === 'identifier' : op.op === 'call' && reallocatedArgs(ctx, op.name, op.args).length > 0)) return false;
   if (s.refs.length === 0 && s.dead.length === 0) return op.op !== 'call' || (ctx.call(op.name).refs === undefined && !touchesRcuUnlinks(op.name, s));
   if (op.op === 'use') return !mentionsAnyDead(op.base.text, s) && !s.refs.some((r) => !r.used && mentionsObject(op.base.text, r.obj));
   if (op.op === 'assign') {

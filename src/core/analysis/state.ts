@@ -70,7 +70,7 @@ export interface DeadObject {
    * the last (alive, but not this path's to put again); `last`: this path dropped the last reference
    * and owns the object for teardown (touching and freeing it is fine, another put is not).
    */
-  how: 'released' | 'freed' | 'destroyed' | 'dropped' | 'last' | 'deferred' | 'guarded' | 'unlocked' | 'unlinked';
+  how: 'released' | 'freed' | 'destroyed' | 'dropped' | 'last' | 'deferred' | 'guarded' | 'unlocked' | 'unlinked' | 'view' | 'stale';
   /** Put without a reference of this path's own: it consumed one the caller handed over (not carried round a loop). */
   consumed?: boolean;
   /**
@@ -78,6 +78,8 @@ export interface DeadObject {
    * kept alive only by them; `unlocked`: the last of them was released (protection.ts).
    */
   guards?: readonly string[];
+  /** `view`/`stale`: the packet whose buffer the pointer points into (packetViews.ts). */
+  of?: string;
   /** The lock (as written) whose release ended the protection, and where. */
   endedBy?: string;
   endedAt?: SourceRange;

@@ -10,6 +10,7 @@ import type { CallKnowledge } from './callKnowledge';
 import { applyRefOp } from './refTransfer';
 import { resultOf, withResult, type CallResults } from './callResults';
 import { endProtection, noteReached } from './protection';
+import { notePacketView } from './packetViews';
 import { addTrail, cloneState, findLock, getFact, holdsError, killFacts, setFact, type AbsState, type HeldLock } from './state';
 import { plainName } from './lockNames';
 import { constantTruth, isErrorConstant, literalTruth, opposite } from './truth';
@@ -52,6 +53,8 @@ export interface FnContext {
   putObjects: Set<string>;
   /** Follow allocations as owned memory (leaks, frees of the wrong family). */
   trackAllocations: boolean;
+  /** The body reads packet-buffer pointers (packetViews.ts): track them. */
+  packetViews: boolean;
   /** Whether a variable points to a reference-counted object (its struct has a count): a lock alone keeps it valid. */
   managed: (name: string) => boolean;
 }
@@ -252,7 +255,10 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
   if (op.op === 'assign') {
     for (const b of branches) assign(ctx, b, op.lhs, op.rhs);
     const out = applyRefOp(ctx, nodeId, op, branches);
-    for (const b of out) noteReached(ctx, b, op);
+    for (const b of out) {
+      noteReached(ctx, b, op);
+      notePacketView(ctx, b, op.lhs, op.rhs);
+    }
     return out;
   }
   if (op.op === 'use') return applyRefOp(ctx, nodeId, op, branches);

@@ -52,7 +52,7 @@ export interface AcquiredLock {
  */
 export interface RefEffect {
   target: string;
-  op: 'get' | 'put' | 'free' | 'store' | 'returnsRef' | 'alloc';
+  op: 'get' | 'put' | 'free' | 'store' | 'returnsRef' | 'alloc' | 'invalidate';
   /** The effect happens only when the call returns this truth. */
   when?: 'zero' | 'nonzero';
   /** A put whose last free waits for an RCU grace period (`ovsrcu_postpone`): callers may still use the object. */

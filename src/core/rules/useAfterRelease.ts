@@ -24,12 +24,13 @@ export const useAfterRelease: Rule = {
     }
     for (const [, evs] of groups) {
       const ev = evs[0]!;
-      const how = ev.dead.how === 'freed' ? 'it was freed' : ev.dead.how === 'destroyed' ? 'it was marked for destruction' : 'its reference was dropped';
+      const how = ev.dead.how === 'freed' ? 'it was freed' : ev.dead.how === 'destroyed' ? 'it was marked for destruction'
+        : ev.dead.how === 'stale' ? `\`${ev.dead.of ?? 'the packet'}\`'s buffer may have been reallocated (it points into the old one)` : 'its reference was dropped';
       const more = evs.length > 1 ? ` (and ${evs.length - 1} later use${evs.length > 2 ? 's' : ''})` : '';
       const message = `\`${ev.dead.display}\` is used after ${how} at line ${lineOf(ev.dead.site)} (${ev.dead.api}): ${ev.use}${more}${reachedWhen(ev.trail, ev.dead.site.start.line)}`;
       const later = evs.slice(1, 6).map((e) => ({ range: e.range, message: `also used here: ${e.use}` }));
       out.push(makeFinding('use-after-release', input, ev.range, message, `${ev.dead.obj}@${ev.dead.api}`,
-        [{ range: ev.dead.site, message: `${ev.dead.how} here (${ev.dead.api})` }, ...later],
+        [{ range: ev.dead.site, message: ev.dead.how === 'stale' ? `may reallocate \`${ev.dead.of ?? 'the packet'}\`'s buffer here (${ev.dead.api})` : `${ev.dead.how} here (${ev.dead.api})` }, ...later],
         pathOf(ev.trail, { range: ev.range, message: `\`${ev.dead.display}\` used` }), evs.slice(1).map((e) => e.range)));
     }
     return out;
