@@ -136,7 +136,19 @@ export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryT
     const s = table.fn(name);
     if (s && (s.effects.length > 0 || s.noReturn || s.refs.length > 0 || s.acquires.length > 0)) return true;
   }
-  return lockedOnEntry;
+  return lockedOnEntry || storesParameter(e);
+}
+
+/**
+ * A body that stores a parameter into memory (`s->name = name`, `*out = CONST_CAST(T *, p)`): its
+ * summary ("keeps argument k") decides whether callers still own what they passed.
+ */
+function storesParameter(e: FnEntry): boolean {
+  const params = e.fn.params.filter((p) => p.length > 0);
+  if (params.length === 0 || !e.text.includes('=')) return false;
+  const names = params.map((p) => p.replace(/[$]/g, '')).join('|');
+  const re = new RegExp(`(->\\s*\\w+|\\*\\s*\\w+|\\]|\\.\\w+)\\s*=\\s*(\\([^()]*\\)\\s*)?(\\w*CAST\\s*\\([^,()]*,\\s*)?(${names})\\s*[;)]`);
+  return re.test(e.text);
 }
 
 /** One function's path search (the plain-JS copy of its body is made once and kept until disposal). */

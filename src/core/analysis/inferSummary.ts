@@ -82,8 +82,17 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
       const deferred = marks.every((d) => d.how === 'dropped' || d.how === 'deferred');
       out.push(deferred ? { target, op: 'put', deferred } : { target, op: freed ? 'free' : 'put' });
     } else if (deadAt.length > 0) {
-      const when = splitByReturn(deadAt, relevant.filter((e) => !deadAt.includes(e)));
+      const others = relevant.filter((e) => !deadAt.includes(e));
+      const when = splitByReturn(deadAt, others);
       if (when) out.push({ target, op: 'put', when });
+      else if (others.every((e) => getFact(e.state, p) === 'zero')) {
+        // NULL-tolerant: `if (p) free(p)`.
+        const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
+        out.push({ target, op: marks.every((d) => d.how === 'freed' && !d.consumed) ? 'free' : 'put' });
+      } else if (others.every((e) => !e.state.refs.some((r) => r.obj === p))) {
+        // Freed only when the object says so (`if (!--p->count) destroy(p)`): a reference drop.
+        out.push({ target, op: 'put' });
+      }
     } else if (heldAt.length === relevant.length) {
       out.push({ target, op: 'get' });
     } else if (heldAt.length > 0) {

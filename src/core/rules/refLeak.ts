@@ -102,7 +102,7 @@ function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
   // table's count (`LIST_FOR_EACH (p, …) if (match) { ovs_refcount_ref(&p->ref_cnt); goto out; }`).
   if (countAdjusted(a, ref)) return true;
   // A local pointer whose value (or a view of it) is stored, linked or published: handed on.
-  if (isLocalObject(a, ref.obj)) return (ref.fill === true || (ref.obj === root && keptBefore(a, root, ref))) && exit.failing !== true;
+  if (isLocalObject(a, ref.obj)) return ((ref.kind === 'alloc' && ref.fill === true) || (ref.obj === root && keptBefore(a, root, ref))) && exit.failing !== true;
   // `ref(&rule->up)` with `rule` stored first: the member is that stored object's.
   // Stored in memory that outlives the call (the call filled that place, or the body assigns it:
   // `vport->dev = dev; dev_hold(vport->dev)`): handed on, unless this exit fails. A reference
