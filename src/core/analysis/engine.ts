@@ -79,7 +79,7 @@ export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0): P
   return {
     file, parsed, fns, parseMs,
     contracts: annotatedEffects(parsed.tree, parsed.text, parsed.lockAnnotations),
-    structs: structSummaries(parsed.tree, parsed.text),
+    structs: structSummaries(parsed.tree, parsed.text, parsed.lockAnnotations),
     globals: scope.globals,
     statics: scope.statics,
     suppressions: file.text.includes('lockstep-ignore') ? findSuppressions(parsed.tree) : [],
@@ -136,7 +136,15 @@ export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryT
     const s = table.fn(name);
     if (s && (s.effects.length > 0 || s.noReturn || s.refs.length > 0 || s.acquires.length > 0)) return true;
   }
-  return lockedOnEntry || storesParameter(e);
+  return lockedOnEntry || storesParameter(e) || touchesGuarded(e, table);
+}
+
+/** The body names a field some struct declares lock-guarded (`->poll_list`, `.n_flows`). */
+function touchesGuarded(e: FnEntry, table: SummaryTable): boolean {
+  const guarded = table.guardedFields?.();
+  if (!guarded || guarded.size === 0) return false;
+  for (const m of e.text.matchAll(/(?:->|\.)\s*([A-Za-z_]\w*)/g)) if (guarded.has(m[1]!)) return true;
+  return false;
 }
 
 /**

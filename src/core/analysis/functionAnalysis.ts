@@ -201,6 +201,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     trackAllocations: true,
     managed: (n) => fromLookup.has(n) || classes.isCounted(n),
     packetViews: mayViewPackets(body.text),
+    guardedFields: summaries.guardedFields?.() ?? new Set(),
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];

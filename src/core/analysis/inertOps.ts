@@ -1,6 +1,7 @@
 import { rootVariable } from './exprs';
 import type { Op } from './ops';
 import { refOpIsInert } from './refTransfer';
+import { mayTouchGuarded } from './guardedFields';
 import type { AbsState } from './state';
 import type { FnContext } from './transfer';
 
@@ -16,7 +17,10 @@ export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): bo
   for (const op of ops) {
     // Owned references and released objects: refTransfer.ts says, beside the code it mirrors.
     if (!refOpIsInert(ctx, op, s)) return false;
-    if (op.op === 'use') continue;
+    if (op.op === 'use') {
+      if (mayTouchGuarded(ctx, op.node)) return false;
+      continue;
+    }
     if (op.op === 'assign') {
       const lhs = op.lhs;
       const name = lhs.type === 'identifier' ? lhs.text : rootVariable(lhs.text);
@@ -30,6 +34,7 @@ export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): bo
       continue;
     }
     if (!callIsInert(ctx, op.name, s)) return false;
+    if (ctx.guardedFields.size > 0 && /FOR_EACH/.test(op.name)) return false;
     if (s.facts.length > 0 && op.args.some((a) => a.type === 'pointer_expression' && a.text.startsWith('&'))) return false;
   }
   return true;

@@ -3,6 +3,7 @@ import { toSyntax, type SyntaxNode } from '../c/syntax';
 import { walkTopLevel } from '../c/topLevel';
 import { normalizeLvalue } from './exprs';
 import type { StructInfo, SummaryTable } from './types';
+import type { LockAnnotation } from '../c/annotations';
 
 /**
  * Lock classes for lock order: two functions name the same lock when their access paths reach the
@@ -35,8 +36,15 @@ function declName(d: AnyNode | null): string | null {
 
 const STRUCT_SITES = new Set(['struct_specifier', 'type_definition', 'declaration']);
 
+/** Annotations that say which lock guards a field (clang's `guarded_by`, SAL's `_Guarded_by_`, the kernel's `__guarded_by`). */
+const GUARD_MACROS = new Set(['OVS_GUARDED', 'OVS_GUARDED_BY', '_Guarded_by_', '__guarded_by']);
+
+/** A lock-typed member: what a bare `OVS_GUARDED` means (the nearest such member declared above). */
+const LOCK_TYPE = /(mutex|spinlock|spin_lock|rwlock|rw_lock|rw_semaphore|semaphore|lock)/i;
+
 /** Struct field types of the file's top-level struct definitions, by tag and by typedef name. */
-export function structSummaries(tree: Tree, text: string): Map<string, StructInfo> {
+export function structSummaries(tree: Tree, text: string, annotations: readonly LockAnnotation[] = []): Map<string, StructInfo> {
+  const guards = annotations.filter((a) => GUARD_MACROS.has(a.macro));
   const out = new Map<string, StructInfo>();
   if (!text.includes('struct')) return out;
   // Struct-bearing top-level nodes, each copied to plain JS once.
@@ -53,15 +61,32 @@ export function structSummaries(tree: Tree, text: string): Map<string, StructInf
       if (!body) continue;
       const fields: Record<string, string> = Object.create(null) as Record<string, string>;
       const pointers: Record<string, boolean> = Object.create(null) as Record<string, boolean>;
+      let guardedBy: Record<string, string> | undefined;
+      let lastLock: string | undefined;
+      let prevEnd = body.startIndex;
       for (const f of body.namedChildren) {
+        const from = prevEnd;
+        prevEnd = f.endIndex;
         if (f.type !== 'field_declaration') continue;
         const t = typeName(f.childForFieldName('type'));
         if (!t) continue;
+        const names: string[] = [];
         for (const d of f.childrenForFieldName('declarator')) {
           const n = declName(d);
           if (n) fields[n] = t;
+          if (n) names.push(n);
           if (n && d.type === 'pointer_declarator') pointers[n] = true;
         }
+        // Annotations were blanked in place: the one inside this declaration (or just before it, SAL style) is its guard.
+        const g = guards.find((a) => a.offset >= from && a.offset < f.endIndex);
+        if (g) {
+          const lock = g.args.trim().replace(/^&\s*/, '') || (g.macro === 'OVS_GUARDED' ? lastLock : undefined);
+          if (lock) {
+            guardedBy ??= Object.create(null) as Record<string, string>;
+            for (const n of names) guardedBy[n] = lock;
+          }
+        }
+        if (LOCK_TYPE.test(t) && names.length > 0) lastLock = names[names.length - 1];
       }
       const names = new Set<string>();
       if (name) names.add(name);
@@ -74,7 +99,7 @@ export function structSummaries(tree: Tree, text: string): Map<string, StructInf
       }
       const canonical = name ?? [...names][0];
       if (!canonical) continue;
-      const info: StructInfo = { canonical, fields, pointers };
+      const info: StructInfo = guardedBy ? { canonical, fields, pointers, guardedBy } : { canonical, fields, pointers };
       for (const n of names) if (!out.has(n)) out.set(n, info);
     }
   }

@@ -11,6 +11,7 @@ import { applyRefOp } from './refTransfer';
 import { resultOf, withResult, type CallResults } from './callResults';
 import { endProtection, noteReached } from './protection';
 import { notePacketView } from './packetViews';
+import { checkGuarded } from './guardedFields';
 import { addTrail, cloneState, findLock, getFact, holdsError, killFacts, setFact, type AbsState, type HeldLock } from './state';
 import { plainName } from './lockNames';
 import { constantTruth, isErrorConstant, literalTruth, opposite } from './truth';
@@ -53,6 +54,8 @@ export interface FnContext {
   putObjects: Set<string>;
   /** Follow allocations as owned memory (leaks, frees of the wrong family). */
   trackAllocations: boolean;
+  /** Field names some struct declares guarded (guardedFields.ts). */
+  guardedFields: ReadonlySet<string>;
   /** The body reads packet-buffer pointers (packetViews.ts): track them. */
   packetViews: boolean;
   /** Whether a variable points to a reference-counted object (its struct has a count): a lock alone keeps it valid. */
@@ -261,13 +264,23 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
     }
     return out;
   }
-  if (op.op === 'use') return applyRefOp(ctx, nodeId, op, branches);
+  if (op.op === 'use') {
+    if (ctx.guardedFields.size > 0) for (const b of branches) checkGuarded(ctx, nodeId, b, op.node);
+    return applyRefOp(ctx, nodeId, op, branches);
+  }
   const out: Branch[] = [];
   const range = rangeOf(op.node);
   const k = ctx.call(op.name);
   for (const b of branches) {
     if (k.summary) calleeAcquires(ctx, nodeId, b, k.summary, op.args, range);
     if (k.summary) requiredLocks(ctx, nodeId, b, k.summary, op.args, range);
+    // `HMAP_FOR_EACH (q, node, &pmd->poll_list)`: walking a guarded container reads it.
+    if (ctx.guardedFields.size > 0 && /FOR_EACH/.test(op.name)) {
+      for (const a of op.args) {
+        const f = a.type === 'pointer_expression' ? a.childForFieldName('argument') : a;
+        if (f?.type === 'field_expression') checkGuarded(ctx, nodeId, b, f, true);
+      }
+    }
     if (k.lock) out.push(...lockCall(ctx, nodeId, b, k.lock, op.node, op.args, range));
     else if (k.lockEffects.length > 0) out.push(...summaryCall(ctx, nodeId, b, k.lockEffects, op.name, op.args, range, op.node.id));
     else {

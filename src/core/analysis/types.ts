@@ -95,6 +95,8 @@ export interface SummaryTable {
   fn(name: string): FunctionSummary | undefined;
   /** A struct by tag or typedef name. */
   struct(name: string): StructInfo | undefined;
+  /** Field names some struct in the inputs declares guarded by a lock. */
+  guardedFields?(): ReadonlySet<string>;
   /** True when `name` is a file-scope `static` variable of the file being analysed (its locks are that file's own). */
   isFileStatic?(name: string): boolean;
   /** True when the lock (an identity in the analysed file's terms) is initialised recursive somewhere in the inputs. */

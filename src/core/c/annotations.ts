@@ -29,6 +29,7 @@ export const LOCK_CONTRACT_MACROS = new Set([
   'OVS_ACQUIRES', 'OVS_RELEASES', 'OVS_REQUIRES', 'OVS_TRY_LOCK', 'OVS_EXCLUDED',
   'OVS_ACQ_RDLOCK', 'OVS_ACQ_WRLOCK', 'OVS_REQ_RDLOCK', 'OVS_REQ_WRLOCK', 'OVS_TRY_WRLOCK', 'OVS_TRY_RDLOCK',
   'OVS_LOCKABLE', 'OVS_NO_THREAD_SAFETY_ANALYSIS', 'OVS_GUARDED', 'OVS_GUARDED_BY', 'OVS_PT_GUARDED_BY',
+  '_Guarded_by_', '_Interlocked_', '__guarded_by', '__pt_guarded_by',
 ]);
 
 /** Plain words blanked wherever they stand. */

@@ -21,8 +21,11 @@ export class ProgramTables {
   private readonly unchecked = new Set<FnKey>();
   /** Recursive locks that are not a file's own statics (visible to every file). */
   private readonly recursiveGlobals = new Set<string>();
+  /** Names of fields some struct says a lock guards (a cheap first test before the struct lookup). */
+  private readonly guarded = new Set<string>();
 
   clear(): void {
+    this.guarded.clear();
     this.index = new FunctionIndex();
     this.firstDef.clear();
     this.contracts.clear();
@@ -54,7 +57,10 @@ export class ProgramTables {
       this.contractOnly.delete(key);
       if (!this.fileOfKey.has(key)) this.fileOfKey.set(key, file.uri);
     }
-    for (const [name, s] of info.structs) if (!this.structs.has(name)) this.structs.set(name, s);
+    for (const [name, s] of info.structs) {
+      if (!this.structs.has(name)) this.structs.set(name, s);
+      for (const f of Object.keys(s.guardedBy ?? {})) this.guarded.add(f);
+    }
   }
 
   /** The function (or contract-carrying prototype) a call to `name` from `uri` reaches. */
@@ -119,6 +125,7 @@ export class ProgramTables {
         return key ? this.summary(key) : undefined;
       },
       struct: (name) => this.structs.get(name),
+      guardedFields: () => this.guarded,
       isFileStatic: (name) => statics?.has(name) ?? false,
       isRecursiveLock: (id) => (file.info?.recursiveLocks.has(id) ?? false) || this.recursiveGlobals.has(id),
     };

@@ -4,9 +4,11 @@ import { pathOf, reachedWhen } from './pathWords';
 import { makeFinding, type Rule } from './ruleInput';
 
 type UnlockedCall = Extract<EngineEvent, { kind: 'unlocked-call' }>;
+type UnlockedField = Extract<EngineEvent, { kind: 'unlocked-field' }>;
 
 /**
- * unlocked-access: state a lock protects is touched without that lock. Today: a call to a function
+ * unlocked-access: state a lock protects is touched without that lock: a field the struct declares
+ * guarded (`OVS_GUARDED`, `OVS_GUARDED_BY(m)`, `_Guarded_by_(l)`, `__guarded_by(l)`), or a call to a function
  * whose contract requires a lock (`OVS_REQUIRES`, `__must_hold`, `_Requires_lock_held_`, on its
  * prototype or its definition) on a path that does not hold it, or holds it only for reading when
  * the contract asks for the write lock. Functions marked `OVS_NO_THREAD_SAFETY_ANALYSIS` are quiet.
@@ -17,8 +19,8 @@ export const unlockedAccess: Rule = {
     if (input.analysis.noLockAnalysis) return [];
     const out: Finding[] = [];
     for (const ev of input.analysis.events) {
-      if (ev.kind !== 'unlocked-call') continue;
-      out.push(callFinding(input, ev));
+      if (ev.kind === 'unlocked-call') out.push(callFinding(input, ev));
+      else if (ev.kind === 'unlocked-field') out.push(fieldFinding(input, ev));
     }
     return out;
   },
@@ -30,4 +32,12 @@ function callFinding(input: Parameters<Rule['check']>[0], ev: UnlockedCall): Fin
   const message = `\`${ev.callee}\` requires \`${ev.lock}\` ${need} (its contract), but ${now}: what the lock protects is touched while other threads may change it${reachedWhen(ev.trail, ev.range.start.line)}`;
   return makeFinding('unlocked-access', input, ev.range, message, `${ev.callee}:${ev.lock}`, [],
     pathOf(ev.trail, { range: ev.range, message: `\`${ev.callee}\` called without \`${ev.lock}\`` }));
+}
+
+function fieldFinding(input: Parameters<Rule['check']>[0], ev: UnlockedField): Finding {
+  const verb = ev.write ? 'written' : 'read';
+  const now = ev.heldShared ? `only a read hold of \`${ev.lock}\` is held here` : `\`${ev.lock}\` is not held here`;
+  const message = `\`${ev.field}\` is ${verb} without its lock: the struct declares it guarded by \`${ev.lock}\`, but ${now}${reachedWhen(ev.trail, ev.range.start.line)}`;
+  return makeFinding('unlocked-access', input, ev.range, message, `${ev.field}:${ev.lock}`, [],
+    pathOf(ev.trail, { range: ev.range, message: `\`${ev.field}\` ${verb} without \`${ev.lock}\`` }));
 }
