@@ -35,6 +35,13 @@ export class LockstepCodeActions implements vscode.CodeActionProvider {
         for (const fix of finding.fixes ?? []) actions.push(this.fixAction(doc, fix, d));
       }
       if (finding) actions.push(this.fixAction(doc, suppressionFix(doc.getText(), finding), d));
+      if (finding?.ruleId === 'use-after-unlock' && finding.functionName) {
+        // Show the interleaving: this function as the packet path against the file's delete path.
+        const a = new vscode.CodeAction(`Simulate this: run ${finding.functionName} against a delete path`, vscode.CodeActionKind.QuickFix);
+        a.command = { title: a.title, command: 'lockstep.simulateFunction', arguments: [doc.uri, finding.functionName, 'packet'] };
+        a.diagnostics = [d];
+        actions.push(a);
+      }
       if (rule && !seenDocs.has(rule)) {
         seenDocs.add(rule);
         const a = new vscode.CodeAction(`Show documentation for ${rule}`, vscode.CodeActionKind.QuickFix);

@@ -51,9 +51,9 @@ export function registerSimulator(host: SimulatorHost): void {
       if (name !== undefined) SimulatorPanel.open(panelHost, { protocol: name });
     }),
     // "Simulate with…": pick the other context and the counts, then run the two C functions.
-    vscode.commands.registerCommand('lockstep.simulateFunction', async (uri?: unknown, functionName?: unknown) => {
+    vscode.commands.registerCommand('lockstep.simulateFunction', async (uri?: unknown, functionName?: unknown, role?: unknown) => {
       try {
-        const request = await askSimulateWith(host.context.extensionUri, uri, functionName);
+        const request = await askSimulateWith(host.context.extensionUri, uri, functionName, role);
         if (request === undefined) return;
         host.log.info(`simulator: simulate ${request.source.packet} (packet) with ${request.source.put} (put) in ${request.source.uri}`);
         SimulatorPanel.open(panelHost, { c: request });

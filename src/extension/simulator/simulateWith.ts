@@ -32,7 +32,7 @@ async function listFunctions(extensionUri: vscode.Uri, text: string): Promise<st
 }
 
 /** Asks the questions; undefined when the user cancels or there is nothing to simulate. */
-export async function askSimulateWith(extensionUri: vscode.Uri, uri: unknown, functionName: unknown): Promise<CRunRequest | undefined> {
+export async function askSimulateWith(extensionUri: vscode.Uri, uri: unknown, functionName: unknown, givenRole?: unknown): Promise<CRunRequest | undefined> {
   const doc = await documentFor(uri);
   if (!doc) {
     void vscode.window.showInformationMessage('Lockstep: open a C file to simulate one of its functions.');
@@ -55,7 +55,9 @@ export async function askSimulateWith(extensionUri: vscode.Uri, uri: unknown, fu
     { label: `${fn} is the flow put / delete`, description: 'run it as put contexts', role: 'put' },
   ];
   if (guess === 'put') roles.reverse();
-  const role = await vscode.window.showQuickPick(roles, { title: `Lockstep: Simulate ${fn} with… (1/3)`, placeHolder: 'Which context is this function?' });
+  // "Simulate this" on a finding already knows the role: the function that used the object is the packet path.
+  const known = roles.find((r) => r.role === givenRole);
+  const role = known ?? await vscode.window.showQuickPick(roles, { title: `Lockstep: Simulate ${fn} with… (1/3)`, placeHolder: 'Which context is this function?' });
   if (!role) return undefined;
   const other = await vscode.window.showQuickPick(otherContextCandidates(functions, fn, role.role), {
     title: `Lockstep: Simulate ${fn} with… (2/3)`,

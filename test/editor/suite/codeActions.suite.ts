@@ -82,6 +82,20 @@ export function codeActionsSuite(): void {
       });
     });
 
+    test('a use-after-unlock offers "Simulate this": the function as the packet path', async () => {
+      const text = 'typedef struct _OVS_FLOW { LONG refCount; UINT64 packetCount; } OVS_FLOW, *POVS_FLOW;\n'
+        + 'VOID\nPacketPath(POVS_DATAPATH datapath, POVS_FLOW_KEY key)\n{\n\tLOCK_STATE_EX ls;\n\tPOVS_FLOW flow;\n\n'
+        + '\tNdisAcquireRWLockRead(datapath->lock, &ls, 0);\n\tflow = OvsLookupFlow(datapath, key);\n\tNdisReleaseRWLock(datapath->lock, &ls);\n'
+        + '\tif (flow != NULL)\n\t\tflow->packetCount++;\n}\n';
+      const editor = await openScratch('uau.c', text);
+      const d = await waitForRule(editor.document.uri, 'use-after-unlock');
+      assert.equal(d.range.start.line, 11);
+      const simulate = (await actionsAt(editor.document.uri, d)).find((a) => /^Simulate this/.test(a.title));
+      assert.ok(simulate?.command, 'a Simulate this action');
+      assert.equal(simulate.command.command, 'lockstep.simulateFunction');
+      assert.deepEqual(simulate.command.arguments?.slice(1), ['PacketPath', 'packet']);
+    });
+
     test('no quick fix is offered away from a lockstep diagnostic', async () => {
       const editor = await openScratch('away.c', LEAK);
       const uri = editor.document.uri;
