@@ -86,6 +86,8 @@ export interface Contract {
   isStatic: boolean;
   /** `OVS_NO_THREAD_SAFETY_ANALYSIS`: the author says its locking is beyond checking (lock rules stay quiet in it). */
   noLockAnalysis?: boolean;
+  /** 0-based line of the first declaration in this file that states a lock effect (calls above it do not see it). */
+  line?: number;
 }
 
 function functionDecls(tree: Tree, text: string): FnDecl[] {
@@ -147,6 +149,8 @@ export function annotatedEffects(tree: Tree, text: string, annotations: LockAnno
     }
     const entry = result.get(owner.name) ?? { effects: [], isStatic: owner.isStatic };
     entry.isStatic ||= owner.isStatic;
+    const line = lineAt(text, owner.start);
+    if (entry.line === undefined || line < entry.line) entry.line = line;
     const list = entry.effects;
     for (const l of locks) {
       if (!l) continue;
@@ -164,4 +168,10 @@ export function annotatedEffects(tree: Tree, text: string, annotations: LockAnno
     result.set(owner.name, entry);
   }
   return result;
+}
+
+function lineAt(text: string, offset: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

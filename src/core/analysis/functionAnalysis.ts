@@ -187,6 +187,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     lockOrder: [],
     lockOrderSeen: new Set(),
     classOf: classes.classOf,
+    spellings: classes.spellings,
     condVars,
     condTexts,
     touchedLocks: new Set(),
@@ -202,6 +203,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     managed: (n) => fromLookup.has(n) || classes.isCounted(n),
     packetViews: mayViewPackets(body.text),
     guardedFields: summaries.guardedFields?.() ?? new Set(),
+    needs: new Map(),
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];
@@ -245,7 +247,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     incompleteReason: result.reason,
     truncated: cfg.truncated,
     hiddenLockCalls: [...new Set(hidden)],
-    inferred: [...inferred, ...asserted],
+    inferred: [...inferred, ...asserted, ...(input.noLockAnalysis ? [] : [...ctx.needs.values()])],
     contract: ownContract,
     lockOrder: input.noLockAnalysis ? [] : ctx.lockOrder,
     expectedHeld,

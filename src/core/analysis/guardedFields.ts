@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import { rangeOf } from '../source';
 import { lockIdentity, squash } from './exprs';
 import { findLock } from './state';
-import type { Branch, FnContext } from './transfer';
+import { heldAlike, type Branch, type FnContext } from './transfer';
 
 /**
  * Fields a struct declares guarded (`struct hmap poll_list OVS_GUARDED;`,
@@ -37,7 +37,7 @@ export function checkGuarded(ctx: FnContext, nodeId: number, b: Branch, node: No
   const lockText = member ? `${squash(base.text)}->${guard}` : guard;
   const id = ctx.qualify(lockIdentity(`&${lockText}`, false));
   const write = isWrite(node);
-  const held = findLock(b.s, id) ?? findLock(b.s, `*${id}`) ?? b.s.locks.find((l) => ctx.classOf(l.id) === ctx.classOf(id) && ctx.classOf(id).includes('::'));
+  const held = findLock(b.s, id) ?? findLock(b.s, `*${id}`) ?? heldAlike(ctx, b.s, id);
   if (held && (!write || held.mode === 'exclusive')) return;
   ctx.sink.add(nodeId, `${field}@${id}`, {
     kind: 'unlocked-field', field: squash(node.text), lock: lockText, write, heldShared: held !== undefined,

@@ -114,6 +114,8 @@ function isCountField(name: string, type: string): boolean {
 
 export interface ClassResolver {
   classOf(id: string): string;
+  /** Other spellings of a lock identity through locals assigned once (`s->m` with `s = &pmd->stats` is `pmd->stats.m`). */
+  spellings(id: string): string[];
   /** Whether a variable's declared type is a struct with a reference count among its fields. */
   isCounted(name: string): boolean;
   /** Summary-table struct entries consulted so far (results depend on them). */
@@ -161,6 +163,14 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
   };
   return {
     lookups,
+    spellings(id: string): string[] {
+      const m = /^(\*?)([A-Za-z_]\w*)(->|\.)(.*)$/.exec(id);
+      const values = m ? assigned.get(m[2]!) : undefined;
+      if (!m || !values || values.length !== 1) return [];
+      const v = normalizeLvalue(values[0]!);
+      if (v.startsWith('&') && m[3] === '->') return [`${m[1]}${normalizeLvalue(v.slice(1))}.${m[4]}`];
+      return /^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)*$/.test(v) ? [`${m[1]}${v}${m[3]}${m[4]}`] : [];
+    },
     isCounted(name: string): boolean {
       const t = varTypes.get(name);
       const info = t ? structOf(t) : undefined;

@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import type { LockApi, LockMode } from '../apis/types';
 import { rangeOf, type SourceRange } from '../source';
 import type { EventSink } from './events';
-import { identifiersOf, lockIdentity, normalizeLvalue, ownerOf, rootVariable, squash, substituteParams } from './exprs';
+import { identifiersOf, lockIdentity, normalizeLvalue, ownerOf, parameterize, rootVariable, squash, substituteParams } from './exprs';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import type { Op } from './ops';
 import type { AcquiredLock, FunctionSummary, LockEffect, LockOrderEdge, SummaryTable } from './types';
@@ -36,6 +36,8 @@ export interface FnContext {
   condTexts: Map<string, number>;
   /** Lock class of an identity (lockClass.ts). */
   classOf: (id: string) => string;
+  /** Other spellings of a lock identity through locals assigned once (lockClass.ts). */
+  spellings: (id: string) => string[];
   touchedLocks: Set<string>;
   touchedRefs: Set<string>;
   /** Locks this function took and released on some path (a try-wrapper never releases its lock itself). */
@@ -54,6 +56,8 @@ export interface FnContext {
   putObjects: Set<string>;
   /** Follow allocations as owned memory (leaks, frees of the wrong family). */
   trackAllocations: boolean;
+  /** Locks callees need that this function never takes: its callers must hold them (requiredLocks). */
+  needs: Map<string, LockEffect>;
   /** Field names some struct declares guarded (guardedFields.ts). */
   guardedFields: ReadonlySet<string>;
   /** The body reads packet-buffer pointers (packetViews.ts): track them. */
@@ -301,23 +305,45 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
 }
 
 /**
+ * A held lock that is the same lock under another name: the same field of the same struct type
+ * (`s->stats_mutex` with `s = &pmd->perf_stats`), or a file's static lock named plainly by a
+ * header contract (`seq_mutex` for `seq_mutex@lib/seq.c`).
+ */
+export function heldAlike(ctx: FnContext, s: AbsState, id: string): HeldLock | undefined {
+  const other = ctx.spellings(id).map((x) => ctx.qualify(x));
+  return s.locks.find((l) => other.includes(l.id) || (!id.includes('@') && l.id.startsWith(`${id}@`)));
+}
+
+/**
  * A callee whose contract says the caller must hold a lock (`OVS_REQUIRES(m)`, `__must_hold(l)`,
  * `_Requires_lock_held_(l)`), called where this path does not hold it (or holds it only for reading
  * when it must be written): the callee touches what that lock protects with nobody excluding others.
  */
 function requiredLocks(ctx: FnContext, nodeId: number, b: Branch, summary: FunctionSummary, args: Node[], range: SourceRange): void {
+  const seen = ctx.summaries.contractSeen?.(summary.name, range.start.line) !== false;
   const argTexts = args.map((a) => a.text);
   for (const e of summary.effects) {
-    if (e.op !== 'requires' || e.source !== 'annotation') continue;
+    if (e.op !== 'requires' || !(e.source === 'annotation' || e.needed)) continue;
     const text = substituteParams(e.lock, argTexts);
     if (text === null) continue;
     const id = ctx.qualify(normalizeLvalue(text));
     // A contract names the lock object or the pointer to it (`_Requires_lock_held_(ctx->lock)` with a PNDIS_RW_LOCK_EX).
     const names = id.startsWith('*') ? [id, id.slice(1)] : [id, `*${id}`];
     if (names.some((n) => b.s.forgotten.includes(n))) continue;
-    const held = names.map((n) => findLock(b.s, n)).find((l) => l !== undefined);
+    const held = names.map((n) => findLock(b.s, n)).find((l) => l !== undefined) ?? heldAlike(ctx, b.s, id);
     if (held && !(e.mode === 'exclusive' && held.mode === 'shared')) continue;
-    ctx.sink.add(nodeId, `${summary.name}:${id}`, { kind: 'unlocked-call', callee: summary.name, lock: plainName(text), mode: e.mode, heldShared: held !== undefined, range, trail: b.s.trail });
+    // A requirement the compiler does not check here (a contract declared further down or in
+    // another file, or one read from a callee's body), on a lock this function never takes and can
+    // name (a parameter's, a global): a precondition of this function too, checked at its callers.
+    // A contract the compiler sees is reported here, as clang's thread-safety analysis would.
+    const root = rootVariable(id.replace(/^\*/, ''));
+    const checked = e.source === 'annotation' && seen;
+    if (!checked && !held && !ctx.acquiredInBody.has(id) && root !== null && !ctx.isLocal(root)) {
+      const lock = parameterize(id, ctx.params);
+      if (!ctx.needs.has(lock)) ctx.needs.set(lock, { lock, op: 'requires', mode: e.mode, family: '*', variant: '*', source: 'inferred', needed: true, via: e.via ?? summary.name });
+      continue;
+    }
+    ctx.sink.add(nodeId, `${summary.name}:${id}`, { kind: 'unlocked-call', callee: summary.name, lock: plainName(text), mode: e.mode, heldShared: held !== undefined, via: e.needed ? e.via : undefined, range, trail: b.s.trail });
   }
 }
 

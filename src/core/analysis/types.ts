@@ -25,6 +25,10 @@ export interface LockEffect {
   family?: string;
   variant?: string;
   source: 'annotation' | 'inferred';
+  /** `requires` read from the body: it calls a function that needs the lock and never takes it itself, so its callers must hold it. */
+  needed?: boolean;
+  /** For `needed`: the callee whose requirement it is. */
+  via?: string;
 }
 
 /** A lock a function takes somewhere inside (and usually releases again), directly or through callees. */
@@ -95,6 +99,13 @@ export interface SummaryTable {
   fn(name: string): FunctionSummary | undefined;
   /** A struct by tag or typedef name. */
   struct(name: string): StructInfo | undefined;
+  /**
+   * Whether a call by this name at this line sees the callee's lock contract: declared in a header or
+   * above the call in the calling file (a contract only on a later definition, or in another file, is
+   * invisible there, to clang too).
+   * Absent (one-file hosts): every contract is seen.
+   */
+  contractSeen?(name: string, line: number): boolean;
   /** Field names some struct in the inputs declares guarded by a lock. */
   guardedFields?(): ReadonlySet<string>;
   /** True when `name` is a file-scope `static` variable of the file being analysed (its locks are that file's own). */

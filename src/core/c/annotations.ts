@@ -29,7 +29,7 @@ export const LOCK_CONTRACT_MACROS = new Set([
   'OVS_ACQUIRES', 'OVS_RELEASES', 'OVS_REQUIRES', 'OVS_TRY_LOCK', 'OVS_EXCLUDED',
   'OVS_ACQ_RDLOCK', 'OVS_ACQ_WRLOCK', 'OVS_REQ_RDLOCK', 'OVS_REQ_WRLOCK', 'OVS_TRY_WRLOCK', 'OVS_TRY_RDLOCK',
   'OVS_LOCKABLE', 'OVS_NO_THREAD_SAFETY_ANALYSIS', 'OVS_GUARDED', 'OVS_GUARDED_BY', 'OVS_PT_GUARDED_BY',
-  '_Guarded_by_', '_Interlocked_', '__guarded_by', '__pt_guarded_by',
+  '_Guarded_by_', '_Interlocked_', '__guarded_by', '__pt_guarded_by', 'OVS_ACQ_AFTER', 'OVS_ACQ_BEFORE',
 ]);
 
 /** Plain words blanked wherever they stand. */
@@ -88,15 +88,63 @@ function matchParen(text: string, open: number): number {
  */
 const WORD = new RegExp(`(?<![A-Za-z0-9_])(?:[_O][A-Za-z0-9_]*|${[...BARE_WORDS].filter((w) => !/^[_O]/.test(w)).join('|')})(?![A-Za-z0-9_])`, 'g');
 
+/**
+ * Comments and string literals, as [start, end) pairs in text order: an annotation written there
+ * (`/* OVS_REQUIRES(ipf_lock) *\/` documenting an intent the compiler does not check) is prose.
+ */
+function proseRegions(text: string): number[] {
+  const out: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
+      const e = text.indexOf('*/', i + 2);
+      const end = e < 0 ? n : e + 2;
+      out.push(i, end);
+      i = end;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      const e = text.indexOf('\n', i + 2);
+      const end = e < 0 ? n : e;
+      out.push(i, end);
+      i = end;
+    } else if (c === 34 /* " */ || c === 39 /* ' */) {
+      let j = i + 1;
+      while (j < n && text.charCodeAt(j) !== c && text.charCodeAt(j) !== 10) j += text.charCodeAt(j) === 92 /* \\ */ ? 2 : 1;
+      out.push(i, Math.min(j + 1, n));
+      i = j + 1;
+    } else {
+      const next = nextSpecial(text, i + 1);
+      i = next < 0 ? n : next;
+    }
+  }
+  return out;
+}
+
+const SPECIAL = /[/"']/g;
+
+function nextSpecial(text: string, from: number): number {
+  SPECIAL.lastIndex = from;
+  const m = SPECIAL.exec(text);
+  return m ? m.index : -1;
+}
+
 export function blankAnnotations(text: string): BlankedText {
   const lockAnnotations: LockAnnotation[] = [];
   let out: string[] | undefined;
+  const prose = proseRegions(text);
+  let r = 0;
   WORD.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = WORD.exec(text)) !== null) {
     const word = m[0];
     if (!isAnnotation(word)) continue;
     const start = m.index;
+    while (r < prose.length && prose[r + 1]! <= start) r += 2;
+    if (r < prose.length && prose[r]! <= start) {
+      WORD.lastIndex = prose[r + 1]!;
+      continue;
+    }
     let end = start + word.length;
     let j = end;
     while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;

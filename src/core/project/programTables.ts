@@ -1,6 +1,6 @@
 import type { AcquiredLock, FunctionSummary, LockEffect, StructInfo, SummaryTable } from '../analysis/types';
 import type { FileRecord, FnRecord } from './fileState';
-import { FunctionIndex, type FnKey } from './identity';
+import { FunctionIndex, isHeader, type FnKey } from './identity';
 import { qualifyStatic } from '../analysis/lockNames';
 
 /**
@@ -23,9 +23,12 @@ export class ProgramTables {
   private readonly recursiveGlobals = new Set<string>();
   /** Names of fields some struct says a lock guards (a cheap first test before the struct lookup). */
   private readonly guarded = new Set<string>();
+  /** Files whose declarations of a function carry lock contracts (a contract is checked where it is seen). */
+  private readonly contractFiles = new Map<FnKey, Map<string, number>>();
 
   clear(): void {
     this.guarded.clear();
+    this.contractFiles.clear();
     this.index = new FunctionIndex();
     this.firstDef.clear();
     this.contracts.clear();
@@ -52,6 +55,11 @@ export class ProgramTables {
       const key = c.isStatic ? `${file.uri}#${name}` : name;
       if (c.noLockAnalysis) this.unchecked.add(key);
       const list = this.contracts.get(key) ?? [];
+      if (c.effects.length > 0) {
+        const files = this.contractFiles.get(key) ?? new Map<string, number>();
+        files.set(file.uri, Math.min(files.get(file.uri) ?? Infinity, c.line ?? 0));
+        this.contractFiles.set(key, files);
+      }
       for (const e of c.effects) if (!list.some((x) => x.op === e.op && x.lock === e.lock)) list.push(e);
       this.contracts.set(key, list);
       this.contractOnly.delete(key);
@@ -126,6 +134,14 @@ export class ProgramTables {
       },
       struct: (name) => this.structs.get(name),
       guardedFields: () => this.guarded,
+      contractSeen: (name, line) => {
+        const key = this.resolve(file.uri, name);
+        const files = key ? this.contractFiles.get(key) : undefined;
+        if (!files) return false;
+        // Declared in a header that callers include, or above the call in this file (as a compiler sees it).
+        for (const [u, at] of files) if (isHeader(u) || (u === file.uri && at <= line)) return true;
+        return false;
+      },
       isFileStatic: (name) => statics?.has(name) ?? false,
       isRecursiveLock: (id) => (file.info?.recursiveLocks.has(id) ?? false) || this.recursiveGlobals.has(id),
     };
