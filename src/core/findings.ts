@@ -44,6 +44,11 @@ export interface Finding {
   range: SourceRange;
   /** Enclosing function (SARIF logicalLocations). */
   functionName: string;
+  /**
+   * Pipeline-internal: report only if nothing in the inputs calls the function (its requirement
+   * is otherwise its callers' to meet). Removed before findings leave the pipeline.
+   */
+  entryOnly?: boolean;
   related: RelatedLocation[];
   path: PathStep[];
   fixes?: Fix[];

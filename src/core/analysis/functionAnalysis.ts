@@ -188,6 +188,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     lockOrderSeen: new Set(),
     classOf: classes.classOf,
     spellings: classes.spellings,
+    isScalar: classes.isScalar,
     condVars,
     condTexts,
     touchedLocks: new Set(),

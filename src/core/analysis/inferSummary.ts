@@ -89,8 +89,9 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
         // NULL-tolerant: `if (p) free(p)`.
         const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
         out.push({ target, op: marks.every((d) => d.how === 'freed' && !d.consumed) ? 'free' : 'put' });
-      } else if (others.every((e) => !e.state.refs.some((r) => r.obj === p))) {
-        // Freed only when the object says so (`if (!--p->count) destroy(p)`): a reference drop.
+      } else if (relevant.every((e) => e.returnText === undefined) && others.every((e) => !e.state.refs.some((r) => r.obj === p))) {
+        // A void function that frees only when the object says so (`if (!--p->count) destroy(p)`):
+        // a reference drop. (Functions that return a status tell callers which it was.)
         out.push({ target, op: 'put' });
       }
     } else if (heldAt.length === relevant.length) {
@@ -165,7 +166,8 @@ export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: str
       derive(lhs.text, rhs);
       continue;
     }
-    const v = bare(rhs.text);
+    const v = bare(rhs.text) ?? /^&\s*([A-Za-z_]\w*)\s*(?:->|\.)/.exec(normalizeLvalue(rhs.text))?.[1];
+    // `skb->nfct = &ct->ct_general`: a pointer into the object keeps the object.
     if (v) keep(v, a.startPosition.row);
   }
   for (const d of body.indexedDescendants('declaration')) {

@@ -34,6 +34,17 @@ function declName(d: AnyNode | null): string | null {
   return null;
 }
 
+/** The node kinds on a declarator's way down to its name (`*p`, `a[4]`, `x = 3`). */
+function declaratorKinds(d: AnyNode | null): string {
+  const kinds: string[] = [];
+  let n: AnyNode | null = d;
+  for (let g = 0; n && g < 16 && n.type !== 'identifier'; g++) {
+    kinds.push(n.type);
+    n = n.childForFieldName('declarator');
+  }
+  return kinds.join(' ');
+}
+
 const STRUCT_SITES = new Set(['struct_specifier', 'type_definition', 'declaration']);
 
 /** Annotations that say which lock guards a field (clang's `guarded_by`, SAL's `_Guarded_by_`, the kernel's `__guarded_by`). */
@@ -116,6 +127,8 @@ export interface ClassResolver {
   classOf(id: string): string;
   /** Other spellings of a lock identity through locals assigned once (`s->m` with `s = &pmd->stats` is `pmd->stats.m`). */
   spellings(id: string): string[];
+  /** Whether a variable is declared here with a scalar (non-pointer, non-struct) type: `int offset`, `u16 len`. */
+  isScalar(name: string): boolean;
   /** Whether a variable's declared type is a struct with a reference count among its fields. */
   isCounted(name: string): boolean;
   /** Summary-table struct entries consulted so far (results depend on them). */
@@ -125,6 +138,7 @@ export interface ClassResolver {
 /** Builds the resolver for one function: variable types from parameters and declarations, plus aliases. */
 export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: SummaryTable): ClassResolver {
   const varTypes = new Map<string, string>();
+  const scalars = new Set<string>();
   const assigned = new Map<string, string[]>();
   const push = (name: string, value: string): void => {
     const list = assigned.get(name);
@@ -140,6 +154,7 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
     for (const dd of d.childrenForFieldName('declarator')) {
       const n = declName(dd);
       if (n && t) varTypes.set(n, t);
+      if (n && !/pointer_declarator|array_declarator/.test(declaratorKinds(dd)) && d.childForFieldName('type')?.type !== 'struct_specifier' && /^(int|unsigned|signed|long|short|char|bool|_Bool|size_t|ssize_t|u8|u16|u32|u64|s8|s16|s32|s64|__u8|__u16|__u32|__u64|__be16|__be32|__be64|__le16|__le32|uint\w*|int\w*|UINT\w*|ULONG|LONG|USHORT|UCHAR)$/.test(t ?? '')) scalars.add(n);
       if (dd.type === 'init_declarator' && n) {
         const v = dd.childForFieldName('value');
         if (v) push(n, v.text);
@@ -170,6 +185,9 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
       const v = normalizeLvalue(values[0]!);
       if (v.startsWith('&') && m[3] === '->') return [`${m[1]}${normalizeLvalue(v.slice(1))}.${m[4]}`];
       return /^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)*$/.test(v) ? [`${m[1]}${v}${m[3]}${m[4]}`] : [];
+    },
+    isScalar(name: string): boolean {
+      return scalars.has(name);
     },
     isCounted(name: string): boolean {
       const t = varTypes.get(name);

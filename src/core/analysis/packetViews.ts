@@ -53,6 +53,9 @@ function viewOwner(rhs: Node, s: AbsState, depth = 0): string | undefined {
     const op = e.childForFieldName('operator')?.text;
     if (op !== '+' && op !== '-') return undefined;
     const l = e.childForFieldName('left');
+    const r = e.childForFieldName('right');
+    // `skb->data - skb_mac_header(skb)` is a distance, not a pointer.
+    if (op === '-' && r && viewOwner(r, s, depth + 1) !== undefined) return undefined;
     return l ? viewOwner(l, s, depth + 1) : undefined;
   }
   if (e.type === 'pointer_expression' && e.text.startsWith('&')) {
@@ -72,7 +75,7 @@ export function mayViewPackets(bodyText: string): boolean {
 
 /** After `lhs = rhs`: a pointer into a buffer is watched; another value ends the watch (refTransfer's reassignment). */
 export function notePacketView(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
-  if (!ctx.packetViews || !rhs || lhs.type !== 'identifier' || !ctx.isLocal(lhs.text)) return;
+  if (!ctx.packetViews || !rhs || lhs.type !== 'identifier' || !ctx.isLocal(lhs.text) || ctx.isScalar(lhs.text)) return;
   const of = viewOwner(rhs, b.s);
   if (!of) return;
   const s = b.s;

@@ -264,8 +264,9 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       return [ok, fail];
     }
     case 'store':
-      // Kept by the callee (a field, a table): the reference this path held is handed on.
-      if (owned) dropRef(s, obj.id);
+      // Kept by the callee (a field, a table): the reference this path held is handed on — also
+      // one taken on a member (`get(&tmpl->ct_general); nf_ct_set(skb, tmpl, …)`).
+      for (const r of [...s.refs]) if (r.obj === obj.id || r.obj.startsWith(`${obj.id}->`) || r.obj.startsWith(`${obj.id}.`)) dropRef(s, r.obj);
       return [b];
     case 'tryget':
     case 'returnsRef': {

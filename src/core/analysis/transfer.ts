@@ -36,6 +36,8 @@ export interface FnContext {
   condTexts: Map<string, number>;
   /** Lock class of an identity (lockClass.ts). */
   classOf: (id: string) => string;
+  /** Whether a variable is declared with a scalar type (lockClass.ts). */
+  isScalar: (name: string) => boolean;
   /** Other spellings of a lock identity through locals assigned once (lockClass.ts). */
   spellings: (id: string) => string[];
   touchedLocks: Set<string>;
@@ -320,10 +322,10 @@ export function heldAlike(ctx: FnContext, s: AbsState, id: string): HeldLock | u
  * when it must be written): the callee touches what that lock protects with nobody excluding others.
  */
 function requiredLocks(ctx: FnContext, nodeId: number, b: Branch, summary: FunctionSummary, args: Node[], range: SourceRange): void {
-  const seen = ctx.summaries.contractSeen?.(summary.name, range.start.line) !== false;
+  const seen = ctx.summaries.contractSeen?.(summary.name) !== false;
   const argTexts = args.map((a) => a.text);
   for (const e of summary.effects) {
-    if (e.op !== 'requires' || !(e.source === 'annotation' || e.needed)) continue;
+    if (e.op !== 'requires' || !((e.source === 'annotation' && seen) || e.needed)) continue;
     const text = substituteParams(e.lock, argTexts);
     if (text === null) continue;
     const id = ctx.qualify(normalizeLvalue(text));
@@ -332,18 +334,24 @@ function requiredLocks(ctx: FnContext, nodeId: number, b: Branch, summary: Funct
     if (names.some((n) => b.s.forgotten.includes(n))) continue;
     const held = names.map((n) => findLock(b.s, n)).find((l) => l !== undefined) ?? heldAlike(ctx, b.s, id);
     if (held && !(e.mode === 'exclusive' && held.mode === 'shared')) continue;
-    // A requirement the compiler does not check here (a contract declared further down or in
-    // another file, or one read from a callee's body), on a lock this function never takes and can
-    // name (a parameter's, a global): a precondition of this function too, checked at its callers.
-    // A contract the compiler sees is reported here, as clang's thread-safety analysis would.
+    const event = { kind: 'unlocked-call' as const, callee: summary.name, lock: plainName(text), mode: e.mode, heldShared: held !== undefined, via: e.needed ? e.via : undefined, range, trail: b.s.trail };
+    // A lock this function never takes and can name (a parameter's, a global): the requirement is
+    // its own precondition too, checked at its callers (a helper only locked callers call is
+    // quiet); said here only if nothing in the inputs calls this function (an entry point,
+    // a callback). A function that takes the lock elsewhere knows it and should hold it here.
     const root = rootVariable(id.replace(/^\*/, ''));
-    const checked = e.source === 'annotation' && seen;
-    if (!checked && !held && !ctx.acquiredInBody.has(id) && root !== null && !ctx.isLocal(root)) {
+    const nameable = root !== null && !ctx.isLocal(root);
+    if (!held && !ctx.acquiredInBody.has(id) && nameable) {
       const lock = parameterize(id, ctx.params);
       if (!ctx.needs.has(lock)) ctx.needs.set(lock, { lock, op: 'requires', mode: e.mode, family: '*', variant: '*', source: 'inferred', needed: true, via: e.via ?? summary.name });
+      // A requirement read through a chain of unannotated helpers is weaker evidence than the
+      // contract itself: only the contract's own callers are reported as entry points.
+      if (!e.needed) ctx.sink.add(nodeId, `${summary.name}:${id}`, { ...event, entryOnly: true });
       continue;
     }
-    ctx.sink.add(nodeId, `${summary.name}:${id}`, { kind: 'unlocked-call', callee: summary.name, lock: plainName(text), mode: e.mode, heldShared: held !== undefined, via: e.needed ? e.via : undefined, range, trail: b.s.trail });
+    // Through a chain of helpers, and named through this function's locals only: nothing to say.
+    if (e.needed && !held && !ctx.acquiredInBody.has(id)) continue;
+    ctx.sink.add(nodeId, `${summary.name}:${id}`, event);
   }
 }
 

@@ -100,12 +100,11 @@ export interface SummaryTable {
   /** A struct by tag or typedef name. */
   struct(name: string): StructInfo | undefined;
   /**
-   * Whether a call by this name at this line sees the callee's lock contract: declared in a header or
-   * above the call in the calling file (a contract only on a later definition, or in another file, is
-   * invisible there, to clang too).
+   * Whether a call by this name from this file can know the callee's lock contract: declared in a
+   * header or in this file (a contract only on a definition in another file is invisible here).
    * Absent (one-file hosts): every contract is seen.
    */
-  contractSeen?(name: string, line: number): boolean;
+  contractSeen?(name: string): boolean;
   /** Field names some struct in the inputs declares guarded by a lock. */
   guardedFields?(): ReadonlySet<string>;
   /** True when `name` is a file-scope `static` variable of the file being analysed (its locks are that file's own). */

@@ -134,12 +134,12 @@ export class ProgramTables {
       },
       struct: (name) => this.structs.get(name),
       guardedFields: () => this.guarded,
-      contractSeen: (name, line) => {
+      contractSeen: (name) => {
         const key = this.resolve(file.uri, name);
         const files = key ? this.contractFiles.get(key) : undefined;
         if (!files) return false;
-        // Declared in a header that callers include, or above the call in this file (as a compiler sees it).
-        for (const [u, at] of files) if (isHeader(u) || (u === file.uri && at <= line)) return true;
+        // Declared in a header that callers include, or in this file.
+        for (const u of files.keys()) if (isHeader(u) || u === file.uri) return true;
         return false;
       },
       isFileStatic: (name) => statics?.has(name) ?? false,

@@ -19,6 +19,9 @@ export function assembleResults(reported: FileRecord[], all: FileRecord[], stats
   for (const f of all) for (const r of f.info?.functions ?? []) if (r.result) edges.push(...r.result.edges);
   const cycles = new Map<string, Finding[]>();
   for (const c of lockOrderFindings(edges)) cycles.set(c.uri, [...(cycles.get(c.uri) ?? []), c]);
+  // Functions something in the inputs calls: a requirement they do not meet is their callers' to meet.
+  const called = new Set<string>();
+  for (const f of all) for (const r of f.info?.functions ?? []) for (const c of r.calls) if (c !== r.name) called.add(c);
   const files: FileCheckResult[] = [];
   const findings: Finding[] = [];
   for (const f of reported) {
@@ -29,7 +32,10 @@ export function assembleResults(reported: FileRecord[], all: FileRecord[], stats
     let analysisMs = 0;
     for (const r of info?.functions ?? []) {
       if (!r.result) continue;
-      own.push(...r.result.findings);
+      for (const x of r.result.findings) {
+        if (!x.entryOnly) own.push(x);
+        else if (!called.has(r.name)) own.push(withoutEntryOnly(x));
+      }
       fileEdges.push(...r.result.edges);
       if (r.result.info) functions.push(r.result.info);
       analysisMs += r.result.ms;
@@ -48,4 +54,10 @@ export function assembleResults(reported: FileRecord[], all: FileRecord[], stats
   }
   findings.sort(compareFindings);
   return { findings, files, stats };
+}
+
+function withoutEntryOnly(f: Finding): Finding {
+  const out = { ...f };
+  delete out.entryOnly;
+  return out;
 }

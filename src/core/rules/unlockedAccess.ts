@@ -31,8 +31,9 @@ function callFinding(input: Parameters<Rule['check']>[0], ev: UnlockedCall): Fin
   const now = ev.heldShared ? `only a read hold of \`${ev.lock}\` is held here` : `\`${ev.lock}\` is not held here`;
   const why = ev.via ? `it calls \`${ev.via}\`, whose contract requires it, and never takes it itself` : 'its contract';
   const message = `\`${ev.callee}\` requires \`${ev.lock}\` ${need} (${why}), but ${now}: what the lock protects is touched while other threads may change it${reachedWhen(ev.trail, ev.range.start.line)}`;
-  return makeFinding('unlocked-access', input, ev.range, message, `${ev.callee}:${ev.lock}`, [],
+  const f = makeFinding('unlocked-access', input, ev.range, message, `${ev.callee}:${ev.lock}`, [],
     pathOf(ev.trail, { range: ev.range, message: `\`${ev.callee}\` called without \`${ev.lock}\`` }));
+  return ev.entryOnly ? { ...f, entryOnly: true } : f;
 }
 
 function fieldFinding(input: Parameters<Rule['check']>[0], ev: UnlockedField): Finding {
