@@ -35,7 +35,7 @@ test('a lock leak points at its acquire and the branch that leads out, not at th
   assert.equal(f!.ruleId, 'lock-leak');
   // The engine's path has all of it; the diagnostic keeps what explains the leak.
   assert.deepEqual(f!.path.map(line), ['3: `debug` is false', '5: reference to `dev` taken (dev_hold)', '6: `l` taken (spin_lock)', '7: `x` is true',
-    '8: reference to `dev` dropped (dev_put)', '9: returns `-1`', '9: exit with `l` still held']);
+    "8: reference to `dev` dropped (dev_put); the caller's keeps it", '9: returns `-1`', '9: exit with `l` still held']);
   assert.deepEqual(f!.related.map(line), ['6: `l` acquired here (spin_lock)', '7: branch taken: `x` is true']);
   assert.deepEqual(explainingSteps(f!).map(line), [], 'the acquire and the branch are related locations already; nothing else explains it');
   assert.equal(plainMessage(f!), "'l' taken at line 6 (spin_lock) is still held at the return on line 9");
