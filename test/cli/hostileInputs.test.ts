@@ -183,4 +183,15 @@ describe('inputs that are not C (issue 21 item 4: they printed "0 findings", exi
     const r = runCli(['check', 'c.c'], { cwd: dir });
     assert.equal(r.code, 1, r.stderr);
   });
+
+  test('a C header with C++ helpers under #ifdef __cplusplus is still C (a C compiler never sees them)', () => {
+    const dir = path.join(root, 'notc3');
+    const header = '#ifndef UTIL_H\n#define UTIL_H 1\n#ifdef __cplusplus\ntemplate <typename T>\nstruct check { };\n#define ARRAY_SIZE(a) (sizeof check<a>)\n#else\n#define ARRAY_SIZE(a) (sizeof (a) / sizeof *(a))\n#endif\n'
+      + 'void grab(spinlock_t *l) __acquires(l);\n#endif\n';
+    writeFile(dir, 'util.h', header);
+    writeFile(dir, 'a.c', LEAK_C);
+    const r = runCli(['check', 'util.h', 'a.c'], { cwd: dir });
+    assert.doesNotMatch(r.stderr, /looks like C\+\+/);
+    assert.equal(r.code, 1, r.stderr);
+  });
 });

@@ -51,6 +51,37 @@ export function blankCommentsAndStrings(text: string): string {
 }
 
 /**
+ * Lines inside `#ifdef __cplusplus` (or `#if defined(__cplusplus)`) up to its `#else`/`#elif`/`#endif`
+ * blanked: C headers carry C++-only helpers there (OVS's util.h has a template `ARRAY_SIZE`), and a C
+ * compiler never sees them.
+ */
+export function blankCplusplusSections(text: string): string {
+  if (!text.includes('__cplusplus')) return text;
+  const lines = text.split('\n');
+  let depth = 0;
+  let blankFrom = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const d = /^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$/.exec(l);
+    if (d) {
+      const kw = d[1]!;
+      if (kw === 'if' || kw === 'ifdef' || kw === 'ifndef') {
+        depth++;
+        if (blankFrom < 0 && (kw === 'ifdef' || kw === 'if') && /^\s*(?:defined\s*\(?\s*)?__cplusplus\b/.test(d[2]!)) blankFrom = depth;
+      } else if (kw === 'endif') {
+        if (blankFrom === depth) blankFrom = -1;
+        depth--;
+      } else if (blankFrom === depth) {
+        blankFrom = -1;
+      }
+      continue;
+    }
+    if (blankFrom >= 0) lines[i] = '';
+  }
+  return lines.join('\n');
+}
+
+/**
  * Why a file is not C, or undefined when it may be. By extension first (C++ extensions are never C;
  * .c and .h are C unless their code has C++-only constructs), then by content for other names: a
  * file with no line that looks like C (a statement, a brace, a preprocessor line) is not C.
@@ -58,7 +89,7 @@ export function blankCommentsAndStrings(text: string): string {
 export function notCReason(file: string, text: string): string | undefined {
   const ext = path.extname(file).toLowerCase();
   if (CPP_EXTENSIONS.has(ext) || (ext === '.c' && path.extname(file) === '.C')) return `a C++ file (${path.extname(file)}); Lockstep analyses C`;
-  const sample = blankCommentsAndStrings(text.length > 1 << 20 ? text.slice(0, 1 << 20) : text);
+  const sample = blankCplusplusSections(blankCommentsAndStrings(text.length > 1 << 20 ? text.slice(0, 1 << 20) : text));
   for (const [re, what] of CPP_MARKERS) {
     if (re.test(sample)) return `looks like C++ (${what}); Lockstep analyses C`;
   }
