@@ -51,7 +51,7 @@ const STRUCT_SITES = new Set(['struct_specifier', 'type_definition', 'declaratio
 const GUARD_MACROS = new Set(['OVS_GUARDED', 'OVS_GUARDED_BY', '_Guarded_by_', '__guarded_by']);
 
 /** A lock-typed member: what a bare `OVS_GUARDED` means (the nearest such member declared above). */
-const LOCK_TYPE = /(mutex|spinlock|spin_lock|rwlock|rw_lock|rw_semaphore|semaphore|lock)/i;
+const LOCK_TYPE = /^(ovs_mutex|ovs_rwlock|ovs_spin|fat_rwlock|mutex|spinlock|spinlock_t|rwlock_t|rw_semaphore|semaphore|seqlock_t|pthread_mutex_t|pthread_rwlock_t|pthread_spinlock_t|NDIS_SPIN_LOCK|NDIS_RW_LOCK_EX|PNDIS_RW_LOCK_EX|KSPIN_LOCK|ERESOURCE|FAST_MUTEX|KMUTEX|EX_PUSH_LOCK|\w*_lock_t|\w*_mutex_t)$/;
 
 /** Struct field types of the file's top-level struct definitions, by tag and by typedef name. */
 export function structSummaries(tree: Tree, text: string, annotations: readonly LockAnnotation[] = []): Map<string, StructInfo> {
@@ -91,7 +91,9 @@ export function structSummaries(tree: Tree, text: string, annotations: readonly 
         // Annotations were blanked in place: the one inside this declaration (or just before it, SAL style) is its guard.
         const g = guards.find((a) => a.offset >= from && a.offset < f.endIndex);
         if (g) {
-          const lock = g.args.trim().replace(/^&\s*/, '') || (g.macro === 'OVS_GUARDED' ? lastLock : undefined);
+          // A bare OVS_GUARDED is clang's guarded_var (some lock held); `~m` reads "the nearest lock
+          // member m above it, or any lock not named m" (guardedFields.ts).
+          const lock = g.args.trim().replace(/^&\s*/, '') || (g.macro === 'OVS_GUARDED' && lastLock ? `~${lastLock}` : undefined);
           if (lock) {
             guardedBy ??= Object.create(null) as Record<string, string>;
             for (const n of names) guardedBy[n] = lock;
