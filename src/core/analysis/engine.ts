@@ -131,8 +131,9 @@ export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryT
     if (index.locks.has(name) || index.refs.has(name)) return true;
     // Linking or publishing an argument is a reference effect callers need (`store`).
     if (index.mutators.has(name) || PUBLISHERS.has(name)) return true;
-    // Packet buffers that may move, objects unlinked from RCU-read structures.
-    if (isReallocating(name) || isRcuUnlink(name)) return true;
+    // Packet buffers that may move, objects unlinked from RCU-read structures; calls that never
+    // return (the function may be one too: `ctl_fatal()` ends in `exit()`).
+    if (isReallocating(name) || isRcuUnlink(name) || index.noReturn.has(name)) return true;
     const s = table.fn(name);
     if (s && (s.effects.length > 0 || s.noReturn || s.refs.length > 0 || s.acquires.length > 0)) return true;
   }

@@ -352,6 +352,8 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
 
 /** Allocation families that free each other's memory (kvfree takes kmalloc'd and vmalloc'd memory alike). */
 function familiesMatch(allocated: string, freeing: string): boolean {
+  // A deferred free names the freeing function as an argument (`ovsrcu_postpone(free, p)`): any family.
+  if (freeing === 'ovsrcu' || freeing === '*') return true;
   return allocated === freeing || (freeing === 'kvmalloc' && allocated === 'kmalloc');
 }
 
@@ -411,6 +413,8 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
     const a = op.args[i]!.text;
     if (mentionsAnyDead(a, s)) return false;
     if (s.refs.some((r) => !r.used && mentionsObject(a, r.obj))) return false;
+    // Memory handed to a call that may keep it (applyRefOp decides).
+    if (s.refs.some((r) => r.kind === 'alloc' && handsOver(a, r.obj))) return false;
     const refill = refilledPlace(a);
     if (refill && s.dead.some((d) => within(d.obj, refill))) return false;
     if ((mutator && i !== mutator.containerArg) || publishes) for (const r of s.refs) if (mentionsObject(a, r.obj)) return false;

@@ -250,6 +250,11 @@ export function truthOf(b: Branch, cond: Node): Truth | undefined {
       const t = getFact(b.s, `c:${ct.v}==${ct.c}`);
       if (t) return ct.eq ? t : opposite(t);
     }
+    // Memory this path just allocated is no other pointer: `if (soft != soft_stub) free(soft)`.
+    if ((op === '==' || op === '!=') && l && r && l.type === 'identifier' && r.type === 'identifier' && l.text !== r.text
+      && b.s.refs.some((x) => x.kind === 'alloc' && !x.fill && (x.obj === l.text || x.obj === r.text))) {
+      return op === '!=' ? 'nonzero' : 'zero';
+    }
     if (l && r) {
       const last = lastPutTest(b, op, l, r);
       if (last) return last;
