@@ -12,6 +12,7 @@ import { lockIdentity } from './exprs';
 import { qualifyStatic } from './lockNames';
 import { PUBLISHERS } from './refTransfer';
 import { isReallocating } from './packetViews';
+import { lockMacroContracts } from './lockMacros';
 import { isRcuUnlink } from './rcuUnlink';
 import type { AnalysisOptions, LockEffect, SourceFile, StructInfo, SummaryTable } from './types';
 
@@ -70,7 +71,7 @@ export function prepareFile(parser: Parser, file: SourceFile): PreparedFile {
 }
 
 /** Reads a tree the caller owns (the editor keeps one per open document); `disposePrepared` then leaves the tree alone. */
-export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0): PreparedFile {
+export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0, index?: KnowledgeIndex): PreparedFile {
   const fns = listFunctions(parsed.tree, parsed.text).map((fn) => {
     const calls = calledNames(fn, parsed.text);
     return { fn, calls, sortedCalls: [...calls].sort(), text: parsed.text.slice(fn.node.startIndex, fn.node.endIndex) };
@@ -78,7 +79,7 @@ export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0): P
   const scope = fileScope(parsed.tree, parsed.text);
   return {
     file, parsed, fns, parseMs,
-    contracts: annotatedEffects(parsed.tree, parsed.text, parsed.lockAnnotations),
+    contracts: withMacroContracts(annotatedEffects(parsed.tree, parsed.text, parsed.lockAnnotations), index ? lockMacroContracts(parsed.text, index) : undefined),
     structs: structSummaries(parsed.tree, parsed.text, parsed.lockAnnotations),
     globals: scope.globals,
     statics: scope.statics,
@@ -158,6 +159,13 @@ function storesParameter(e: FnEntry): boolean {
   const names = params.map((p) => p.replace(/[$]/g, '')).join('|');
   const re = new RegExp(`(->\\s*\\w+|\\*\\s*\\w+|\\]|\\.\\w+)\\s*=\\s*(\\([^()]*\\)\\s*)?(\\w*CAST\\s*\\([^,()]*,\\s*)?(${names})\\s*[;)]`);
   return re.test(e.text);
+}
+
+/** Lock-wrapper macros (`#define grab(q) ovs_mutex_lock(&(q)->m)`) join the declared contracts; a declaration wins. */
+function withMacroContracts(contracts: Map<string, Contract>, macros: Map<string, Contract> | undefined): Map<string, Contract> {
+  if (!macros || macros.size === 0) return contracts;
+  for (const [name, c] of macros) if (!contracts.has(name)) contracts.set(name, c);
+  return contracts;
 }
 
 /** One function's path search (the plain-JS copy of its body is made once and kept until disposal). */

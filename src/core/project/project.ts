@@ -178,7 +178,7 @@ export class Project {
       owned = own;
       stats.parsed++;
       stats.parseMs += ms;
-      p = prepareParsed(parsed, { uri: f.uri, text: f.text }, ms);
+      p = prepareParsed(parsed, { uri: f.uri, text: f.text }, ms, this.index);
       const before = f.info;
       f.info = fileInfoOf(p, before);
       f.info.damage = parseDamageFindings(p.parsed.tree, p.parsed.text, f.uri, p.fns.map((e) => e.fn.node), this.index);
