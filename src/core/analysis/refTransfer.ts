@@ -266,7 +266,10 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
     case 'store':
       // Kept by the callee (a field, a table): the reference this path held is handed on — also
       // one taken on a member (`get(&tmpl->ct_general); nf_ct_set(skb, tmpl, …)`).
-      for (const r of [...s.refs]) if (r.obj === obj.id || r.obj.startsWith(`${obj.id}->`) || r.obj.startsWith(`${obj.id}.`)) dropRef(s, r.obj);
+      // Storing a member's address (`push(&list, &entry->node)`) keeps the whole object.
+      for (const r of [...s.refs]) {
+        if (r.obj === obj.id || r.obj.startsWith(`${obj.id}->`) || r.obj.startsWith(`${obj.id}.`) || obj.id.startsWith(`${r.obj}->`) || obj.id.startsWith(`${r.obj}.`)) dropRef(s, r.obj);
+      }
       return [b];
     case 'tryget':
     case 'returnsRef': {
