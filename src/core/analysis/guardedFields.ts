@@ -2,7 +2,8 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import { rangeOf } from '../source';
 import { lockIdentity, squash } from './exprs';
 import { findLock } from './state';
-import { heldAlike, type Branch, type FnContext } from './transfer';
+import { heldAlike } from './heldAlike';
+import type { Branch, FnContext } from './transfer';
 
 /**
  * Fields a struct declares guarded (`int n OVS_GUARDED_BY(mutex)`, `_Guarded_by_(lock) ULONG count;`):

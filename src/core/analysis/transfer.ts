@@ -12,6 +12,7 @@ import { resultOf, withResult, type CallResults } from './callResults';
 import { endProtection, noteReached } from './protection';
 import { notePacketView } from './packetViews';
 import { checkGuarded } from './guardedFields';
+import { heldAlike } from './heldAlike';
 import { addTrail, cloneState, findLock, getFact, holdsError, killFacts, setFact, type AbsState, type HeldLock } from './state';
 import { plainName } from './lockNames';
 import { constantTruth, isErrorConstant, literalTruth, opposite } from './truth';
@@ -306,15 +307,6 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
   return applyRefOp(ctx, nodeId, op, out);
 }
 
-/**
- * A held lock that is the same lock under another name: the same field of the same struct type
- * (`s->stats_mutex` with `s = &pmd->perf_stats`), or a file's static lock named plainly by a
- * header contract (`seq_mutex` for `seq_mutex@lib/seq.c`).
- */
-export function heldAlike(ctx: FnContext, s: AbsState, id: string): HeldLock | undefined {
-  const other = ctx.spellings(id).map((x) => ctx.qualify(x));
-  return s.locks.find((l) => other.includes(l.id) || (!id.includes('@') && l.id.startsWith(`${id}@`)));
-}
 
 /**
  * A callee whose contract says the caller must hold a lock (`OVS_REQUIRES(m)`, `__must_hold(l)`,
