@@ -91,8 +91,11 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
         out.push({ target, op: marks.every((d) => d.how === 'freed' && !d.consumed) ? 'free' : 'put' });
       } else if (relevant.every((e) => e.returnText === undefined) && others.every((e) => !e.state.refs.some((r) => r.obj === p))) {
         // A void function that frees only when the object says so (`if (!--p->count) destroy(p)`):
-        // a reference drop. (Functions that return a status tell callers which it was.)
-        out.push({ target, op: 'put' });
+        // a reference drop. (Functions that return a status tell callers which it was.) A free
+        // after a grace period leaves the object usable for now.
+        const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
+        const deferred = marks.every((d) => d.how === 'dropped' || d.how === 'deferred');
+        out.push(deferred ? { target, op: 'put', deferred } : { target, op: 'put' });
       }
     } else if (heldAt.length === relevant.length) {
       out.push({ target, op: 'get' });
