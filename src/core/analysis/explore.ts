@@ -70,7 +70,9 @@ function cpuMs(): number {
  * Breadth-first, so the first path to reach a node (and so each event's trail) is a short one.
  */
 export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node, maxStatesPerNode = DEFAULT_MAX_STATES_PER_NODE, timeoutMs?: number): ExploreResult {
-  const deadline = timeoutMs !== undefined && timeoutMs > 0 ? cpuMs() + timeoutMs : undefined;
+  // The CPU clock is read from the 256th visit on (a system call: most functions finish long before).
+  const limited = timeoutMs !== undefined && timeoutMs > 0;
+  let deadline: number | undefined;
   let reason: ExploreResult['reason'];
   // The state keys seen per node: most nodes see one state, kept as its key; a set from the second on.
   const seen: (string | Set<string> | undefined)[] = new Array<string | Set<string> | undefined>(cfg.nodes.length);
@@ -206,6 +208,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       reason = 'states';
       break;
     }
+    if (limited && (visits & 255) === 0 && visits > 0) deadline ??= cpuMs() + timeoutMs!;
     if (deadline !== undefined && (visits & 255) === 0 && cpuMs() > deadline) {
       incomplete = true;
       reason = 'timeout';
