@@ -239,6 +239,13 @@ test('the simulator panel runs a violated result through the UI and steps to the
   assert.equal(await page.locator('.costs-table tbody tr:nth-child(3) td:nth-child(2)').innerText(), '6 · 1 · 0 · 0');
   // It fits the panel: nothing scrolls sideways.
   assert.ok(await page.locator('.costs').evaluate((e) => e.scrollWidth <= e.clientWidth), 'the costs table fits');
+  await page.locator('.costs').screenshot({ path: join(SHOTS, 'simulator-costs.png') });
+  // And in a beside-the-code panel (~480 px): headers wrap, numbers do not, nothing scrolls sideways.
+  const wide = page.viewportSize()!;
+  await page.setViewportSize({ width: 480, height: wide.height });
+  assert.ok(await page.locator('.costs').evaluate((e) => e.scrollWidth <= e.clientWidth), 'the costs table fits 480 px');
+  await page.locator('.costs').screenshot({ path: join(SHOTS, 'simulator-costs-480px.png') });
+  await page.setViewportSize(wide);
 
   // A malformed message is ignored, not fatal.
   await send(page, { type: 'result', result: { protocol: 'x' } } as unknown as ToWebview);

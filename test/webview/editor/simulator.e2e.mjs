@@ -152,7 +152,7 @@ export async function runSimulatorUiTests({ url, workspace, profileDir, screensh
       await until(`line ${back.line} lit after stepping back`, async () => (await litLines(page)).includes(back.line));
     });
 
-    await step('simulator: F10, Shift+F10, F5 and Ctrl+Shift+F5 step the panel from the listing and from the panel', async () => {
+    await step('simulator: F10, Shift+F10, F5 and Ctrl+Shift+F5 step the panel from the listing and from the panel; N and B from the listing', async () => {
       await focusGroup(page, 2); // the listing
       const start = stepNumber((await panelStep(frame)).counter);
       await page.keyboard.press('F10');
@@ -161,6 +161,11 @@ export async function runSimulatorUiTests({ url, workspace, profileDir, screensh
       await atStep(start + 2, 'F10 again');
       await page.keyboard.press('Shift+F10');
       await atStep(start + 1, 'Shift+F10 in the listing');
+      // The read-only listing also takes the panel's own letter keys: N forward, B back.
+      await page.keyboard.press('n');
+      await atStep(start + 2, 'N in the listing');
+      await page.keyboard.press('b');
+      await atStep(start + 1, 'B in the listing');
       const { line } = await panelStep(frame);
       await until(`line ${line} lit after F10`, async () => (await litLines(page)).includes(line));
       await page.keyboard.press('Control+Shift+F5');
