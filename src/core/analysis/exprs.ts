@@ -165,3 +165,14 @@ export function parameterize(id: string, params: string[]): string {
     return i >= 0 ? `$${i}` : name;
   });
 }
+
+/** `(struct x *) p` → `p`, normalised: the value a cast expression passes on. */
+export function stripCasts(text: string): string {
+  let t = squash(text);
+  for (let i = 0; i < 4; i++) {
+    const m = /^\((?:const |volatile |struct |union |enum )*[A-Za-z_]\w*(?: ?\*)*\)(.+)$/.exec(t);
+    if (!m) break;
+    t = m[1]!;
+  }
+  return normalizeLvalue(t);
+}

@@ -1,8 +1,7 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import { rangeOf } from '../source';
 import { lockIdentity, squash } from './exprs';
-import { findLock } from './state';
-import { heldAlike } from './heldAlike';
+import { heldNamed } from './heldAlike';
 import type { Branch, FnContext } from './transfer';
 
 /**
@@ -44,7 +43,7 @@ export function checkGuarded(ctx: FnContext, nodeId: number, b: Branch, node: No
   const lockText = member ? `${squash(base.text)}->${guard}` : guard;
   const id = ctx.qualify(lockIdentity(`&${lockText}`, false));
   const write = isWrite(node);
-  const held = findLock(b.s, id) ?? findLock(b.s, `*${id}`) ?? heldAlike(ctx, b.s, id);
+  const held = heldNamed(ctx, b.s, id);
   if (held && (!write || held.mode === 'exclusive')) return;
   // Another object's lock of the same name counts when it is the same kind of object (two rules);
   // the same name in another struct (`dp->port_mutex` for a thread's list) is the mistake to catch.

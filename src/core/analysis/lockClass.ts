@@ -119,10 +119,14 @@ export function structSummaries(tree: Tree, text: string, annotations: readonly 
   return out;
 }
 
+/** Names of fields that count references (also how `&p->refCount` handed to a call reads: protection.ts). */
+export const COUNT_FIELD_NAMES = 'ref_?c(?:ou)?nt|refcount|ref_count|refs?|users|use_?count';
+const COUNT_NAME = new RegExp(`^(?:${COUNT_FIELD_NAMES})$`, 'i');
+
 /** A field that counts references: `struct ovs_refcount ref_cnt`, `struct kref kref`, `refcount_t users`, `LONG refCount`. */
 function isCountField(name: string, type: string): boolean {
   if (/^(ovs_refcount|kref|refcount_t|refcount_struct|atomic_refcount)$/.test(type)) return true;
-  return /^(ref_?c(ou)?nt|refcount|ref_count|refs|ref|users|usecount|use_count)$/i.test(name) && /^(atomic\w*|u?int\w*|unsigned|long|LONG|ULONG|INT|UINT32|int|refcount_t)$/.test(type);
+  return COUNT_NAME.test(name) && /^(atomic\w*|u?int\w*|unsigned|long|LONG|ULONG|INT|UINT32|int|refcount_t)$/.test(type);
 }
 
 export interface ClassResolver {

@@ -1,6 +1,7 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import { rangeOf, type SourceRange } from '../source';
-import { normalizeLvalue } from './exprs';
+import { stripCasts } from './exprs';
+import { COUNT_FIELD_NAMES } from './lockClass';
 import type { Op } from './ops';
 import type { AbsState, DeadObject } from './state';
 import type { Branch, FnContext } from './transfer';
@@ -22,7 +23,7 @@ import type { Branch, FnContext } from './transfer';
 const HANDS_OFF = /(remove|delete|_del\b|_del_|unlink|detach|steal|take|insert|push|enqueue|publish|hold|get|grab|ref|acquire|lock)/i;
 
 /** `&p->refCount`, `&p->ref_cnt`, `&p->kref`: handing a count over is taking or giving a reference. */
-const COUNT_FIELD = /->\s*(ref_?c(ou)?nt|refcount|ref_count|refs?|kref|users|usecount|rc)\b/i;
+const COUNT_FIELD = new RegExp(`->\\s*(${COUNT_FIELD_NAMES}|kref|rc)\\b`, 'i');
 
 /** `p = lookup(...)`, `p = base->field`, `p = base->tbl[i]`, `p = rcu_dereference(base->f)`: a pointer reached through shared state. */
 function reachedThrough(rhs: Node): string | undefined {
@@ -83,7 +84,7 @@ export function endProtection(s: AbsState, id: string, display: string, range: S
 export function handOffProtected(ctx: FnContext, s: AbsState, callee: string, argText: string): void {
   if (!s.dead.some((d) => d.how === 'guarded')) return;
   if (callee && !HANDS_OFF.test(callee) && !ctx.index.unlinks.has(callee) && !COUNT_FIELD.test(argText)) return;
-  const t = normalizeLvalue(argText.replace(/^\s*\([^()]*\)\s*/, ''));
+  const t = stripCasts(argText);
   s.dead = s.dead.filter((d) => !(d.how === 'guarded' && (t === d.obj || t.startsWith(`&${d.obj}->`) || t.startsWith(`${d.obj}->`))));
 }
 

@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import type { RefApi } from '../apis/types';
 import { argPatternMatches } from '../apis/argPattern';
 import { rangeOf, type SourceRange } from '../source';
-import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash, substituteParams } from './exprs';
+import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash, stripCasts, substituteParams } from './exprs';
 import type { Op } from './ops';
 import { addTrail, cloneState, type AbsState, type DeadObject, type OwnedRef } from './state';
 import { isBorrower } from '../apis/borrowers';
@@ -20,15 +20,6 @@ import type { Branch, FnContext } from './transfer';
 /** Calls that publish a pointer (the object escapes into shared state). */
 export const PUBLISHERS = new Set(['rcu_assign_pointer', 'RCU_INIT_POINTER', 'ovsrcu_set', 'ovsrcu_set_hidden', 'ovsrcu_init', 'InsertHeadList', 'InsertTailList']);
 
-function stripCasts(text: string): string {
-  let t = squash(text);
-  for (let i = 0; i < 4; i++) {
-    const m = /^\((?:const |volatile |struct |union |enum )*[A-Za-z_]\w*(?: ?\*)*\)(.+)$/.exec(t);
-    if (!m) break;
-    t = m[1]!;
-  }
-  return normalizeLvalue(t);
-}
 
 /** The object a reference API call is about, or undefined when the call is not a reference operation. */
 export function objectOf(api: RefApi, args: Node[], call: Node): { id: string; display: string } | undefined {

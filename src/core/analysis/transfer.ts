@@ -12,7 +12,7 @@ import { resultOf, withResult, type CallResults } from './callResults';
 import { endProtection, noteReached } from './protection';
 import { notePacketView } from './packetViews';
 import { checkGuarded } from './guardedFields';
-import { heldAlike } from './heldAlike';
+import { heldNamed } from './heldAlike';
 import { addTrail, cloneState, findLock, getFact, holdsError, killFacts, setFact, type AbsState, type HeldLock } from './state';
 import { plainName } from './lockNames';
 import { constantTruth, isErrorConstant, literalTruth, opposite } from './truth';
@@ -324,7 +324,7 @@ function requiredLocks(ctx: FnContext, nodeId: number, b: Branch, summary: Funct
     // A contract names the lock object or the pointer to it (`_Requires_lock_held_(ctx->lock)` with a PNDIS_RW_LOCK_EX).
     const names = id.startsWith('*') ? [id, id.slice(1)] : [id, `*${id}`];
     if (names.some((n) => b.s.forgotten.includes(n))) continue;
-    const held = names.map((n) => findLock(b.s, n)).find((l) => l !== undefined) ?? heldAlike(ctx, b.s, id);
+    const held = heldNamed(ctx, b.s, id);
     if (held && !(e.mode === 'exclusive' && held.mode === 'shared')) continue;
     const event = { kind: 'unlocked-call' as const, callee: summary.name, lock: plainName(text), mode: e.mode, heldShared: held !== undefined, via: e.needed ? e.via : undefined, range, trail: b.s.trail };
     // A lock this function never takes and can name (a parameter's, a global): the requirement is
