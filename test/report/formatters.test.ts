@@ -82,6 +82,15 @@ describe('SARIF formatter', () => {
     assert.notDeepEqual(sarifSchemaErrors(broken), []);
   });
 
+  test('the default help URI is the repository\'s https page of the rule, not a path on the machine that ran it (issue 21 item 5)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { repository: { url: string } };
+    assert.match(pkg.repository.url, /^https:\/\//);
+    assert.equal(DEFAULT_HELP_BASE_URI, `${pkg.repository.url.replace(/\.git$/, '')}/blob/main/docs/rules/`);
+    const uri = toSarif([], { cwd }).runs[0]!.tool.driver.rules![0]!.helpUri!;
+    assert.match(uri, /^https:\/\/[^\s]+\/docs\/rules\/[a-z-]+\.md$/);
+    assert.ok(!uri.includes(repoRoot), uri);
+  });
+
   test('describes every rule with a help URI to an existing rule page', () => {
     const ids = run.tool.driver.rules!.map((d) => d.id);
     assert.deepEqual([...ids].sort(), [...RULE_IDS].sort());
