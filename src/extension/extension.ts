@@ -11,6 +11,7 @@ import { ProjectConfig } from './projectConfig';
 import { showRuleDoc } from './ruleDocs';
 import { registerPatchReview } from './patchReview/register';
 import { registerSimulator } from './simulator/register';
+import { SimulatorPanel } from './simulator/panel';
 import { StatusItem } from './statusItem';
 import { warmUp } from './warmUp';
 import { WorkspaceIndex, type IndexStats } from './workspaceIndex';
@@ -31,6 +32,11 @@ export interface LockstepTestApi {
    * already replaced it.
    */
   statusLog(uri: vscode.Uri): { text: string; diagnostics: number }[];
+  /**
+   * Hands `message` to the open simulator panel as if its webview had posted it; resolves once the
+   * lines it asked for are lit (false: no panel).
+   */
+  simulatorMessage(message: unknown): Promise<boolean>;
 }
 
 const STATUS_LOG_SIZE = 500;
@@ -74,6 +80,11 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
     vscode.commands.registerCommand('lockstep.analyzeWorkspace', () => index.run(vscode.ProgressLocation.Notification)),
     vscode.commands.registerCommand('lockstep.showOutput', () => log.show(true)),
     vscode.commands.registerCommand(SHOW_RULE_DOC, (rule: unknown) => showRuleDoc(context.extensionUri, rule)),
+    // Trust granted: the workspace's lockstep.configFile and lockstep.maxFileSize now count (settings.ts).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void configure().then(() => index.run());
+      controller.recheckOpen();
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('lockstep')) return;
       log.info('settings changed');
@@ -125,6 +136,13 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
     },
     workerGeneration: () => client.generation,
     statusLog: (uri) => statusLog.filter((e) => e.uri === uri.toString()).map(({ text, diagnostics }) => ({ text, diagnostics })),
+    simulatorMessage: async (message) => {
+      const panel = SimulatorPanel.current;
+      if (!panel) return false;
+      panel.receive(message);
+      await panel.highlightsDone();
+      return true;
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { RULE_IDS, type RuleId } from '../core/findings';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/input';
+import { trustedValue } from './trustedSetting';
 
 export type RunMode = 'onType' | 'onSave';
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
@@ -29,12 +30,15 @@ export function readSettings(scope?: vscode.ConfigurationScope): LockstepSetting
       severity[rule as RuleId] = value as SeveritySetting;
     }
   }
-  const max = c.get<number>('maxFileSize');
+  // Workspace values of these two count only in a trusted workspace (issue 22: see trustedSetting.ts).
+  const trusted = vscode.workspace.isTrusted;
+  const max = trustedValue(c.get<number>('maxFileSize'), c.inspect<number>('maxFileSize'), trusted);
+  const configFile = trustedValue(c.get<string>('configFile'), c.inspect<string>('configFile'), trusted);
   return {
     enable: c.get<boolean>('enable') ?? true,
     run: c.get<string>('run') === 'onSave' ? 'onSave' : 'onType',
     severity,
-    configFile: c.get<string>('configFile') || 'lockstep.json',
+    configFile: (typeof configFile === 'string' && configFile) || 'lockstep.json',
     // Capped at the CLI's limit whatever a settings file says (the schema's maximum only warns).
     maxFileSize: typeof max === 'number' && max > 0 ? Math.min(max, DEFAULT_MAX_FILE_BYTES) : DEFAULT_MAX_FILE_SIZE,
     exclude: (c.get<unknown[]>('exclude') ?? []).filter((g): g is string => typeof g === 'string'),

@@ -9,12 +9,15 @@ import type { ListingHighlighter } from './decorations';
 import { makeNonce, simulatorHtml } from './html';
 import { ExplorerRun } from './runner';
 import { cProtocolInfo, cProtocolName, cScenario, unmodelledWords } from './cPick';
+import { HighlightScope } from './highlightScope';
 import type { CRunRequest } from './simulateWith';
 import type { CSourceJob, WorkerJob } from './workerProtocol';
 import type { Unmodelled } from '../../core/extract/types';
 import type { ProtocolInfo } from '../../webview/model';
 
 export const VIEW_TYPE = 'lockstep.simulator';
+/** workspaceState key: the C files this workspace's panel compiled (a reloaded panel may light them again). */
+const SOURCES_KEY = 'lockstep.simulator.sources';
 
 export interface PanelHost {
   context: vscode.ExtensionContext;
@@ -54,6 +57,8 @@ export class SimulatorPanel implements vscode.Disposable {
   private cModel: CModel | null = null;
   /** The webview has said 'ready' since it was (re)loaded: messages posted before that are lost. */
   private ready = false;
+  /** The documents a `highlight` message may name: the protocols' listings and the C files compiled here. */
+  private readonly scope: HighlightScope;
 
   static open(host: PanelHost, opts: OpenOptions): SimulatorPanel {
     const existing = SimulatorPanel.current;
@@ -77,6 +82,8 @@ export class SimulatorPanel implements vscode.Disposable {
     if (!c) return;
     this.options = { ...this.options, c: undefined };
     const name = cProtocolName(c.source.uri, c.source.packet, c.source.put);
+    this.scope.addSource(canonicalUri(c.source.uri));
+    void this.host.context.workspaceState.update(SOURCES_KEY, this.scope.rememberedSources);
     this.cModel = { name, source: c.source, info: cProtocolInfo(c.source.uri, c.source.packet, c.source.put) };
     this.options.protocol = name;
     this.sendInit();
@@ -94,6 +101,11 @@ export class SimulatorPanel implements vscode.Disposable {
 
   private constructor(readonly panel: vscode.WebviewPanel, private readonly host: PanelHost, private options: OpenOptions) {
     SimulatorPanel.current = this;
+    const remembered = host.context.workspaceState.get<unknown>(SOURCES_KEY);
+    this.scope = new HighlightScope(
+      simulatorCore.listProtocols().map((p) => canonicalUri(p.listingUri)),
+      Array.isArray(remembered) ? remembered.filter((u): u is string => typeof u === 'string') : [],
+    );
     void vscode.commands.executeCommand('setContext', 'lockstep.simulatorOpen', true);
     const icon = vscode.Uri.joinPath(host.context.extensionUri, 'media', 'simulator.svg');
     panel.iconPath = icon;
@@ -148,7 +160,8 @@ export class SimulatorPanel implements vscode.Disposable {
     this.post(protocols);
   }
 
-  private receive(raw: unknown): void {
+  /** Every message of the webview comes here (public for the extension-host tests' hook). */
+  receive(raw: unknown): void {
     const parsed = parseFromWebview(raw);
     if (!parsed.ok) {
       this.host.log.warn(`simulator: dropped a message from the webview: ${parsed.error}`);
@@ -185,7 +198,12 @@ export class SimulatorPanel implements vscode.Disposable {
         }
         return;
       case 'highlight': {
-        const { uri, marks } = m;
+        const { marks } = m;
+        const uri = m.uri === null ? null : canonicalUri(m.uri);
+        if (uri !== null && !this.scope.allows(uri)) {
+          this.host.log.warn(`simulator: refused to light ${m.uri!.slice(0, 200)}: not a listing or a C file this panel simulated`);
+          return;
+        }
         this.highlightChain = this.highlightChain.then(async () => {
           if (uri === null) this.host.highlighter.clear();
           else await this.host.highlighter.show(uri, marks, this.panel.viewColumn);
@@ -243,6 +261,11 @@ export class SimulatorPanel implements vscode.Disposable {
     if (this.panel.visible) this.sendInit();
   }
 
+  /** Resolves when every `highlight` received so far has been shown (or refused). */
+  highlightsDone(): Promise<void> {
+    return this.highlightChain;
+  }
+
   /** One of the editor's `lockstep.sim.*` commands: the panel steps as with its own keys. */
   command(command: PanelCommand): void {
     if (!this.panel.visible) this.panel.reveal(undefined, true);
@@ -266,5 +289,14 @@ export class SimulatorPanel implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
     this.panel.dispose();
+  }
+}
+
+/** VS Code's one spelling of a URI (percent-encoding, case of the scheme), so two spellings compare equal. */
+function canonicalUri(uri: string): string {
+  try {
+    return vscode.Uri.parse(uri, true).toString();
+  } catch {
+    return `invalid:${uri}`;
   }
 }

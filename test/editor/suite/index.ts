@@ -6,6 +6,7 @@ import { diagnosticsSuite } from './diagnostics.suite';
 import { patchReviewSuite } from './patchReview.suite';
 import { robustnessSuite } from './robustness.suite';
 import { settingsSuite } from './settings.suite';
+import { simulatorSuite } from './simulator.suite';
 
 export interface SuiteCounts {
   passed: number;
@@ -36,6 +37,7 @@ export async function run(): Promise<void> {
   commandsSuite();
   robustnessSuite();
   patchReviewSuite();
+  simulatorSuite();
   const counts: SuiteCounts = { passed: 0, failed: 0, skipped: 0, failures: [], retried: [], flaky: [] };
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
