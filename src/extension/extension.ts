@@ -63,9 +63,12 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   }));
 
   let knowledge: ApiKnowledge | undefined;
+  let defines: Record<string, string> | undefined;
+  let reviewPatches: () => void = () => undefined;
   const configure = async (): Promise<void> => {
     const settings = await config.load();
     knowledge = settings.knowledge;
+    defines = settings.defines;
     await client.request({ type: 'configure', knowledge, defines: settings.defines });
   };
   // Everything the worker knows is lost when it restarts: configuration first, then the index.
@@ -102,18 +105,24 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
     const watcher = vscode.workspace.createFileSystemWatcher(
       folder ? new vscode.RelativePattern(folder, vscode.workspace.asRelativePath(configUri, false)) : configUri.fsPath,
     );
-    const reload = (): void => void configure().then(() => index.run());
+    // Open patches are reviewed again too: they use the same knowledge and defines.
+    const reload = (): void => void configure().then(() => {
+      reviewPatches();
+      return index.run();
+    });
     context.subscriptions.push(watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload), watcher.onDidDelete(reload));
   }
 
   registerSimulator({ context, log });
-  registerPatchReview({ context, log, knowledge: () => knowledge });
+  reviewPatches = registerPatchReview({ context, log, knowledge: () => knowledge, defines: () => defines });
 
   const firstConfig = config.load(); // read while the worker starts
   workerReady.then(
     async () => {
       const settings = await firstConfig;
       knowledge = settings.knowledge;
+      defines = settings.defines;
+      reviewPatches(); // a patch opened before the config was read
       await client.request({ type: 'configure', knowledge, defines: settings.defines });
       log.info(`analysis worker ready in ${Date.now() - t0} ms`);
       if (vscode.workspace.textDocuments.some(isLockstepDocument)) controller.recheckOpen(); // their first check warms it up

@@ -14,7 +14,7 @@ const patchText = readFileSync(path.join(workspace, 'patches', 'table-full.patch
 
 // The real worker module, run through tsx, with the wasm files laid out as in the extension's dist/.
 // The default timeout is a ceiling that only catches a hang (a loaded machine is slow, not wrong).
-function makeClient(timeoutMs = 120_000, knowledge?: () => ApiKnowledge | undefined): { client: PatchReviewClient; options: { timeoutMs: number }; cleanup(): void } {
+function makeClient(timeoutMs = 120_000, knowledge?: () => ApiKnowledge | undefined, defines?: () => Record<string, string> | undefined): { client: PatchReviewClient; options: { timeoutMs: number }; cleanup(): void } {
   const dist = mkdtempSync(path.join(tmpdir(), 'lockstep-patch-dist-'));
   copyFileSync(path.join(testGrammar.runtimeDir, 'web-tree-sitter.wasm'), path.join(dist, 'web-tree-sitter.wasm'));
   copyFileSync(testGrammar.grammarFile, path.join(dist, 'tree-sitter-c.wasm'));
@@ -22,7 +22,7 @@ function makeClient(timeoutMs = 120_000, knowledge?: () => ApiKnowledge | undefi
   const boot = path.join(dist, 'boot.cjs');
   const entry = path.join(repoRoot, 'src', 'extension', 'patchReview', 'patchReviewWorker.ts');
   writeFileSync(boot, `require(${JSON.stringify(require.resolve('tsx/cjs'))});\nrequire(${JSON.stringify(entry)});\n`);
-  const options = { workerFile: boot, distDir: dist, timeoutMs, knowledge };
+  const options = { workerFile: boot, distDir: dist, timeoutMs, knowledge, defines };
   const client = new PatchReviewClient(options);
   return { client, options, cleanup: () => { client.dispose(); rmSync(dist, { recursive: true, force: true }); } };
 }
@@ -106,6 +106,24 @@ test('the review uses the project\'s API knowledge the host passes (lockstep.jso
     assert.equal((await plain.client.review(patch, read)).view.patches[0]!.introduced.length, 0);
     const { view } = await configured.client.review(patch, read);
     assert.equal(view.patches[0]!.summary, 'introduces 1 lock-leak');
+  } finally {
+    plain.cleanup();
+    configured.cleanup();
+  }
+});
+
+test('the review takes lockstep.json `defines` the host passes, as the editor\'s file checks and `lockstep patch` do', async () => {
+  // The early return exists only when CONFIG_FAST_EXIT is defined: a leak with the project's defines, none without.
+  const base = 'int tbl_add(spinlock_t *l, int v)\n{\n\tspin_lock(l);\n\tv++;\n\tspin_unlock(l);\n\treturn v;\n}\n';
+  const patch = 'diff --git a/tbl.c b/tbl.c\n--- a/tbl.c\n+++ b/tbl.c\n@@ -2,5 +2,9 @@\n {\n \tspin_lock(l);\n+#ifdef CONFIG_FAST_EXIT\n+\tif (v < 0)\n+\t\treturn -1;\n+#endif\n \tv++;\n \tspin_unlock(l);\n \treturn v;\n';
+  const read: ReadBaseFiles = async (paths) => paths.map((p) => ({ path: p, bytes: new TextEncoder().encode(base) }));
+  const plain = makeClient();
+  const configured = makeClient(120_000, undefined, () => ({ CONFIG_FAST_EXIT: '1' }));
+  try {
+    assert.equal((await plain.client.review(patch, read)).view.patches[0]!.introduced.length, 0, 'no define: the #ifdef branch is inactive');
+    const { view } = await configured.client.review(patch, read);
+    assert.equal(view.patches[0]!.summary, 'introduces 1 lock-leak');
+    assert.equal(patch.split('\n')[view.patches[0]!.introduced[0]!.patchLine], '+\t\treturn -1;');
   } finally {
     plain.cleanup();
     configured.cleanup();

@@ -13,6 +13,8 @@ export interface PatchClientOptions {
   execArgv?: string[];
   /** The project's API knowledge (lockstep.json merged into the built-ins), when the host has loaded it. */
   knowledge?: () => ApiKnowledge | undefined;
+  /** lockstep.json `defines` (as `-DNAME=VALUE`), the same macros the editor's file checks use. */
+  defines?: () => Record<string, string> | undefined;
 }
 
 export type ReadBaseFiles = (paths: string[]) => Promise<{ path: string; bytes: Uint8Array | null }[]>;
@@ -100,7 +102,7 @@ export class PatchReviewClient {
           if (r.type === 'ready' || r.id !== id) return;
           if (r.type === 'needFiles') {
             readFiles(r.paths).then(
-              (files) => post({ type: 'files', id, files, knowledge: this.options.knowledge?.() }),
+              (files) => post({ type: 'files', id, files, knowledge: this.options.knowledge?.(), defines: this.options.defines?.() }),
               (e: unknown) => this.current?.reject(e instanceof Error ? e : new Error(String(e))),
             );
           } else if (r.type === 'reviewed') {

@@ -51,9 +51,14 @@ export class PatchReviewController implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       // Severity overrides, `enable` and the size limit apply to patches too: review them again.
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('lockstep')) for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+        if (e.affectsConfiguration('lockstep')) this.reviewOpen();
       }),
     );
+    this.reviewOpen();
+  }
+
+  /** Reviews every open patch again (settings changed, or lockstep.json's knowledge or defines). */
+  reviewOpen(): void {
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 

@@ -62,8 +62,9 @@ function handle(m: PatchHostMessage): void {
   parsed.delete(m.id);
   if (!job) return;
   try {
-    // The project's lockstep.json, as the C analysis uses it; the built-ins when the host has none.
-    const review = reviewDocument(job.document, mapBase(m.files), { analyze: engineAnalyzer(parser!, m.knowledge ?? builtinKnowledge()) });
+    // The project's lockstep.json (knowledge and defines), as the C analysis uses it; the built-ins when the host has none.
+    const analyze = engineAnalyzer(parser!, m.knowledge ?? builtinKnowledge(), m.defines && Object.keys(m.defines).length > 0 ? m.defines : undefined);
+    const review = reviewDocument(job.document, mapBase(m.files), { analyze });
     reply({ type: 'reviewed', id: m.id, view: toReviewView(review), ms: performance.now() - job.started });
   } catch (e) {
     fail(m.id, e);

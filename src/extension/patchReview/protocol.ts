@@ -10,7 +10,7 @@ import type { ReviewView } from './reviewView';
 export type PatchHostMessage =
   | { type: 'review'; id: number; text: string }
   /** Answer to `needFiles`: each path's bytes, or null when the base has no such file. */
-  | { type: 'files'; id: number; files: { path: string; bytes: Uint8Array | null }[]; knowledge?: ApiKnowledge };
+  | { type: 'files'; id: number; files: { path: string; bytes: Uint8Array | null }[]; knowledge?: ApiKnowledge; defines?: Record<string, string> };
 
 export type PatchWorkerReply =
   | { type: 'ready' }

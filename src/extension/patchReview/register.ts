@@ -15,15 +15,18 @@ export interface PatchReviewDeps {
   log: vscode.LogOutputChannel;
   /** The API knowledge the C analysis uses (lockstep.json merged into the built-ins). */
   knowledge?: () => ApiKnowledge | undefined;
+  /** lockstep.json `defines`, as the C analysis uses them. */
+  defines?: () => Record<string, string> | undefined;
 }
 
 /**
  * Patch review in the editor: diagnostics on the `+` lines of open patches, a CodeLens per patch
  * header, read-only post-images (`lockstep-patch:`), and "Lockstep: Review patch…".
  */
-export function registerPatchReview({ context, log, knowledge }: PatchReviewDeps): void {
+/** Returns what reviews the open patches again (after lockstep.json was reloaded). */
+export function registerPatchReview({ context, log, knowledge, defines }: PatchReviewDeps): () => void {
   const dist = path.join(context.extensionPath, 'dist');
-  const client = new PatchReviewClient({ workerFile: path.join(dist, 'patchReviewWorker.js'), distDir: dist, timeoutMs: REVIEW_TIMEOUT_MS, knowledge });
+  const client = new PatchReviewClient({ workerFile: path.join(dist, 'patchReviewWorker.js'), distDir: dist, timeoutMs: REVIEW_TIMEOUT_MS, knowledge, defines });
   const collection = vscode.languages.createDiagnosticCollection('lockstep-patch');
   // The provider asks the controller, which is made next (the provider is only called later).
   const postImages: PostImageProvider = new PostImageProvider((doc): ReviewView | undefined => controller.viewOf(doc));
@@ -35,6 +38,7 @@ export function registerPatchReview({ context, log, knowledge }: PatchReviewDeps
     vscode.languages.registerCodeLensProvider(PATCH_SELECTOR, lens),
     vscode.commands.registerCommand('lockstep.reviewPatch', (arg?: unknown) => reviewPatchCommand(arg, log)),
   );
+  return () => controller.reviewOpen();
 }
 
 /** Picks a patch (or takes the Uri it is given, from the explorer or a test) and opens it: opening reviews it. */
