@@ -31,6 +31,8 @@ export class AnalysisController implements vscode.Disposable {
   private readonly results = new Map<string, DocumentResult>();
   private readonly ownFindings = new Map<string, Finding[]>();
   private lockOrder = new Map<string, Finding[]>();
+  /** When each document opened, until its first result: logged, for the first-diagnostics time. */
+  private readonly openedAt = new Map<string, number>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Fired when a document's result changes (CodeLens refresh). */
@@ -45,7 +47,10 @@ export class AnalysisController implements vscode.Disposable {
   ) {
     const ws = vscode.workspace;
     this.disposables.push(
-      ws.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      ws.onDidOpenTextDocument((d) => {
+        if (isLockstepDocument(d)) this.openedAt.set(d.uri.toString(), performance.now());
+        this.schedule(d, 0);
+      }),
       ws.onDidChangeTextDocument((e) => this.onChange(e)),
       ws.onDidSaveTextDocument((d) => this.schedule(d, 0)),
       ws.onDidCloseTextDocument((d) => this.onClose(d)),
@@ -136,6 +141,7 @@ export class AnalysisController implements vscode.Disposable {
     this.scheduler.cancel(key);
     if (this.synced.delete(key)) this.client.post({ type: 'close', uri: key });
     this.results.delete(key);
+    this.openedAt.delete(key);
     // A file that is not part of the workspace index has nothing left to show once closed.
     if (!vscode.workspace.getWorkspaceFolder(doc.uri)) this.forget(doc.uri);
     this.changed.fire(doc.uri);
@@ -210,6 +216,11 @@ export class AnalysisController implements vscode.Disposable {
     this.publish(uri);
     const shown = this.collection.get(uri)?.length ?? 0;
     this.status.done(uri, shown, r.ms, r.incremental);
+    const opened = this.openedAt.get(key);
+    if (opened !== undefined) {
+      this.openedAt.delete(key);
+      this.log.info(`first diagnostics for ${vscode.workspace.asRelativePath(uri)}: ${(performance.now() - opened).toFixed(0)} ms after it opened (${r.ms.toFixed(0)} ms in the worker, ${roundTripMs.toFixed(0)} ms round trip)`);
+    }
     this.log.debug(`checked ${vscode.workspace.asRelativePath(uri)} v${r.version}: ${r.findings.length} findings, ${r.stats.lines} lines, ${r.ms.toFixed(1)} ms in the worker, ${roundTripMs.toFixed(1)} ms round trip${r.incremental ? ' (incremental)' : ''}`);
     this.changed.fire(uri);
   }

@@ -137,6 +137,7 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
     (e: unknown) => log.error(`the analysis worker did not start: ${e instanceof Error ? e.message : String(e)}`),
   );
 
+  log.info(`activated in ${Date.now() - t0} ms`);
   return {
     statusText: () => status.text,
     lastIndex: () => index.last,

@@ -5,6 +5,8 @@ import { rangeOf, type SourceRange } from '../source';
 import { gotoRetarget } from './gotoRetarget';
 import { insertBeforeExit } from './insertBeforeExit';
 import { mismatchFix } from './mismatchFix';
+import { rcuFreeFix } from './rcuFreeFix';
+import { unlockUseFixes } from './unlockUseFixes';
 import { putCallFor, releaseCallFor } from './matchingCalls';
 import { callsIn, enclosingFunction, offsetAt, statementAt, type CallSite } from './syntax';
 
@@ -93,7 +95,8 @@ function viaLabel(tree: Tree, text: string, exit: SourceRange, finding: Finding,
 
 /**
  * Adds the mechanical fixes to findings the engine gave none (the engine's own fixes win): the leak
- * fixes, and for `release-mismatch` the release that matches the acquire (mismatchFix.ts).
+ * fixes, for `release-mismatch` the release that matches the acquire (mismatchFix.ts), for `rcu-free`
+ * the deferred free (rcuFreeFix.ts), for `use-after-unlock` a reference or a moved unlock (unlockUseFixes.ts).
  */
 export function withLeakFixes(findings: Finding[], tree: Tree, text: string, knowledge: ApiKnowledge): Finding[] {
   return findings.map((f) => {
@@ -101,6 +104,14 @@ export function withLeakFixes(findings: Finding[], tree: Tree, text: string, kno
     if (f.ruleId === 'release-mismatch') {
       const fix = mismatchFix(tree, text, f, knowledge);
       return fix ? { ...f, fixes: [fix] } : f;
+    }
+    if (f.ruleId === 'rcu-free') {
+      const fix = rcuFreeFix(tree, text, f, knowledge);
+      return fix ? { ...f, fixes: [fix] } : f;
+    }
+    if (f.ruleId === 'use-after-unlock') {
+      const fixes = unlockUseFixes(tree, text, f, knowledge);
+      return fixes.length ? { ...f, fixes } : f;
     }
     if (f.ruleId !== 'lock-leak' && f.ruleId !== 'ref-leak') return f;
     const fixes = leakFixes(tree, text, f, knowledge);

@@ -96,6 +96,39 @@ export function codeActionsSuite(): void {
       assert.deepEqual(simulate.command.arguments?.slice(1), ['PacketPath', 'packet']);
     });
 
+    test('a use after the unlock: the unlock moves below the last use (one undoable edit)', async () => {
+      const text = 'struct port { struct hmap_node node; struct ovs_refcount ref_cnt; int rx; };\n'
+        + 'void\nport_rx(struct hmap *ports, struct ovs_mutex *m, int no)\n{\n\tstruct port *port;\n\n'
+        + '\tovs_mutex_lock(m);\n\tport = port_lookup(ports, no);\n\tovs_mutex_unlock(m);\n\tif (port)\n\t\tport->rx++;\n}\n';
+      const editor = await openScratch('move-unlock.c', text);
+      const uri = editor.document.uri;
+      const d = await waitForRule(uri, 'use-after-unlock');
+      const fix = (await actionsAt(uri, d)).find((a) => a.isPreferred);
+      assert.ok(fix?.edit, 'a preferred fix');
+      assert.equal(fix.title, 'Move the unlock down to after line 11, past the last use of port');
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      const moved = text.replace('\tovs_mutex_unlock(m);\n', '').replace('\t\tport->rx++;\n', '\t\tport->rx++;\n\tovs_mutex_unlock(m);\n');
+      assert.equal(editor.document.getText(), moved);
+      await waitForNone(uri, 'use-after-unlock');
+      await vscode.commands.executeCommand('undo');
+      await waitFor('undo to restore the text', () => editor.document.getText() === text);
+      await waitForRule(uri, 'use-after-unlock');
+    });
+
+    test('a free right after an RCU unlink is deferred with the grace-period API the file uses', async () => {
+      const text = 'struct rule { struct cmap_node node; uint32_t id; };\n'
+        + 'static void stats_free(struct stats *s)\n{\n\tovsrcu_postpone(free, s);\n}\n'
+        + 'void\nrule_remove(struct cmap *rules, struct rule *rule)\n{\n\tcmap_remove(rules, &rule->node, rule->id);\n\tfree(rule);\n}\n';
+      const editor = await openScratch('rcu-free.c', text);
+      const d = await waitForRule(editor.document.uri, 'rcu-free');
+      const fix = (await actionsAt(editor.document.uri, d)).find((a) => a.isPreferred);
+      assert.ok(fix?.edit, 'a preferred fix');
+      assert.equal(fix.title, 'Defer the free until readers are done: ovsrcu_postpone(free, rule) (ovsrcu_postpone instead of free)');
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(editor.document.getText(), text.replace('\tfree(rule);', '\tovsrcu_postpone(free, rule);'));
+      await waitForNone(editor.document.uri, 'rcu-free');
+    });
+
     test('no quick fix is offered away from a lockstep diagnostic', async () => {
       const editor = await openScratch('away.c', LEAK);
       const uri = editor.document.uri;
