@@ -128,6 +128,11 @@ export class AnalysisClient {
   }
 
   private onMessage(m: unknown): void {
+    if (isWorkerReply(m) && m.type === 'warmedUp') {
+      if (m.error !== undefined) this.options.log.warn(`warming up the analysis worker failed: ${m.error}`);
+      else this.options.log.info(`analysis worker warmed up in ${Math.round(m.ms)} ms${m.complete ? '' : ' (stopped early: a request came)'}`);
+      return;
+    }
     if (!isWorkerReply(m) || !('id' in m)) return;
     const p = this.pending.get(m.id);
     if (!p) return;

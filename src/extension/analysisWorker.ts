@@ -1,7 +1,8 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { createCParser, distGrammarLocation } from '../core/c/treeSitter';
 import { AnalysisSession, StageError } from './analysisSession';
 import type { HostMessage, WorkerReply } from './protocol';
+import { warmUp } from './warmUp';
 
 /**
  * The analysis worker: a message loop around AnalysisSession, off the extension host's main thread.
@@ -136,7 +137,21 @@ createCParser(distGrammarLocation(input.distDir)).then(
   (parser) => {
     session = new AnalysisSession(parser);
     reply({ type: 'ready' });
-    setImmediate(drain);
+    setImmediate(() => {
+      // Pay the engine's first-run cost before the first file is opened (warmUp.ts); a request that
+      // arrives meanwhile is taken off the port between the steps and stops it.
+      const waiting = (): boolean => {
+        for (let r = receiveMessageOnPort(port); r; r = receiveMessageOnPort(port)) queue.push(r.message as HostMessage);
+        return queue.some((m) => m.type === 'check' || m.type === 'checkFile' || m.type === 'summarize');
+      };
+      try {
+        const { ms, complete } = warmUp(parser, waiting);
+        reply({ type: 'warmedUp', ms, complete });
+      } catch (e) {
+        reply({ type: 'warmedUp', ms: -1, complete: false, error: e instanceof Error ? e.message : String(e) });
+      }
+      drain();
+    });
   },
   (e: unknown) => {
     reply({ type: 'failed', id: -1, stage: 'parse', message: `cannot load the C grammar from ${input.distDir}: ${e instanceof Error ? e.message : String(e)}` });

@@ -6,14 +6,13 @@ import { AnalysisController } from './analysisController';
 import { LockstepCodeActions, SHOW_RULE_DOC } from './codeActions';
 import { LockstepCodeLens } from './codeLens';
 import { FindingHover } from './findingHover';
-import { C_SELECTOR, isLockstepDocument } from './documents';
+import { C_SELECTOR } from './documents';
 import { ProjectConfig } from './projectConfig';
 import { showRuleDoc } from './ruleDocs';
 import { registerPatchReview } from './patchReview/register';
 import { registerSimulator } from './simulator/register';
 import { SimulatorPanel } from './simulator/panel';
 import { StatusItem } from './statusItem';
-import { warmUp } from './warmUp';
 import { WorkspaceIndex, type IndexStats } from './workspaceIndex';
 
 /** A check that runs longer than this is treated as stuck: the worker is restarted. */
@@ -125,13 +124,9 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
       reviewPatches(); // a patch opened before the config was read
       await client.request({ type: 'configure', knowledge, defines: settings.defines });
       log.info(`analysis worker ready in ${Date.now() - t0} ms`);
-      if (vscode.workspace.textDocuments.some(isLockstepDocument)) controller.recheckOpen(); // their first check warms it up
-      else {
-        const w0 = Date.now();
-        await warmUp(client).then(() => log.info(`analysis worker warmed up in ${Date.now() - w0} ms`),
-          (e: unknown) => log.warn(`warming up the analysis worker failed: ${e instanceof Error ? e.message : String(e)}`));
-        controller.recheckOpen(); // anything opened meanwhile
-      }
+      // Configured: check what is open now (the worker warms itself up meanwhile, see warmUp.ts), then the rest.
+      controller.recheckOpen();
+      await controller.whenIdle();
       await index.run();
     },
     (e: unknown) => log.error(`the analysis worker did not start: ${e instanceof Error ? e.message : String(e)}`),

@@ -44,6 +44,8 @@ export interface CheckReply {
 
 export type WorkerReply =
   | { type: 'ready' }
+  /** The worker compiled the engine on a throwaway document (`ms` -1 and `error` when that failed). */
+  | { type: 'warmedUp'; ms: number; complete: boolean; error?: string }
   | { type: 'ok'; id: number }
   | { type: 'checked'; id: number; result: CheckReply }
   | { type: 'summarized'; id: number; uri: string; functions: number; ms: number }
@@ -55,5 +57,5 @@ export type WorkerReply =
 export function isWorkerReply(value: unknown): value is WorkerReply {
   if (typeof value !== 'object' || value === null) return false;
   const t = (value as { type?: unknown }).type;
-  return typeof t === 'string' && ['ready', 'ok', 'checked', 'summarized', 'cancelled', 'resync', 'failed'].includes(t);
+  return typeof t === 'string' && ['ready', 'warmedUp', 'ok', 'checked', 'summarized', 'cancelled', 'resync', 'failed'].includes(t);
 }

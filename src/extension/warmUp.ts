@@ -1,13 +1,16 @@
-import type { AnalysisClient } from './analysisClient';
+import { AnalysisSession } from './analysisSession';
+import type { Parser } from 'web-tree-sitter';
 
 /**
- * A fresh worker's first check pays for compiling the engine (V8 tiers it up as it runs): hundreds of
- * milliseconds for a ten-line file, which the user would otherwise wait for on the first file they
- * open and the first keys they type. Right after the worker starts, this checks a small document that
- * exercises the lock, reference and fix paths, edits it once (the incremental path) and forgets it,
- * through the same messages the editor uses. Its findings go nowhere.
+ * A fresh worker's first check pays for compiling the engine (V8 and the grammar's wasm tier up as they
+ * run): hundreds of milliseconds even for a ten-line file, which the user would otherwise wait for on
+ * the first file they open. The worker itself runs this right after the grammar loads, before it has
+ * been asked anything: a small document that exercises the lock, reference and fix paths, checked, edited
+ * once (the incremental path) and checked again, in a throwaway session so nothing of it reaches the
+ * project the user's files are checked against. No round trip through the extension host (which is busy
+ * starting up at that moment); it stops as soon as a check is waiting, which then warms the engine itself.
  */
-export const WARM_UP_URI = 'lockstep-warmup:/warm-up.c';
+const URI = 'lockstep-warmup:/warm-up.c';
 
 const TEXT = [
   'struct dev { int refcnt; spinlock_t lock; };',
@@ -24,14 +27,28 @@ const TEXT = [
   '',
 ].join('\n');
 
-export async function warmUp(client: AnalysisClient): Promise<void> {
-  client.post({ type: 'open', uri: WARM_UP_URI, version: 1, text: TEXT });
-  await client.request({ type: 'check', uri: WARM_UP_URI, version: 1 });
-  const at = TEXT.indexOf('-1');
-  const edited = `${TEXT.slice(0, at)}-2${TEXT.slice(at + 2)}`;
-  client.post({ type: 'change', uri: WARM_UP_URI, version: 2, changes: [{ offset: at, length: 2, text: '-2' }], length: edited.length });
-  await client.request({ type: 'check', uri: WARM_UP_URI, version: 2 });
-  client.post({ type: 'close', uri: WARM_UP_URI });
-  // Its function summary must not stay in the table the user's files are checked against.
-  await client.request({ type: 'forget', uri: WARM_UP_URI });
+/**
+ * Runs the warm-up on `parser` in steps (the grammar, the engine, the incremental path), asking `stop`
+ * before each: a check the host sent meanwhile waits for one step at most. Returns the milliseconds it
+ * took and whether it ran to the end.
+ */
+export function warmUp(parser: Parser, stop: () => boolean): { ms: number; complete: boolean } {
+  const t0 = performance.now();
+  const done = (complete: boolean): { ms: number; complete: boolean } => ({ ms: performance.now() - t0, complete });
+  if (stop()) return done(false);
+  parser.parse(TEXT)?.delete();
+  if (stop()) return done(false);
+  const session = new AnalysisSession(parser);
+  try {
+    session.open(URI, 1, TEXT);
+    session.check(URI);
+    if (stop()) return done(false);
+    const at = TEXT.indexOf('-1');
+    const edited = `${TEXT.slice(0, at)}-2${TEXT.slice(at + 2)}`;
+    session.change(URI, 2, [{ offset: at, length: 2, text: '-2' }], edited.length);
+    session.check(URI);
+  } finally {
+    session.dispose();
+  }
+  return done(true);
 }
