@@ -98,6 +98,10 @@ function moveUnlockFix(text: string, finding: Finding, unlock: Node, ptr: string
     if (holder <= index) return undefined;
     last = Math.max(last, holder);
   }
+  // A later statement of the block that still names the pointer is a use too (the finding lists a few).
+  siblings.forEach((s, i) => {
+    if (i > last && hasAny(s, (n) => n.type === 'identifier' && n.text === ptr)) last = i;
+  });
   const moved = siblings.slice(index + 1, last + 1);
   const lockNames = new Set(knowledge.locks.map((l) => l.name));
   for (const s of moved) {
