@@ -17,6 +17,11 @@ export interface ClientOptions {
   timeoutMs: number;
   log: ClientLog;
   execArgv?: string[];
+  /**
+   * Asked at each (re)start: should the new worker warm itself up (warmUp.ts)? Not when a C document is
+   * already open (a window that restores its editors): that document's check comes at once and warms it.
+   */
+  warmUp?: () => boolean;
 }
 
 export class RequestTimeout extends Error {
@@ -70,7 +75,7 @@ export class AnalysisClient {
     if (this.ready) return this.ready;
     this.generation++;
     const worker = new Worker(this.options.workerFile, {
-      workerData: { distDir: this.options.distDir },
+      workerData: { distDir: this.options.distDir, warmUp: this.options.warmUp?.() ?? true },
       execArgv: this.options.execArgv,
       // A runaway input must not take the extension host's memory with it.
       resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB },

@@ -11,6 +11,8 @@ import { warmUp } from './warmUp';
  */
 interface WorkerInput {
   distDir: string;
+  /** False when the host already has a document to check (see ClientOptions.warmUp). */
+  warmUp?: boolean;
 }
 
 const port = parentPort;
@@ -137,6 +139,10 @@ createCParser(distGrammarLocation(input.distDir)).then(
   (parser) => {
     session = new AnalysisSession(parser);
     reply({ type: 'ready' });
+    if (input.warmUp === false) {
+      setImmediate(drain);
+      return;
+    }
     setImmediate(() => {
       // Pay the engine's first-run cost before the first file is opened (warmUp.ts); a request that
       // arrives meanwhile is taken off the port between the steps and stops it.

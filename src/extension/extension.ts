@@ -6,7 +6,7 @@ import { AnalysisController } from './analysisController';
 import { LockstepCodeActions, SHOW_RULE_DOC } from './codeActions';
 import { LockstepCodeLens } from './codeLens';
 import { FindingHover } from './findingHover';
-import { C_SELECTOR } from './documents';
+import { C_SELECTOR, isLockstepDocument } from './documents';
 import { ProjectConfig } from './projectConfig';
 import { showRuleDoc } from './ruleDocs';
 import { registerPatchReview } from './patchReview/register';
@@ -44,7 +44,10 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   const log = vscode.window.createOutputChannel('Lockstep', { log: true });
   context.subscriptions.push(log);
   const dist = path.join(context.extensionPath, 'dist');
-  const client = new AnalysisClient({ workerFile: path.join(dist, 'analysisWorker.js'), distDir: dist, timeoutMs: CHECK_TIMEOUT_MS, log });
+  const client = new AnalysisClient({
+    workerFile: path.join(dist, 'analysisWorker.js'), distDir: dist, timeoutMs: CHECK_TIMEOUT_MS, log,
+    warmUp: () => !vscode.workspace.textDocuments.some(isLockstepDocument),
+  });
   // First: the worker loads the C grammar while the rest of the extension registers (first diagnostics).
   const t0 = Date.now();
   const workerReady = client.start();
