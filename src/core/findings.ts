@@ -3,7 +3,7 @@ import type { SourceRange } from './source';
 /** Stable rule ids; each has a doc page under docs/rules/<id>.md. */
 export const RULE_IDS = [
   'lock-leak', 'double-acquire', 'release-unheld', 'release-mismatch', 'write-under-read',
-  'ref-leak', 'ref-underflow', 'use-after-release', 'use-after-unlock', 'unlocked-access', 'rcu-free', 'lock-order',
+  'ref-leak', 'ref-underflow', 'use-after-release', 'use-after-unlock', 'unlocked-access', 'rcu-free', 'inconsistent-exit', 'lock-order',
   'analysis-incomplete', 'suppression-without-reason',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];

@@ -8,6 +8,7 @@ import { callArgs, calleeName } from './ops';
 import { PUBLISHERS } from './refTransfer';
 import { isProtectionMark } from './protection';
 import { getFact, type HeldLock } from './state';
+import { releasesOnPath } from './callerRelease';
 import type { AcquiredLock, FunctionSummary, LockEffect, RefEffect } from './types';
 
 /**
@@ -49,7 +50,19 @@ export function inferEffects(exits: ExitInfo[], params: string[], contract: Lock
   const releasedEverywhere = exits[0]!.state.releasedFromCaller.filter((id) => exits.every((e) => e.state.releasedFromCaller.includes(id)));
   for (const id of releasedEverywhere) {
     const lockParam = parameterize(id, params);
-    if (!annotated.has(`release:${lockParam}`)) effects.push({ lock: lockParam, op: 'release', family: '*', variant: '*', source: 'inferred' });
+    // Destroyed rather than released on some path: callers must not read it as dropping their hold (inconsistent-exit).
+    const teardown = exits.some((e) => !releasesOnPath(e.state.trail, id)) ? { teardown: true } : {};
+    if (!annotated.has(`release:${lockParam}`)) effects.push({ lock: lockParam, op: 'release', family: '*', variant: '*', source: 'inferred', ...teardown });
+  }
+  // Released on the exits that return one truth and kept on the others: the result tells callers
+  // which (a conditional release); without such a split it is an inconsistent exit.
+  const releasedSomewhere = new Set(exits.flatMap((e) => e.state.releasedFromCaller).filter((id) => !releasedEverywhere.includes(id)));
+  for (const id of releasedSomewhere) {
+    const lockParam = parameterize(id, params);
+    const released = exits.filter((e) => e.state.releasedFromCaller.includes(id));
+    if (annotated.has(`release:${lockParam}`) || released.some((e) => !releasesOnPath(e.state.trail, id))) continue;
+    const when = splitByReturn(released, exits.filter((e) => !released.includes(e)));
+    if (when) effects.push({ lock: lockParam, op: 'release', family: '*', variant: '*', source: 'inferred', when });
   }
   return effects;
 }

@@ -13,7 +13,7 @@ import { endProtection, noteReached } from './protection';
 import { notePacketView } from './packetViews';
 import { checkGuarded } from './guardedFields';
 import { heldNamed } from './heldAlike';
-import { addTrail, cloneState, findLock, getFact, holdsError, killFacts, setFact, type AbsState, type HeldLock } from './state';
+import { addTrail, cloneState, findLock, getFact, holdsError, killFacts, setFact, type AbsState, type HeldLock, type Truth } from './state';
 import { plainName } from './lockNames';
 import { constantTruth, isErrorConstant, literalTruth, opposite } from './truth';
 
@@ -211,6 +211,8 @@ export interface ReleaseSpec {
   mode?: LockMode;
   handle?: string;
   api: string;
+  /** A callee that tears the lock down on some path (LockEffect.teardown). */
+  teardown?: boolean;
 }
 
 export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: ReleaseSpec, range: SourceRange): void {
@@ -228,7 +230,9 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
     } else if (!b.s.releasedFromCaller.includes(id)) {
       // Released without being taken here: the caller holds it (a release wrapper).
       b.s.releasedFromCaller = [...b.s.releasedFromCaller, id];
-    }
+    } else return;
+    // On the path, so a rule can tell which exits dropped the caller's lock (callerRelease.ts); a teardown is not a release.
+    if (!spec.teardown) addTrail(b.s, range, `\`${spec.display}\` released (${spec.api})`);
     return;
   }
   const reasons: string[] = [];
@@ -419,8 +423,12 @@ function summaryCall(ctx: FnContext, nodeId: number, b: Branch, effects: LockEff
     const text = substituteParams(e.lock, argTexts);
     if (text === null) continue;
     const id = ctx.qualify(normalizeLvalue(text));
+    if (e.op === 'release' && e.when) {
+      branches = conditionalRelease(ctx, nodeId, branches, { id, display: plainName(text), family: e.family ?? '*', variant: e.variant, api: name }, e.when, range, callId);
+      continue;
+    }
     if (e.op === 'release') {
-      for (const x of branches) doRelease(ctx, nodeId, x, { id, display: plainName(text), family: e.family ?? '*', variant: e.variant, api: name }, range);
+      for (const x of branches) doRelease(ctx, nodeId, x, { id, display: plainName(text), family: e.family ?? '*', variant: e.variant, api: name, teardown: e.teardown }, range);
       continue;
     }
     const spec: AcquireSpec = { id, display: plainName(text), mode: e.mode ?? 'exclusive', family: e.family ?? '*', variant: e.variant ?? '*', api: name, recursive: ctx.summaries.isRecursiveLock?.(id) === true, args: argTexts };
@@ -439,6 +447,24 @@ function summaryCall(ctx: FnContext, nodeId: number, b: Branch, effects: LockEff
     branches = next;
   }
   return branches;
+}
+
+/** A callee that releases the lock only when it returns `when`: one branch per outcome (a result already decided picks its branch). */
+function conditionalRelease(ctx: FnContext, nodeId: number, branches: Branch[], spec: ReleaseSpec, when: Truth, range: SourceRange, callId: number): Branch[] {
+  const next: Branch[] = [];
+  for (const x of branches) {
+    const known = resultOf(x.env, callId);
+    if (known !== undefined) {
+      if (known === when) doRelease(ctx, nodeId, x, spec, range);
+      next.push(x);
+      continue;
+    }
+    const released: Branch = { s: cloneState(x.s), env: withResult(x.env, callId, when) };
+    doRelease(ctx, nodeId, released, spec, range);
+    x.env = withResult(x.env, callId, opposite(when));
+    next.push(released, x);
+  }
+  return next;
 }
 
 function mutatorCheck(ctx: FnContext, nodeId: number, b: Branch, name: string, args: Node[], range: SourceRange): void {

@@ -270,6 +270,9 @@ export function truthOf(b: Branch, cond: Node): Truth | undefined {
           if (op === '>=' && rz) return t === 'zero' ? 'nonzero' : 'zero';
         }
       }
+      // A value known to be 0 equals no nonzero constant: `status == STATUS_DEVICE_DOES_NOT_EXIST` after a success.
+      const other = literalTruth(r.text) === 'nonzero' ? l : literalTruth(l.text) === 'nonzero' ? r : null;
+      if (other && (op === '==' || op === '!=') && truthOf(b, other) === 'zero') return op === '==' ? 'zero' : 'nonzero';
     }
   }
   if (isPure(e)) return getFact(b.s, `c:${squash(e.text)}`);

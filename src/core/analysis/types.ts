@@ -29,6 +29,10 @@ export interface LockEffect {
   needed?: boolean;
   /** For `needed`: the callee whose requirement it is. */
   via?: string;
+  /** For an inferred release: on some path the function tears the lock down (destroy) rather than releasing it. */
+  teardown?: boolean;
+  /** For an inferred release: only when the call returns this truth (released before `return -ENODEV`, kept on success). */
+  when?: 'zero' | 'nonzero';
 }
 
 /** A lock a function takes somewhere inside (and usually releases again), directly or through callees. */

@@ -26,6 +26,7 @@ export const RULES: Record<RuleId, RuleMeta> = {
   'use-after-unlock': { id: 'use-after-unlock', short: 'A pointer reached under a lock is used after the lock is released, with no reference keeping the object alive.', defaultSeverity: 'warning' },
   'unlocked-access': { id: 'unlocked-access', short: 'State a lock protects is touched without that lock (a call to a function that requires it).', defaultSeverity: 'warning' },
   'rcu-free': { id: 'rcu-free', short: 'An object unlinked from an RCU-read structure is freed without waiting for a grace period.', defaultSeverity: 'error' },
+  'inconsistent-exit': { id: 'inconsistent-exit', short: 'A lock the caller holds is released on some exits and still held at others, and the result does not say which.', defaultSeverity: 'error' },
   'lock-order': { id: 'lock-order', short: 'Two locks are taken in opposite orders (possible ABBA deadlock).', defaultSeverity: 'warning' },
   'analysis-incomplete': { id: 'analysis-incomplete', short: 'The analysis of a function stopped early or could not see part of it.', defaultSeverity: 'note' },
   'suppression-without-reason': { id: 'suppression-without-reason', short: 'A lockstep-ignore comment gives no reason.', defaultSeverity: 'note' },
