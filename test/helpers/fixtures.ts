@@ -21,8 +21,10 @@ export function expectationsOf(file: string, text: string): Expectation[] {
     const m = EXPECT.exec(lineText);
     if (!m) return;
     for (const part of m[1]!.split(',')) {
-      const [rule, times] = part.trim().split(/\s*x/);
-      for (let k = 0; k < Number(times ?? 1); k++) out.push({ file, line: i + 1, rule: rule! });
+      // `lock-leak x2`; a rule id may itself contain an x (`inconsistent-exit`).
+      const [, rule, times] = /^([a-z][a-z-]*?)(?:\s*x(\d+))?$/.exec(part.trim()) ?? [];
+      if (!rule) continue;
+      for (let k = 0; k < Number(times ?? 1); k++) out.push({ file, line: i + 1, rule });
     }
   });
   return out;
