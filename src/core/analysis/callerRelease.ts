@@ -1,6 +1,7 @@
 import { lockIdentity, normalizeLvalue } from './exprs';
 import { plainName } from './lockNames';
 import { trailSteps, type Trail } from './state';
+import type { ExitInfo } from './explore';
 
 /**
  * Which releases a path made, read from its trail: the engine records a release of a lock this
@@ -43,4 +44,34 @@ export function releasesOnPath(trail: Trail | null, id: string): boolean {
     if (r !== undefined && showsLock(r, id)) return true;
   }
   return false;
+}
+
+const BRANCH = /^`(.*)` is (true|false)$/;
+
+/**
+ * The sign an exit returns, when the path says it: `return ret;` after `ret < 0` was true is
+ * negative (a kernel error), after it was false non-negative; a literal `0` is non-negative. A
+ * negative result is also a non-zero one, so `if (ret < 0) { unlock; return ret; } return 0;`
+ * splits its exits by truth too.
+ */
+export function returnSign(exit: ExitInfo): 'negative' | 'nonnegative' | undefined {
+  const text = exit.returnText?.trim();
+  if (text === undefined) return undefined;
+  if (/^(0|0x0+|false|FALSE|NULL|[1-9]\d*)$/.test(text)) return 'nonnegative';
+  if (/^-E[A-Z0-9]+$/.test(text) || /^-[1-9]\d*$/.test(text)) return 'negative';
+  if (!/^[A-Za-z_]\w*$/.test(text)) return undefined;
+  for (let c = exit.state.trail; c; c = c.prev) {
+    const m = BRANCH.exec(c.message);
+    if (!m) continue;
+    const cond = m[1]!.replace(/\s+/g, ' ');
+    const truth = m[2] === 'true';
+    if (cond === `${text} < 0` || cond === `0 > ${text}`) return truth ? 'negative' : 'nonnegative';
+    if (cond === `${text} >= 0` || cond === `0 <= ${text}`) return truth ? 'nonnegative' : 'negative';
+  }
+  return undefined;
+}
+
+/** What an exit's result is known to be: its truth, or non-zero when it is known negative. */
+export function returnTruth(exit: ExitInfo): 'zero' | 'nonzero' | undefined {
+  return exit.returns ?? (returnSign(exit) === 'negative' ? 'nonzero' : undefined);
 }

@@ -8,7 +8,7 @@ import { callArgs, calleeName } from './ops';
 import { PUBLISHERS } from './refTransfer';
 import { isProtectionMark } from './protection';
 import { getFact, type HeldLock } from './state';
-import { releasesOnPath } from './callerRelease';
+import { releasesOnPath, returnTruth } from './callerRelease';
 import type { AcquiredLock, FunctionSummary, LockEffect, RefEffect } from './types';
 
 /**
@@ -61,7 +61,7 @@ export function inferEffects(exits: ExitInfo[], params: string[], contract: Lock
     const lockParam = parameterize(id, params);
     const released = exits.filter((e) => e.state.releasedFromCaller.includes(id));
     if (annotated.has(`release:${lockParam}`) || released.some((e) => !releasesOnPath(e.state.trail, id))) continue;
-    const when = splitByReturn(released, exits.filter((e) => !released.includes(e)));
+    const when = splitByTruth(released, exits.filter((e) => !released.includes(e)), returnTruth);
     if (when) effects.push({ lock: lockParam, op: 'release', family: '*', variant: '*', source: 'inferred', when });
   }
   return effects;
@@ -130,8 +130,12 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
 
 /** The one return truth on which an effect happens, when the exits with it and those without differ exactly there. */
 function splitByReturn(withEffect: ExitInfo[], without: ExitInfo[]): 'zero' | 'nonzero' | undefined {
-  const a = new Set(withEffect.map((e) => e.returns ?? '?'));
-  const b = new Set(without.map((e) => e.returns ?? '?'));
+  return splitByTruth(withEffect, without, (e) => e.returns);
+}
+
+function splitByTruth(withEffect: ExitInfo[], without: ExitInfo[], truth: (e: ExitInfo) => 'zero' | 'nonzero' | undefined): 'zero' | 'nonzero' | undefined {
+  const a = new Set(withEffect.map((e) => truth(e) ?? '?'));
+  const b = new Set(without.map((e) => truth(e) ?? '?'));
   if (a.size !== 1 || b.size !== 1 || a.has('?') || b.has('?')) return undefined;
   const t = [...a][0]!;
   return t !== [...b][0] ? (t as 'zero' | 'nonzero') : undefined;

@@ -1,5 +1,5 @@
 import type { ExitInfo } from '../analysis/explore';
-import { lastReleaseOf, releasedIn } from '../analysis/callerRelease';
+import { lastReleaseOf, releasedIn, returnSign, returnTruth } from '../analysis/callerRelease';
 import { normalizeLvalue, rootVariable, substituteParams } from '../analysis/exprs';
 import { plainName } from '../analysis/lockNames';
 import type { FunctionAnalysis } from '../analysis/functionAnalysis';
@@ -86,9 +86,13 @@ function ownerIsNull(e: ExitInfo, id: string): boolean {
 
 /** The return value tells the caller which kind of exit it got (`return -ENODEV` only after dropping the lock). */
 function splitByReturn(released: ExitInfo[], kept: ExitInfo[]): boolean {
-  const r = new Set(released.map((e) => e.returns ?? '?'));
-  const k = new Set(kept.map((e) => e.returns ?? '?'));
+  const r = new Set(released.map((e) => returnTruth(e) ?? '?'));
+  const k = new Set(kept.map((e) => returnTruth(e) ?? '?'));
   if (r.size === 1 && k.size === 1 && !r.has('?') && !k.has('?') && [...r][0] !== [...k][0]) return true;
+  // Negative on one side, zero or positive on the other (`if (ret < 0) { unlock; return ret; }`).
+  const rs = new Set(released.map((e) => returnSign(e) ?? '?'));
+  const ks = new Set(kept.map((e) => returnSign(e) ?? '?'));
+  if (rs.size === 1 && ks.size === 1 && !rs.has('?') && !ks.has('?') && [...rs][0] !== [...ks][0]) return true;
   // Every exit of one kind fails with an error code and none of the other does.
   const failing = (e: ExitInfo): boolean => e.failing === true;
   return (released.every(failing) && !kept.some(failing)) || (kept.every(failing) && !released.some(failing));
