@@ -1,7 +1,7 @@
 /** Command-line parsing for `lockstep check`: small and strict, so a typo is an error, not a file name. */
 import * as os from 'node:os';
 import { parseColorMode, type ColorMode } from './color';
-import { macroArg, type MacroSetting } from './macros';
+import { macroOption, type MacroSetting } from './macros';
 import { oneOf, scanArgs, wholeNumber, type OptionTable } from './options';
 import { UsageError } from './usage';
 
@@ -91,13 +91,7 @@ export function parseCheckArgs(argv: readonly string[], cores = os.availablePara
         out.timeoutPerFunction = n;
         break;
       }
-      case '-D': out.macros.push({ ...macroArg('-D', v), defined: true }); break;
-      case '-U': {
-        const m = macroArg('-U', v);
-        if (m.value !== undefined) throw new UsageError(`-U takes a macro name only (got '${v}')`);
-        out.macros.push({ name: m.name, defined: false });
-        break;
-      }
+      case '-D': case '-U': out.macros.push(macroOption(t.name === '-D' ? '-D' : '-U', v)); break;
       case '--compile-commands': out.compileCommands = v; break;
       case '--stats': out.stats = true; break;
       case '--help': case '-h': out.help = true; break;

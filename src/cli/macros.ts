@@ -23,6 +23,14 @@ export function macroArg(option: string, text: string): { name: string; value?: 
   return m[2] === undefined ? { name: m[1]! } : { name: m[1]!, value: m[2] };
 }
 
+/** One `-D NAME[=VALUE]` or `-U NAME` of a command line, as a setting. Throws UsageError naming the option. */
+export function macroOption(option: '-D' | '-U', text: string): MacroSetting {
+  const m = macroArg(option, text);
+  if (option === '-D') return { ...m, defined: true };
+  if (m.value !== undefined) throw new UsageError(`-U takes a macro name only (got '${text}')`);
+  return { name: m.name, defined: false };
+}
+
 /** A compile command's words, as a POSIX shell splits them (quotes, backslashes); no expansion. */
 export function splitCommand(command: string): string[] {
   const words: string[] = [];

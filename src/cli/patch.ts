@@ -19,6 +19,7 @@ import type { FailOn } from './args';
 import type { CliHost } from './check';
 import { oneOf, scanArgs, type OptionTable } from './options';
 import { fileSink, type OutputSink } from './output';
+import { macroOption, resolveMacros, type MacroSetting } from './macros';
 import { reviewWithRuleSettings } from './ruleSettings';
 import { errorLine, UsageError, usageLine } from './usage';
 
@@ -31,6 +32,9 @@ reports the lock and refcount findings each patch introduces, fixes, or leaves o
   --base-dir DIR          base tree directory (default: the current directory); with --base, the git repository
   --base REV              read base files with 'git show REV:path' instead of from the directory
   -c, --config FILE       project config (default: lockstep.json in the base directory or a parent)
+  -D NAME[=VALUE], -U NAME
+                          take a macro as defined (1 unless given) or undefined in #if / #ifdef, after
+                          lockstep.json "defines" (a later setting wins); every other macro is undefined
   -f, --format FMT        text (default), json or sarif (introduced findings only)
   -o, --output FILE       write the report to FILE instead of standard output
   --fail-on error|warning|note|none
@@ -56,17 +60,19 @@ interface PatchArgs {
   output?: string;
   failOn: FailOn;
   allowUnapplied: boolean;
+  /** `-D` / `-U` in command-line order (after lockstep.json "defines"). */
+  macros: MacroSetting[];
 }
 
 const TABLE: OptionTable = {
-  valued: new Set(['--base-dir', '--base', '--config', '-c', '--format', '-f', '--output', '-o', '--fail-on']),
+  valued: new Set(['--base-dir', '--base', '--config', '-c', '--format', '-f', '--output', '-o', '--fail-on', '-D', '-U']),
   flags: new Set(['--allow-unapplied', '--help', '-h']),
 };
 
 /** Throws UsageError. */
 function parseArgs(args: string[]): PatchArgs {
   const inputs: string[] = [];
-  const out: Omit<PatchArgs, 'input'> = { baseDir: process.cwd(), format: 'text', failOn: 'warning', allowUnapplied: false };
+  const out: Omit<PatchArgs, 'input'> = { baseDir: process.cwd(), format: 'text', failOn: 'warning', allowUnapplied: false, macros: [] };
   for (const t of scanArgs(args, TABLE)) {
     if (t.kind === 'input') {
       inputs.push(t.value);
@@ -81,6 +87,7 @@ function parseArgs(args: string[]): PatchArgs {
       case '--output': case '-o': out.output = v; break;
       case '--fail-on': out.failOn = oneOf('--fail-on', v, ['error', 'warning', 'note', 'none'] as const); break;
       case '--allow-unapplied': out.allowUnapplied = true; break;
+      case '-D': case '-U': out.macros.push(macroOption(t.name === '-D' ? '-D' : '-U', v)); break;
     }
   }
   if (inputs.length !== 1) throw new UsageError(inputs.length === 0 ? 'no patch given' : `one patch at a time (got ${inputs.length}); put a series in one mbox`);
@@ -107,6 +114,13 @@ function decodePatch(bytes: Buffer, name: string): string {
   if (nul >= 0) throw new InputError(`${name}: binary data (NUL byte at offset ${nul}), not a patch`);
   // Lenient on purpose: an 8-bit Latin-1 comment in a mail must not stop the review of its code.
   return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+}
+
+/** The macros both sides of the patch are analysed with: lockstep.json "defines", then -D / -U (as `check`). */
+function definesOf(config: ProjectConfig | undefined, macros: readonly MacroSetting[]): Record<string, string> | undefined {
+  const fromConfig: MacroSetting[] = Object.entries(config?.defines ?? {}).map(([name, value]) => ({ name, value: String(value), defined: true }));
+  const all = resolveMacros(fromConfig, macros);
+  return all.size > 0 ? Object.fromEntries(all) : undefined;
 }
 
 /** Where the command writes; tests pass their own so they never touch the process streams. */
@@ -169,8 +183,7 @@ export async function runPatch(args: string[], host: CliHost, io: PatchOutput = 
   let review: PatchReview;
   try {
     try {
-      const defines = config?.defines ? Object.fromEntries(Object.entries(config.defines).map(([k, v]) => [k, String(v)])) : undefined;
-      review = reviewDocument(document, base, { analyze: engineAnalyzer(parser, knowledge, defines) });
+      review = reviewDocument(document, base, { analyze: engineAnalyzer(parser, knowledge, definesOf(config, parsed.macros)) });
     } catch (e) {
       if (e instanceof InputError) {
         io.err(errorLine('patch', e.message));

@@ -98,3 +98,44 @@ test('lockstep patch takes lockstep.json "defines" for the #ifdef branches, as c
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('lockstep patch takes -D NAME[=VALUE] / -U NAME after lockstep.json "defines", as check does', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-patch-macros-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'tbl.c'), BASE);
+    // Two early returns that leak the lock, each only in one build configuration.
+    const patch = path.join(dir, 'debug-return.patch');
+    fs.writeFileSync(patch, PATCH.replace('@@ -4,6 +4,8 @@', '@@ -4,6 +4,14 @@').replace('+\tif (v < 0)\n+\t\treturn -1;\n',
+      '+#ifdef TBL_DEBUG\n+\tif (v < 0)\n+\t\treturn -1;\n+#endif\n+#if TBL_LEVEL >= 2\n+\tif (v > 9)\n+\t\treturn 9;\n+#endif\n'));
+    fs.writeFileSync(path.join(dir, 'lockstep.json'), CONFIG);
+    const leakLines = (stdout: string): string[] => [...stdout.matchAll(/^ *introduced: tbl\.c:(\d+):\d+: error: .*\[lock-leak\]$/gm)].map((m) => m[1]!);
+    const run = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => runPatchCli([patch, '--base-dir', dir, ...args]);
+
+    const none = await run();
+    assert.equal(none.code, 0, none.stdout + none.stderr);
+    assert.deepEqual(leakLines(none.stdout), []);
+    const debug = await run('-D', 'TBL_DEBUG');
+    assert.equal(debug.code, 1, debug.stdout + debug.stderr);
+    assert.deepEqual(leakLines(debug.stdout), ['8']);
+    // Values are compared (`-DTBL_LEVEL=2` takes the branch, `=1` does not); the attached spelling works too.
+    assert.deepEqual(leakLines((await run('-DTBL_LEVEL=2')).stdout), ['12']);
+    assert.deepEqual(leakLines((await run('-DTBL_LEVEL=1')).stdout), []);
+    assert.deepEqual(leakLines((await run('-DTBL_DEBUG', '-D', 'TBL_LEVEL=3')).stdout), ['8', '12']);
+
+    // lockstep.json defines both; -U takes one back, and a later -D gives it again.
+    fs.writeFileSync(path.join(dir, 'lockstep.json'), JSON.stringify({ ...JSON.parse(CONFIG) as object, defines: { TBL_DEBUG: 1, TBL_LEVEL: 2 } }));
+    assert.deepEqual(leakLines((await run()).stdout), ['8', '12']);
+    assert.deepEqual(leakLines((await run('-U', 'TBL_DEBUG')).stdout), ['12']);
+    assert.deepEqual(leakLines((await run('-UTBL_DEBUG', '-UTBL_LEVEL', '-DTBL_DEBUG')).stdout), ['8']);
+
+    // Usage errors: exit 2, one line, nothing on stdout.
+    for (const bad of [['-D', '1X'], ['-U', 'X=1'], ['-D']]) {
+      const r = await run(...bad);
+      assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^lockstep patch: (-D needs NAME or NAME=VALUE|-U takes a macro name only|-D needs a value).*\(try lockstep patch --help\)\n$/);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
