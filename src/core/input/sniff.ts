@@ -17,29 +17,39 @@ const CPP_MARKERS: readonly [RegExp, string][] = [
   [/(?<!\[\[[ \t]*)\b[A-Za-z_]\w*::~?[A-Za-z_]\w*\s*\(/, 'qualified member functions (X::f)'],
 ];
 
-/** Comments and string/char literals blanked (one linear scan: hostile text must not make a regex backtrack). */
+/**
+ * Comments and string/char literals blanked, newlines kept (one linear scan: hostile text must not
+ * make a regex backtrack). Built from slices: the text between blanked spans is copied whole, so a
+ * large file costs a few strings, not one per character.
+ */
 export function blankCommentsAndStrings(text: string): string {
-  const out = text.split('');
+  const parts: string[] = [];
+  let kept = 0;
   let i = 0;
   const n = text.length;
   const blank = (from: number, to: number): void => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
+    parts.push(text.slice(kept, from), text.slice(from, to).replace(NOT_NEWLINE, ' '));
+    kept = to;
   };
   while (i < n) {
-    const c = text[i];
-    if (c === '/' && text[i + 1] === '*') {
+    const c = text.charCodeAt(i);
+    if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
       const end = text.indexOf('*/', i + 2);
       const stop = end < 0 ? n : end + 2;
       blank(i, stop);
       i = stop;
-    } else if (c === '/' && text[i + 1] === '/') {
+    } else if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
       const end = text.indexOf('\n', i);
       const stop = end < 0 ? n : end;
       blank(i, stop);
       i = stop;
-    } else if (c === '"' || c === "'") {
+    } else if (c === DQUOTE || c === SQUOTE) {
       let k = i + 1;
-      while (k < n && text[k] !== c && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1;
+      while (k < n) {
+        const d = text.charCodeAt(k);
+        if (d === c || d === NEWLINE) break;
+        k += d === BACKSLASH ? 2 : 1;
+      }
       const stop = Math.min(n, k + 1);
       blank(i, stop);
       i = stop;
@@ -47,8 +57,18 @@ export function blankCommentsAndStrings(text: string): string {
       i++;
     }
   }
-  return out.join('');
+  if (kept === 0) return text;
+  parts.push(text.slice(kept));
+  return parts.join('');
 }
+
+const NOT_NEWLINE = /[^\n]/g;
+const SLASH = 0x2f;
+const STAR = 0x2a;
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
 
 /**
  * Lines inside `#ifdef __cplusplus` (or `#if defined(__cplusplus)`) up to its `#else`/`#elif`/`#endif`
