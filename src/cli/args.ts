@@ -15,7 +15,7 @@ export interface CheckArgs {
   config?: string;
   failOn: FailOn;
   stats: boolean;
-  /** Worker threads; undefined = decide from the input size and the cores. At most the cores. */
+  /** 2 or more: analyse in a worker thread; undefined or 1: in this thread. At most the cores. */
   jobs?: number;
   help: boolean;
   /** Report errors only; no summary line, no notes on stderr. */

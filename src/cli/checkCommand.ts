@@ -54,7 +54,7 @@ Inputs:
   -D NAME[=VALUE], -U NAME   take a macro as defined (1 unless given) or undefined in #if / #ifdef;
                              every other macro is undefined (after lockstep.json "defines")
   --compile-commands FILE    each file's -D / -U from a compilation database (compile_commands.json)
-  -j, --jobs N               1: analyse in this thread; 2 or more: in a worker thread (default: by input size)
+  -j, --jobs N               1 (default): analyse in this thread; 2 or more: in one worker thread
   --timeout-per-function S   CPU seconds one function's path search may take (default 5; 0: no limit);
                              a function that hits it gets an analysis-incomplete note
 

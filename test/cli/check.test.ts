@@ -100,6 +100,18 @@ describe('lockstep check: exit codes and text output', () => {
     assert.equal(three.stdout, one.stdout);
     assert.equal((JSON.parse(one.stdout) as { summary: { findings: number } }).summary.findings, 3);
   });
+
+  test('without --jobs, even a large input is analysed in this thread (a worker never measured faster; README)', () => {
+    // 350 KB (inputs over 256 KB went to a worker by default): one leaking function after a long comment.
+    write('large/big.c', `/*\n${' * filler line of a long licence or design comment\n'.repeat(7000)} */\n${LEAK}`);
+    assert.ok(fs.statSync(path.join(tmp, 'large/big.c')).size > 300 * 1024);
+    const byDefault = lockstep(['large', '--stats', '--format', 'json']);
+    assert.equal(byDefault.code, 1, byDefault.stderr);
+    assert.match(byDefault.stderr, /, in-process\n/);
+    const worker = lockstep(['large', '--stats', '--format', 'json', '--jobs', '2']);
+    assert.match(worker.stderr, os.availableParallelism() >= 2 ? /, in a worker thread\n/ : /, in-process\n/);
+    assert.equal(worker.stdout, byDefault.stdout);
+  });
 });
 
 describe('lockstep check: formats', () => {
