@@ -26,7 +26,11 @@ export class ProgramTables {
   /** Files whose declarations of a function carry lock contracts (a contract is checked where it is seen). */
   private readonly contractFiles = new Map<FnKey, Map<string, number>>();
 
+  /** resolve() per calling file and name: asked for every call of every function at each staleness check. */
+  private readonly resolved = new Map<string, Map<string, FnKey | null>>();
+
   clear(): void {
+    this.resolved.clear();
     this.guarded.clear();
     this.contractFiles.clear();
     this.index = new FunctionIndex();
@@ -44,6 +48,7 @@ export class ProgramTables {
   add(file: FileRecord): void {
     const info = file.info;
     if (!info) return;
+    this.resolved.clear();
     this.records.set(file.uri, file);
     info.functions.forEach((f, i) => {
       this.index.add(file.uri, f.name, f.isStatic);
@@ -73,6 +78,14 @@ export class ProgramTables {
 
   /** The function (or contract-carrying prototype) a call to `name` from `uri` reaches. */
   resolve(uri: string, name: string): FnKey | undefined {
+    let byName = this.resolved.get(uri);
+    if (!byName) this.resolved.set(uri, (byName = new Map()));
+    let key = byName.get(name);
+    if (key === undefined) byName.set(name, (key = this.lookup(uri, name) ?? null));
+    return key ?? undefined;
+  }
+
+  private lookup(uri: string, name: string): FnKey | undefined {
     const def = this.index.resolve(uri, name);
     if (def) return def;
     const own = `${uri}#${name}`;

@@ -14,7 +14,7 @@ import { isHeader } from './identity';
 import { ProgramTables } from './programTables';
 import { assembleResults, type ProjectResult } from './results';
 import { shiftEdge, shiftFinding, shiftInfo, shiftSummary } from './shift';
-import { contractSignature, structSignature, summarySignature } from './signatures';
+import { contractSignature, structSignature, summaryHash, summarySignature } from './signatures';
 import { failureFinding } from './failures';
 import { parseDamageFindings } from './parseDamage';
 
@@ -161,8 +161,8 @@ export class Project {
     const deps: string[] = [];
     for (const name of r.calls) {
       const key = this.tables.resolve(f.uri, name);
-      const sig = key ? summarySignature(this.tables.summary(key)) : '';
-      if (sig) deps.push(`${name}=${textHash(sig)}`);
+      const hash = key ? summaryHash(this.tables.summary(key)) : '';
+      if (hash) deps.push(`${name}=${hash}`);
     }
     const structs = (r.result?.structDeps ?? []).map((n) => structSignature(this.tables.struct(n))).join(',');
     const statics = f.info && f.info.statics.size > 0 ? [...f.info.statics, ...f.info.recursiveLocks].join(',') : '';

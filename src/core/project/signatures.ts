@@ -1,4 +1,5 @@
 import type { FunctionSummary, LockEffect, StructInfo } from '../analysis/types';
+import { textHash } from './fileState';
 
 /**
  * What a caller's analysis depends on, as text: a summary's effects (not its position), a
@@ -17,6 +18,20 @@ export function summarySignature(s: FunctionSummary | undefined): string {
     summarySigs.set(s, sig);
   }
   return sig;
+}
+
+const summaryHashes = new WeakMap<FunctionSummary, string>();
+
+/** `textHash(summarySignature(s))`, or '' when the summary says nothing: a caller's signature asks for it once per callee per check. */
+export function summaryHash(s: FunctionSummary | undefined): string {
+  if (!s) return '';
+  let h = summaryHashes.get(s);
+  if (h === undefined) {
+    const sig = summarySignature(s);
+    h = sig ? textHash(sig) : '';
+    summaryHashes.set(s, h);
+  }
+  return h;
 }
 
 export function contractSignature(c: readonly LockEffect[]): string {
