@@ -174,7 +174,7 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCliOptions {
       case '--loop-bound': o.loopBound = intArg('--loop-bound', value(), 1, 16); break;
       case '--inline-depth': o.inlineDepth = intArg('--inline-depth', value(), 0, 8); break;
       case '--initial-refcount': o.initialRefcount = intArg('--initial-refcount', value(), 0, 100); break;
-      default: throw new UsageError(`unknown option ${a}`);
+      default: throw new UsageError(`unknown option '${a.length > 80 ? `${a.slice(0, 80)}…` : a}'`); // as scanArgs says it
     }
   }
   if (o.packets !== null && o.puts !== null && o.packets + o.puts === 0) throw new UsageError('a scenario needs at least one context');

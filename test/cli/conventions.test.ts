@@ -8,8 +8,20 @@ import { fileSink, StringSink } from '../../src/cli/output';
 import { UsageError, errorLine, oneLine, usageLine } from '../../src/cli/usage';
 import { jsonEnvelope } from '../../src/core/report/envelope';
 import { jsonChunks, writeJson } from '../../src/core/report/jsonStream';
+import { buildCli, runCli, tempDir } from './helpers';
 
 describe('one error style', () => {
+  test('an unknown option reads the same in every command (simulate said it unquoted)', () => {
+    buildCli();
+    const cwd = tempDir('unknown-option');
+    for (const cmd of ['check', 'patch', 'simulate']) {
+      const r = runCli([cmd, '--bogus'], { cwd });
+      assert.equal(r.code, 2, `${cmd}: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, `lockstep ${cmd}: unknown option '--bogus' (try lockstep ${cmd} --help)\n`);
+    }
+  });
+
   test('usage errors name the command and point at its help; other errors name the command', () => {
     assert.equal(usageLine('check', "unknown option '--x'"), "lockstep check: unknown option '--x' (try lockstep check --help)\n");
     assert.equal(errorLine('patch', 'a.patch: no such file'), 'lockstep patch: a.patch: no such file\n');
