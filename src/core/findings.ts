@@ -3,7 +3,7 @@ import type { SourceRange } from './source';
 /** Stable rule ids; each has a doc page under docs/rules/<id>.md. */
 export const RULE_IDS = [
   'lock-leak', 'double-acquire', 'release-unheld', 'release-mismatch', 'write-under-read',
-  'ref-leak', 'ref-underflow', 'use-after-release', 'use-after-unlock', 'unlocked-access', 'rcu-free', 'inconsistent-exit', 'lock-order',
+  'ref-leak', 'ref-underflow', 'use-after-release', 'use-after-unlock', 'unlocked-access', 'rcu-free', 'inconsistent-exit', 'try-ref-needed', 'context-mismatch', 'lock-order',
   'analysis-incomplete', 'suppression-without-reason',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
@@ -49,6 +49,11 @@ export interface Finding {
    * is otherwise its callers' to meet). Removed before findings leave the pipeline.
    */
   entryOnly?: boolean;
+  /**
+   * Pipeline-internal (try-ref-needed): the struct type of the object; dropped when the inputs free
+   * objects of that type at once and never after a grace period. Removed before findings leave the pipeline.
+   */
+  rcuObjectType?: string;
   related: RelatedLocation[];
   path: PathStep[];
   fixes?: Fix[];

@@ -18,6 +18,8 @@ export type EngineEvent =
   | { kind: 'unlocked-call'; callee: string; lock: string; mode?: string; heldShared: boolean; via?: string; entryOnly?: boolean; range: SourceRange; trail: Trail | null }
   | { kind: 'rcu-free'; obj: string; display: string; unlinkApi: string; unlinkSite: SourceRange; api: string; range: SourceRange; trail: Trail | null }
   | { kind: 'use-after-unlock'; dead: DeadObject; use: string; range: SourceRange; trail: Trail | null }
+  | { kind: 'context-mismatch'; api: string; display: string; why: string; message: string; context?: SourceRange; range: SourceRange; trail: Trail | null }
+  | { kind: 'try-ref-needed'; obj: string; display: string; api: string; tryForm: string; via: string; side: 'section' | 'thread'; reachedAt: SourceRange; objType?: string; range: SourceRange; trail: Trail | null }
   | { kind: 'free-mismatch'; mem: OwnedRef; api: string; family: string; range: SourceRange; trail: Trail | null };
 
 export interface EventSink {

@@ -18,6 +18,8 @@ import type { FnContext } from './transfer';
 import { classResolver } from './lockClass';
 import { invalidatedParams, mayViewPackets } from './packetViews';
 import { qualifyStatic } from './lockNames';
+import type { LockVariantUse } from './lockContext';
+import { typeFreesOf, type TypeFree } from './tryRef';
 
 export interface FunctionAnalysis {
   fn: FunctionDef;
@@ -59,6 +61,10 @@ export interface FunctionAnalysis {
   kept: Map<string, number>;
   /** Objects some path of the function puts. */
   putObjects: Set<string>;
+  /** Linux spin/rw lock acquires by variant (context-mismatch across the inputs). */
+  lockVariants: LockVariantUse[];
+  /** Struct types this function frees, at once or after a grace period (try-ref-needed across the inputs). */
+  typeFrees: TypeFree[];
 }
 
 export interface FunctionInput {
@@ -205,6 +211,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     packetViews: mayViewPackets(body.text),
     guardedFields: summaries.guardedFields?.() ?? new Set(),
     needs: new Map(),
+    lockVariants: [],
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];
@@ -265,6 +272,8 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     assigned: assignedPlaces(body),
     kept,
     putObjects: ctx.putObjects,
+    lockVariants: input.noLockAnalysis ? [] : ctx.lockVariants ?? [],
+    typeFrees: typeFreesOf(ctx, body),
   };
 }
 

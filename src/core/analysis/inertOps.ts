@@ -3,6 +3,7 @@ import type { Op } from './ops';
 import { refOpIsInert } from './refTransfer';
 import { mayTouchGuarded } from './guardedFields';
 import type { AbsState } from './state';
+import { isCountBump } from './tryRef';
 import type { FnContext } from './transfer';
 
 /**
@@ -43,6 +44,8 @@ export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): bo
 function callIsInert(ctx: FnContext, name: string, s: AbsState): boolean {
   const k = ctx.call(name);
   if (k.lock || k.lockEffects.length > 0) return false;
+  // `atomic_inc(&t->refcnt)` on an object only RCU keeps alive (tryRef.ts).
+  if (isCountBump(name) && s.locks.length > 0) return false;
   // A mutation is a write-under-read only under a shared lock.
   if (ctx.index.mutators.has(name) && s.locks.some((l) => l.mode === 'shared')) return false;
   // A callee that requires a lock: whether this path holds it.

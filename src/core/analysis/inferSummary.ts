@@ -111,7 +111,9 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
         out.push(deferred ? { target, op: 'put', deferred } : { target, op: 'put' });
       }
     } else if (heldAt.length === relevant.length) {
-      out.push({ target, op: 'get' });
+      // The counter's family tells callers which try form exists (try-ref-needed).
+      const family = heldAt[0]!.state.refs.find((r) => r.obj === p)?.family;
+      out.push(family ? { target, op: 'get', family } : { target, op: 'get' });
     } else if (heldAt.length > 0) {
       // A try-wrapper: the exits without the reference never took it (a failed try), and the
       // exits with it do not fail. Taken and put back on some exits is a leak on the others.

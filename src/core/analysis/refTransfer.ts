@@ -159,7 +159,7 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
           s.dead = s.dead.filter((d) => d.obj !== obj.id);
           return [b];
         }
-        s.refs = [...s.refs, { obj: into.text, display: into.text, api: api.name, site: range, count: 1 }];
+        s.refs = [...s.refs, { obj: into.text, display: into.text, api: api.name, site: range, count: 1, family: api.family }];
         b.env = withResult(b.env, call.id, 'nonzero'); // the assignment that follows stores this fresh reference
       } else if (owned) s.refs = s.refs.map((r) => (r === owned ? { ...owned, count: Math.min(owned.count + 1, 4) } : r));
       else {
@@ -167,7 +167,7 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
         // leaves the caller's reference, so the object lives on.
         const root = rootVariable(obj.id);
         const borrowed = root !== null && ctx.params.includes(root) || undefined;
-        s.refs = [...s.refs, { obj: obj.id, display: obj.display, api: api.name, site: range, count: 1, borrowed }];
+        s.refs = [...s.refs, { obj: obj.id, display: obj.display, api: api.name, site: range, count: 1, borrowed, family: api.family }];
       }
       s.dead = s.dead.filter((d) => d.obj !== obj.id);
       addTrail(s, range, `reference to \`${obj.display}\` taken (${api.name})`);

@@ -49,7 +49,7 @@ export interface OwnedRef {
   count: number;
   /** Memory this function allocated (`alloc`) rather than a counted reference. */
   kind?: 'ref' | 'alloc';
-  /** The allocator's family (`kmalloc`, `kmem-cache`, `libc`, …): the free must be of the same. */
+  /** The allocator's family (`kmalloc`, `kmem-cache`, `libc`, …): the free must be of the same; for a reference, its counter's (`kref`). */
   family?: string;
   /** The call wrote the new reference into the place `obj` names (an assignment target or out-parameter). */
   fill?: boolean;

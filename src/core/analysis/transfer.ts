@@ -14,6 +14,8 @@ import { notePacketView } from './packetViews';
 import { checkGuarded } from './guardedFields';
 import { heldNamed } from './heldAlike';
 import { addTrail, cloneState, findLock, getFact, holdsError, killFacts, setFact, type AbsState, type HeldLock, type Truth } from './state';
+import { isCountBump, noteUnconditionalRef } from './tryRef';
+import { checkAcquireContext, type LockVariantUse } from './lockContext';
 import { plainName } from './lockNames';
 import { constantTruth, isErrorConstant, literalTruth, opposite } from './truth';
 
@@ -67,6 +69,8 @@ export interface FnContext {
   packetViews: boolean;
   /** Whether a variable points to a reference-counted object (its struct has a count): a lock alone keeps it valid. */
   managed: (name: string) => boolean;
+  /** Linux spin/rw lock acquires by variant, for context-mismatch across the inputs (lockContext.ts). */
+  lockVariants?: LockVariantUse[];
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */
@@ -308,6 +312,7 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
       out.push(b);
     }
   }
+  if (k.refs || isCountBump(op.name)) for (const b of out) noteUnconditionalRef(ctx, nodeId, b, op);
   return applyRefOp(ctx, nodeId, op, out);
 }
 
@@ -396,6 +401,7 @@ function lockCall(ctx: FnContext, nodeId: number, b: Branch, api: LockApi, call:
     return [b];
   }
   if (!lock) return [b];
+  if (api.kind === 'acquire') checkAcquireContext(ctx, nodeId, b, api, call, args, range, lock.display, lock.id);
   const spec: AcquireSpec = {
     id: lock.id, display: lock.display, mode: modeOf(api, args), family: api.family, variant: api.variant ?? 'plain',
     handle, api: api.name, recursive: api.recursive === true || ctx.summaries.isRecursiveLock?.(lock.id) === true,

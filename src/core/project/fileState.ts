@@ -3,6 +3,8 @@ import type { FnEntry, PreparedFile } from '../analysis/engine';
 import type { FunctionInfo, FunctionSummary, LockOrderEdge, StructInfo } from '../analysis/types';
 import type { FunctionDef } from '../c/functions';
 import type { Finding } from '../findings';
+import type { LockVariantUse } from '../analysis/lockContext';
+import type { TypeFree } from '../analysis/tryRef';
 import type { Suppression } from '../rules/suppression';
 import { fnKey, type FnKey } from './identity';
 
@@ -58,6 +60,10 @@ export interface FnResult {
   summary?: FunctionSummary;
   findings: Finding[];
   edges: LockOrderEdge[];
+  /** Linux lock acquires by variant (context-mismatch pairs them across the inputs). */
+  variants?: LockVariantUse[];
+  /** Struct types the function frees, at once or after a grace period (try-ref-needed keeps only the latter's). */
+  frees?: TypeFree[];
   info?: FunctionInfo;
   /** Struct names the lock classes looked up (part of the signature). */
   structDeps: string[];

@@ -13,7 +13,7 @@ import { fileInfoOf, textHash, type FileRecord, type FnRecord, type FnResult } f
 import { isHeader } from './identity';
 import { ProgramTables } from './programTables';
 import { assembleResults, type ProjectResult } from './results';
-import { shiftEdge, shiftFinding, shiftInfo, shiftSummary } from './shift';
+import { shiftEdge, shiftFinding, shiftInfo, shiftRange, shiftSummary } from './shift';
 import { contractSignature, structSignature, summaryHash, summarySignature } from './signatures';
 import { failureFinding } from './failures';
 import { parseDamageFindings } from './parseDamage';
@@ -232,6 +232,7 @@ export class Project {
       ...res, startLine: r.startLine,
       findings: res.findings.map((x) => shiftFinding(x, d)),
       edges: res.edges.map((x) => shiftEdge(x, d)),
+      variants: res.variants?.map((x) => ({ ...x, range: shiftRange(x.range, d) })),
       summary: res.summary && shiftSummary(res.summary, d),
       info: res.info && shiftInfo(res.info, d),
     };
@@ -255,7 +256,7 @@ export class Project {
       result = {
         text: r.text, startLine: r.startLine, signature: '', analysed: true,
         summary: summaryOf(a, r.key, f.uri),
-        findings, edges: a.lockOrder,
+        findings, edges: a.lockOrder, variants: a.lockVariants.length > 0 ? a.lockVariants : undefined, frees: a.typeFrees.length > 0 ? a.typeFrees : undefined,
         info: a.locks > 0 || a.refs > 0 ? { name: r.name, range: r.def.range, locks: a.locks, refs: a.refs } : undefined,
         structDeps: a.structLookups, ms: 0,
       };

@@ -1,4 +1,6 @@
 import { lockOrderFindings } from '../analysis/lockOrder';
+import { lockVariantFindings } from '../analysis/lockVariants';
+import type { LockVariantUse } from '../analysis/lockContext';
 import type { FileCheckResult, FunctionInfo, LockOrderEdge } from '../analysis/types';
 import { compareFindings, type Finding } from '../findings';
 import { applySuppressions } from '../rules/suppression';
@@ -19,6 +21,11 @@ export function assembleResults(reported: FileRecord[], all: FileRecord[], stats
   for (const f of all) for (const r of f.info?.functions ?? []) if (r.result) edges.push(...r.result.edges);
   const cycles = new Map<string, Finding[]>();
   for (const c of lockOrderFindings(edges)) cycles.set(c.uri, [...(cycles.get(c.uri) ?? []), c]);
+  // Linux lock variants that disagree with their context, paired across every file (context-mismatch).
+  const variants: LockVariantUse[] = [];
+  for (const f of all) for (const r of f.info?.functions ?? []) if (r.result?.variants) variants.push(...r.result.variants);
+  for (const c of lockVariantFindings(variants)) cycles.set(c.uri, [...(cycles.get(c.uri) ?? []), c]);
+  const freedAtOnce = typesFreedAtOnce(all);
   // Functions something in the inputs calls: a requirement they do not meet is their callers' to meet.
   const called = new Set<string>();
   for (const f of all) for (const r of f.info?.functions ?? []) for (const c of r.calls) if (c !== r.name) called.add(c);
@@ -33,7 +40,9 @@ export function assembleResults(reported: FileRecord[], all: FileRecord[], stats
     for (const r of info?.functions ?? []) {
       if (!r.result) continue;
       for (const x of r.result.findings) {
-        if (!x.entryOnly) own.push(x);
+        if (x.rcuObjectType !== undefined) {
+          if (!freedAtOnce.has(x.rcuObjectType)) own.push(withoutObjectType(x));
+        } else if (!x.entryOnly) own.push(x);
         else if (!called.has(r.name)) own.push(withoutEntryOnly(x));
       }
       fileEdges.push(...r.result.edges);
@@ -60,4 +69,19 @@ function withoutEntryOnly(f: Finding): Finding {
   const out = { ...f };
   delete out.entryOnly;
   return out;
+}
+
+function withoutObjectType(f: Finding): Finding {
+  const out = { ...f };
+  delete out.rcuObjectType;
+  return out;
+}
+
+/** Struct types the inputs free at once and never after a grace period: RCU does not keep them alive (try-ref-needed). */
+function typesFreedAtOnce(all: FileRecord[]): Set<string> {
+  const atOnce = new Set<string>();
+  const deferred = new Set<string>();
+  for (const f of all) for (const r of f.info?.functions ?? []) for (const x of r.result?.frees ?? []) (x.deferred ? deferred : atOnce).add(x.type);
+  for (const t of deferred) atOnce.delete(t);
+  return atOnce;
 }
