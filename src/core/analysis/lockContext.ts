@@ -90,7 +90,7 @@ function marksOf(ctx: FnContext, n: Node): ContextMarks {
     else if (BH_ON.has(name)) m.bhOn.push(at);
     else if (IRQ_OFF.has(name)) m.irqOff.push(at);
     else if (IRQ_ON.has(name)) m.irqOn.push(at);
-    if (!m.sleeps && sleeps(ctx, name, c)) m.sleeps = name;
+    if (!m.sleeps && sleeps(ctx, name, c)) m.sleeps = SLEEPS.has(name) || ctx.index.locks.has(name) ? name : `${name}(…, GFP_KERNEL)`;
   }
   memo.set(root, m);
   return m;
@@ -110,8 +110,9 @@ function inForce(on: number[], off: number[], at: number): boolean {
   return last >= 0 && !off.some((x) => x > last && x < at);
 }
 
-function raisingLock(s: AbsState): HeldLock | undefined {
-  return s.locks.find((l) => !l.fromEntry && RAISING.has(l.family));
+/** A held lock that raised IRQL (the lock being taken again, recursively, aside: one finding is enough there). */
+function raisingLock(s: AbsState, except: string): HeldLock | undefined {
+  return s.locks.find((l) => !l.fromEntry && RAISING.has(l.family) && l.id !== except);
 }
 
 export interface LockVariantUse {
@@ -131,14 +132,14 @@ export interface LockVariantUse {
 /** Before an acquire: NDIS IRQL checks (events) and the Linux variant record. */
 export function checkAcquireContext(ctx: FnContext, nodeId: number, b: Branch, api: LockApi, call: Node, args: Node[], range: SourceRange, lockDisplay: string, lockId: string): void {
   if (api.kind !== 'acquire' && api.kind !== 'tryacquire') return;
-  if (api.family === 'ndis-rw' || RAISING.has(api.family) || api.family === 'ndis-rw-legacy') ndisContext(ctx, nodeId, b, api, call, args, range, lockDisplay);
+  if (api.family === 'ndis-rw' || RAISING.has(api.family) || api.family === 'ndis-rw-legacy') ndisContext(ctx, nodeId, b, api, call, args, range, lockDisplay, lockId);
   else if (LINUX_VARIANT_FAMILIES.has(api.family)) recordVariant(ctx, b, api, call, range, lockDisplay, lockId);
 }
 
-function ndisContext(ctx: FnContext, nodeId: number, b: Branch, api: LockApi, call: Node, args: Node[], range: SourceRange, display: string): void {
+function ndisContext(ctx: FnContext, nodeId: number, b: Branch, api: LockApi, call: Node, args: Node[], range: SourceRange, display: string, id: string): void {
   const m = marksOf(ctx, call);
   const at = call.startIndex;
-  const held = raisingLock(b.s);
+  const held = raisingLock(b.s, id);
   const raisedBy = held ? `\`${held.display}\` is held (${held.api}, line ${held.site.start.line + 1})`
     : inForce(m.raises, m.lowers, at) ? 'IRQL was raised with KeRaiseIrql earlier in the function'
       : m.atDispatch.some((x) => x < at) ? 'the function asserts DISPATCH_LEVEL before it' : undefined;
@@ -179,7 +180,7 @@ function recordVariant(ctx: FnContext, b: Branch, api: LockApi, call: Node, rang
   const m = marksOf(ctx, call);
   const at = call.startIndex;
   const mutex = b.s.locks.find((l) => !l.fromEntry && SLEEPING_FAMILIES.has(l.family));
-  const process = mutex ? `\`${mutex.display}\` (a sleeping lock) is held here` : m.sleeps ? `the function calls \`${m.sleeps}\`, which may sleep` : undefined;
+  const process = mutex ? `\`${mutex.display}\`, a sleeping lock, is held here` : m.sleeps ? `the function calls \`${m.sleeps}\`, which may sleep` : undefined;
   if (!process) return;
   const irqOff = b.s.locks.some((l) => l.family.startsWith('linux-') && (l.variant === 'irq' || l.variant === 'irqsave')) || inForce(m.irqOff, m.irqOn, at);
   const bhOff = irqOff || b.s.locks.some((l) => (l.family.startsWith('linux-') && l.variant === 'bh') || l.id === 'rcu_bh') || inForce(m.bhOff, m.bhOn, at);

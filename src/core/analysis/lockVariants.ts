@@ -26,7 +26,7 @@ export function lockVariantFindings(uses: readonly LockVariantUse[]): Finding[] 
       const who = irq ? 'an interrupt handler' : 'a softirq';
       const fix = irq ? `${p.api}_irqsave` : `${p.api}_bh`;
       const where = `\`${other.fn}\` (${other.uri}:${other.range.start.line + 1})`;
-      const message = `\`${p.display}\` is taken with plain \`${p.api}\` here, in process context (${p.process}), but with \`${other.api}\` in ${where}, so ${who} may take it too: if it interrupts this CPU while the lock is held here, it spins forever. Use \`${fix}\` here, as ${where} does`;
+      const message = `\`${p.display}\` is taken with plain \`${p.api}\` here, in process context (${p.process}), but with \`${other.api}\` in ${where}, so ${who} may take it too: if it interrupts this CPU while the lock is held here, it spins forever. Use \`${fix}\` here, as \`${other.fn}\` does`;
       out.push({
         ruleId: 'context-mismatch', severity: RULES['context-mismatch'].defaultSeverity, message, uri: p.uri, range: p.range,
         functionName: p.fn,

@@ -172,6 +172,9 @@ function check(ctx: FnContext, nodeId: number, b: Branch, op: Extract<Op, { op: 
   if (!reach) return;
   // A reference this path owns already (a try that succeeded, an earlier get): this one adds to it.
   if (b.s.refs.some((r) => r.obj === obj.id)) return;
+  // A try form on the same object earlier in the function: its success (handed on since, to a
+  // list or a field) is what this get builds on.
+  if (triedBefore(ctx, op.node, obj.id)) return;
   // Any other lock held (here or by the caller, per its contract) may be the one writers take to
   // unlink and put: with it held the count cannot reach zero under us.
   if (b.s.locks.some((l) => !isRcuLock(l.id, l.family))) return;
@@ -183,6 +186,31 @@ function check(ctx: FnContext, nodeId: number, b: Branch, op: Extract<Op, { op: 
     kind: 'try-ref-needed', obj: obj.id, display: obj.display, api: api.name, tryForm, via: reach.via, side: reach.side,
     reachedAt: reach.site, objType: structTypeOf(ctx.classOf, obj.id), range: rangeOf(op.node), trail: b.s.trail,
   });
+}
+
+const tries = new WeakMap<Node, Map<string, number>>();
+
+/** Whether a try-get on `v` (a try API, or a function whose body takes one only on success) comes before `call`. */
+function triedBefore(ctx: FnContext, call: Node, v: string): boolean {
+  const root = rootOf(call);
+  let m = tries.get(root);
+  if (!m) {
+    m = new Map();
+    for (const c of (root.childForFieldName('body') ?? root).indexedDescendants('call_expression')) {
+      const name = calleeName(c);
+      const apis = name ? ctx.call(name).refs : undefined;
+      if (!apis) continue;
+      const args = callArgs(c);
+      for (const api of apis) {
+        if (api.kind !== 'tryget' && !(api.kind === 'get' && api.when)) continue;
+        const o = objectOf(api, args, c)?.id;
+        if (o && !m.has(o)) m.set(o, c.startIndex);
+      }
+    }
+    tries.set(root, m);
+  }
+  const at = m.get(v);
+  return at !== undefined && at < call.startIndex;
 }
 
 /** The struct type a variable points to, when its declaration says (lockClass.ts resolves `v->f` to `T::f`). */
