@@ -14,7 +14,7 @@ import { PUBLISHERS } from './refTransfer';
 import { isReallocating } from './packetViews';
 import { lockMacroContracts } from './lockMacros';
 import { isRcuUnlink } from './rcuUnlink';
-import type { AnalysisOptions, LockEffect, SourceFile, StructInfo, SummaryTable } from './types';
+import type { AnalysisOptions, FunctionSummary, LockEffect, SourceFile, StructInfo, SummaryTable } from './types';
 
 /**
  * One file as the engine sees it: parsed once, its functions listed with the names they call,
@@ -139,6 +139,29 @@ export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryT
     if (s && (s.effects.length > 0 || s.noReturn || s.refs.length > 0 || s.acquires.length > 0)) return true;
   }
   return lockedOnEntry || storesParameter(e) || touchesGuarded(e, table);
+}
+
+/**
+ * The summary of a function `needsAnalysis` skips, when its body only reads through its pointer
+ * parameters (`return b->size > c->limit;`): callers still own what they passed — a leaf reader
+ * keeps nothing. Any other use (passed on, stored, returned) leaves it unknown (no summary), as
+ * a callee with no body in sight is.
+ */
+export function readerSummary(e: FnEntry, key: string, uri: string): FunctionSummary | undefined {
+  const open = e.text.indexOf('{');
+  if (open < 0) return undefined;
+  const body = e.text.slice(open);
+  for (const p of e.fn.params) {
+    if (!p) continue;
+    const re = new RegExp(`(?<![\\w.>])${p.replace(/[$]/g, '\\$')}(?!\\w)`, 'g');
+    for (const m of body.matchAll(re)) {
+      const after = body.slice(m.index + p.length, m.index + p.length + 4);
+      const before = body.slice(Math.max(0, m.index - 2), m.index);
+      if (/^\s*(->|\.|\[)/.test(after) || /^\s*[!=]=/.test(after) || /[!=]=\s*$/.test(before) || /!\s*$/.test(before)) continue;
+      return undefined;
+    }
+  }
+  return { name: e.fn.name, key, uri, range: e.fn.range, effects: [], acquires: [], refs: [], defined: true };
 }
 
 /** The body names a field some struct declares lock-guarded (`->poll_list`, `.n_flows`). */

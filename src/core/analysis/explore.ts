@@ -6,7 +6,7 @@ import { identifiersOf } from './exprs';
 import { extractOps, iteratorAdvanceOps, iteratorHeadOps, type Op } from './ops';
 import { stateLiveness, type Liveness } from './stateLiveness';
 import { opsAreInert } from './inertOps';
-import { addTrail, cloneState, emptyState, holdsError, keepLive, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type Fact, type Truth } from './state';
+import { addTrail, cloneState, emptyState, holdsError, keepLive, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type DeadObject, type Fact, type Truth } from './state';
 import { applyOp, type Branch, type FnContext } from './transfer';
 import { constantTruth, isErrorConstant, learnedFact, truthOf, unparenNode } from './truth';
 import { exitRefs } from './refExit';
@@ -190,8 +190,10 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     // A parameter's NULL-ness is kept to the exits: the summary reads it there (inferSummary.ts).
     const live = (f: Fact): boolean => liveness.factLive(at, f.key) || (ctx.params.includes(f.key) && ctx.condVars.has(f.key));
     for (const f of st.facts) if (!live(f)) allLive = false;
-    for (const d of st.dead) if (!liveness.deadLive(at, d.obj)) allLive = false;
-    return allLive ? st : keepLive(st, live, (d) => liveness.deadLive(at, d.obj));
+    // So is what became of a parameter's object: the summary's put or free of it is read at the exits.
+    const deadLive = (d: DeadObject): boolean => ctx.params.includes(d.obj) || liveness.deadLive(at, d.obj);
+    for (const d of st.dead) if (!deadLive(d)) allLive = false;
+    return allLive ? st : keepLive(st, live, deadLive);
   };
   queueNodes[0] = resolve(cfg.entry);
   if (queueNodes[0] < 0) {

@@ -203,7 +203,10 @@ export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: str
   }
   for (const call of body.indexedDescendants('call_expression')) {
     const name = calleeName(call);
-    if (!name) continue;
+    if (!name) {
+      keptByIndirectCall(call, bare, keep);
+      continue;
+    }
     const args = callArgs(call);
     const mutator = index.mutators.get(name);
     const keeps = (callOf(name).refs ?? []).filter((r) => r.kind === 'store').map((r) => r.objArg ?? 0);
@@ -232,6 +235,21 @@ export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: str
     }
   }
   return kept;
+}
+
+/**
+ * `(x->class->send)(x, msg)`: a call through an operations table may keep what it is given, as a
+ * call with no body in sight may (refTransfer's mayKeep) — except the object whose table it is.
+ */
+function keptByIndirectCall(call: Node, bare: (text: string) => string | undefined, keep: (v: string, line: number) => void): void {
+  let fn = call.childForFieldName('function');
+  while (fn && fn.type === 'parenthesized_expression' && fn.namedChildren.length > 0) fn = fn.namedChildren[0]!;
+  if (!fn || (fn.type !== 'field_expression' && fn.type !== 'pointer_expression')) return;
+  const self = /^\(*\*?\s*([A-Za-z_]\w*)/.exec(fn.text)?.[1];
+  for (const arg of callArgs(call)) {
+    const v = bare(arg.text);
+    if (v && v !== self) keep(v, call.startPosition.row);
+  }
 }
 
 /**

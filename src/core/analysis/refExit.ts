@@ -7,8 +7,11 @@ import type { Branch, FnContext } from './transfer';
  * At a `return`: a reference to the returned object (or into it) is handed to the caller. Says
  * whether the returned value itself carried one (`ref`), or memory this function allocated (`alloc`).
  */
-export function exitRefs(_ctx: FnContext, b: Branch, value: Node | null): 'ref' | 'alloc' | undefined {
-  if (!value || b.s.refs.length === 0) return undefined;
+export function exitRefs(ctx: FnContext, b: Branch, value: Node | null): 'ref' | 'alloc' | undefined {
+  if (!value) return undefined;
+  const direct = directResult(ctx, value);
+  if (direct) return direct;
+  if (b.s.refs.length === 0) return undefined;
   const returned = returnedValues(value);
   let carried: 'ref' | 'alloc' | undefined;
   b.s.refs = b.s.refs.filter((r) => {
@@ -18,6 +21,22 @@ export function exitRefs(_ctx: FnContext, b: Branch, value: Node | null): 'ref' 
     return false;
   });
   return carried;
+}
+
+/** `return calloc(1, n);`, `return get_ref(x);`: the call's fresh result goes straight to the caller. */
+function directResult(ctx: FnContext, value: Node): 'ref' | 'alloc' | undefined {
+  let e = value;
+  while ((e.type === 'parenthesized_expression' || e.type === 'cast_expression') && e.namedChildren.length > 0) {
+    const inner = e.type === 'cast_expression' ? e.childForFieldName('value') : e.namedChildren[0];
+    if (!inner || inner === e) break;
+    e = inner;
+  }
+  if (e.type !== 'call_expression') return undefined;
+  const fn = e.childForFieldName('function');
+  if (fn?.type !== 'identifier') return undefined;
+  const api = ctx.call(fn.text).refs?.find((r) => (r.kind === 'alloc' || r.kind === 'returnsRef') && r.objArg === undefined);
+  if (!api) return undefined;
+  return api.kind === 'alloc' ? (ctx.trackAllocations ? 'alloc' : undefined) : 'ref';
 }
 
 const WRAPPERS = /^(?:ERR_CAST|container_of|CONTAINER_OF|CONTAINING_RECORD|CONST_CAST|OBJECT_CONTAINING|rcu_pointer_handoff)$/;

@@ -175,7 +175,9 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
     }
     case 'put':
     case 'destroy': {
-      ctx.putObjects.add(obj.id);
+      // Only a put of a reference this path holds pairs with a get; a put on a fresh lookup
+      // (`if (ref) get(&o->cnt); else put(&o->cnt);`) is the caller adjusting a table's count.
+      if (owned) ctx.putObjects.add(obj.id);
       const dead = s.dead.find((d) => d.obj === obj.id && !isProtectionMark(d));
       if (!owned && dead) {
         ctx.sink.add(nodeId, `${obj.id}@${api.name}`, { kind: 'ref-underflow', obj: obj.id, display: obj.display, api: api.name, range, trail: s.trail, droppedBefore: dead.site });
@@ -428,6 +430,7 @@ function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: N
     // Stored anywhere (field, global, out-parameter or alias): the reference is handed on — also
     // when what is stored is the object that holds it (`entry->rule = rule` after `ref(&rule->up)`).
     const stored = stripCasts(rhs.text);
+    if (consumedBy(ctx, rhs, target)) dropRef(s, target);
     for (const r of [...s.refs]) {
       if (r.obj === target) continue;
       if (mentionsObject(rhs.text, r.obj) || r.obj.startsWith(`${stored}->`) || r.obj.startsWith(`${stored}.`)) dropRef(s, r.obj);
@@ -448,6 +451,22 @@ function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: N
       s.dead = s.dead.filter((d) => d.obj !== target);
     }
   }
+}
+
+/**
+ * `op = rewrite(op, ctx)`: the old value goes to a call whose result replaces it — the callee
+ * returns it or a replacement (realloc's contract), so the old reference is not lost here.
+ */
+function consumedBy(ctx: FnContext, rhs: Node, target: string): boolean {
+  const call = unwrap(rhs);
+  if (call.type !== 'call_expression') return false;
+  // A callee with a known reference effect (`x = foo_ref(x)`) was applied by the call itself.
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier') return false;
+  const refs = ctx.call(fn.text).refs ?? [];
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  const i = args.findIndex((a) => stripCasts(a.text) === target);
+  return i >= 0 && !refs.some((r) => (r.objArg ?? 0) === i || r.kind === 'alloc' || r.kind === 'returnsRef');
 }
 
 function unwrap(n: Node): Node {

@@ -1,4 +1,4 @@
-import { analyzeEntry, disposePrepared, needsAnalysis, prepareParsed, type FnEntry, type PreparedFile } from '../analysis/engine';
+import { analyzeEntry, disposePrepared, needsAnalysis, prepareParsed, readerSummary, type FnEntry, type PreparedFile } from '../analysis/engine';
 import { clearTextMemos } from '../analysis/exprs';
 import { lockOrderFindings } from '../analysis/lockOrder';
 import { summaryOf } from '../analysis/inferSummary';
@@ -244,6 +244,7 @@ export class Project {
     const table = this.tables.viewFor(f);
     if (!needsAnalysis(e, this.index, table, contract)) {
       r.result = emptyResult(r, '');
+      r.result.summary = readerSummary(e, r.key, f.uri);
       r.result.signature = this.signature(f, r);
       return;
     }

@@ -46,7 +46,8 @@ export const refLeak: Rule = {
     for (const ev of a.events) {
       if (ev.kind !== 'ref-at-exit' || !ev.overwritten) continue;
       const ref = ev.ref;
-      if (countAdjusted(a, ref)) continue;
+      // Also stored by a chained assignment (`table[i] = t = alloc()`): the table keeps it.
+      if (countAdjusted(a, ref) || ref.fill === true) continue;
       const message = `the reference to \`${ref.display}\` taken at line ${lineOf(ref.site)} (${ref.api}) is lost when \`${ref.display}\` is assigned again at line ${lineOf(ev.exitRange)}${reachedWhen(ev.trail, ref.site.start.line)}`;
       const nth = out.filter((f) => f.key.includes(`:${ref.obj}#`)).length;
       out.push(makeFinding('ref-leak', input, ev.exitRange, message, `${ref.obj}#${nth}`,
