@@ -7,6 +7,7 @@ import { findSuppressions, type Suppression } from '../rules/suppression';
 import { annotatedEffects, type Contract } from './contracts';
 import { analyzeFunction, type FunctionAnalysis } from './functionAnalysis';
 import type { KnowledgeIndex } from './knowledgeIndex';
+import { graceFreedTypes } from './graceFreed';
 import { structSummaries } from './lockClass';
 import { lockIdentity } from './exprs';
 import { qualifyStatic } from './lockNames';
@@ -60,6 +61,8 @@ export interface PreparedFile {
   suppressions: Suppression[];
   parseMs: number;
   lines: number;
+  /** Struct types freed after an implicit-reader grace period (graceFreed.ts). */
+  graceFreed: Set<string>;
   /** Locks this file initialises recursive (`ovs_mutex_init_recursive(&mutex)`), as identities in its terms. */
   recursiveLocks: Set<string>;
 }
@@ -86,6 +89,7 @@ export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0, in
     suppressions: file.text.includes('lockstep-ignore') ? findSuppressions(parsed.tree) : [],
     lines: countLines(file.text),
     recursiveLocks: recursiveLocks(parsed.text, scope.statics, file.uri),
+    graceFreed: index ? graceFreedTypes(fns.map((e) => e.text), index) : new Set(),
   };
 }
 

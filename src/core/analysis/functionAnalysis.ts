@@ -166,6 +166,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   const callOf = callKnowledgeMemo(index, summaries);
   const cfg = buildCfg(body, {
     isNoReturn: (name) => index.noReturn.has(name) || callOf(name).summary?.noReturn === true,
+    assertions: true,
     defines: input.defines,
   });
   for (const err of cfg.errors) {
@@ -208,6 +209,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     putObjects: new Set(),
     trackAllocations: true,
     managed: (n) => fromLookup.has(n) || classes.isCounted(n),
+    graceFreed: (n) => classes.isGraceFreed(n),
     packetViews: mayViewPackets(body.text),
     guardedFields: summaries.guardedFields?.() ?? new Set(),
     needs: new Map(),

@@ -14,7 +14,7 @@ import type { LockAnnotation } from '../c/annotations';
 
 type AnyNode = SyntaxNode;
 
-function typeName(typeNode: AnyNode | null): string | null {
+export function typeName(typeNode: AnyNode | null): string | null {
   if (!typeNode) return null;
   if (typeNode.type === 'struct_specifier' || typeNode.type === 'union_specifier') {
     const name = typeNode.childForFieldName('name');
@@ -25,7 +25,7 @@ function typeName(typeNode: AnyNode | null): string | null {
 }
 
 /** Declarator name, skipping pointers and arrays (`*dp`, `ports[16]`). */
-function declName(d: AnyNode | null): string | null {
+export function declName(d: AnyNode | null): string | null {
   let n: AnyNode | null = d;
   for (let g = 0; n && g < 16; g++) {
     if (n.type === 'identifier' || n.type === 'field_identifier' || n.type === 'type_identifier') return n.text;
@@ -137,6 +137,8 @@ export interface ClassResolver {
   isScalar(name: string): boolean;
   /** Whether a variable's declared type is a struct with a reference count among its fields. */
   isCounted(name: string): boolean;
+  /** Whether a variable's declared type is freed only after an implicit-reader grace period. */
+  isGraceFreed(name: string): boolean;
   /** Summary-table struct entries consulted so far (results depend on them). */
   lookups: Set<string>;
 }
@@ -194,6 +196,10 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
     },
     isScalar(name: string): boolean {
       return scalars.has(name);
+    },
+    isGraceFreed(name: string): boolean {
+      const t = varTypes.get(name);
+      return t !== undefined && structOf(t)?.graceFreed === true;
     },
     isCounted(name: string): boolean {
       const t = varTypes.get(name);

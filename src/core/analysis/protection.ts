@@ -49,7 +49,7 @@ function ownLocks(s: AbsState): string[] {
 export function noteReached(ctx: FnContext, b: Branch, op: Extract<Op, { op: 'assign' }>): void {
   if (!op.rhs || op.lhs.type !== 'identifier' || b.s.locks.length === 0) return;
   const name = op.lhs.text;
-  if (!ctx.isLocal(name) || !ctx.managed(name)) return;
+  if (!ctx.isLocal(name) || !ctx.managed(name) || ctx.graceFreed(name)) return;
   const via = reachedThrough(op.rhs);
   if (!via) return;
   const guards = ownLocks(b.s);

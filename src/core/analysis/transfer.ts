@@ -71,6 +71,8 @@ export interface FnContext {
   managed: (name: string) => boolean;
   /** Linux spin/rw lock acquires by variant, for context-mismatch across the inputs (lockContext.ts). */
   lockVariants?: LockVariantUse[];
+  /** Objects of the variable's type outlive an unlock until this thread quiesces (graceFreed.ts). */
+  graceFreed: (name: string) => boolean;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */

@@ -95,6 +95,8 @@ export interface StructInfo {
   guardedBy?: Record<string, string>;
   /** Field name → true for pointer fields (`struct flow *f`). */
   pointers?: Record<string, boolean>;
+  /** Some input frees objects of this type only after an implicit-reader grace period (graceFreed.ts). */
+  graceFreed?: boolean;
 }
 
 /** What one function's analysis may look up about the rest of the program. */

@@ -42,6 +42,8 @@ export interface Cfg {
 
 export interface CfgOptions {
   isNoReturn: (callee: string) => boolean;
+  /** `assert(c)`, `BUG_ON(c)`: the path goes on only where the claim holds (a branch to a stop). */
+  assertions?: boolean;
   /** Macros taken as defined (name → value) when `#if`/`#ifdef` are resolved; any other is undefined. */
   defines?: Readonly<Record<string, string>>;
 }
@@ -343,6 +345,13 @@ export class CfgBuilder {
     if (e.type === 'call_expression') {
       const fn = e.childForFieldName('function');
       if (fn && this.options.isNoReturn(fn.text)) return this.chain('noreturn', expr, incoming);
+      const asserted = fn && this.options.assertions ? assertion(fn.text, e) : undefined;
+      if (asserted) {
+        // `assert(c)` goes on only where `c` holds (`BUG_ON(c)` where it does not); the other side stops.
+        const { t, f } = this.condition(asserted.cond, incoming);
+        this.chain('noreturn', expr, asserted.holds ? f : t);
+        return asserted.holds ? t : f;
+      }
     }
     if (e.type === 'comma_expression') {
       const left = e.childForFieldName('left');
@@ -625,4 +634,14 @@ export function unparen(n: Node): Node {
 
 export function buildCfg(body: Node, options: CfgOptions): Cfg {
   return new CfgBuilder(options).build(body);
+}
+
+/** Assertion macros as calls: the condition the program claims (`holds`), or whose truth ends it (`BUG_ON`). */
+const ASSERTS = /^(?:assert|ovs_assert|ASSERT|NT_ASSERT|BUG_ON)$/;
+
+function assertion(name: string, call: Node): { cond: Node; holds: boolean } | undefined {
+  if (!ASSERTS.test(name)) return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+  if (args.length !== 1) return undefined;
+  return { cond: args[0]!, holds: name !== 'BUG_ON' };
 }

@@ -34,6 +34,7 @@ export interface FileInfo {
   /** Known API calls hidden by code that does not parse outside every function (parseDamage.ts). */
   damage?: Finding[];
   recursiveLocks: Set<string>;
+  graceFreed: Set<string>;
 }
 
 /** One function definition; `result` is what its last analysis (or relevance check) gave. */
@@ -94,6 +95,7 @@ export function fileInfoOf(p: PreparedFile, previous: FileInfo | undefined): Fil
   return {
     text: p.file.text, functions, contracts: p.contracts, structs: p.structs, globals: p.globals, statics: p.statics,
     suppressions: p.suppressions, lines: p.lines, parseMs: p.parseMs, recursiveLocks: p.recursiveLocks,
+    graceFreed: p.graceFreed,
   };
 }
 

@@ -25,6 +25,9 @@ export class ProgramTables {
   private readonly guarded = new Set<string>();
   /** Files whose declarations of a function carry lock contracts (a contract is checked where it is seen). */
   private readonly contractFiles = new Map<FnKey, Map<string, number>>();
+  /** Struct types some file frees after an implicit-reader grace period, and their entries marked so. */
+  private readonly graceFreed = new Set<string>();
+  private readonly marked = new Map<StructInfo, StructInfo>();
 
   /** resolve() per calling file and name: asked for every call of every function at each staleness check. */
   private readonly resolved = new Map<string, Map<string, FnKey | null>>();
@@ -32,6 +35,8 @@ export class ProgramTables {
   clear(): void {
     this.resolved.clear();
     this.guarded.clear();
+    this.graceFreed.clear();
+    this.marked.clear();
     this.contractFiles.clear();
     this.index = new FunctionIndex();
     this.firstDef.clear();
@@ -70,6 +75,7 @@ export class ProgramTables {
       this.contractOnly.delete(key);
       if (!this.fileOfKey.has(key)) this.fileOfKey.set(key, file.uri);
     }
+    for (const t of info.graceFreed) this.graceFreed.add(t);
     for (const [name, s] of info.structs) {
       if (!this.structs.has(name)) this.structs.set(name, s);
       for (const f of Object.keys(s.guardedBy ?? {})) this.guarded.add(f);
@@ -108,7 +114,11 @@ export class ProgramTables {
   }
 
   struct(name: string): StructInfo | undefined {
-    return this.structs.get(name);
+    const s = this.structs.get(name);
+    if (!s || !(this.graceFreed.has(name) || this.graceFreed.has(s.canonical))) return s;
+    let m = this.marked.get(s);
+    if (!m) this.marked.set(s, (m = { ...s, graceFreed: true }));
+    return m;
   }
 
   /** What callers see: the first definition's analysed summary, or what its contract says. */
@@ -145,7 +155,7 @@ export class ProgramTables {
         const key = this.resolve(file.uri, name);
         return key ? this.summary(key) : undefined;
       },
-      struct: (name) => this.structs.get(name),
+      struct: (name) => this.struct(name),
       guardedFields: () => this.guarded,
       contractSeen: (name) => {
         const key = this.resolve(file.uri, name);

@@ -190,7 +190,7 @@ export class Project {
       this.analyseFile(f, p, stats);
     } catch (e) {
       f.failure = e instanceof Error ? e.message : String(e);
-      if (!f.info) f.info = { text: f.text, functions: [], contracts: new Map(), structs: new Map(), globals: new Set(), statics: new Set(), suppressions: [], lines: 0, parseMs: 0, recursiveLocks: new Set() };
+      if (!f.info) f.info = { text: f.text, functions: [], contracts: new Map(), structs: new Map(), globals: new Set(), statics: new Set(), suppressions: [], lines: 0, parseMs: 0, recursiveLocks: new Set(), graceFreed: new Set() };
       for (const r of f.info.functions) r.result ??= emptyResult(r, this.signature(f, r));
     } finally {
       if (p) disposePrepared(p, owned);
@@ -282,6 +282,6 @@ function shapeChanged(a: NonNullable<FileRecord['info']>, b: NonNullable<FileRec
   for (let i = 0; i < a.functions.length; i++) {
     if (a.functions[i]!.key !== b.functions[i]!.key) return true;
   }
-  const sig = (i: NonNullable<FileRecord['info']>): string => JSON.stringify([[...i.contracts], [...i.structs], [...i.statics]]);
+  const sig = (i: NonNullable<FileRecord['info']>): string => JSON.stringify([[...i.contracts], [...i.structs], [...i.statics], [...i.graceFreed]]);
   return sig(a) !== sig(b);
 }
