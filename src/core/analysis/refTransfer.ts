@@ -179,6 +179,13 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       // (`if (ref) get(&o->cnt); else put(&o->cnt);`) is the caller adjusting a table's count.
       if (owned) ctx.putObjects.add(obj.id);
       const dead = s.dead.find((d) => d.obj === obj.id && !isProtectionMark(d));
+      // A caller may hand a parameter's object over with several references (its own and one a
+      // subsystem kept): dropping two of them here is the function's contract, not an underflow.
+      if (!owned && dead?.consumed && obj.id === rootVariable(obj.id) && ctx.params.includes(obj.id)) {
+        markDead(s, obj.id, obj.display, api.name, range, dead.how, true);
+        addTrail(s, range, `another reference to \`${obj.display}\` dropped (${api.name})`);
+        return [b];
+      }
       if (!owned && dead) {
         ctx.sink.add(nodeId, `${obj.id}@${api.name}`, { kind: 'ref-underflow', obj: obj.id, display: obj.display, api: api.name, range, trail: s.trail, droppedBefore: dead.site });
         return [];
