@@ -194,4 +194,16 @@ describe('inputs that are not C (issue 21 item 4: they printed "0 findings", exi
     assert.doesNotMatch(r.stderr, /looks like C\+\+/);
     assert.equal(r.code, 1, r.stderr);
   });
+
+  test('… and so is one whose C++ helpers are the #elif defined(__cplusplus) alternative of a GNU C branch', () => {
+    const dir = path.join(root, 'notc4');
+    const header = '#ifndef UTIL_H\n#define UTIL_H 1\n#if __GNUC__ && !defined(__cplusplus)\n#define IS_ARRAY(a) (!__builtin_types_compatible_p(typeof(a), typeof(&a[0])))\n'
+      + '#elif defined(__cplusplus)\ntemplate <typename T, size_t N>\nconstexpr size_t n_of(T (&)[N]) { return N; }\n#else\n#define IS_ARRAY(a) 1\n#endif\n'
+      + 'void grab(spinlock_t *l) __acquires(l);\n#endif\n';
+    writeFile(dir, 'util.h', header);
+    writeFile(dir, 'a.c', LEAK_C);
+    const r = runCli(['check', 'util.h', 'a.c'], { cwd: dir });
+    assert.doesNotMatch(r.stderr, /looks like C\+\+/);
+    assert.equal(r.code, 1, r.stderr);
+  });
 });

@@ -71,7 +71,7 @@ const BACKSLASH = 0x5c;
 const NEWLINE = 0x0a;
 
 /**
- * Lines inside `#ifdef __cplusplus` (or `#if defined(__cplusplus)`) up to its `#else`/`#elif`/`#endif`
+ * Lines inside `#ifdef __cplusplus` (or `#if`/`#elif defined(__cplusplus)`) up to its `#else`/`#elif`/`#endif`
  * blanked: C headers carry C++-only helpers there (OVS's util.h has a template `ARRAY_SIZE`), and a C
  * compiler never sees them.
  */
@@ -93,6 +93,8 @@ export function blankCplusplusSections(text: string): string {
         depth--;
       } else if (blankFrom === depth) {
         blankFrom = -1;
+      } else if (kw === 'elif' && blankFrom < 0 && /^\s*(?:defined\s*\(?\s*)?__cplusplus\b/.test(d[2]!)) {
+        blankFrom = depth; // `#elif defined(__cplusplus)`: the C++ alternative of a C section
       }
       continue;
     }
