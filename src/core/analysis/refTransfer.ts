@@ -87,11 +87,19 @@ function checkUse(ctx: FnContext, nodeId: number, b: Branch, text: string, range
       }
       continue;
     }
-    if (d.how !== 'dropped' && d.how !== 'last' && d.how !== 'deferred' && mentionsObject(text, d.obj)) {
-      ctx.sink.add(nodeId, `${d.obj}@${range.start.line}`, { kind: 'use-after-release', dead: { ...d }, use: what, range, trail: b.s.trail });
+    // A free after a grace period whose readers must say so (`kfree_rcu`, `call_rcu`): outside an
+    // RCU read-side section this thread is no reader, and the grace period may already be over.
+    const unprotected = d.how === 'deferred' && explicitReaders(ctx, d.api) && !b.s.locks.some((l) => l.family === 'rcu');
+    if ((unprotected || (d.how !== 'dropped' && d.how !== 'last' && d.how !== 'deferred')) && mentionsObject(text, d.obj)) {
+      ctx.sink.add(nodeId, `${d.obj}@${range.start.line}`, { kind: 'use-after-release', dead: { ...d, how: unprotected ? 'freed' : d.how }, use: what, range, trail: b.s.trail });
       return;
     }
   }
+}
+
+/** A deferred free whose grace period waits only for explicit readers (not the implicit-reader ovsrcu family). */
+function explicitReaders(ctx: FnContext, api: string): boolean {
+  return (ctx.index.refs.get(api) ?? []).some((r) => r.kind === 'free' && r.deferred === true && r.family !== 'ovsrcu');
 }
 
 /**
