@@ -175,6 +175,19 @@ async function startOnce(root, bin, profile, workspace, log, extraEnv) {
   return { url, port, stop, output: () => output };
 }
 
+/**
+ * Removes a temporary profile or workspace. code-server's own children (the extension host) can still be
+ * writing into the profile's workspaceStorage for a moment after the server exited (ENOTEMPTY seen at load
+ * 25): retried with back-off, and a folder that still cannot go is logged, not a failed run.
+ */
+export function removeTree(path, log = console.log) {
+  try {
+    rmSync(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (e) {
+    log(`could not remove ${path} (left behind): ${e instanceof Error ? e.message : e}`);
+  }
+}
+
 export function tmpRoot() {
   return tmpdir();
 }

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { ensureCodeServer, prepareProfile, startCodeServer } from './codeServer.mjs';
+import { ensureCodeServer, prepareProfile, removeTree, startCodeServer } from './codeServer.mjs';
 import { runHostSuiteInCodeServer } from './hostSuite.mjs';
 import { runHostSuiteInElectron } from './electron.mjs';
 import { runUiTests } from './ui.e2e.mjs';
@@ -138,8 +138,8 @@ async function runUiPart(label, vsix, run, prepareWorkspace = () => undefined) {
       // LOCKSTEP_KEEP_PROFILE=1 keeps the profile (its logs/ hold the extension's "Lockstep" log) for debugging.
       if (process.env.LOCKSTEP_KEEP_PROFILE === '1' && profile) log(`kept profile ${profile.profile} and workspace ${ws}`);
       else {
-        if (ws) rmSync(ws, { recursive: true, force: true });
-        if (profile) rmSync(profile.profile, { recursive: true, force: true });
+        if (ws) removeTree(ws, log);
+        if (profile) removeTree(profile.profile, log);
       }
     }
     const failed = results.filter((r) => !r.ok);
@@ -217,8 +217,8 @@ if (parts.has('host')) await timed('extension-host suite in code-server', async 
     counts.failed++;
   } finally {
     await server.stop();
-    rmSync(ws, { recursive: true, force: true });
-    rmSync(profile.profile, { recursive: true, force: true });
+    removeTree(ws, log);
+    removeTree(profile.profile, log);
   }
 });
 
@@ -236,7 +236,7 @@ if (parts.has('electron')) await timed('extension-host suite in @vscode/test-ele
       counts.skipped += r.counts.skipped;
     }
   } finally {
-    rmSync(ws, { recursive: true, force: true });
+    removeTree(ws, log);
   }
 });
 
