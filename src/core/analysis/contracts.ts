@@ -1,7 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { LockAnnotation } from '../c/annotations';
 import { declaratorName, parameterNames } from '../c/functions';
-import { normalizeLvalue, parameterize } from './exprs';
+import { normalizeLvalue, parameterize, splitArgs } from './exprs';
 import type { LockEffect } from './types';
 
 /**
@@ -42,23 +42,6 @@ const MACROS: Record<string, { op: ContractOp; mode?: 'exclusive' | 'shared'; tr
 };
 
 const NO_ANALYSIS = new Set(['OVS_NO_THREAD_SAFETY_ANALYSIS']);
-
-/** Splits a macro argument list at top-level commas. */
-function splitArgs(args: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of args) {
-    if (ch === '(' || ch === '[') depth++;
-    if (ch === ')' || ch === ']') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out;
-}
 
 /**
  * The lock identity an annotation names, in the engine's terms: `&t->lock` → `t->lock`; a

@@ -1,3 +1,5 @@
+import type { RefApi } from '../apis/types';
+import { splitArgs } from './exprs';
 import type { KnowledgeIndex } from './knowledgeIndex';
 
 /**
@@ -28,26 +30,17 @@ export function graceFreedTypes(functionTexts: readonly string[], index: Knowled
 function implicitGraceApis(index: KnowledgeIndex): Map<string, number> {
   const out = new Map<string, number>();
   for (const [name, list] of index.refs) {
-    for (const r of list) if (r.kind === 'free' && r.deferred && r.family === 'ovsrcu' && /^\w+$/.test(name)) out.set(name, r.objArg ?? 0);
+    for (const r of list) if (r.kind === 'free' && r.deferred === true && implicitReaders(r) && /^\w+$/.test(name)) out.set(name, r.objArg ?? 0);
   }
   return out;
 }
 
-/** Top-level commas of an argument list. */
-function splitArgs(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur.trim());
-  return out;
+/**
+ * Whether a deferred free's grace period covers every thread between its quiescent states (the
+ * ovsrcu family), not only threads inside a read-side section (`kfree_rcu`, `call_rcu`).
+ */
+export function implicitReaders(r: RefApi): boolean {
+  return r.family === 'ovsrcu';
 }
 
 /** `struct foo *v`, `FOO *v` (parameter or local) in the function's text. */

@@ -1,6 +1,7 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import { normalizeLvalue } from './exprs';
-import { mentionsObject } from './refTransfer';
+import { calleeName } from './ops';
+import { mentionsObject, unwrap } from './refTransfer';
 import type { Branch, FnContext } from './transfer';
 
 /**
@@ -25,16 +26,10 @@ export function exitRefs(ctx: FnContext, b: Branch, value: Node | null): 'ref' |
 
 /** `return calloc(1, n);`, `return get_ref(x);`: the call's fresh result goes straight to the caller. */
 function directResult(ctx: FnContext, value: Node): 'ref' | 'alloc' | undefined {
-  let e = value;
-  while ((e.type === 'parenthesized_expression' || e.type === 'cast_expression') && e.namedChildren.length > 0) {
-    const inner = e.type === 'cast_expression' ? e.childForFieldName('value') : e.namedChildren[0];
-    if (!inner || inner === e) break;
-    e = inner;
-  }
-  if (e.type !== 'call_expression') return undefined;
-  const fn = e.childForFieldName('function');
-  if (fn?.type !== 'identifier') return undefined;
-  const api = ctx.call(fn.text).refs?.find((r) => (r.kind === 'alloc' || r.kind === 'returnsRef') && r.objArg === undefined);
+  const e = unwrap(value);
+  const name = e.type === 'call_expression' ? calleeName(e) : null;
+  if (!name) return undefined;
+  const api = ctx.call(name).refs?.find((r) => (r.kind === 'alloc' || r.kind === 'returnsRef') && r.objArg === undefined);
   if (!api) return undefined;
   return api.kind === 'alloc' ? (ctx.trackAllocations ? 'alloc' : undefined) : 'ref';
 }

@@ -3,7 +3,8 @@ import type { RefApi } from '../apis/types';
 import { argPatternMatches } from '../apis/argPattern';
 import { rangeOf, type SourceRange } from '../source';
 import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash, stripCasts, substituteParams } from './exprs';
-import type { Op } from './ops';
+import { callArgs, calleeName, type Op } from './ops';
+import { implicitReaders } from './graceFreed';
 import { addTrail, cloneState, type AbsState, type DeadObject, type OwnedRef } from './state';
 import { isBorrower } from '../apis/borrowers';
 import { resultOf, withResult } from './callResults';
@@ -99,7 +100,7 @@ function checkUse(ctx: FnContext, nodeId: number, b: Branch, text: string, range
 
 /** A deferred free whose grace period waits only for explicit readers (not the implicit-reader ovsrcu family). */
 function explicitReaders(ctx: FnContext, api: string): boolean {
-  return (ctx.index.refs.get(api) ?? []).some((r) => r.kind === 'free' && r.deferred === true && r.family !== 'ovsrcu');
+  return (ctx.index.refs.get(api) ?? []).some((r) => r.kind === 'free' && r.deferred === true && !implicitReaders(r));
 }
 
 /**
@@ -476,15 +477,15 @@ function consumedBy(ctx: FnContext, rhs: Node, target: string): boolean {
   const call = unwrap(rhs);
   if (call.type !== 'call_expression') return false;
   // A callee with a known reference effect (`x = foo_ref(x)`) was applied by the call itself.
-  const fn = call.childForFieldName('function');
-  if (fn?.type !== 'identifier') return false;
-  const refs = ctx.call(fn.text).refs ?? [];
-  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-  const i = args.findIndex((a) => stripCasts(a.text) === target);
+  const name = calleeName(call);
+  if (!name) return false;
+  const refs = ctx.call(name).refs ?? [];
+  const i = callArgs(call).findIndex((a) => stripCasts(a.text) === target);
   return i >= 0 && !refs.some((r) => (r.objArg ?? 0) === i || r.kind === 'alloc' || r.kind === 'returnsRef');
 }
 
-function unwrap(n: Node): Node {
+/** `(T *) (x)` → `x`: the expression under parentheses and casts. */
+export function unwrap(n: Node): Node {
   let e = n;
   while ((e.type === 'parenthesized_expression' || e.type === 'cast_expression') && e.namedChildren.length) {
     e = e.type === 'cast_expression' ? e.childForFieldName('value') ?? e : e.namedChildren[0]!;
