@@ -265,7 +265,8 @@ export function blockingAcquires(own: Map<string, AcquiredLock>, params: string[
     if (!/^\*?(\$\d+|[A-Za-z_]\w*(@\w+)?)((->|\.)[A-Za-z_]\w*)*$/.test(lock) || (root !== undefined && isLocal(root))) continue;
     out.push(l.guard && l.guard.length > 0 ? { ...l, lock } : { ...l, lock, guard: undefined });
   }
-  return out.slice(0, 32);
+  // Which 32 are kept must not depend on the order paths were explored in (summaries must settle).
+  return out.sort((a, b) => a.chain.length - b.chain.length || (a.lock < b.lock ? -1 : a.lock > b.lock ? 1 : 0)).slice(0, 32);
 }
 
 /** The summary callers use. */

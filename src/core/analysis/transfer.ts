@@ -169,7 +169,15 @@ function noteBlocking(ctx: FnContext, s: AbsState, lock: AcquiredLock): void {
   }
   // Guards that hold on every path taking it; anything else is a may-acquire with no guard.
   const guard = (seen.guard ?? []).filter((g) => facts.some((f) => f.param === g.param && f.truth === g.truth) || (lock.guard ?? []).some((f) => f.param === g.param && f.truth === g.truth));
-  if (guard.length !== (seen.guard ?? []).length) ctx.blocking.set(lock.lock, { ...seen, guard });
+  // The shortest chain names it (ties: the first in name order), not the first path explored: in a
+  // recursive group that path changes with the callees' summaries, and the summaries would not settle.
+  const shorter = shorterChain(lock.chain, seen.chain);
+  if (guard.length !== (seen.guard ?? []).length || shorter) ctx.blocking.set(lock.lock, { ...seen, guard, ...(shorter ? { chain: lock.chain } : {}) });
+}
+
+function shorterChain(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return a.length < b.length;
+  return a.join('\u0000') < b.join('\u0000');
 }
 
 /** Returns false when the acquire deadlocks this path (it cannot go on). */

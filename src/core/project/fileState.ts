@@ -58,6 +58,8 @@ export interface FnResult {
   /** What the analysis depended on (callee summaries, contract, structs): a change makes it stale. */
   signature: string;
   analysed: boolean;
+  /** Analysed only in part (path budget, cut body): its summary is the last full one (partialSummary.ts). */
+  partial?: boolean;
   summary?: FunctionSummary;
   findings: Finding[];
   edges: LockOrderEdge[];

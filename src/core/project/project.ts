@@ -17,6 +17,7 @@ import { shiftEdge, shiftFinding, shiftInfo, shiftRange, shiftSummary } from './
 import { contractSignature, structSignature, summaryHash, summarySignature } from './signatures';
 import { failureFinding } from './failures';
 import { parseDamageFindings } from './parseDamage';
+import { settledSummary } from './partialSummary';
 
 /** How the pipeline gets a file's tree: the CLI parses afresh (and frees), the editor reuses its kept trees. */
 export interface ParseHost {
@@ -254,9 +255,10 @@ export class Project {
       const a = analyzeEntry(p, e, this.index, table, contract, this.options, this.tables.noLockAnalysis(r.key));
       let findings: Finding[] = FUNCTION_RULES.flatMap((rule) => rule.check({ uri: f.uri, analysis: a }));
       if (this.options.fixes && findings.length > 0) findings = withLeakFixes(findings, p.parsed.tree, p.parsed.text, this.options.knowledge);
+      const partial = a.incomplete || a.truncated;
       result = {
-        text: r.text, startLine: r.startLine, signature: '', analysed: true,
-        summary: summaryOf(a, r.key, f.uri),
+        text: r.text, startLine: r.startLine, signature: '', analysed: true, partial,
+        summary: settledSummary(summaryOf(a, r.key, f.uri), partial, r.result, r.text),
         findings, edges: a.lockOrder, variants: a.lockVariants.length > 0 ? a.lockVariants : undefined, frees: a.typeFrees.length > 0 ? a.typeFrees : undefined,
         info: a.locks > 0 || a.refs > 0 ? { name: r.name, range: r.def.range, locks: a.locks, refs: a.refs } : undefined,
         structDeps: a.structLookups, ms: 0,

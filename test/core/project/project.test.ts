@@ -4,6 +4,7 @@ import type { Parser } from 'web-tree-sitter';
 import { builtinKnowledge } from '../../../src/core/apis/builtin';
 import { analyzeFiles, parserHost, Project } from '../../../src/core/project';
 import type { Finding } from '../../../src/core/findings';
+import { settledSummary } from '../../../src/core/project/partialSummary';
 import { testParser } from '../../helpers/grammar';
 
 /**
@@ -71,6 +72,34 @@ test('summaries reach a fixed point across files, callees first whatever the inp
   const r = analyzeFiles(parser, files, { knowledge });
   assert.deepEqual(brief(r.findings), ['top.c:4:double-acquire']);
   assert.match(r.findings[0]!.message, /middle → bottom/);
+});
+
+test('in a recursive group the shortest chain names a lock taken inside callees, and the summaries settle', () => {
+  // a reaches x->lock through b → d → e (b calls a back) and through c → e: the message names the
+  // shorter route whichever path was explored first, so the group's summaries stop changing.
+  const files = [
+    { uri: 'top.c', text: 'void top(struct s *x)\n{\n\tspin_lock(&x->lock);\n\ta(x, 2);\n\tspin_unlock(&x->lock);\n}\n' },
+    { uri: 'a.c', text: 'void a(struct s *x, int n)\n{\n\tif (n)\n\t\tb(x, n - 1);\n\telse\n\t\tc(x);\n}\n' },
+    { uri: 'b.c', text: 'void b(struct s *x, int n)\n{\n\td(x);\n\ta(x, n);\n}\nvoid d(struct s *x)\n{\n\te(x);\n}\n' },
+    { uri: 'c.c', text: 'void c(struct s *x)\n{\n\te(x);\n}\nvoid e(struct s *x)\n{\n\tspin_lock(&x->lock);\n\tx->n++;\n\tspin_unlock(&x->lock);\n}\n' },
+  ];
+  for (const order of [files, [...files].reverse()]) {
+    const r = analyzeFiles(parser, order, { knowledge });
+    assert.deepEqual(brief(r.findings), ['top.c:4:double-acquire']);
+    assert.match(r.findings[0]!.message, /\(a → c → e\)/);
+    assert.ok(r.stats.rounds <= 3, `${r.stats.rounds} extra rounds`);
+  }
+});
+
+test('a function seen only in part keeps the effects it was last seen to have in full (a recursive group settles)', () => {
+  const full = { name: 'f', key: 'f', uri: 'f.c', range: { start: { line: 0, column: 0 }, end: { line: 1, column: 0 } }, effects: [], acquires: [], refs: [{ target: '$1', op: 'store' as const }], defined: true };
+  const partial = { ...full, refs: [] };
+  const previous = { text: 'T', startLine: 0, signature: '', analysed: true, partial: false, summary: full, findings: [], edges: [], structDeps: [], ms: 0 };
+  assert.deepEqual(settledSummary(partial, true, previous, 'T').refs, full.refs);
+  // Not for new text, not after another partial analysis, and a full analysis says what it found.
+  assert.deepEqual(settledSummary(partial, true, previous, 'T2').refs, []);
+  assert.deepEqual(settledSummary(partial, true, { ...previous, partial: true }, 'T').refs, []);
+  assert.deepEqual(settledSummary(partial, false, previous, 'T').refs, []);
 });
 
 test('a long call cycle is analysed about once per function, not once per lap of its summaries', () => {
