@@ -5,7 +5,9 @@ import { rangeOf, type SourceRange } from '../source';
 import { gotoRetarget } from './gotoRetarget';
 import { insertBeforeExit } from './insertBeforeExit';
 import { mismatchFix } from './mismatchFix';
+import { contextFix } from './contextFix';
 import { rcuFreeFix } from './rcuFreeFix';
+import { tryRefFix } from './tryRefFix';
 import { unlockUseFixes } from './unlockUseFixes';
 import { putCallFor, releaseCallFor } from './matchingCalls';
 import { callsIn, enclosingFunction, offsetAt, statementAt, type CallSite } from './syntax';
@@ -96,7 +98,8 @@ function viaLabel(tree: Tree, text: string, exit: SourceRange, finding: Finding,
 /**
  * Adds the mechanical fixes to findings the engine gave none (the engine's own fixes win): the leak
  * fixes, for `release-mismatch` the release that matches the acquire (mismatchFix.ts), for `rcu-free`
- * the deferred free (rcuFreeFix.ts), for `use-after-unlock` a reference or a moved unlock (unlockUseFixes.ts).
+ * the deferred free (rcuFreeFix.ts), for `use-after-unlock` a reference or a moved unlock (unlockUseFixes.ts),
+ * for `try-ref-needed` the try form (tryRefFix.ts), for `context-mismatch` the variant that fits (contextFix.ts).
  */
 export function withLeakFixes(findings: Finding[], tree: Tree, text: string, knowledge: ApiKnowledge): Finding[] {
   return findings.map((f) => {
@@ -107,6 +110,14 @@ export function withLeakFixes(findings: Finding[], tree: Tree, text: string, kno
     }
     if (f.ruleId === 'rcu-free') {
       const fix = rcuFreeFix(tree, text, f, knowledge);
+      return fix ? { ...f, fixes: [fix] } : f;
+    }
+    if (f.ruleId === 'context-mismatch') {
+      const fix = contextFix(tree, text, f, knowledge);
+      return fix ? { ...f, fixes: [fix] } : f;
+    }
+    if (f.ruleId === 'try-ref-needed') {
+      const fix = tryRefFix(tree, text, f, knowledge);
       return fix ? { ...f, fixes: [fix] } : f;
     }
     if (f.ruleId === 'use-after-unlock') {

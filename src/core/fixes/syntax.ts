@@ -39,6 +39,13 @@ export function indentAt(text: string, offset: number): string {
   return text.slice(lineStart, end);
 }
 
+/** One level of indentation as a function's text writes it: a tab, or the smallest run of leading spaces. */
+export function indentUnit(fnText: string): string {
+  const leads = fnText.split('\n').slice(1).map((l) => /^[ \t]+(?=\S)/.exec(l)?.[0]).filter((l): l is string => l !== undefined);
+  if (leads.length === 0 || leads.some((l) => l.startsWith('\t'))) return '\t';
+  return ' '.repeat(Math.min(...leads.map((l) => l.length)));
+}
+
 /** True when only whitespace precedes `offset` on its line. */
 export function startsLine(text: string, offset: number): boolean {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;

@@ -3,7 +3,7 @@ import type { ApiKnowledge, RefApi } from '../apis/types';
 import type { Finding, Fix, TextEdit } from '../findings';
 import type { SourceRange } from '../source';
 import { callsNamed, declaredTypeOf } from './declarations';
-import { callsIn, callSite, enclosingFunction, indentAt, offsetAt, posAt, statementAt } from './syntax';
+import { callsIn, callSite, enclosingFunction, indentAt, indentUnit, offsetAt, posAt, statementAt } from './syntax';
 
 /**
  * Quick fixes for `use-after-unlock` (`p` reached under a lock, used after the unlock):
@@ -123,13 +123,6 @@ function moveUnlockFix(text: string, finding: Finding, unlock: Node, ptr: string
   ];
   const line = posAt(text, end.endIndex).line + 1;
   return { title: `Move the unlock down to after line ${line}, past the last use of ${ptr}`, edits, isPreferred: false };
-}
-
-/** One level of indentation as the function writes it: a tab, or the smallest run of leading spaces. */
-function indentUnit(fnText: string): string {
-  const leads = fnText.split('\n').slice(1).map((l) => /^[ \t]+(?=\S)/.exec(l)?.[0]).filter((l): l is string => l !== undefined);
-  if (leads.length === 0 || leads.some((l) => l.startsWith('\t'))) return '\t';
-  return ' '.repeat(Math.min(...leads.map((l) => l.length)));
 }
 
 function hasAny(root: Node, pred: (n: Node) => boolean): boolean {
