@@ -22,6 +22,11 @@ export interface ClientOptions {
    * already open (a window that restores its editors): that document's check comes at once and warms it.
    */
   warmUp?: () => boolean;
+  /**
+   * Start the bundled worker through its boot loader with a V8 code cache (workerBoot.ts): the loader's
+   * file, the caches to try in order, and where to write one when none is accepted.
+   */
+  codeCache?: { bootFile: string; caches: string[]; writeTo?: string };
 }
 
 export class RequestTimeout extends Error {
@@ -74,8 +79,10 @@ export class AnalysisClient {
   start(): Promise<void> {
     if (this.ready) return this.ready;
     this.generation++;
-    const worker = new Worker(this.options.workerFile, {
-      workerData: { distDir: this.options.distDir, warmUp: this.options.warmUp?.() ?? true },
+    const cache = this.options.codeCache;
+    const boot = cache ? { boot: { script: this.options.workerFile, caches: cache.caches, writeTo: cache.writeTo } } : {};
+    const worker = new Worker(cache ? cache.bootFile : this.options.workerFile, {
+      workerData: { distDir: this.options.distDir, warmUp: this.options.warmUp?.() ?? true, ...boot },
       execArgv: this.options.execArgv,
       // A runaway input must not take the extension host's memory with it.
       resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB },
@@ -135,7 +142,7 @@ export class AnalysisClient {
   private onMessage(m: unknown): void {
     if (isWorkerReply(m) && m.type === 'warmedUp') {
       if (m.error !== undefined) this.options.log.warn(`warming up the analysis worker failed: ${m.error}`);
-      else this.options.log.info(`analysis worker warmed up in ${Math.round(m.ms)} ms${m.complete ? '' : ' (stopped early: a request came)'}`);
+      else this.options.log.info(`analysis worker warmed up in ${Math.round(m.ms)} ms${m.complete ? '' : ' (stopped early: a request came)'}${m.codeCache ? `; code cache ${m.codeCache}` : ''}`);
       return;
     }
     if (!isWorkerReply(m) || !('id' in m)) return;

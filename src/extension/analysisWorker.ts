@@ -1,6 +1,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { createCParser, distGrammarLocation } from '../core/c/treeSitter';
 import { AnalysisSession, StageError } from './analysisSession';
+import { codeCacheHook } from './codeCache';
 import type { HostMessage, WorkerReply } from './protocol';
 import { warmUp } from './warmUp';
 
@@ -152,7 +153,10 @@ createCParser(distGrammarLocation(input.distDir)).then(
       };
       try {
         const { ms, complete } = warmUp(parser, waiting);
-        reply({ type: 'warmedUp', ms, complete });
+        // The compiled engine, for the next window's worker (workerBoot.ts): only a complete warm-up's.
+        const cache = codeCacheHook();
+        const written = complete ? cache?.save() : undefined;
+        reply({ type: 'warmedUp', ms, complete, codeCache: cache && `${cache.status()}${written ? `; wrote ${written}` : ''}` });
       } catch (e) {
         reply({ type: 'warmedUp', ms: -1, complete: false, error: e instanceof Error ? e.message : String(e) });
       }

@@ -44,9 +44,17 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   const log = vscode.window.createOutputChannel('Lockstep', { log: true });
   context.subscriptions.push(log);
   const dist = path.join(context.extensionPath, 'dist');
+  const userCache = path.join(context.globalStorageUri.fsPath, `analysisWorker-${String(context.extension.packageJSON.version)}-${process.versions.v8}.cache`);
   const client = new AnalysisClient({
     workerFile: path.join(dist, 'analysisWorker.js'), distDir: dist, timeoutMs: CHECK_TIMEOUT_MS, log,
     warmUp: () => !vscode.workspace.textDocuments.some(isLockstepDocument),
+    // The compiled engine from an earlier window of this VS Code (per version: V8 rejects another's), else
+    // the one the build made; written to the user's storage when neither fits this V8 (workerBoot.ts).
+    codeCache: {
+      bootFile: path.join(dist, 'workerBoot.js'),
+      caches: [userCache, path.join(dist, 'analysisWorker.cache')],
+      writeTo: userCache,
+    },
   });
   // First: the worker loads the C grammar while the rest of the extension registers (first diagnostics).
   const t0 = Date.now();
@@ -125,7 +133,9 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
       knowledge = settings.knowledge;
       defines = settings.defines;
       reviewPatches(); // a patch opened before the config was read
-      await client.request({ type: 'configure', knowledge, defines: settings.defines });
+      // A fresh worker has the built-in knowledge already: configuring it again would only throw away the
+      // first check it may have made meanwhile (and make it again, competing with the squiggles' drawing).
+      if (!settings.builtinOnly) await client.request({ type: 'configure', knowledge, defines: settings.defines });
       log.info(`analysis worker ready in ${Date.now() - t0} ms`);
       // Configured: check what is open now (the worker warms itself up meanwhile, see warmUp.ts), then the rest.
       controller.recheckOpen();

@@ -9,6 +9,12 @@ export interface ProjectSettings {
   knowledge: ApiKnowledge;
   /** lockstep.json `defines` (name → value as a string, as `-DNAME=VALUE`); empty without a config. */
   defines: Record<string, string>;
+  /** True when this is the built-in knowledge alone, no defines (what a fresh worker already has). */
+  builtinOnly?: boolean;
+}
+
+function builtinOnly(): ProjectSettings {
+  return { knowledge: builtinKnowledge(), defines: {}, builtinOnly: true };
 }
 
 /**
@@ -32,18 +38,18 @@ export class ProjectConfig implements vscode.Disposable {
   async load(): Promise<ProjectSettings> {
     const uri = this.configUri();
     this.collection.clear();
-    if (!uri) return { knowledge: builtinKnowledge(), defines: {} };
+    if (!uri) return builtinOnly();
     let text: string;
     try {
       // A repository may plant `lockstep.json -> /dev/zero` or a FIFO: read regular files of bounded size only.
       const st = await vscode.workspace.fs.stat(uri);
       if ((st.type & vscode.FileType.File) === 0 || st.size > MAX_CONFIG_BYTES) {
         this.log.error(`${vscode.workspace.asRelativePath(uri)}: ${(st.type & vscode.FileType.File) === 0 ? 'not a regular file' : `${st.size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit`}; analysing with the built-in knowledge`);
-        return { knowledge: builtinKnowledge(), defines: {} };
+        return builtinOnly();
       }
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
-      return { knowledge: builtinKnowledge(), defines: {} }; // no config file: built-in knowledge only
+      return builtinOnly(); // no config file: built-in knowledge only
     }
     try {
       const parsed = parseProjectConfig(text, vscode.workspace.asRelativePath(uri));
@@ -58,7 +64,7 @@ export class ProjectConfig implements vscode.Disposable {
       const d = new vscode.Diagnostic(configErrorRange(text, message), message, vscode.DiagnosticSeverity.Error);
       d.source = 'lockstep';
       this.collection.set(uri, [d]);
-      return { knowledge: builtinKnowledge(), defines: {} };
+      return builtinOnly();
     }
   }
 

@@ -45,7 +45,7 @@ export interface CheckReply {
 export type WorkerReply =
   | { type: 'ready' }
   /** The worker compiled the engine on a throwaway document (`ms` -1 and `error` when that failed). */
-  | { type: 'warmedUp'; ms: number; complete: boolean; error?: string }
+  | { type: 'warmedUp'; ms: number; complete: boolean; error?: string; codeCache?: string }
   | { type: 'ok'; id: number }
   | { type: 'checked'; id: number; result: CheckReply }
   | { type: 'summarized'; id: number; uri: string; functions: number; ms: number }
