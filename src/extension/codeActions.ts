@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { Finding, Fix } from '../core/findings';
+import type { ApiKnowledge } from '../core/apis/types';
 import { suppressionFix } from '../core/fixes/suppression';
+import { variantTextFix } from '../core/fixes/variantTextFix';
 import type { AnalysisController } from './analysisController';
 import { DIAGNOSTIC_SOURCE, diagnosticKey, findingKey, toRange } from './diagnostics';
 
@@ -15,7 +17,7 @@ export const SHOW_RULE_DOC = 'lockstep.showRuleDoc';
 export class LockstepCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
-  constructor(private readonly controller: AnalysisController) {}
+  constructor(private readonly controller: AnalysisController, private readonly knowledge: () => ApiKnowledge | undefined) {}
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
@@ -33,6 +35,13 @@ export class LockstepCodeActions implements vscode.CodeActionProvider {
       const finding = byKey.get(diagnosticKey(rule, d.range, d.message));
       if (finding && current) {
         for (const fix of finding.fixes ?? []) actions.push(this.fixAction(doc, fix, d));
+        // The Linux context-mismatch is paired across files after the analysis: its fix is made here, on the text.
+        const knowledge = this.knowledge();
+        if (finding.ruleId === 'context-mismatch' && !finding.fixes?.length && knowledge) {
+          const end = result.functions.find((f) => f.name === finding.functionName)?.range.end;
+          const fix = variantTextFix(doc.getText(), finding, end, knowledge);
+          if (fix) actions.push(this.fixAction(doc, fix, d));
+        }
       }
       if (finding) actions.push(this.fixAction(doc, suppressionFix(doc.getText(), finding), d));
       if (finding?.ruleId === 'use-after-unlock' && finding.functionName) {

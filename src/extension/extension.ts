@@ -87,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): LockstepTestApi {
   });
 
   context.subscriptions.push(
-    vscode.languages.registerCodeActionsProvider(C_SELECTOR, new LockstepCodeActions(controller), LockstepCodeActions.metadata),
+    vscode.languages.registerCodeActionsProvider(C_SELECTOR, new LockstepCodeActions(controller, () => knowledge), LockstepCodeActions.metadata),
     vscode.languages.registerCodeLensProvider(C_SELECTOR, lenses),
     vscode.languages.registerHoverProvider(C_SELECTOR, new FindingHover(controller)),
     vscode.commands.registerCommand('lockstep.analyzeWorkspace', () => index.run(vscode.ProgressLocation.Notification)),

@@ -55,6 +55,35 @@ export function codeActionsSuite(): void {
       await waitForNone(editor.document.uri, 'release-mismatch');
     });
 
+    test('a plain spin_lock in process context on a lock softirqs take gets the _bh form, with its release', async () => {
+      const text = [
+        'struct stats { spinlock_t lock; u64 n; };',
+        'void stats_read(struct stats *s, u64 *n)',
+        '{',
+        '\tspin_lock_bh(&s->lock);',
+        '\t*n = s->n;',
+        '\tspin_unlock_bh(&s->lock);',
+        '}',
+        'void stats_reset(struct stats *s)',
+        '{',
+        '\tmutex_lock(&cfg_mutex);',
+        '\tspin_lock(&s->lock);',
+        '\ts->n = 0;',
+        '\tspin_unlock(&s->lock);',
+        '\tmutex_unlock(&cfg_mutex);',
+        '}',
+        '',
+      ].join('\n');
+      const editor = await openScratch('variant.c', text);
+      const d = await waitForRule(editor.document.uri, 'context-mismatch');
+      const fix = (await actionsAt(editor.document.uri, d)).find((a) => a.isPreferred);
+      assert.ok(fix?.edit, 'a preferred fix');
+      assert.equal(fix.title, 'Take &s->lock with spin_lock_bh (and release it with spin_unlock_bh)');
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(editor.document.getText(), text.replace('\tspin_lock(&s->lock);', '\tspin_lock_bh(&s->lock);').replace('\tspin_unlock(&s->lock);', '\tspin_unlock_bh(&s->lock);'));
+      await waitForNone(editor.document.uri, 'context-mismatch');
+    });
+
     test('the suppression fix adds a lockstep-ignore comment with a reason placeholder', async () => {
       const editor = await openScratch('suppress.c', LEAK);
       const uri = editor.document.uri;
