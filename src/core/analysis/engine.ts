@@ -15,6 +15,8 @@ import { PUBLISHERS } from './refTransfer';
 import { isReallocating } from './packetViews';
 import { lockMacroContracts } from './lockMacros';
 import { isRcuUnlink } from './rcuUnlink';
+import { builtinMacroCalls, macroCallsIn, type MacroCall } from './macroCalls';
+import { slotBindings, slotCallNames, type SlotBinding } from './opsTables';
 import type { AnalysisOptions, FunctionSummary, LockEffect, SourceFile, StructInfo, SummaryTable } from './types';
 
 /**
@@ -65,6 +67,10 @@ export interface PreparedFile {
   graceFreed: Set<string>;
   /** Locks this file initialises recursive (`ovs_mutex_init_recursive(&mutex)`), as identities in its terms. */
   recursiveLocks: Set<string>;
+  /** Function-like macros this file defines whose body is one call (macroCalls.ts). */
+  macroCalls: Map<string, MacroCall>;
+  /** Functions this file's struct tables put in slots (opsTables.ts). */
+  slots: SlotBinding[];
 }
 
 export function prepareFile(parser: Parser, file: SourceFile): PreparedFile {
@@ -75,8 +81,10 @@ export function prepareFile(parser: Parser, file: SourceFile): PreparedFile {
 
 /** Reads a tree the caller owns (the editor keeps one per open document); `disposePrepared` then leaves the tree alone. */
 export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0, index?: KnowledgeIndex): PreparedFile {
+  const macroCalls = macroCallsIn(parsed.text);
   const fns = listFunctions(parsed.tree, parsed.text).map((fn) => {
-    const calls = calledNames(fn, parsed.text);
+    const calls = withMacroTargets(calledNames(fn, parsed.text), macroCalls);
+    for (const slot of slotCallNames(parsed.text.slice(fn.body.startIndex, fn.body.endIndex))) calls.add(slot);
     return { fn, calls, sortedCalls: [...calls].sort(), text: parsed.text.slice(fn.node.startIndex, fn.node.endIndex) };
   });
   const scope = fileScope(parsed.tree, parsed.text);
@@ -90,7 +98,19 @@ export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0, in
     lines: countLines(file.text),
     recursiveLocks: recursiveLocks(parsed.text, scope.statics, file.uri),
     graceFreed: index ? graceFreedTypes(fns.map((e) => e.text), index) : new Set(),
+    macroCalls,
+    slots: slotBindings(parsed.text),
   };
+}
+
+/** A one-call macro's call is a call of its function too (callees are analysed first, and a change to it is a change here). */
+function withMacroTargets(calls: Set<string>, own: Map<string, MacroCall>): Set<string> {
+  const builtin = builtinMacroCalls();
+  for (const name of [...calls]) {
+    const m = own.get(name) ?? builtin.get(name);
+    if (m) calls.add(m.target);
+  }
+  return calls;
 }
 
 // `ovs_mutex_init_recursive(&mutex)`, `mutex_init_recursive(&l)`, `ExInitializeResourceLite`-style inits are by name.

@@ -7,7 +7,7 @@ import { extractOps, iteratorAdvanceOps, iteratorHeadOps, type Op } from './ops'
 import { stateLiveness, type Liveness } from './stateLiveness';
 import { opsAreInert } from './inertOps';
 import { addTrail, cloneState, emptyState, holdsError, keepLive, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type DeadObject, type Fact, type Truth } from './state';
-import { applyOp, type Branch, type FnContext } from './transfer';
+import { applyOp, noReturnCalls, type Branch, type FnContext } from './transfer';
 import { constantTruth, isErrorConstant, learnedFact, truthOf, unparenNode } from './truth';
 import { exitRefs } from './refExit';
 
@@ -260,7 +260,9 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
         break;
       }
       case 'noreturn':
-        break; // the path ends; nothing held matters any more
+        // The path ends; nothing held matters any more — but locks the call takes before it stops do.
+        if (node.ast) noReturnCalls(ctx, id, extractOps(node.ast), s);
+        break;
       case 'branch':
         // Queued states are never changed in place (each step works on a clone), so all successors share it.
         for (const to of node.succ) push(to, s);

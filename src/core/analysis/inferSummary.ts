@@ -47,7 +47,9 @@ export function inferEffects(exits: ExitInfo[], params: string[], contract: Lock
       effects.push({ ...base, op: 'try', trySuccess: [...hv][0] as 'zero' | 'nonzero' });
     }
   }
-  const releasedEverywhere = exits[0]!.state.releasedFromCaller.filter((id) => exits.every((e) => e.state.releasedFromCaller.includes(id)));
+  // Dropped and taken back before the exit (a wait under the caller's lock): not released for the caller there.
+  const releasedAt = (e: ExitInfo): string[] => e.state.releasedFromCaller.filter((id) => !e.state.locks.some((l) => l.id === id));
+  const releasedEverywhere = releasedAt(exits[0]!).filter((id) => exits.every((e) => releasedAt(e).includes(id)));
   for (const id of releasedEverywhere) {
     const lockParam = parameterize(id, params);
     // Destroyed rather than released on some path: callers must not read it as dropping their hold (inconsistent-exit).
@@ -56,10 +58,10 @@ export function inferEffects(exits: ExitInfo[], params: string[], contract: Lock
   }
   // Released on the exits that return one truth and kept on the others: the result tells callers
   // which (a conditional release); without such a split it is an inconsistent exit.
-  const releasedSomewhere = new Set(exits.flatMap((e) => e.state.releasedFromCaller).filter((id) => !releasedEverywhere.includes(id)));
+  const releasedSomewhere = new Set(exits.flatMap(releasedAt).filter((id) => !releasedEverywhere.includes(id)));
   for (const id of releasedSomewhere) {
     const lockParam = parameterize(id, params);
-    const released = exits.filter((e) => e.state.releasedFromCaller.includes(id));
+    const released = exits.filter((e) => releasedAt(e).includes(id));
     if (annotated.has(`release:${lockParam}`) || released.some((e) => !releasesOnPath(e.state.trail, id))) continue;
     const when = splitByTruth(released, exits.filter((e) => !released.includes(e)), returnTruth);
     if (when) effects.push({ lock: lockParam, op: 'release', family: '*', variant: '*', source: 'inferred', when });

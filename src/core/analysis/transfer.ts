@@ -5,6 +5,7 @@ import type { EventSink } from './events';
 import { identifiersOf, lockIdentity, normalizeLvalue, ownerOf, parameterize, rootVariable, squash, substituteParams } from './exprs';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import type { Op } from './ops';
+import { slotOfCall } from './opsTables';
 import type { AcquiredLock, FunctionSummary, LockEffect, LockOrderEdge, SummaryTable } from './types';
 import type { CallKnowledge } from './callKnowledge';
 import { applyRefOp } from './refTransfer';
@@ -296,8 +297,10 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
   const out: Branch[] = [];
   const range = rangeOf(op.node);
   const k = ctx.call(op.name);
+  const through = op.name === '' ? slotCallee(ctx, op.node) : undefined;
   for (const b of branches) {
     if (k.summary) calleeAcquires(ctx, nodeId, b, k.summary, op.args, range);
+    else if (through) calleeAcquires(ctx, nodeId, b, through, op.args, range);
     if (k.summary) requiredLocks(ctx, nodeId, b, k.summary, op.args, range);
     // `HMAP_FOR_EACH (q, node, &pmd->poll_list)`: walking a guarded container reads it.
     if (ctx.guardedFields.size > 0 && /FOR_EACH/.test(op.name)) {
@@ -388,6 +391,26 @@ function calleeAcquires(ctx: FnContext, nodeId: number, b: Branch, summary: Func
     if (!held || inner.recursive) continue;
     if (held.mode === 'shared' && inner.mode === 'shared' && !inner.readNestingDeadlocks) continue;
     ctx.sink.add(nodeId, id, { kind: 'double-acquire', lock: { ...held }, api: via.join(' → '), range, trail: b.s.trail, via });
+  }
+}
+
+/** What a call through an operations-table slot may do (opsTables.ts): its implementations' acquires. */
+function slotCallee(ctx: FnContext, call: Node): FunctionSummary | undefined {
+  const slot = slotOfCall(call);
+  if (!slot) return undefined;
+  const cls = ctx.classOf(normalizeLvalue(slot.text));
+  return ctx.summaries.fn(cls.includes('::') ? `->${cls}` : `->${slot.member}`);
+}
+
+/**
+ * A call that never returns (`log_fatal(...)`) still runs until it stops: the locks it takes on
+ * the way are order edges and self-deadlocks like any callee's. Nothing else of it matters.
+ */
+export function noReturnCalls(ctx: FnContext, nodeId: number, ops: readonly Op[], s: AbsState): void {
+  for (const op of ops) {
+    if (op.op !== 'call') continue;
+    const summary = ctx.call(op.name).summary;
+    if (summary) calleeAcquires(ctx, nodeId, { s, env: null }, summary, op.args, rangeOf(op.node));
   }
 }
 

@@ -1,5 +1,7 @@
 import type { Contract } from '../analysis/contracts';
 import type { FnEntry, PreparedFile } from '../analysis/engine';
+import type { MacroCall } from '../analysis/macroCalls';
+import type { SlotBinding } from '../analysis/opsTables';
 import type { FunctionInfo, FunctionSummary, LockOrderEdge, StructInfo } from '../analysis/types';
 import type { FunctionDef } from '../c/functions';
 import type { Finding } from '../findings';
@@ -35,6 +37,10 @@ export interface FileInfo {
   damage?: Finding[];
   recursiveLocks: Set<string>;
   graceFreed: Set<string>;
+  /** One-call function-like macros the file defines (analysis/macroCalls.ts). */
+  macroCalls?: Map<string, MacroCall>;
+  /** Functions the file's struct tables put in slots (analysis/opsTables.ts). */
+  slots?: SlotBinding[];
 }
 
 /** One function definition; `result` is what its last analysis (or relevance check) gave. */
@@ -97,7 +103,7 @@ export function fileInfoOf(p: PreparedFile, previous: FileInfo | undefined): Fil
   return {
     text: p.file.text, functions, contracts: p.contracts, structs: p.structs, globals: p.globals, statics: p.statics,
     suppressions: p.suppressions, lines: p.lines, parseMs: p.parseMs, recursiveLocks: p.recursiveLocks,
-    graceFreed: p.graceFreed,
+    graceFreed: p.graceFreed, macroCalls: p.macroCalls, slots: p.slots,
   };
 }
 

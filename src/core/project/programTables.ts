@@ -2,6 +2,8 @@ import type { AcquiredLock, FunctionSummary, LockEffect, StructInfo, SummaryTabl
 import type { FileRecord, FnRecord } from './fileState';
 import { FunctionIndex, isHeader, type FnKey } from './identity';
 import { qualifyStatic } from '../analysis/lockNames';
+import { builtinMacroCalls, macroSummary, type MacroCall } from '../analysis/macroCalls';
+import { slotSummary } from '../analysis/opsTables';
 
 /**
  * The program as a whole, from every file's last parse: where each function is defined, the
@@ -28,6 +30,12 @@ export class ProgramTables {
   /** Struct types some file frees after an implicit-reader grace period, and their entries marked so. */
   private readonly graceFreed = new Set<string>();
   private readonly marked = new Map<StructInfo, StructInfo>();
+  /** One-call macros headers define (first wins), and their callers' view of each target summary. */
+  private readonly headerMacros = new Map<string, MacroCall>();
+  private readonly macroViews = new WeakMap<FunctionSummary, Map<string, FunctionSummary>>();
+  /** Slot member → the functions struct tables put there (with the table's file and type). */
+  private readonly slots = new Map<string, { uri: string; type?: string; fn: string }[]>();
+  private readonly slotViews = new Map<string, { impls: FunctionSummary[]; summary: FunctionSummary | undefined }>();
 
   /** resolve() per calling file and name: asked for every call of every function at each staleness check. */
   private readonly resolved = new Map<string, Map<string, FnKey | null>>();
@@ -47,6 +55,9 @@ export class ProgramTables {
     this.records.clear();
     this.unchecked.clear();
     this.recursiveGlobals.clear();
+    this.headerMacros.clear();
+    this.slots.clear();
+    this.slotViews.clear();
   }
 
   /** Adds a file's functions, contracts and structs after those already added (earlier files win). */
@@ -76,6 +87,13 @@ export class ProgramTables {
       if (!this.fileOfKey.has(key)) this.fileOfKey.set(key, file.uri);
     }
     for (const t of info.graceFreed) this.graceFreed.add(t);
+    for (const b of info.slots ?? []) {
+      const list = this.slots.get(b.member) ?? [];
+      if (list.length < 64 && !list.some((x) => x.fn === b.fn && x.uri === file.uri)) list.push({ uri: file.uri, type: b.type, fn: b.fn });
+      this.slots.set(b.member, list);
+    }
+    this.slotViews.clear();
+    if (isHeader(file.uri)) for (const [name, m] of info.macroCalls ?? []) if (!this.headerMacros.has(name)) this.headerMacros.set(name, m);
     for (const [name, s] of info.structs) {
       if (!this.structs.has(name)) this.structs.set(name, s);
       for (const f of Object.keys(s.guardedBy ?? {})) this.guarded.add(f);
@@ -92,11 +110,68 @@ export class ProgramTables {
   }
 
   private lookup(uri: string, name: string): FnKey | undefined {
+    if (name.startsWith('->')) return this.slotImpls(name).length > 0 ? name : undefined;
+    const direct = this.lookupName(uri, name);
+    if (direct) return direct;
+    // A one-call macro reaches its function (a change of that summary is a change for callers).
+    const m = this.macroOf(uri, name);
+    return m ? this.lookupName(uri, m.target) : undefined;
+  }
+
+  private lookupName(uri: string, name: string): FnKey | undefined {
     const def = this.index.resolve(uri, name);
     if (def) return def;
     const own = `${uri}#${name}`;
     if (this.contracts.has(own)) return own;
     return this.contracts.has(name) ? name : undefined;
+  }
+
+  /** Summaries of the functions a slot (`->member`, `->type::member`) may run: those defined in the inputs. */
+  private slotImpls(name: string): FunctionSummary[] {
+    const m = /^->(?:([A-Za-z_]\w*)::)?([A-Za-z_]\w*)$/.exec(name);
+    if (!m) return [];
+    const canonical = (t: string | undefined): string | undefined => (t === undefined ? undefined : this.structs.get(t)?.canonical ?? t);
+    const type = canonical(m[1]);
+    const out: FunctionSummary[] = [];
+    for (const b of this.slots.get(m[2]!) ?? []) {
+      if (type !== undefined && b.type !== undefined && canonical(b.type) !== type) continue;
+      const key = this.lookupName(b.uri, b.fn);
+      const def = key ? this.definition(key) : undefined;
+      const s = def?.result?.summary;
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  private slotView(name: string): FunctionSummary | undefined {
+    const impls = this.slotImpls(name);
+    const seen = this.slotViews.get(name);
+    if (seen && seen.impls.length === impls.length && seen.impls.every((s, i) => s === impls[i])) return seen.summary;
+    const summary = slotSummary(name, impls);
+    this.slotViews.set(name, { impls, summary });
+    return summary;
+  }
+
+  /** The one-call macro `name` is where `uri` calls it, unless a function or prototype by that name is in sight. */
+  private macroOf(uri: string, name: string): MacroCall | undefined {
+    const m = this.records.get(uri)?.info?.macroCalls?.get(name) ?? this.headerMacros.get(name) ?? builtinMacroCalls().get(name);
+    return m && m.target !== name && !this.lookupName(uri, name) ? m : undefined;
+  }
+
+  /** What a call of `name` from `uri` does: the function's summary, or a one-call macro's function's in the macro's terms. */
+  private summaryAt(uri: string, name: string): FunctionSummary | undefined {
+    const key = this.resolve(uri, name);
+    const s = key ? this.summary(key) : undefined;
+    if (!s || s.name === name) return s;
+    const m = this.macroOf(uri, name);
+    if (!m) return s;
+    let views = this.macroViews.get(s);
+    if (!views) this.macroViews.set(s, (views = new Map()));
+    // A file's own `#define` may differ from a header's: the view is per calling file.
+    const k = `${uri}#${name}`;
+    let v = views.get(k);
+    if (!v) views.set(k, (v = macroSummary(name, m, s)));
+    return v;
   }
 
   contractOf(key: FnKey): LockEffect[] {
@@ -123,6 +198,7 @@ export class ProgramTables {
 
   /** What callers see: the first definition's analysed summary, or what its contract says. */
   summary(key: FnKey): FunctionSummary | undefined {
+    if (key.startsWith('->')) return this.slotView(key);
     const def = this.definition(key);
     if (def?.result?.summary) return def.result.summary;
     const contract = this.contracts.get(key);
@@ -151,10 +227,7 @@ export class ProgramTables {
   viewFor(file: FileRecord): SummaryTable {
     const statics = file.info?.statics;
     return {
-      fn: (name) => {
-        const key = this.resolve(file.uri, name);
-        return key ? this.summary(key) : undefined;
-      },
+      fn: (name) => this.summaryAt(file.uri, name),
       struct: (name) => this.struct(name),
       guardedFields: () => this.guarded,
       contractSeen: (name) => {

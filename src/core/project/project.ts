@@ -284,6 +284,6 @@ function shapeChanged(a: NonNullable<FileRecord['info']>, b: NonNullable<FileRec
   for (let i = 0; i < a.functions.length; i++) {
     if (a.functions[i]!.key !== b.functions[i]!.key) return true;
   }
-  const sig = (i: NonNullable<FileRecord['info']>): string => JSON.stringify([[...i.contracts], [...i.structs], [...i.statics], [...i.graceFreed]]);
+  const sig = (i: NonNullable<FileRecord['info']>): string => JSON.stringify([[...i.contracts], [...i.structs], [...i.statics], [...i.graceFreed], [...(i.macroCalls ?? [])], i.slots ?? []]);
   return sig(a) !== sig(b);
 }
