@@ -17,6 +17,7 @@ import { lockMacroContracts } from './lockMacros';
 import { isRcuUnlink } from './rcuUnlink';
 import { builtinMacroCalls, macroCallsIn, type MacroCall } from './macroCalls';
 import { slotBindings, slotCallNames, type SlotBinding } from './opsTables';
+import { onceApi, onceInitialisers } from './onceLocks';
 import type { AnalysisOptions, FunctionSummary, LockEffect, SourceFile, StructInfo, SummaryTable } from './types';
 
 /**
@@ -84,7 +85,9 @@ export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0, in
   const macroCalls = macroCallsIn(parsed.text);
   const fns = listFunctions(parsed.tree, parsed.text).map((fn) => {
     const calls = withMacroTargets(calledNames(fn, parsed.text), macroCalls);
-    for (const slot of slotCallNames(parsed.text.slice(fn.body.startIndex, fn.body.endIndex))) calls.add(slot);
+    const bodyText = parsed.text.slice(fn.body.startIndex, fn.body.endIndex);
+    for (const slot of slotCallNames(bodyText)) calls.add(slot);
+    for (const init of onceInitialisers(bodyText)) calls.add(init);
     return { fn, calls, sortedCalls: [...calls].sort(), text: parsed.text.slice(fn.node.startIndex, fn.node.endIndex) };
   });
   const scope = fileScope(parsed.tree, parsed.text);
@@ -153,7 +156,7 @@ function assertsHeld(calls: Set<string>, index: KnowledgeIndex): boolean {
 export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryTable, contract: readonly LockEffect[] | undefined): boolean {
   const lockedOnEntry = holdsOnEntry(contract) || assertsHeld(e.calls, index);
   for (const name of e.calls) {
-    if (index.locks.has(name) || index.refs.has(name)) return true;
+    if (index.locks.has(name) || index.refs.has(name) || onceApi(name)) return true;
     // Linking or publishing an argument is a reference effect callers need (`store`).
     if (index.mutators.has(name) || PUBLISHERS.has(name)) return true;
     // Packet buffers that may move, objects unlinked from RCU-read structures; calls that never

@@ -4,7 +4,8 @@ import { refOpIsInert } from './refTransfer';
 import { mayTouchGuarded } from './guardedFields';
 import type { AbsState } from './state';
 import { isCountBump } from './tryRef';
-import type { FnContext } from './transfer';
+import { slotCallee, type FnContext } from './transfer';
+import { onceApi } from './onceLocks';
 
 /**
  * Whether evaluating `ops` in state `s` would leave the state exactly as it is and report nothing,
@@ -35,6 +36,8 @@ export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): bo
       continue;
     }
     if (!callIsInert(ctx, op.name, s)) return false;
+    // Through an operations table whose implementations take locks; a run-once call (onceLocks.ts).
+    if (op.name === '' ? slotCallee(ctx, op.node) !== undefined : onceApi(op.name) !== undefined) return false;
     if (ctx.guardedFields.size > 0 && /FOR_EACH/.test(op.name)) return false;
     if (s.facts.length > 0 && op.args.some((a) => a.type === 'pointer_expression' && a.text.startsWith('&'))) return false;
   }

@@ -4,8 +4,8 @@ import type { LockOrderEdge } from './types';
 
 /**
  * lock-order: a cycle in the "acquired while holding" graph over all functions analysed together
- * (A then B somewhere, B then A elsewhere). One finding per cycle, at the acquisition that closes
- * it, with every acquisition site of the cycle as related locations.
+ * (A then B somewhere, B then A elsewhere). One finding per acquisition site of a cycle, with
+ * every acquisition site of the cycle as related locations.
  */
 
 const MAX_CYCLE = 6;
@@ -107,23 +107,28 @@ export function lockOrderFindings(all: LockOrderEdge[]): Finding[] {
   for (const comp of components(nodes, succ)) {
     const cycle = shortestCycle(comp[0]!, new Set(comp), edges);
     if (!cycle) continue;
-    const closing = cycle[cycle.length - 1]!;
     const locks = cycle.map((e) => `\`${e.firstDisplay ?? e.first}\``);
-    const message = `lock order cycle between ${locks.join(' and ')}: ${cycle.map(describe).join('; ')} — two threads taking them in these orders can deadlock`;
-    const related: RelatedLocation[] = cycle.flatMap((e) => [
-      { uri: e.uri === closing.uri ? undefined : e.uri, range: e.firstRange, message: `\`${e.firstDisplay ?? e.first}\` held here (${e.functionName})` },
-      { uri: e.uri === closing.uri ? undefined : e.uri, range: e.secondRange, message: `then \`${e.secondDisplay ?? e.second}\` taken here (${e.functionName})` },
-    ]);
-    findings.push({
-      ruleId: 'lock-order',
-      severity: RULES['lock-order'].defaultSeverity,
-      message,
-      uri: closing.uri,
-      range: closing.secondRange,
-      functionName: closing.functionName,
-      related,
-      path: cycle.map((e) => ({ uri: e.uri === closing.uri ? undefined : e.uri, range: e.secondRange, message: describe(e) })),
-      key: `lock-order:${[...new Set(cycle.map((e) => e.first))].sort().join('|')}`,
+    const key = `lock-order:${[...new Set(cycle.map((e) => e.first))].sort().join('|')}`;
+    // One finding per acquisition of the cycle, each in its own function: whichever order is the
+    // wrong one, each function's reader sees it (the others are related locations).
+    cycle.forEach((site, i) => {
+      const order = [...cycle.slice(i), ...cycle.slice(0, i)];
+      const message = `lock order cycle between ${locks.join(' and ')}: ${order.map(describe).join('; ')} — two threads taking them in these orders can deadlock`;
+      const related: RelatedLocation[] = order.flatMap((e) => [
+        { uri: e.uri === site.uri ? undefined : e.uri, range: e.firstRange, message: `\`${e.firstDisplay ?? e.first}\` held here (${e.functionName})` },
+        { uri: e.uri === site.uri ? undefined : e.uri, range: e.secondRange, message: `then \`${e.secondDisplay ?? e.second}\` taken here (${e.functionName})` },
+      ]);
+      findings.push({
+        ruleId: 'lock-order',
+        severity: RULES['lock-order'].defaultSeverity,
+        message,
+        uri: site.uri,
+        range: site.secondRange,
+        functionName: site.functionName,
+        related,
+        path: order.map((e) => ({ uri: e.uri === site.uri ? undefined : e.uri, range: e.secondRange, message: describe(e) })),
+        key: `${key}@${site.functionName}`,
+      });
     });
   }
   return findings;

@@ -6,6 +6,8 @@ import { identifiersOf, lockIdentity, normalizeLvalue, ownerOf, parameterize, ro
 import type { KnowledgeIndex } from './knowledgeIndex';
 import type { Op } from './ops';
 import { slotOfCall } from './opsTables';
+import { onceApi, onceLock } from './onceLocks';
+import type { OnceApi } from '../apis/onceCalls';
 import type { AcquiredLock, FunctionSummary, LockEffect, LockOrderEdge, SummaryTable } from './types';
 import type { CallKnowledge } from './callKnowledge';
 import { applyRefOp } from './refTransfer';
@@ -298,7 +300,9 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
   const range = rangeOf(op.node);
   const k = ctx.call(op.name);
   const through = op.name === '' ? slotCallee(ctx, op.node) : undefined;
+  const once = onceApi(op.name);
   for (const b of branches) {
+    if (once) onceCall(ctx, nodeId, b, once, op.args, range);
     if (k.summary) calleeAcquires(ctx, nodeId, b, k.summary, op.args, range);
     else if (through) calleeAcquires(ctx, nodeId, b, through, op.args, range);
     if (k.summary) requiredLocks(ctx, nodeId, b, k.summary, op.args, range);
@@ -395,11 +399,30 @@ function calleeAcquires(ctx: FnContext, nodeId: number, b: Branch, summary: Func
 }
 
 /** What a call through an operations-table slot may do (opsTables.ts): its implementations' acquires. */
-function slotCallee(ctx: FnContext, call: Node): FunctionSummary | undefined {
+export function slotCallee(ctx: FnContext, call: Node): FunctionSummary | undefined {
   const slot = slotOfCall(call);
   if (!slot) return undefined;
   const cls = ctx.classOf(normalizeLvalue(slot.text));
   return ctx.summaries.fn(cls.includes('::') ? `->${cls}` : `->${slot.member}`);
+}
+
+/**
+ * `pthread_once(&once, init)` (onceLocks.ts): waiting for the once object is an acquire for lock
+ * order, and `init` runs under it (its locks are taken while holding the once object).
+ */
+function onceCall(ctx: FnContext, nodeId: number, b: Branch, api: OnceApi, args: Node[], range: SourceRange): void {
+  const arg = args[api.onceArg];
+  const lock = arg ? onceLock(arg, ctx.fnName, ctx.uri, ctx.isLocal, ctx.qualify) : undefined;
+  if (!lock) return;
+  recordOrder(ctx, b.s.locks, lock.id, range, lock.display);
+  noteBlocking(ctx, b.s, { lock: lock.id, mode: 'exclusive', family: 'once', chain: [] });
+  const fn = args[api.fnArg]?.text.replace(/^&\s*/, '');
+  const init = fn && /^[A-Za-z_]\w*$/.test(fn) ? ctx.call(fn).summary : undefined;
+  if (!init || findLock(b.s, lock.id)) return;
+  const held = b.s.locks;
+  b.s.locks = [...held, { id: lock.id, display: lock.display, mode: 'exclusive', family: 'once', variant: 'plain', api: api.name, site: range, fromEntry: false, depth: 1 }];
+  calleeAcquires(ctx, nodeId, b, init, [], range);
+  b.s.locks = held;
 }
 
 /**
