@@ -119,14 +119,21 @@ function withMacroTargets(calls: Set<string>, own: Map<string, MacroCall>): Set<
 // `ovs_mutex_init_recursive(&mutex)`, `mutex_init_recursive(&l)`, `ExInitializeResourceLite`-style inits are by name.
 const RECURSIVE_INIT = /\b\w*init_recursive\s*\(\s*([^;()]*(?:\([^;()]*\)[^;()]*)*)\)/g;
 
+// `static pthread_mutex_t m = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;`: recursive by its initialiser.
+const RECURSIVE_STATIC = /\b([A-Za-z_]\w*)\s*=\s*PTHREAD_RECURSIVE_MUTEX_INITIALIZER\w*/g;
+
 function recursiveLocks(text: string, statics: Set<string>, uri: string): Set<string> {
   const out = new Set<string>();
-  if (!text.includes('init_recursive')) return out;
-  RECURSIVE_INIT.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = RECURSIVE_INIT.exec(text)) !== null) {
-    const arg = m[1]!.split(',')[0]!.trim();
+  const add = (arg: string): void => {
     if (arg) out.add(qualifyStatic(lockIdentity(arg, false), uri, (n) => statics.has(n)));
+  };
+  if (text.includes('init_recursive')) {
+    RECURSIVE_INIT.lastIndex = 0;
+    for (let m = RECURSIVE_INIT.exec(text); m !== null; m = RECURSIVE_INIT.exec(text)) add(m[1]!.split(',')[0]!.trim());
+  }
+  if (text.includes('PTHREAD_RECURSIVE_MUTEX_INITIALIZER')) {
+    RECURSIVE_STATIC.lastIndex = 0;
+    for (let m = RECURSIVE_STATIC.exec(text); m !== null; m = RECURSIVE_STATIC.exec(text)) add(`&${m[1]!}`);
   }
   return out;
 }
