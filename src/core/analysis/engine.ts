@@ -9,7 +9,7 @@ import { analyzeFunction, type FunctionAnalysis } from './functionAnalysis';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { graceFreedTypes } from './graceFreed';
 import { structSummaries } from './lockClass';
-import { lockIdentity } from './exprs';
+import { lockIdentity, textMemo } from './exprs';
 import { qualifyStatic } from './lockNames';
 import { PUBLISHERS } from './refTransfer';
 import { isReallocating } from './packetViews';
@@ -213,10 +213,28 @@ function touchesGuarded(e: FnEntry, table: SummaryTable): boolean {
 function storesParameter(e: FnEntry): boolean {
   const params = e.fn.params.filter((p) => p.length > 0);
   if (params.length === 0 || !e.text.includes('=')) return false;
-  const names = params.map((p) => p.replace(/[$]/g, '')).join('|');
-  const re = new RegExp(`(->\\s*\\w+|\\*\\s*\\w+|\\]|\\.\\w+)\\s*=\\s*(\\([^()]*\\)\\s*)?(\\w*CAST\\s*\\([^,()]*,\\s*)?(${names})\\s*[;)]`);
-  return re.test(e.text);
+  // Asked again in every round of summaries for the same text.
+  const key = `${params.join(',')}\u0000${e.text}`;
+  let stores = storesMemo.get(key);
+  if (stores === undefined) storesMemo.set(key, (stores = findsStore(e.text, params)));
+  return stores;
 }
+
+const storesMemo = textMemo<boolean>();
+
+function findsStore(text: string, params: string[]): boolean {
+  const names = params.map((p) => p.replace(/[$]/g, '')).join('|');
+  // From each `= param;` (the rare part) back to its left side: a regex that tried the left side
+  // at every offset of the body cost more than the rest of the pre-check on real trees.
+  const rhs = new RegExp(`=\\s*(\\([^()]*\\)\\s*)?(\\w*CAST\\s*\\([^,()]*,\\s*)?(${names})\\s*[;)]`, 'g');
+  for (const m of text.matchAll(rhs)) {
+    if (STORE_TARGET.test(text.slice(Math.max(0, m.index - 80), m.index))) return true;
+  }
+  return false;
+}
+
+/** The end of a store's left side: `->f`, `*p`, `a[i]`, `.f`, then spaces before the `=`. */
+const STORE_TARGET = /(->\s*\w+|\*\s*\w+|\]|\.\w+)\s*$/;
 
 /** Lock-wrapper macros (`#define grab(q) ovs_mutex_lock(&(q)->m)`) join the declared contracts; a declaration wins. */
 function withMacroContracts(contracts: Map<string, Contract>, macros: Map<string, Contract> | undefined): Map<string, Contract> {

@@ -52,18 +52,35 @@ const PREFIX_FAMILIES = [/^_IRQL_\w*_$/, /^__drv_\w+$/, /^_When_$/, /^_At_$/, /^
   /^_Ret_\w*_$/, /^_Post_\w*_$/, /^_Pre_\w*_$/, /^_Outptr_\w*_$/, /^_Deref_\w*_$/, /^_Guarded_by_$/, /^_Interlocked_operand_$/,
   /^__attribute__$/, /^__declspec$/, /^OVS_\w+_LOCK\w*$/];
 
+const annotationWords = new Map<string, boolean>();
+
 function isAnnotation(word: string): boolean {
   if (BARE_WORDS.has(word) || LOCK_CONTRACT_MACROS.has(word)) return true;
   const c = word.charCodeAt(0);
   if (c !== 95 /* _ */ && c !== 79 /* O */) return false;
-  return PREFIX_FAMILIES.some((re) => re.test(word));
+  let known = annotationWords.get(word);
+  if (known === undefined) {
+    known = PREFIX_FAMILIES.some((re) => re.test(word));
+    // Identifiers repeat across a tree; a bounded memo keeps the families' regexes off the hot path.
+    if (annotationWords.size > 50_000) annotationWords.clear();
+    annotationWords.set(word, known);
+  }
+  return known;
 }
 
-function blankRange(out: string[], start: number, end: number): void {
-  for (let i = start; i < end; i++) {
-    const ch = out[i];
-    if (ch !== '\n' && ch !== '\r') out[i] = ' ';
+/** `text` with the [start, end) pairs replaced by spaces, line breaks kept. */
+function blanked(text: string, ranges: number[]): string {
+  if (ranges.length === 0) return text;
+  const parts: string[] = [];
+  let at = 0;
+  for (let i = 0; i < ranges.length; i += 2) {
+    const start = ranges[i]!;
+    const end = ranges[i + 1]!;
+    parts.push(text.slice(at, start), text.slice(start, end).replace(/[^\r\n]/g, ' '));
+    at = end;
   }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 /** Index just past the balanced parenthesis group that starts at `open`, or -1 if unbalanced. */
@@ -131,7 +148,7 @@ function nextSpecial(text: string, from: number): number {
 
 export function blankAnnotations(text: string): BlankedText {
   const lockAnnotations: LockAnnotation[] = [];
-  let out: string[] | undefined;
+  const ranges: number[] = [];
   const prose = proseRegions(text);
   let r = 0;
   WORD.lastIndex = 0;
@@ -158,9 +175,8 @@ export function blankAnnotations(text: string): BlankedText {
       continue;
     }
     if (LOCK_CONTRACT_MACROS.has(word)) lockAnnotations.push({ macro: word, args, offset: start });
-    out ??= text.split('');
-    blankRange(out, start, end);
+    ranges.push(start, end);
     WORD.lastIndex = end;
   }
-  return { text: out ? out.join('') : text, lockAnnotations };
+  return { text: blanked(text, ranges), lockAnnotations };
 }
