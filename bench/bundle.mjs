@@ -9,9 +9,9 @@ const require = createRequire(import.meta.url);
 // As in build.mjs: web-tree-sitter's CommonJS build (its ESM one breaks when bundled to cjs).
 const treeSitterCjs = join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.cjs');
 
-await esbuild.build({
-  entryPoints: ['bench/run.ts'],
-  outfile: '.bench-cache/run.js',
+for (const name of ['run', 'parseOnly']) await esbuild.build({
+  entryPoints: [`bench/${name}.ts`],
+  outfile: `.bench-cache/${name}.js`,
   bundle: true,
   platform: 'node',
   format: 'cjs',
