@@ -1,3 +1,4 @@
+import { ASSERTION_MACROS } from '../apis/assertions';
 import type { SyntaxNode as Node } from '../c/syntax';
 import { buildCfg, type Cfg } from '../c/cfg';
 import { toSyntax, type SyntaxNode } from '../c/syntax';
@@ -166,7 +167,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   const callOf = callKnowledgeMemo(index, summaries);
   const cfg = buildCfg(body, {
     isNoReturn: (name) => index.noReturn.has(name) || callOf(name).summary?.noReturn === true,
-    assertions: true,
+    assertion: (name) => ASSERTION_MACROS.get(name),
     defines: input.defines,
   });
   for (const err of cfg.errors) {

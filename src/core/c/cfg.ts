@@ -42,8 +42,8 @@ export interface Cfg {
 
 export interface CfgOptions {
   isNoReturn: (callee: string) => boolean;
-  /** `assert(c)`, `BUG_ON(c)`: the path goes on only where the claim holds (a branch to a stop). */
-  assertions?: boolean;
+  /** `assert(c)` (`holds`), `BUG_ON(c)` (`fails`): the path goes on only where the claim holds (a branch to a stop). */
+  assertion?: (callee: string) => 'holds' | 'fails' | undefined;
   /** Macros taken as defined (name → value) when `#if`/`#ifdef` are resolved; any other is undefined. */
   defines?: Readonly<Record<string, string>>;
 }
@@ -345,7 +345,8 @@ export class CfgBuilder {
     if (e.type === 'call_expression') {
       const fn = e.childForFieldName('function');
       if (fn && this.options.isNoReturn(fn.text)) return this.chain('noreturn', expr, incoming);
-      const asserted = fn && this.options.assertions ? assertion(fn.text, e) : undefined;
+      const kind = fn && this.options.assertion?.(fn.text);
+      const asserted = kind ? assertion(kind, e) : undefined;
       if (asserted) {
         // `assert(c)` goes on only where `c` holds (`BUG_ON(c)` where it does not); the other side stops.
         const { t, f } = this.condition(asserted.cond, incoming);
@@ -636,12 +637,9 @@ export function buildCfg(body: Node, options: CfgOptions): Cfg {
   return new CfgBuilder(options).build(body);
 }
 
-/** Assertion macros as calls: the condition the program claims (`holds`), or whose truth ends it (`BUG_ON`). */
-const ASSERTS = /^(?:assert|ovs_assert|ASSERT|NT_ASSERT|BUG_ON)$/;
-
-function assertion(name: string, call: Node): { cond: Node; holds: boolean } | undefined {
-  if (!ASSERTS.test(name)) return undefined;
+/** An assertion call's condition: the one the program claims (`holds`), or whose truth ends it (`fails`). */
+function assertion(kind: 'holds' | 'fails', call: Node): { cond: Node; holds: boolean } | undefined {
   const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
   if (args.length !== 1) return undefined;
-  return { cond: args[0]!, holds: name !== 'BUG_ON' };
+  return { cond: args[0]!, holds: kind === 'holds' };
 }
