@@ -70,7 +70,12 @@ export function parameterNames<N extends DeclNode<N>>(fnDecl: N | null): string[
  */
 export function listFunctions(tree: Tree, text: string): FunctionDef[] {
   const out: FunctionDef[] = [];
+  const staticPrototypes = new Set<string>();
   walkTopLevel(tree, (cursor, type) => {
+    if (type === 'declaration') {
+      noteStaticPrototypes(cursor.currentNode, text, staticPrototypes);
+      return 'descend';
+    }
     if (type !== 'function_definition') return 'descend';
     const node = cursor.currentNode;
     const body = node.childForFieldName('body');
@@ -92,5 +97,20 @@ export function listFunctions(tree: Tree, text: string): FunctionDef[] {
     }
     return 'skip'; // nested function definitions are not C
   });
+  // `static int f(void);` then `int f(void) { … }`: the definition keeps the internal linkage
+  // its first declaration gave it (C11 6.2.2p5), so it is this file's function, not the program's.
+  for (const f of out) if (!f.isStatic && staticPrototypes.has(f.name)) f.isStatic = true;
   return out;
+}
+
+/** Names a top-level `static` declaration declares as functions (`static int a(void), b(int);`). */
+function noteStaticPrototypes(decl: Node, text: string, into: Set<string>): void {
+  const first = decl.childForFieldName('declarator');
+  if (!first || !/\bstatic\b/.test(text.slice(decl.startIndex, first.startIndex))) return;
+  for (const d of decl.childrenForFieldName('declarator')) {
+    if (!d) continue;
+    const head = toSyntax(d, text);
+    const id = functionDeclarator(head) ? declaratorName(head) : null;
+    if (id) into.add(id.text);
+  }
 }

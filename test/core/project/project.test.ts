@@ -41,6 +41,16 @@ test('two static functions with one name in two files are two functions', () => 
   assert.deepEqual(brief(swapped.findings), []);
 });
 
+test('a definition after a static prototype is still its own file\'s function (internal linkage)', () => {
+  // a.c declares grab() static, then defines it without the keyword: it takes the lock. b.c's
+  // external grab() takes nothing. Each user must see its own.
+  const a = `static void grab(struct s *x);\nvoid a_user(struct s *x)\n{\n\tgrab(x);\n\tspin_unlock(&x->lock);\n}\nvoid grab(struct s *x)\n{\n\tspin_lock(&x->lock);\n}\n`;
+  const b = `void grab(struct s *x)\n{\n\tx->n++;\n}\nvoid b_user(struct s *x)\n{\n\tgrab(x);\n\tspin_lock(&x->lock);\n\tspin_unlock(&x->lock);\n}\n`;
+  for (const files of [[{ uri: 'a.c', text: a }, { uri: 'b.c', text: b }], [{ uri: 'b.c', text: b }, { uri: 'a.c', text: a }]]) {
+    assert.deepEqual(brief(analyzeFiles(parser, files, { knowledge }).findings), []);
+  }
+});
+
 test('a contract on a header prototype applies to the definition in the .c file', () => {
   const h = `bool once_start(struct once *o) OVS_TRY_LOCK(true, o->mutex);\n`;
   const c = [
