@@ -5,10 +5,12 @@ import { parseC, type ParsedC } from '../c/parse';
 import { toSyntax, type SyntaxNode } from '../c/syntax';
 import { findSuppressions, type Suppression } from '../rules/suppression';
 import { annotatedEffects, type Contract } from './contracts';
-import { analyzeFunction, type FunctionAnalysis } from './functionAnalysis';
+import { analyzeFunction, lockCallee, type FunctionAnalysis } from './functionAnalysis';
+import { collectUnlocked, type FunctionAccesses } from './fieldAccesses';
+import { callKnowledgeMemo } from './callKnowledge';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { graceFreedTypes } from './graceFreed';
-import { structSummaries } from './lockClass';
+import { classResolver, structSummaries } from './lockClass';
 import { lockIdentity, textMemo } from './exprs';
 import { qualifyStatic } from './lockNames';
 import { PUBLISHERS } from './refTransfer';
@@ -241,6 +243,15 @@ function withMacroContracts(contracts: Map<string, Contract>, macros: Map<string
   if (!macros || macros.size === 0) return contracts;
   for (const [name, c] of macros) if (!contracts.has(name)) contracts.set(name, c);
   return contracts;
+}
+
+/** The fields a function the path search skips touches (nothing held at any of them): votes against inferred guards. */
+export function accessesOfSkipped(p: PreparedFile, e: FnEntry, index: KnowledgeIndex, table: SummaryTable): FunctionAccesses | undefined {
+  if (!e.text.includes('->')) return undefined;
+  e.syntax ??= toSyntax(e.fn.node, p.parsed.text);
+  const body = e.syntax.childForFieldName('body') ?? e.syntax;
+  const classes = classResolver(e.syntax, body, table);
+  return collectUnlocked(body, e.fn.params, classes.classOf, lockCallee(callKnowledgeMemo(index, table)));
 }
 
 /** One function's path search (the plain-JS copy of its body is made once and kept until disposal). */

@@ -239,6 +239,7 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
       if (count + 1 >= PRUNE_AFTER_STATES) pruning = true;
     }
 
+    ctx.heldAt?.visit(id, s);
     switch (node.kind) {
       case 'entry':
         push(node.succ[0], s);

@@ -21,6 +21,7 @@ import { invalidatedParams, mayViewPackets } from './packetViews';
 import { qualifyStatic } from './lockNames';
 import type { LockVariantUse } from './lockContext';
 import { typeFreesOf, type TypeFree } from './tryRef';
+import { collectAccesses, HeldAtNodes, type FunctionAccesses } from './fieldAccesses';
 
 export interface FunctionAnalysis {
   fn: FunctionDef;
@@ -66,6 +67,8 @@ export interface FunctionAnalysis {
   lockVariants: LockVariantUse[];
   /** Struct types this function frees, at once or after a grace period (try-ref-needed across the inputs). */
   typeFrees: TypeFree[];
+  /** Fields touched and the same object's locks held there (inferred guards across the inputs). */
+  accesses: FunctionAccesses;
 }
 
 export interface FunctionInput {
@@ -215,6 +218,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     guardedFields: summaries.guardedFields?.() ?? new Set(),
     needs: new Map(),
     lockVariants: [],
+    heldAt: new HeldAtNodes(),
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];
@@ -277,6 +281,15 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     putObjects: ctx.putObjects,
     lockVariants: input.noLockAnalysis ? [] : ctx.lockVariants ?? [],
     typeFrees: typeFreesOf(ctx, body),
+    accesses: collectAccesses(cfg, body, fn.params, classes.classOf, ctx.heldAt, lockCallee(callOf)),
+  };
+}
+
+/** Calls that take or drop a lock (an API or a wrapper with lock effects): their arguments are the lock, not what it guards. */
+export function lockCallee(callOf: (name: string) => CallKnowledge): (name: string) => boolean {
+  return (name) => {
+    const k = callOf(name);
+    return (k.lock !== undefined && k.lock.kind !== 'destroy') || k.lockEffects.some((e) => e.op !== 'requires');
   };
 }
 

@@ -16,6 +16,7 @@ import { endProtection, noteReached } from './protection';
 import { notePacketView } from './packetViews';
 import { checkGuarded } from './guardedFields';
 import { heldNamed } from './heldAlike';
+import type { HeldAtNodes } from './fieldAccesses';
 import { addTrail, cloneState, findLock, getFact, holdsError, killFacts, setFact, type AbsState, type HeldLock, type Truth } from './state';
 import { isCountBump, noteUnconditionalRef } from './tryRef';
 import { checkAcquireContext, type LockVariantUse } from './lockContext';
@@ -76,6 +77,8 @@ export interface FnContext {
   lockVariants?: LockVariantUse[];
   /** Objects of the variable's type outlive an unlock until this thread quiesces (graceFreed.ts). */
   graceFreed: (name: string) => boolean;
+  /** The locks held at each CFG node on every path (fieldAccesses.ts: inferred guards). */
+  heldAt?: HeldAtNodes;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */

@@ -7,6 +7,7 @@ import type { FunctionDef } from '../c/functions';
 import type { Finding } from '../findings';
 import type { LockVariantUse } from '../analysis/lockContext';
 import type { TypeFree } from '../analysis/tryRef';
+import type { FunctionAccesses } from '../analysis/fieldAccesses';
 import type { Suppression } from '../rules/suppression';
 import { fnKey, type FnKey } from './identity';
 
@@ -73,6 +74,8 @@ export interface FnResult {
   variants?: LockVariantUse[];
   /** Struct types the function frees, at once or after a grace period (try-ref-needed keeps only the latter's). */
   frees?: TypeFree[];
+  /** Fields touched and the same object's locks held there (inferred guards, inferredGuards.ts). */
+  accesses?: FunctionAccesses;
   info?: FunctionInfo;
   /** Struct names the lock classes looked up (part of the signature). */
   structDeps: string[];

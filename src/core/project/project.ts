@@ -1,4 +1,4 @@
-import { analyzeEntry, disposePrepared, needsAnalysis, prepareParsed, readerSummary, type FnEntry, type PreparedFile } from '../analysis/engine';
+import { accessesOfSkipped, analyzeEntry, disposePrepared, needsAnalysis, prepareParsed, readerSummary, type FnEntry, type PreparedFile } from '../analysis/engine';
 import { clearTextMemos } from '../analysis/exprs';
 import { lockOrderFindings } from '../analysis/lockOrder';
 import { summaryOf } from '../analysis/inferSummary';
@@ -234,6 +234,7 @@ export class Project {
       findings: res.findings.map((x) => shiftFinding(x, d)),
       edges: res.edges.map((x) => shiftEdge(x, d)),
       variants: res.variants?.map((x) => ({ ...x, range: shiftRange(x.range, d) })),
+      accesses: res.accesses && { ...res.accesses, accesses: res.accesses.accesses.map((x) => ({ ...x, range: shiftRange(x.range, d) })) },
       summary: res.summary && shiftSummary(res.summary, d),
       info: res.info && shiftInfo(res.info, d),
     };
@@ -246,7 +247,9 @@ export class Project {
     if (!needsAnalysis(e, this.index, table, contract)) {
       r.result = emptyResult(r, '');
       r.result.summary = readerSummary(e, r.key, f.uri);
+      r.result.accesses = accessesOfSkipped(p, e, this.index, table);
       r.result.signature = this.signature(f, r);
+      e.syntax = undefined;
       return;
     }
     stats.analysed++;
@@ -259,7 +262,7 @@ export class Project {
       result = {
         text: r.text, startLine: r.startLine, signature: '', analysed: true, partial,
         summary: settledSummary(summaryOf(a, r.key, f.uri), partial, r.result, r.text),
-        findings, edges: a.lockOrder, variants: a.lockVariants.length > 0 ? a.lockVariants : undefined, frees: a.typeFrees.length > 0 ? a.typeFrees : undefined,
+        findings, edges: a.lockOrder, accesses: a.noLockAnalysis ? undefined : a.accesses, variants: a.lockVariants.length > 0 ? a.lockVariants : undefined, frees: a.typeFrees.length > 0 ? a.typeFrees : undefined,
         info: a.locks > 0 || a.refs > 0 ? { name: r.name, range: r.def.range, locks: a.locks, refs: a.refs } : undefined,
         structDeps: a.structLookups, ms: 0,
       };

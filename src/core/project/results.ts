@@ -1,5 +1,6 @@
 import { lockOrderFindings } from '../analysis/lockOrder';
 import { lockVariantFindings } from '../analysis/lockVariants';
+import { inferredGuardFindings, type FnAccesses } from '../analysis/inferredGuards';
 import type { LockVariantUse } from '../analysis/lockContext';
 import type { FileCheckResult, FunctionInfo, LockOrderEdge } from '../analysis/types';
 import { compareFindings, type Finding } from '../findings';
@@ -25,6 +26,10 @@ export function assembleResults(reported: FileRecord[], all: FileRecord[], stats
   const variants: LockVariantUse[] = [];
   for (const f of all) for (const r of f.info?.functions ?? []) if (r.result?.variants) variants.push(...r.result.variants);
   for (const c of lockVariantFindings(variants)) cycles.set(c.uri, [...(cycles.get(c.uri) ?? []), c]);
+  // Fields most functions touch under a lock of the same object, touched here without it (unlocked-access, inferred).
+  const accesses: FnAccesses[] = [];
+  for (const f of all) for (const r of f.info?.functions ?? []) if (r.result?.accesses) accesses.push({ uri: f.uri, fn: r.name, key: r.key, isStatic: r.isStatic, data: r.result.accesses });
+  for (const c of inferredGuardFindings(accesses)) cycles.set(c.uri, [...(cycles.get(c.uri) ?? []), c]);
   const freedAtOnce = typesFreedAtOnce(all);
   // Functions something in the inputs calls: a requirement they do not meet is their callers' to meet.
   const called = new Set<string>();
