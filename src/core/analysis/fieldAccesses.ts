@@ -48,6 +48,8 @@ export interface FunctionAccesses {
   private: string[];
   /** Parameters, to map a base to what callers pass. */
   params: string[];
+  /** Locks the function takes itself somewhere (brackets emptied). */
+  acquired?: string[];
   /** Locals that name a parameter's object (`d = dev_cast(netdev)`): local → parameter index. */
   aliases?: Record<string, number>;
 }

@@ -21,7 +21,7 @@ import { invalidatedParams, mayViewPackets } from './packetViews';
 import { qualifyStatic } from './lockNames';
 import type { LockVariantUse } from './lockContext';
 import { typeFreesOf, type TypeFree } from './tryRef';
-import { collectAccesses, HeldAtNodes, type FunctionAccesses } from './fieldAccesses';
+import { collectAccesses, HeldAtNodes, lockKey, type FunctionAccesses } from './fieldAccesses';
 
 export interface FunctionAnalysis {
   fn: FunctionDef;
@@ -281,7 +281,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     putObjects: ctx.putObjects,
     lockVariants: input.noLockAnalysis ? [] : ctx.lockVariants ?? [],
     typeFrees: typeFreesOf(ctx, body),
-    accesses: collectAccesses(cfg, body, fn.params, classes.classOf, ctx.heldAt, lockCallee(callOf)),
+    accesses: { ...collectAccesses(cfg, body, fn.params, classes.classOf, ctx.heldAt, lockCallee(callOf)), acquired: [...new Set([...ctx.acquiredInBody].map(lockKey))] },
   };
 }
 

@@ -28,6 +28,12 @@ export interface FnAccesses {
 }
 
 const MIN_LOCKED = 3;
+/** Share of the (function, object) pairs touching a struct's fields with the object's lock held, for a bare read to count. */
+const DISCIPLINE = 0.8;
+
+function disciplined(c: [number, number] | undefined): boolean {
+  return c !== undefined && c[0] >= DISCIPLINE * c[1];
+}
 const AGREEMENT = 0.7;
 
 interface Unit {
@@ -56,6 +62,19 @@ export function inferredGuardFindings(all: readonly FnAccesses[]): Finding[] {
     }
   }
   const callers = heldByCallers(all);
+  // Per struct type: how many (function, object) pairs touch its (non-atomic) fields with a lock of
+  // the object held there, on some paths, or by every caller.
+  const structLocked = new Map<string, [number, number]>();
+  for (const [key, units] of byField) {
+    if (atomicFields.has(key)) continue;
+    const t = key.slice(0, key.lastIndexOf('::'));
+    const c = structLocked.get(t) ?? [0, 0];
+    for (const u of units) {
+      c[1]++;
+      if (u.list.every((a) => a.held.length > 0 || (a.partly?.length ?? 0) > 0) || callersHoldAny(u, callers)) c[0]++;
+    }
+    structLocked.set(t, c);
+  }
   const out: Finding[] = [];
   for (const [key, units] of byField) {
     const guard = dominantGuard(units);
@@ -80,6 +99,10 @@ export function inferredGuardFindings(all: readonly FnAccesses[]): Finding[] {
       if (written === 0 && !writes) continue;
       // A read needs every other function to agree: one more that reads or writes it bare says it is meant to be racy.
       if (!writes && bare.length > 1) continue;
+      // And either the function takes that lock itself elsewhere (read before the lock is taken,
+      // or after it is dropped), or the struct is one the inputs hardly ever touch without its
+      // lock: where fast paths read many of its fields bare, one more bare read is the design.
+      if (!writes && !u.f.data.acquired?.includes(`${u.base}->${guard}`) && !disciplined(structLocked.get(key.slice(0, key.lastIndexOf('::'))))) continue;
       const a = u.list.find((x) => x.held.length === 0 && x.how === 'w') ?? u.list.find((x) => x.held.length === 0)!;
       const w = agreeing.find((x) => x.list.some((y) => y.how !== 'r')) ?? agreeing[0]!;
       const site = w.list.find((y) => y.how !== 'r') ?? w.list[0]!;
@@ -157,6 +180,14 @@ function heldByCallers(all: readonly FnAccesses[]): { every: Map<FnAccesses, Set
 function callersHold(u: Unit, guard: string, callers: { some: Map<FnAccesses, Set<string>> }): boolean {
   const param = paramOf(u.f.data, u.base);
   return param >= 0 && callers.some.get(u.f)?.has(`${param}->${guard}`) === true;
+}
+
+/** Some caller holds some lock of the object it passes for this base. */
+function callersHoldAny(u: Unit, callers: { some: Map<FnAccesses, Set<string>> }): boolean {
+  const param = paramOf(u.f.data, u.base);
+  if (param < 0) return false;
+  for (const h of callers.some.get(u.f) ?? []) if (h.startsWith(`${param}->`)) return true;
+  return false;
 }
 
 /** The parameter a name is, or names through a local (`d = dev_cast(netdev)`). */
