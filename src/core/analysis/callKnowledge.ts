@@ -33,7 +33,7 @@ export function refApisOf(s: FunctionSummary): RefApi[] {
     if (m) {
       const objArg = Number(m[1]);
       const kind = r.op === 'get' ? 'get' : r.op === 'put' ? 'put' : r.op === 'free' ? 'free' : r.op === 'store' ? 'store' : undefined;
-      if (kind) out.push({ name: s.name, kind, objArg, objFrom: 'self', family: r.family, when: r.when, deferred: r.deferred });
+      if (kind) out.push({ name: s.name, kind, objArg, objFrom: 'self', family: r.family, when: r.when, deferred: r.deferred, ...(r.returnsArg ? { returnsArg: true } : {}) });
     } else if (r.target === 'return' && (r.op === 'returnsRef' || r.op === 'alloc')) {
       out.push({ name: s.name, kind: r.op, success: 'nonnull', family: r.family });
     }

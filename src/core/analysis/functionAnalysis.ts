@@ -13,7 +13,8 @@ import type { KnowledgeIndex } from './knowledgeIndex';
 import { calleeName, callArgs } from './ops';
 import type { AcquiredLock, LockEffect, LockOrderEdge, RefEffect, SummaryTable } from './types';
 import { callKnowledgeMemo, type CallKnowledge } from './callKnowledge';
-import { blockingAcquires, inferEffects, inferRefEffects, keptValues } from './inferSummary';
+import { arrayCleanupLoops, localPointerArrays } from './ownedArrays';
+import { blockingAcquires, inferEffects, inferRefEffects, keptValues, paramAliases } from './inferSummary';
 import { emptyState, type AbsState, type HeldLock } from './state';
 import type { FnContext } from './transfer';
 import { classResolver } from './lockClass';
@@ -69,6 +70,8 @@ export interface FunctionAnalysis {
   typeFrees: TypeFree[];
   /** Fields touched and the same object's locks held there (inferred guards across the inputs). */
   accesses: FunctionAccesses;
+  /** Local arrays of pointers, and the loops that hand their elements on one by one (ownedArrays.ts). */
+  arrayCleanups: Map<string, { from: number; to: number }[]>;
 }
 
 export interface FunctionInput {
@@ -177,6 +180,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     for (const name of index.lockNames) if (err.text.includes(`${name}(`) || err.text.includes(`${name} (`)) hidden.push(name);
   }
   const locals = localNames(node, body, fn.params);
+  const localArrays = localPointerArrays(body);
   const qualify = qualifier(input.uri, summaries, locals);
   // Contracts name the file's static locks as the code does: in this file's terms, like the body's calls.
   const ownContract = input.contract.map((e) => ({ ...e, lock: qualify(e.lock) }));
@@ -212,6 +216,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     isLocal: (n) => locals.has(n) && !fn.params.includes(n),
     putObjects: new Set(),
     trackAllocations: true,
+    localArrays,
     managed: (n) => fromLookup.has(n) || classes.isCounted(n),
     graceFreed: (n) => classes.isGraceFreed(n),
     packetViews: mayViewPackets(body.text),
@@ -253,7 +258,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     }
   }
   const asserted = contract.filter((e) => !ownContract.includes(e));
-  const kept = keptValues(body, index, callOf, locals);
+  const kept = keptValues(body, index, callOf, locals, classes.isScalar);
   return {
     fn,
     events,
@@ -271,7 +276,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     visits: result.visits,
     acquired: [...ctx.acquiredInBody],
     blocking: declared ? declaredAcquires(ownContract) : blockingAcquires(ctx.blocking, fn.params, (n) => locals.has(n) && !fn.params.includes(n)),
-    refEffects: [...(partial ? [] : inferRefEffects(result.exits, fn.params, kept)), ...invalidatedParams(body, fn.params, callOf)],
+    refEffects: [...(partial ? [] : inferRefEffects(result.exits, fn.params, kept, paramAliases(body, fn.params))), ...invalidatedParams(body, fn.params, callOf)],
     structLookups: [...classes.lookups].sort(),
     noLockAnalysis: input.noLockAnalysis === true,
     locals: new Set([...locals].filter((n) => !fn.params.includes(n))),
@@ -281,6 +286,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     putObjects: ctx.putObjects,
     lockVariants: input.noLockAnalysis ? [] : ctx.lockVariants ?? [],
     typeFrees: typeFreesOf(ctx, body),
+    arrayCleanups: arrayCleanupLoops(body, localArrays),
     accesses: { ...collectAccesses(cfg, body, fn.params, classes.classOf, ctx.heldAt, lockCallee(callOf)), acquired: [...new Set([...ctx.acquiredInBody].map(lockKey))] },
   };
 }

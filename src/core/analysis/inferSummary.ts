@@ -1,7 +1,7 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import type { CallKnowledge } from './callKnowledge';
 import type { ExitInfo } from './explore';
-import { normalizeLvalue, parameterize } from './exprs';
+import { normalizeLvalue, parameterize, stripCasts } from './exprs';
 import type { FunctionAnalysis } from './functionAnalysis';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { callArgs, calleeName } from './ops';
@@ -69,14 +69,48 @@ export function inferEffects(exits: ExitInfo[], params: string[], contract: Lock
   return effects;
 }
 
-/** Exits that say something about parameter `p`: a path on which `p` is known NULL neither drops nor keeps it. */
-function exitsFor(exits: ExitInfo[], p: string): ExitInfo[] {
-  return exits.filter((e) => getFact(e.state, p) !== 'zero');
+/** Exits that say something about parameter `p`: a path on which `p` (or a local copy of it) is known NULL neither drops nor keeps it. */
+function exitsFor(exits: ExitInfo[], names: readonly string[]): ExitInfo[] {
+  return exits.filter((e) => names.every((n) => getFact(e.state, n) !== 'zero'));
+}
+
+/** The exit returns one of `names` carrying the reference this function took on it (`ref(f); return f;`). */
+function returnsHeld(e: ExitInfo, names: readonly string[]): boolean {
+  return e.returnedRef === 'ref' && e.returnText !== undefined && names.includes(stripCasts(e.returnText));
+}
+
+/**
+ * Locals that are the parameter under another type and never change (`struct flow *flow =
+ * CONST_CAST(struct flow *, flow_);`): what the body does to them it does to the argument.
+ */
+export function paramAliases(body: Node, params: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const assigned = new Set<string>();
+  for (const a of body.indexedDescendants('assignment_expression')) {
+    const lhs = a.childForFieldName('left');
+    if (lhs?.type === 'identifier') assigned.add(lhs.text);
+  }
+  for (const d of body.indexedDescendants('declaration')) {
+    for (const dd of d.childrenForFieldName('declarator')) {
+      if (dd.type !== 'init_declarator') continue;
+      let id: Node | null = dd.childForFieldName('declarator');
+      while (id && id.type !== 'identifier') id = id.childForFieldName('declarator');
+      const value = dd.childForFieldName('value');
+      if (!id || !value || assigned.has(id.text)) continue;
+      let v = stripCasts(value.text);
+      const m = /^[A-Z_]*CAST\(.*,\s*([A-Za-z_]\w*)\)$/.exec(v);
+      if (m) v = m[1]!;
+      if (params.includes(v) && v !== id.text) out.set(id.text, v);
+    }
+  }
+  return out;
 }
 
 /** Reference effects on parameters and the return value. */
-export function inferRefEffects(exits: ExitInfo[], params: string[], kept: ReadonlyMap<string, number>): RefEffect[] {
+export function inferRefEffects(exits: ExitInfo[], params: string[], kept: ReadonlyMap<string, number>, aliases: ReadonlyMap<string, string> = new Map()): RefEffect[] {
   const out: RefEffect[] = [];
+  // Parameters the function hands back with a reference it took on them (`foo_ref(f)`: a get on its argument).
+  const returnedParams = new Set<string>();
   params.forEach((p, i) => {
     if (!p) return;
     const target = `$${i}`;
@@ -84,12 +118,13 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
       out.push({ target, op: 'store' });
       return;
     }
-    const relevant = exitsFor(exits, p);
+    const names = [p, ...[...aliases].filter(([, v]) => v === p).map(([k]) => k)];
+    const relevant = exitsFor(exits, names);
     if (relevant.length === 0) return;
     // `dropped` after its own get: a reference the function took on its argument and put back —
     // balanced, not a put. Consumed (the caller's reference), last or not, is a put.
     const deadAt = relevant.filter((e) => e.state.dead.some((d) => d.obj === p && !isProtectionMark(d) && (d.how !== 'dropped' || d.consumed)));
-    const heldAt = relevant.filter((e) => e.state.refs.some((r) => r.obj === p));
+    const heldAt = relevant.filter((e) => e.state.refs.some((r) => r.obj === p) || returnsHeld(e, names));
     if (deadAt.length === relevant.length) {
       const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
       const freed = marks.every((d) => d.how === 'freed' && !d.consumed);
@@ -113,9 +148,11 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
         out.push(deferred ? { target, op: 'put', deferred } : { target, op: 'put' });
       }
     } else if (heldAt.length === relevant.length) {
+      const returnsArg = heldAt.some((e) => returnsHeld(e, names)) || undefined;
+      if (returnsArg) returnedParams.add(p);
       // The counter's family tells callers which try form exists (try-ref-needed).
       const family = heldAt[0]!.state.refs.find((r) => r.obj === p)?.family;
-      out.push(family ? { target, op: 'get', family } : { target, op: 'get' });
+      out.push({ target, op: 'get', ...(family ? { family } : {}), ...(returnsArg ? { returnsArg } : {}) });
     } else if (heldAt.length > 0) {
       // A try-wrapper: the exits without the reference never took it (a failed try), and the
       // exits with it do not fail. Taken and put back on some exits is a leak on the others.
@@ -126,7 +163,9 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
     }
   });
   const returns = exits.filter((e) => e.isReturn && e.returnText !== undefined && e.returns !== 'zero');
-  if (returns.length > 0 && returns.every((e) => e.returnedRef !== undefined)) {
+  // `return foo_ref(x)`-style wrappers that return their argument: the get on it says it all.
+  const ownReturns = returns.every((e) => e.returnText !== undefined && [...returnedParams].some((p) => returnsHeld(e, [p, ...[...aliases].filter(([, v]) => v === p).map(([k]) => k)])));
+  if (returns.length > 0 && !ownReturns && returns.every((e) => e.returnedRef !== undefined)) {
     out.push({ target: 'return', op: returns.every((e) => e.returnedRef === 'alloc') ? 'alloc' : 'returnsRef' });
   }
   return out;
@@ -152,7 +191,7 @@ function splitByTruth(withEffect: ExitInfo[], without: ExitInfo[], truth: (e: Ex
  * were derived from (`t = netdev_priv(dev); publish(t)` keeps `dev`). Flow-insensitive: keeping it
  * on one path is the function's contract.
  */
-export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: string) => CallKnowledge, locals: ReadonlySet<string>): Map<string, number> {
+export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: string) => CallKnowledge, locals: ReadonlySet<string>, isScalar: (name: string) => boolean = () => false): Map<string, number> {
   // Variable → the earliest line where its value is kept; -1 when kept through a view of it
   // (`t = netdev_priv(dev); link(t)`), which the path does not follow: taken as kept throughout.
   const kept = new Map<string, number>();
@@ -177,7 +216,8 @@ export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: str
     const m = /^&?([A-Za-z_]\w*)(->|\.)/.exec(t) ?? /^(?:[A-Za-z_]\w*)\(\s*&?([A-Za-z_]\w*)\s*(?:,[^()]*)?\)$/.exec(t);
     if (!m) return;
     const from = m[1]!;
-    if (from === target) return;
+    // `id = get_id(dev)` into an integer: a value computed from dev, not a view of it.
+    if (from === target || isScalar(target)) return;
     let set = derivedFrom.get(target);
     if (!set) derivedFrom.set(target, (set = new Set()));
     set.add(from);

@@ -24,12 +24,14 @@ export function exitRefs(ctx: FnContext, b: Branch, value: Node | null): 'ref' |
   return carried;
 }
 
-/** `return calloc(1, n);`, `return get_ref(x);`: the call's fresh result goes straight to the caller. */
+/** `return calloc(1, n);`, `return get_ref(x);`, `return foo_ref(x)` (returns x with a new reference): the call's fresh result goes straight to the caller. */
 function directResult(ctx: FnContext, value: Node): 'ref' | 'alloc' | undefined {
   const e = unwrap(value);
   const name = e.type === 'call_expression' ? calleeName(e) : null;
   if (!name) return undefined;
-  const api = ctx.call(name).refs?.find((r) => (r.kind === 'alloc' || r.kind === 'returnsRef') && r.objArg === undefined);
+  const refs = ctx.call(name).refs;
+  if (refs?.some((r) => r.kind === 'get' && r.returnsArg)) return 'ref';
+  const api = refs?.find((r) => (r.kind === 'alloc' || r.kind === 'returnsRef') && r.objArg === undefined);
   if (!api) return undefined;
   return api.kind === 'alloc' ? (ctx.trackAllocations ? 'alloc' : undefined) : 'ref';
 }

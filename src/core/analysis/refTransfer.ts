@@ -10,6 +10,7 @@ import { isBorrower } from '../apis/borrowers';
 import { resultOf, withResult } from './callResults';
 import { handOffProtected, isProtectionMark } from './protection';
 import { invalidateViews, reallocatedArgs } from './packetViews';
+import { arrayOfElement, dischargeArrays, handsArrayOn } from './ownedArrays';
 import { graceEnded, isGracePeriod, markUnlinked, touchesRcuUnlinks, unlinkedObject } from './rcuUnlink';
 import type { Branch, FnContext } from './transfer';
 
@@ -257,6 +258,16 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       // Fresh memory this path owns until it frees it, returns it, stores it or hands it to a call
       // that may keep it. An allocator that can fail gives NULL (or a failure code) on the other branch.
       s.dead = s.dead.filter((d) => d.obj !== obj.id);
+      const array = ctx.localArrays && arrayOfElement(obj.id, ctx.localArrays);
+      if (array) {
+        // An element of a local array: on success the array holds one more object; on failure it
+        // holds what earlier iterations put there (ownedArrays.ts).
+        if (!ctx.trackAllocations) return [b];
+        const ok: Branch = { s: cloneState(s), env: withResult(b.env, call.id, api.success === 'zero' ? 'zero' : 'nonzero') };
+        if (!ok.s.refs.some((r) => r.obj === array)) ok.s.refs = [...ok.s.refs, { obj: array, display: obj.display, api: api.name, site: range, count: 1, kind: 'alloc', family: api.family }];
+        if (!api.success) return [ok];
+        return [ok, { s, env: withResult(b.env, call.id, api.success === 'zero' ? 'nonzero' : 'zero') }];
+      }
       if (!ctx.trackAllocations || owned) return [b];
       // Written straight into a field or a global: stored where it outlives the call.
       const fill = !/^[A-Za-z_]\w*$/.test(obj.id) || (!ctx.isLocal(obj.id) && !ctx.params.includes(obj.id)) || storedFurther(ctx, call) || undefined;
@@ -348,6 +359,8 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
       }
     }
   }
+  // A batch of allocations in a local array handed to a call (a send, a per-element free): theirs now.
+  if (ctx.localArrays?.size) for (const b of branches) dischargeArrays(b.s, op.node, op.name, op.args, ctx.localArrays);
   for (const of of reallocatedArgs(ctx, op.name, op.args)) for (const b of branches) invalidateViews(b.s, of, op.name, op.node);
   const unlinked = unlinkedObject(op.name, op.args.map((a) => a.text));
   if (unlinked) for (const b of branches) markUnlinked(b.s, unlinked, op.name, rangeOf(op.node));
@@ -419,6 +432,8 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
     return true;
   }
   if (ctx.call(op.name).refs !== undefined || touchesRcuUnlinks(op.name, s)) return false;
+  const arrays = ctx.localArrays;
+  if (arrays?.size && s.refs.some((r) => arrays.has(r.obj) && handsArrayOn(op.node, op.name, op.args, r.obj))) return false;
   const mutator = ctx.index.mutators.get(op.name);
   const publishes = PUBLISHERS.has(op.name);
   for (let i = 0; i < op.args.length; i++) {

@@ -65,6 +65,8 @@ export interface FnContext {
   putObjects: Set<string>;
   /** Follow allocations as owned memory (leaks, frees of the wrong family). */
   trackAllocations: boolean;
+  /** Local arrays of pointers, whose elements may hold allocations (ownedArrays.ts). */
+  localArrays?: ReadonlySet<string>;
   /** Locks callees need that this function never takes: its callers must hold them (requiredLocks). */
   needs: Map<string, LockEffect>;
   /** Field names some struct declares guarded (guardedFields.ts). */

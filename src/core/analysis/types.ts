@@ -66,6 +66,8 @@ export interface RefEffect {
   /** A put whose last free waits for an RCU grace period (`ovsrcu_postpone`): callers may still use the object. */
   deferred?: boolean;
   family?: string;
+  /** A get whose function returns the argument it took the reference on (`return foo_ref(f)` hands the reference up). */
+  returnsArg?: boolean;
 }
 
 export interface FunctionSummary {

@@ -18,6 +18,8 @@ export const USERSPACE_REFS: RefApi[] = [
 
   // int netdev_open(name, type, &netdevp): 0 fills *netdevp with a new reference.
   ref('netdev_open', 'returnsRef', { objArg: 2, success: 'zero', family: 'netdev-userspace' }),
+  // struct netdev *netdev_from_name(name): the open device with a new reference, or NULL.
+  ref('netdev_from_name', 'returnsRef', { success: 'nonnull', family: 'netdev-userspace' }),
   ref('netdev_ref', 'get', { family: 'netdev-userspace' }),
   ref('netdev_close', 'put', { family: 'netdev-userspace' }),
 
@@ -33,4 +35,8 @@ export const USERSPACE_REFS: RefApi[] = [
   // ovsrcu_postpone(FUNCTION, ARG): ARG is freed after every thread quiesces; this one may use it until then.
   ref('ovsrcu_postpone', 'free', { objArg: 1, objFrom: 'self', deferred: true, family: 'ovsrcu' }),
   ref('free_cacheline', 'free', { family: 'libc' }),
+
+  // DPDK packet buffers: rte_pktmbuf_alloc(pool) gives a new mbuf or NULL.
+  ref('rte_pktmbuf_alloc', 'alloc', { success: 'nonnull', family: 'rte-mbuf' }),
+  ref('rte_pktmbuf_free', 'free', { family: 'rte-mbuf' }),
 ];

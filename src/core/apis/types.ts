@@ -113,6 +113,8 @@ export interface RefApi {
    * `InterlockedIncrement(&stats->packets)` is not.
    */
   argPattern?: string;
+  /** A get that returns its object argument (`return foo_ref(f);` hands the new reference to the caller). */
+  returnsArg?: boolean;
 }
 
 /** A function whose call never returns (abort, BUG, KeBugCheckEx, ...). */

@@ -102,6 +102,9 @@ function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
   // A count bumped on an object found in a table, never used afterwards nor ever put here: the
   // table's count (`LIST_FOR_EACH (p, …) if (match) { ovs_refcount_ref(&p->ref_cnt); goto out; }`).
   if (countAdjusted(a, ref)) return true;
+  // A local array of allocations handed on element by element in a loop the path went through (ownedArrays.ts).
+  const loops = a.arrayCleanups.get(ref.obj);
+  if (loops?.some((l) => l.from > ref.site.start.line && l.to < exit.range.start.line)) return true;
   // A local pointer whose value (or a view of it) is stored, linked or published: handed on.
   if (isLocalObject(a, ref.obj)) return ((ref.kind === 'alloc' && ref.fill === true) || (ref.obj === root && keptBefore(a, root, ref))) && exit.failing !== true;
   // `ref(&rule->up)` with `rule` stored first: the member is that stored object's.
