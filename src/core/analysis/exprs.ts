@@ -177,6 +177,16 @@ export function stripCasts(text: string): string {
   return normalizeLvalue(t);
 }
 
+/** `CONST_CAST(T *, e)`, `(T *) e` → `e` (a cast macro's value argument, or the operand of casts). */
+export function uncast(text: string): string {
+  let t = text;
+  for (let i = 0; i < 3; i++) {
+    const m = /^[A-Z_]*CAST\(.*?,\s*(&?[A-Za-z_][\w>.-]*)\)$/.exec(t);
+    t = m ? m[1]! : stripCasts(t);
+  }
+  return t;
+}
+
 /** Splits an argument list (a macro's, a call's text) at top-level commas. */
 export function splitArgs(args: string): string[] {
   const out: string[] = [];

@@ -1,7 +1,7 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import type { CallKnowledge } from './callKnowledge';
 import type { ExitInfo } from './explore';
-import { normalizeLvalue, parameterize, stripCasts } from './exprs';
+import { normalizeLvalue, parameterize, stripCasts, uncast } from './exprs';
 import type { FunctionAnalysis } from './functionAnalysis';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { callArgs, calleeName } from './ops';
@@ -255,8 +255,8 @@ export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: str
     args.forEach((arg, j) => {
       const linked = (mutator && j !== mutator.containerArg) || PUBLISHERS.has(name) || keeps.includes(j);
       if (!linked) return;
-      // `&p->node` links p itself.
-      const t = normalizeLvalue(arg.text);
+      // `&p->node` links p itself, also under a cast (`CONST_CAST(struct cmap_node *, &p->node)`).
+      const t = uncast(normalizeLvalue(arg.text));
       const m = /^&([A-Za-z_]\w*)(?:->|\.)/.exec(t);
       const v = m ? m[1]! : bare(t);
       if (v) keep(v, call.startPosition.row);

@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import type { RefApi } from '../apis/types';
 import { argPatternMatches } from '../apis/argPattern';
 import { rangeOf, type SourceRange } from '../source';
-import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash, stripCasts, substituteParams } from './exprs';
+import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash, stripCasts, substituteParams, uncast } from './exprs';
 import { callArgs, calleeName, type Op } from './ops';
 import { implicitReaders } from './graceFreed';
 import { addTrail, cloneState, type AbsState, type DeadObject, type OwnedRef } from './state';
@@ -352,7 +352,7 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
       if (b.s.dead.length && !printed && !(apis && acted.has(i))) checkUse(ctx, nodeId, b, a.text, rangeOf(a), `passed to \`${op.name || 'a call'}\``);
       // Linked into a structure or published: ownership moves there.
       if ((mutator && i !== mutator.containerArg) || publishes) {
-        for (const r of [...b.s.refs]) if (mentionsObject(a.text, r.obj)) dropRef(b.s, r.obj);
+        for (const r of [...b.s.refs]) if (mentionsObject(uncast(a.text), r.obj)) dropRef(b.s, r.obj);
       } else if (b.s.refs.some((r) => r.kind === 'alloc') && !(apis && acted.has(i)) && !(format >= 0 && i > format) && mayKeep(ctx, op.name, i)) {
         // Memory handed to a call that may keep it (no body in sight, or one that stores it) is theirs now.
         for (const r of [...b.s.refs]) if (r.kind === 'alloc' && handsOver(a.text, r.obj)) dropRef(b.s, r.obj);
@@ -444,7 +444,7 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
     if (s.refs.some((r) => r.kind === 'alloc' && handsOver(a, r.obj))) return false;
     const refill = refilledPlace(a);
     if (refill && s.dead.some((d) => within(d.obj, refill))) return false;
-    if ((mutator && i !== mutator.containerArg) || publishes) for (const r of s.refs) if (mentionsObject(a, r.obj)) return false;
+    if ((mutator && i !== mutator.containerArg) || publishes) for (const r of s.refs) if (mentionsObject(uncast(a), r.obj)) return false;
   }
   return true;
 }

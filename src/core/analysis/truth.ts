@@ -149,6 +149,9 @@ export function factReadingVars(cond: Node): string[] {
     const arg = e.childForFieldName('arguments')?.namedChildren[0];
     return arg && fn !== undefined && TRUTH_WRAPPERS.has(fn) ? factReadingVars(arg) : [];
   }
+  // `unlikely(!p)`: a negation inside a wrapper (a bare `!p` is split by the CFG).
+  const negated = notOperand(e);
+  if (negated) return factReadingVars(negated);
   if (e.type === 'binary_expression') {
     const l = e.childForFieldName('left');
     const r = e.childForFieldName('right');
@@ -160,6 +163,12 @@ export function factReadingVars(cond: Node): string[] {
     if (ct) return [ct.v];
   }
   return [];
+}
+
+/** The operand of `!x`, else null. */
+function notOperand(e: Node): Node | null {
+  if (e.type !== 'unary_expression' || e.childForFieldName('operator')?.text !== '!') return null;
+  return e.childForFieldName('argument');
 }
 
 const TRUTH_WRAPPERS = new Set(['IS_ERR', 'IS_ERR_OR_NULL', 'unlikely', 'likely', 'NT_SUCCESS', 'OVS_LIKELY', 'OVS_UNLIKELY']);
@@ -185,6 +194,8 @@ export function condFactKeys(cond: Node, out: string[] = []): string[] {
     const arg = e.childForFieldName('arguments')?.namedChildren[0];
     if (arg && fn !== undefined && TRUTH_WRAPPERS.has(fn)) return condFactKeys(arg, out);
   }
+  const negated = notOperand(e);
+  if (negated) return condFactKeys(negated, out);
   if (e.type === 'binary_expression') {
     const l = e.childForFieldName('left');
     const r = e.childForFieldName('right');
@@ -240,6 +251,11 @@ export function truthOf(b: Branch, cond: Node): Truth | undefined {
       if (!t) return undefined;
       return fn.startsWith('IS_ERR') ? opposite(t) : fn === 'NT_SUCCESS' ? opposite(t) : t;
     }
+  }
+  const negated = notOperand(e);
+  if (negated) {
+    const t = truthOf(b, negated);
+    return t ? opposite(t) : undefined;
   }
   if (e.type === 'binary_expression') {
     const op = e.childForFieldName('operator')?.text;
