@@ -14,6 +14,7 @@ import { calleeName, callArgs } from './ops';
 import type { AcquiredLock, LockEffect, LockOrderEdge, RefEffect, SummaryTable } from './types';
 import { callKnowledgeMemo, type CallKnowledge } from './callKnowledge';
 import { arrayCleanupLoops, localPointerArrays } from './ownedArrays';
+import { entryOwned, lendingCalls, ownedParameters } from './ownedParams';
 import { blockingAcquires, inferEffects, inferRefEffects, keptValues, paramAliases } from './inferSummary';
 import { emptyState, type AbsState, type HeldLock } from './state';
 import type { FnContext } from './transfer';
@@ -72,6 +73,8 @@ export interface FunctionAnalysis {
   accesses: FunctionAccesses;
   /** Local arrays of pointers, and the loops that hand their elements on one by one (ownedArrays.ts). */
   arrayCleanups: Map<string, { from: number; to: number }[]>;
+  /** Owned parameters (ownedParams.ts) some path consumed through a known consumer or a consuming callee, and where. */
+  ownedConsumed: Map<string, { api: string; site: SourceRange }>;
 }
 
 export interface FunctionInput {
@@ -120,8 +123,9 @@ function locksInBody(body: Node, callOf: (name: string) => CallKnowledge, qualif
 }
 
 /** Locks the contract says the caller holds; their site is the function's name (where the contract is written). */
-function entryState(contract: LockEffect[], params: string[], site: SourceRange, qualify: (id: string) => string): AbsState {
+function entryState(contract: LockEffect[], params: string[], site: SourceRange, qualify: (id: string) => string, owned: string[]): AbsState {
   const s = emptyState();
+  if (owned.length > 0) s.refs = entryOwned(owned, site);
   for (const e of contract) {
     if (e.op !== 'requires' && e.op !== 'release') continue;
     const text = substituteParams(e.lock, params);
@@ -181,6 +185,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   }
   const locals = localNames(node, body, fn.params);
   const localArrays = localPointerArrays(body);
+  const owned = ownedParameters(node);
   const qualify = qualifier(input.uri, summaries, locals);
   // Contracts name the file's static locks as the code does: in this file's terms, like the body's calls.
   const ownContract = input.contract.map((e) => ({ ...e, lock: qualify(e.lock) }));
@@ -217,6 +222,8 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     putObjects: new Set(),
     trackAllocations: true,
     localArrays,
+    ownedConsumed: new Map(),
+    lendingCalls: lendingCalls(body, owned, (n) => (callOf(n).refs ?? []).some((r) => r.kind === 'put' || r.kind === 'free' || r.kind === 'store')),
     managed: (n) => fromLookup.has(n) || classes.isCounted(n),
     graceFreed: (n) => classes.isGraceFreed(n),
     packetViews: mayViewPackets(body.text),
@@ -227,7 +234,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];
-  const result = explore(ctx, cfg, entryState(contract, fn.params, fn.nameRange, qualify), body, input.maxStatesPerNode, input.timeoutMs);
+  const result = explore(ctx, cfg, entryState(contract, fn.params, fn.nameRange, qualify, owned), body, input.maxStatesPerNode, input.timeoutMs);
   // A release no acquire of that lock can reach releases the caller's lock (`ovs_unlock();
   // request_module(); ovs_lock();` in a function whose callers hold ovs_mutex): not an error, and
   // the lock held again at the exits is the caller's, restored.
@@ -287,6 +294,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     lockVariants: input.noLockAnalysis ? [] : ctx.lockVariants ?? [],
     typeFrees: typeFreesOf(ctx, body),
     arrayCleanups: arrayCleanupLoops(body, localArrays),
+    ownedConsumed: ctx.ownedConsumed ?? new Map(),
     accesses: { ...collectAccesses(cfg, body, fn.params, classes.classOf, ctx.heldAt, lockCallee(callOf)), acquired: [...new Set([...ctx.acquiredInBody].map(lockKey))] },
   };
 }

@@ -124,7 +124,7 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
     // `dropped` after its own get: a reference the function took on its argument and put back —
     // balanced, not a put. Consumed (the caller's reference), last or not, is a put.
     const deadAt = relevant.filter((e) => e.state.dead.some((d) => d.obj === p && !isProtectionMark(d) && (d.how !== 'dropped' || d.consumed)));
-    const heldAt = relevant.filter((e) => e.state.refs.some((r) => r.obj === p) || returnsHeld(e, names));
+    const heldAt = relevant.filter((e) => e.state.refs.some((r) => r.obj === p && !r.entry) || returnsHeld(e, names));
     if (deadAt.length === relevant.length) {
       const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
       const freed = marks.every((d) => d.how === 'freed' && !d.consumed);
@@ -139,7 +139,7 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
         // NULL-tolerant: `if (p) free(p)`.
         const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
         out.push({ target, op: marks.every((d) => d.how === 'freed' && !d.consumed) ? 'free' : 'put' });
-      } else if (relevant.every((e) => e.returnText === undefined) && others.every((e) => !e.state.refs.some((r) => r.obj === p))) {
+      } else if (relevant.every((e) => e.returnText === undefined) && others.every((e) => !e.state.refs.some((r) => r.obj === p && !r.entry))) {
         // A void function that frees only when the object says so (`if (!--p->count) destroy(p)`):
         // a reference drop. (Functions that return a status tell callers which it was.) A free
         // after a grace period leaves the object usable for now.

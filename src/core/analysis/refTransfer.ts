@@ -151,6 +151,11 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
   }
   const range = rangeOf(call);
   const s = b.s;
+  // An owned parameter met by a reference call: from here on the call's own meaning decides (ownedParams.ts).
+  if (s.refs.some((r) => r.entry && r.obj === obj.id)) {
+    s.refs = s.refs.filter((r) => !(r.entry && r.obj === obj.id));
+    if (api.kind === 'store' || api.kind === 'put' || api.kind === 'free' || api.kind === 'destroy') noteConsumed(ctx, obj.id, api.name, call);
+  }
   // The CodeLens counts reference-counted objects: memory that is only allocated and freed is not one.
   if (api.kind !== 'alloc' && api.kind !== 'free') ctx.touchedRefs.add(obj.id);
   const owned = s.refs.find((r) => r.obj === obj.id);
@@ -308,6 +313,11 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
   }
 }
 
+/** An owned parameter consumed by a known consumer or a callee whose body consumes it (the first such call is kept). */
+function noteConsumed(ctx: FnContext, obj: string, api: string, at: Node): void {
+  if (ctx.ownedConsumed && !ctx.ownedConsumed.has(obj)) ctx.ownedConsumed.set(obj, { api, site: rangeOf(at) });
+}
+
 /** `&p`, `&nf->collectors`, `&v[i]`: the address of a place, where the call can store a new value. */
 function refilledPlace(text: string): string | undefined {
   const t = normalizeLvalue(text);
@@ -352,10 +362,21 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
       if (b.s.dead.length && !printed && !(apis && acted.has(i))) checkUse(ctx, nodeId, b, a.text, rangeOf(a), `passed to \`${op.name || 'a call'}\``);
       // Linked into a structure or published: ownership moves there.
       if ((mutator && i !== mutator.containerArg) || publishes) {
-        for (const r of [...b.s.refs]) if (mentionsObject(uncast(a.text), r.obj)) dropRef(b.s, r.obj);
-      } else if (b.s.refs.some((r) => r.kind === 'alloc') && !(apis && acted.has(i)) && !(format >= 0 && i > format) && mayKeep(ctx, op.name, i)) {
-        // Memory handed to a call that may keep it (no body in sight, or one that stores it) is theirs now.
-        for (const r of [...b.s.refs]) if (r.kind === 'alloc' && handsOver(a.text, r.obj)) dropRef(b.s, r.obj);
+        for (const r of [...b.s.refs]) {
+          if (!mentionsObject(uncast(a.text), r.obj)) continue;
+          if (r.entry) noteConsumed(ctx, r.obj, op.name, a);
+          dropRef(b.s, r.obj);
+        }
+      } else if (b.s.refs.some((r) => r.kind === 'alloc' || r.entry) && !(apis && acted.has(i)) && !(format >= 0 && i > format) && mayKeep(ctx, op.name, i)) {
+        // Memory handed to a call that may keep it (no body in sight, or one that stores it) is
+        // theirs now; an owned parameter too, unless the call only lends it.
+        const lends = ctx.lendingCalls?.has(op.node.id) === true;
+        for (const r of [...b.s.refs]) {
+          if (!(r.kind === 'alloc' || (r.entry && !lends)) || !handsOver(a.text, r.obj)) continue;
+          // A callee whose body keeps or frees it: evidence that the parameter is this function's to consume.
+          if (r.entry && ctx.call(op.name).summary?.defined) noteConsumed(ctx, r.obj, op.name, a);
+          dropRef(b.s, r.obj);
+        }
       }
     }
   }
@@ -441,7 +462,7 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
     if (mentionsAnyDead(a, s)) return false;
     if (s.refs.some((r) => !r.used && mentionsObject(a, r.obj))) return false;
     // Memory handed to a call that may keep it (applyRefOp decides).
-    if (s.refs.some((r) => r.kind === 'alloc' && handsOver(a, r.obj))) return false;
+    if (s.refs.some((r) => (r.kind === 'alloc' || r.entry) && handsOver(a, r.obj))) return false;
     const refill = refilledPlace(a);
     if (refill && s.dead.some((d) => within(d.obj, refill))) return false;
     if ((mutator && i !== mutator.containerArg) || publishes) for (const r of s.refs) if (mentionsObject(uncast(a), r.obj)) return false;

@@ -57,6 +57,8 @@ export interface OwnedRef {
   borrowed?: boolean;
   /** The object was read or passed on after the reference was taken (a count bumped for a table's sake is not). */
   used?: boolean;
+  /** An owned parameter the function received (ownedParams.ts), not a reference it took. */
+  entry?: boolean;
 }
 
 /** A released or freed object (use-after-release). */

@@ -67,6 +67,10 @@ export interface FnContext {
   trackAllocations: boolean;
   /** Local arrays of pointers, whose elements may hold allocations (ownedArrays.ts). */
   localArrays?: ReadonlySet<string>;
+  /** Calls that only lend an owned parameter (ownedParams.ts), by node id. */
+  lendingCalls?: ReadonlySet<number>;
+  /** Owned parameters some path consumed through a known consumer or a consuming callee, and where. */
+  ownedConsumed?: Map<string, { api: string; site: SourceRange }>;
   /** Locks callees need that this function never takes: its callers must hold them (requiredLocks). */
   needs: Map<string, LockEffect>;
   /** Field names some struct declares guarded (guardedFields.ts). */

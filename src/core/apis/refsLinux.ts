@@ -43,6 +43,8 @@ export const LINUX_REFS: RefApi[] = [
   ref('netif_rx', 'put', { consumes: 0, family: 'skb' }),
   ref('netif_receive_skb', 'put', { consumes: 0, family: 'skb' }),
   ref('napi_gro_receive', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
+  // An skb queued on a list belongs to the list's owner now.
+  ...['skb_queue_tail', '__skb_queue_tail', 'skb_queue_head', '__skb_queue_head'].map((name) => ref(name, 'store', { objArg: 1, objFrom: 'self', family: 'skb' })),
 
   // nf_conntrack_get(&ct->ct_general) / nf_conntrack_put(&ct->ct_general); nf_ct_put(ct).
   ref('nf_conntrack_get', 'get', { ...FIELD, family: 'conntrack' }),

@@ -1,6 +1,7 @@
 import type { FunctionAnalysis } from '../analysis/functionAnalysis';
 import type { ExitInfo } from '../analysis/explore';
-import { getFact, type OwnedRef } from '../analysis/state';
+import { getFact, type DeadObject, type OwnedRef } from '../analysis/state';
+import { isProtectionMark } from '../analysis/protection';
 import type { Finding, RelatedLocation } from '../findings';
 import type { SourceRange } from '../source';
 import { lineOf, pathOf, reachedWhen, branchRelated } from './pathWords';
@@ -22,7 +23,7 @@ export const refLeak: Rule = {
     const groups = new Map<string, { ref: OwnedRef; exits: ExitInfo[] }>();
     for (const exit of a.exits) {
       for (const ref of exit.state.refs) {
-        if (handedOn(a, ref, exit)) continue;
+        if (ref.entry ? !leavesOwnedParameter(a, ref, exit) : handedOn(a, ref, exit)) continue;
         const k = `${ref.obj}@${ref.site.start.line}:${ref.site.start.column}`;
         const g = groups.get(k);
         if (g) {
@@ -32,6 +33,10 @@ export const refLeak: Rule = {
     }
     for (const { ref, exits } of groups.values()) {
       const exit = exits[0]!;
+      if (ref.entry) {
+        out.push(ownedParameterFinding(input, a, ref, exits));
+        continue;
+      }
       const where = exit.isReturn ? `the return on line ${lineOf(exit.range)}` : `the end of \`${a.fn.name}\` (line ${lineOf(exit.range)})`;
       const more = exits.length > 1 ? ` (and ${exits.length - 1} other exit${exits.length > 2 ? 's' : ''})` : '';
       const failing = exit.failing && !isLocalObject(a, ref.obj) ? ', and the function fails there: what it stored must be dropped again' : '';
@@ -44,7 +49,7 @@ export const refLeak: Rule = {
         pathOf(exit.state.trail, { range: exit.range, message: `exit still owning \`${ref.display}\`` }), exits.slice(1).map((e) => e.range)));
     }
     for (const ev of a.events) {
-      if (ev.kind !== 'ref-at-exit' || !ev.overwritten) continue;
+      if (ev.kind !== 'ref-at-exit' || !ev.overwritten || ev.ref.entry) continue;
       const ref = ev.ref;
       // Also stored by a chained assignment (`table[i] = t = alloc()`): the table keeps it.
       if (countAdjusted(a, ref) || ref.fill === true) continue;
@@ -120,4 +125,37 @@ function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
 function inside(r: SourceRange, outer: SourceRange): boolean {
   const le = (a: SourceRange['start'], b: SourceRange['start']): boolean => a.line < b.line || (a.line === b.line && a.column <= b.column);
   return le(outer.start, r.start) && le(r.end, outer.end);
+}
+
+const CONSUMED = new Set<DeadObject['how']>(['released', 'freed', 'destroyed', 'dropped', 'last', 'deferred']);
+
+/** Where some exit consumed the owned parameter through a known consumer or a consuming callee: the evidence it is owned. */
+function consumedAt(a: FunctionAnalysis, p: string): { api: string; site: SourceRange } | undefined {
+  for (const e of a.exits) {
+    const d = e.state.dead.find((x) => x.obj === p && !isProtectionMark(x) && CONSUMED.has(x.how));
+    if (d) return d;
+  }
+  return a.ownedConsumed.get(p);
+}
+
+/**
+ * An owned parameter still owned at this exit is a leak when it is not NULL here, the body never
+ * keeps it through a view the path does not follow (stores of it are followed), and another
+ * exit consumed it through a known consumer or a callee whose body consumes it.
+ */
+function leavesOwnedParameter(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
+  if (getFact(exit.state, ref.obj) === 'zero' || a.kept.get(ref.obj) === -1) return false;
+  return consumedAt(a, ref.obj) !== undefined;
+}
+
+function ownedParameterFinding(input: Parameters<Rule['check']>[0], a: FunctionAnalysis, ref: OwnedRef, exits: ExitInfo[]): Finding {
+  const exit = exits[0]!;
+  const d = consumedAt(a, ref.obj)!;
+  const where = exit.isReturn ? `the return on line ${lineOf(exit.range)}` : `the end of \`${a.fn.name}\` (line ${lineOf(exit.range)})`;
+  const more = exits.length > 1 ? ` (and ${exits.length - 1} other exit${exits.length > 2 ? 's' : ''})` : '';
+  const message = `\`${ref.display}\` is handed to \`${a.fn.name}\`, which consumes it on other paths (${d.api} at line ${lineOf(d.site)}) and returns nothing, but is neither freed nor handed on at ${where}${more}${reachedWhen(exit.state.trail, ref.site.start.line)}`;
+  const others: RelatedLocation[] = exits.slice(1, 6).map((e) => ({ range: e.range, message: `also leaves still owning \`${ref.display}\`` }));
+  return makeFinding('ref-leak', input, exit.range, message, `${ref.obj}#param`,
+    [{ range: d.site, message: `consumed here on another path (${d.api})` }, ...branchRelated(exit.state.trail, ref.site.start.line), ...others],
+    pathOf(exit.state.trail, { range: exit.range, message: `exit still owning \`${ref.display}\`` }), exits.slice(1).map((e) => e.range));
 }
