@@ -49,7 +49,8 @@ export function callKnowledge(name: string, index: KnowledgeIndex, table: Summar
   if (!summary) return api || apiRefs ? { lock: api, refs: apiRefs, lockEffects: [] } : NONE;
   const bodyLocks = summary.defined === true && speaksOfLocks(summary);
   const lockEffects = bodyLocks || !api ? summary.effects.filter((e) => e.op === 'acquire' || e.op === 'release' || e.op === 'try') : [];
-  const bodyRefs = summary.defined === true && summary.refs.length > 0 ? refApisOf(summary) : undefined;
+  // A body that only may consume an argument says less than the API does (mayKeep reads it from the summary).
+  const bodyRefs = summary.defined === true && summary.refs.some((r) => r.op !== 'mayConsume') ? refApisOf(summary) : undefined;
   return {
     lock: bodyLocks ? undefined : api,
     lockEffects,

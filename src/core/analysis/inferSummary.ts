@@ -146,7 +146,7 @@ export function inferRefEffects(exits: ExitInfo[], params: string[], kept: Reado
         const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
         const deferred = marks.every((d) => d.how === 'dropped' || d.how === 'deferred');
         out.push(deferred ? { target, op: 'put', deferred } : { target, op: 'put' });
-      }
+      } else out.push({ target, op: 'mayConsume' });
     } else if (heldAt.length === relevant.length) {
       const returnsArg = heldAt.some((e) => returnsHeld(e, names)) || undefined;
       if (returnsArg) returnedParams.add(p);

@@ -370,7 +370,8 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
       } else if (b.s.refs.some((r) => r.kind === 'alloc' || r.entry) && !(apis && acted.has(i)) && !(format >= 0 && i > format) && mayKeep(ctx, op.name, i)) {
         // Memory handed to a call that may keep it (no body in sight, or one that stores it) is
         // theirs now; an owned parameter too, unless the call only lends it.
-        const lends = ctx.lendingCalls?.has(op.node.id) === true;
+        // (A callee whose body consumes it on some paths lends nothing, whatever the caller does next.)
+        const lends = ctx.lendingCalls?.has(op.node.id) === true && ctx.call(op.name).summary?.defined !== true;
         for (const r of [...b.s.refs]) {
           if (!(r.kind === 'alloc' || (r.entry && !lends)) || !handsOver(a.text, r.obj)) continue;
           // A callee whose body keeps or frees it: evidence that the parameter is this function's to consume.
@@ -418,7 +419,7 @@ function mayKeep(ctx: FnContext, name: string, i: number): boolean {
   if (!name) return true;
   const k = ctx.call(name);
   if (k.lock || k.lockEffects.length > 0 || isBorrower(name) || ctx.index.noReturn.has(name)) return false;
-  if (k.summary?.defined) return k.summary.refs.some((r) => r.target === `$${i}` && (r.op === 'store' || r.op === 'free' || r.op === 'put'));
+  if (k.summary?.defined) return k.summary.refs.some((r) => r.target === `$${i}` && (r.op === 'store' || r.op === 'free' || r.op === 'put' || r.op === 'mayConsume'));
   return k.refs === undefined;
 }
 

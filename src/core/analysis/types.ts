@@ -60,7 +60,8 @@ export interface AcquiredLock {
  */
 export interface RefEffect {
   target: string;
-  op: 'get' | 'put' | 'free' | 'store' | 'returnsRef' | 'alloc' | 'invalidate';
+  /** `mayConsume`: dropped or freed on some exits only, with nothing telling callers which (the caller cannot count on keeping it). */
+  op: 'get' | 'put' | 'free' | 'store' | 'returnsRef' | 'alloc' | 'invalidate' | 'mayConsume';
   /** The effect happens only when the call returns this truth. */
   when?: 'zero' | 'nonzero';
   /** A put whose last free waits for an RCU grace period (`ovsrcu_postpone`): callers may still use the object. */
