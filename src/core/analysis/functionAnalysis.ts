@@ -15,6 +15,7 @@ import type { AcquiredLock, LockEffect, LockOrderEdge, RefEffect, SummaryTable }
 import { callKnowledgeMemo, type CallKnowledge } from './callKnowledge';
 import { arrayCleanupLoops, localPointerArrays } from './ownedArrays';
 import { entryOwned, lendingCalls, ownedParameters } from './ownedParams';
+import { ownerFrees, type OwnerFree } from './ownedFields';
 import { blockingAcquires, inferEffects, inferRefEffects, keptValues, paramAliases } from './inferSummary';
 import { emptyState, type AbsState, type HeldLock } from './state';
 import type { FnContext } from './transfer';
@@ -75,6 +76,8 @@ export interface FunctionAnalysis {
   arrayCleanups: Map<string, { from: number; to: number }[]>;
   /** Owned parameters (ownedParams.ts) some path consumed through a known consumer or a consuming callee, and where. */
   ownedConsumed: Map<string, { api: string; site: SourceRange }>;
+  /** Objects freed here with owning fields left holding references (ownedFields.ts). */
+  ownerFrees: OwnerFree[];
 }
 
 export interface FunctionInput {
@@ -295,6 +298,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     typeFrees: typeFreesOf(ctx, body),
     arrayCleanups: arrayCleanupLoops(body, localArrays),
     ownedConsumed: ctx.ownedConsumed ?? new Map(),
+    ownerFrees: ownerFrees(node, body, input.text, callOf, (t) => summaries.struct(t)),
     accesses: { ...collectAccesses(cfg, body, fn.params, classes.classOf, ctx.heldAt, lockCallee(callOf)), acquired: [...new Set([...ctx.acquiredInBody].map(lockKey))] },
   };
 }

@@ -48,6 +48,10 @@ export const refLeak: Rule = {
         [{ range: ref.site, message: `reference taken here (${ref.api})` }, ...branchRelated(exit.state.trail, ref.site.start.line), ...others],
         pathOf(exit.state.trail, { range: exit.range, message: `exit still owning \`${ref.display}\`` }), exits.slice(1).map((e) => e.range)));
     }
+    for (const o of a.ownerFrees) {
+      const message = `\`${o.obj}\` is freed (${o.api}) while its field \`${o.obj}->${o.field}\` still holds a reference: this file takes it with ${o.refName}() and drops it with ${o.unrefName}(), and this teardown drops other fields but not this one`;
+      out.push(makeFinding('ref-leak', input, o.site, message, `${o.obj}->${o.field}#owner`, [], [{ range: o.site, message: `\`${o.obj}\` freed with \`${o.obj}->${o.field}\` still owning a reference` }]));
+    }
     for (const ev of a.events) {
       if (ev.kind !== 'ref-at-exit' || !ev.overwritten || ev.ref.entry) continue;
       const ref = ev.ref;
