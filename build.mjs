@@ -24,7 +24,9 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  // The entry starts the analysis worker, then loads the main bundle (bootstrap.ts).
+  { ...common, entryPoints: ['src/extension/bootstrap.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', './extensionMain.js'] },
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extensionMain.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   // No dynamic import(): the worker runs through vm.Script (workerBoot.ts), which has no loader for one.
   { ...common, entryPoints: ['src/extension/analysisWorker.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs', target: 'node20', supported: { 'dynamic-import': false } },
   { ...common, entryPoints: ['src/extension/workerBoot.ts'], outfile: 'dist/workerBoot.js', platform: 'node', format: 'cjs', target: 'node20' },

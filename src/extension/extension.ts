@@ -1,12 +1,10 @@
 import type { ApiKnowledge } from '../core/apis/types';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { AnalysisClient } from './analysisClient';
 import { AnalysisController } from './analysisController';
 import { LockstepCodeActions, SHOW_RULE_DOC } from './codeActions';
 import { LockstepCodeLens } from './codeLens';
 import { FindingHover } from './findingHover';
-import { C_SELECTOR, isLockstepDocument } from './documents';
+import { C_SELECTOR } from './documents';
 import { ProjectConfig } from './projectConfig';
 import { showRuleDoc } from './ruleDocs';
 import { registerPatchReview } from './patchReview/register';
@@ -14,9 +12,7 @@ import { registerSimulator } from './simulator/register';
 import { SimulatorPanel } from './simulator/panel';
 import { StatusItem } from './statusItem';
 import { WorkspaceIndex, type IndexStats } from './workspaceIndex';
-
-/** A check that runs longer than this is treated as stuck: the worker is restarted. */
-const CHECK_TIMEOUT_MS = 30_000;
+import { startWorker, type EarlyStart } from './workerStart';
 
 /** What `activate` returns: read by the extension-host test suite, not a public API. */
 export interface LockstepTestApi {
@@ -40,32 +36,16 @@ export interface LockstepTestApi {
 
 const STATUS_LOG_SIZE = 500;
 
-export function activate(context: vscode.ExtensionContext): LockstepTestApi {
-  const log = vscode.window.createOutputChannel('Lockstep', { log: true });
-  context.subscriptions.push(log);
-  const dist = path.join(context.extensionPath, 'dist');
-  const userCache = path.join(context.globalStorageUri.fsPath, `analysisWorker-${String(context.extension.packageJSON.version)}-${process.versions.v8}.cache`);
-  const client = new AnalysisClient({
-    workerFile: path.join(dist, 'analysisWorker.js'), distDir: dist, timeoutMs: CHECK_TIMEOUT_MS, log,
-    warmUp: () => !vscode.workspace.textDocuments.some(isLockstepDocument),
-    // The compiled engine from an earlier window of this VS Code (per version: V8 rejects another's), else
-    // the one the build made; written to the user's storage when neither fits this V8 (workerBoot.ts).
-    codeCache: {
-      bootFile: path.join(dist, 'workerBoot.js'),
-      caches: [userCache, path.join(dist, 'analysisWorker.cache')],
-      writeTo: userCache,
-    },
-  });
-  // First: the worker loads the C grammar while the rest of the extension registers (first diagnostics).
-  const t0 = Date.now();
-  const workerReady = client.start();
+export function activate(context: vscode.ExtensionContext, early: EarlyStart = startWorker(context)): LockstepTestApi {
+  // The worker was started first (bootstrap.ts): it loads the C grammar while the rest registers.
+  const { log, client, workerReady, t0 } = early;
   const collection = vscode.languages.createDiagnosticCollection('lockstep');
   const status = new StatusItem();
   const controller = new AnalysisController(client, collection, log, status, context.extensionUri);
   const index = new WorkspaceIndex(client, controller, log);
   const config = new ProjectConfig(log);
   const lenses = new LockstepCodeLens(controller);
-  context.subscriptions.push({ dispose: () => client.dispose() }, collection, status, controller, index, config, lenses);
+  context.subscriptions.push(collection, status, controller, index, config, lenses);
   const statusLog: { uri: string; text: string; diagnostics: number }[] = [];
   context.subscriptions.push(status.onDidSet(({ uri, text }) => {
     statusLog.push({ uri: uri.toString(), text, diagnostics: collection.get(uri)?.length ?? 0 });
