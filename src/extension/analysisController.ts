@@ -191,7 +191,7 @@ export class AnalysisController implements vscode.Disposable {
     }
     switch (reply.type) {
       case 'checked': {
-        const roundTrip = performance.now() - t0;
+        const roundTrip = { sent: t0, back: performance.now() };
         if (doc.isClosed || reply.result.version !== doc.version) return; // a newer check follows
         this.accept(doc.uri, reply.result, roundTrip);
         return;
@@ -208,7 +208,9 @@ export class AnalysisController implements vscode.Disposable {
     }
   }
 
-  private accept(uri: vscode.Uri, r: CheckReply, roundTripMs: number): void {
+  /** `roundTrip`: when the check was sent and when its reply came (performance.now()). */
+  private accept(uri: vscode.Uri, r: CheckReply, roundTrip: { sent: number; back: number }): void {
+    const roundTripMs = roundTrip.back - roundTrip.sent;
     const key = uri.toString();
     this.results.set(key, { version: r.version, findings: r.findings, functions: r.functions });
     this.ownFindings.set(key, r.findings);
@@ -221,7 +223,7 @@ export class AnalysisController implements vscode.Disposable {
       this.openedAt.delete(key);
       // The wall-clock times let the editor suite split click → squiggle into VS Code's share and ours.
       const now = performance.now();
-      this.log.info(`first diagnostics for ${vscode.workspace.asRelativePath(uri)}: ${(now - opened.at).toFixed(0)} ms after it opened (${(now - opened.at - roundTripMs).toFixed(0)} ms to the request, ${roundTripMs.toFixed(0)} ms round trip, ${r.ms.toFixed(0)} ms of it in the worker; opened at ${new Date(opened.wall).toISOString()}, published at ${new Date(opened.wall + now - opened.at).toISOString()})`);
+      this.log.info(`first diagnostics for ${vscode.workspace.asRelativePath(uri)}: ${(now - opened.at).toFixed(0)} ms after it opened (${(roundTrip.sent - opened.at).toFixed(0)} ms to the request, ${roundTripMs.toFixed(0)} ms round trip, ${r.ms.toFixed(0)} ms of it in the worker, ${(now - roundTrip.back).toFixed(0)} ms to publish; opened at ${new Date(opened.wall).toISOString()}, published at ${new Date(opened.wall + now - opened.at).toISOString()})`);
     }
     this.log.debug(`checked ${vscode.workspace.asRelativePath(uri)} v${r.version}: ${r.findings.length} findings, ${r.stats.lines} lines, ${r.ms.toFixed(1)} ms in the worker, ${roundTripMs.toFixed(1)} ms round trip${r.incremental ? ' (incremental)' : ''}`);
     this.changed.fire(uri);

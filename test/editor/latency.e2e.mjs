@@ -67,8 +67,8 @@ function firstDiagnosticsLog(userData, file) {
   for (const session of readdirSync(logs)) {
     const f = join(logs, session, 'exthost1', 'lockstep-dev.lockstep', 'Lockstep.log');
     if (!existsSync(f)) continue;
-    const m = new RegExp(`first diagnostics for ${file.replace('.', '\\.')}: .*?(\\d+) ms to the request, (\\d+) ms round trip, (\\d+) ms of it in the worker; opened at (\\S+), published at ([^)\\s]+)`).exec(readFileSync(f, 'utf8'));
-    if (m) return { toRequest: Number(m[1]), roundTrip: Number(m[2]), worker: Number(m[3]), opened: Date.parse(m[4]), published: Date.parse(m[5]) };
+    const m = new RegExp(`first diagnostics for ${file.replace('.', '\\.')}: .*?(\\d+) ms to the request, (\\d+) ms round trip, (\\d+) ms of it in the worker, (\\d+) ms to publish; opened at (\\S+), published at ([^)\\s]+)`).exec(readFileSync(f, 'utf8'));
+    if (m) return { toRequest: Number(m[1]), roundTrip: Number(m[2]), worker: Number(m[3]), publish: Number(m[4]), opened: Date.parse(m[5]), published: Date.parse(m[6]) };
   }
   return undefined;
 }
@@ -138,9 +138,9 @@ export async function runLatencyTests({ url, workspace, profileDir, userData, lo
       // log share the machine's wall clock. The log is written asynchronously: wait for its line.
       const origin = await page.evaluate(() => performance.timeOrigin);
       const x = await until('the Lockstep log line of leak.c\'s first diagnostics', () => firstDiagnosticsLog(userData, 'leak.c'));
-      const split = { clickToOpen: x.opened - (origin + p.clickAt), openToRequest: x.toRequest, roundTrip: x.roundTrip, worker: x.worker, publishToSquiggle: origin + change.t - x.published };
+      const split = { clickToOpen: x.opened - (origin + p.clickAt), openToRequest: x.toRequest, roundTrip: x.roundTrip, worker: x.worker, publish: x.publish, publishToSquiggle: origin + change.t - x.published };
       report({ firstDiagnosticsSplit: split });
-      log(`     of which: click → open event in the extension host ${split.clickToOpen.toFixed(0)} ms; → check sent to the worker ${split.openToRequest} ms; → result back ${split.roundTrip} ms (${split.worker} ms analysing); diagnostics set → squiggle drawn ${split.publishToSquiggle.toFixed(0)} ms`);
+      log(`     of which: click → open event in the extension host ${split.clickToOpen.toFixed(0)} ms; → check sent to the worker ${split.openToRequest} ms; → result back ${split.roundTrip} ms (${split.worker} ms analysing); → diagnostics set ${split.publish} ms; → squiggle drawn ${split.publishToSquiggle.toFixed(0)} ms`);
     });
 
     await step(`latency: keystroke → squiggle on a 5,000-line file (${CYCLES} appear, ${CYCLES} clear)`, async () => {
