@@ -187,14 +187,14 @@ export function uncast(text: string): string {
   return t;
 }
 
-/** Splits an argument list (a macro's, a call's text) at top-level commas. */
+/** Splits an argument list (a macro's, a call's text) at top-level commas (not inside `()`, `[]` or a `{}` initialiser). */
 export function splitArgs(args: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let cur = '';
   for (const ch of args) {
-    if (ch === '(' || ch === '[') depth++;
-    if (ch === ')' || ch === ']') depth--;
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
     if (ch === ',' && depth === 0) {
       out.push(cur.trim());
       cur = '';

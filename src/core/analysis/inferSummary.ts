@@ -79,6 +79,19 @@ function returnsHeld(e: ExitInfo, names: readonly string[]): boolean {
   return e.returnedRef === 'ref' && e.returnText !== undefined && names.includes(stripCasts(e.returnText));
 }
 
+/** `T *x = value;` declarations in the body: each declared name with its initialiser. */
+function* initialisedLocals(body: Node): Generator<{ name: string; value: Node }> {
+  for (const d of body.indexedDescendants('declaration')) {
+    for (const dd of d.childrenForFieldName('declarator')) {
+      if (dd.type !== 'init_declarator') continue;
+      let id: Node | null = dd.childForFieldName('declarator');
+      while (id && id.type !== 'identifier') id = id.childForFieldName('declarator');
+      const value = dd.childForFieldName('value');
+      if (id && value) yield { name: id.text, value };
+    }
+  }
+}
+
 /**
  * Locals that are the parameter under another type and never change (`struct flow *flow =
  * CONST_CAST(struct flow *, flow_);`): what the body does to them it does to the argument.
@@ -90,18 +103,12 @@ export function paramAliases(body: Node, params: readonly string[]): Map<string,
     const lhs = a.childForFieldName('left');
     if (lhs?.type === 'identifier') assigned.add(lhs.text);
   }
-  for (const d of body.indexedDescendants('declaration')) {
-    for (const dd of d.childrenForFieldName('declarator')) {
-      if (dd.type !== 'init_declarator') continue;
-      let id: Node | null = dd.childForFieldName('declarator');
-      while (id && id.type !== 'identifier') id = id.childForFieldName('declarator');
-      const value = dd.childForFieldName('value');
-      if (!id || !value || assigned.has(id.text)) continue;
-      let v = stripCasts(value.text);
-      const m = /^[A-Z_]*CAST\(.*,\s*([A-Za-z_]\w*)\)$/.exec(v);
-      if (m) v = m[1]!;
-      if (params.includes(v) && v !== id.text) out.set(id.text, v);
-    }
+  for (const { name, value } of initialisedLocals(body)) {
+    if (assigned.has(name)) continue;
+    let v = stripCasts(value.text);
+    const m = /^[A-Z_]*CAST\(.*,\s*([A-Za-z_]\w*)\)$/.exec(v);
+    if (m) v = m[1]!;
+    if (params.includes(v) && v !== name) out.set(name, v);
   }
   return out;
 }
@@ -234,15 +241,7 @@ export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: str
     // `skb->nfct = &ct->ct_general`: a pointer into the object keeps the object.
     if (v) keep(v, a.startPosition.row);
   }
-  for (const d of body.indexedDescendants('declaration')) {
-    for (const dd of d.childrenForFieldName('declarator')) {
-      if (dd.type !== 'init_declarator') continue;
-      let id: Node | null = dd.childForFieldName('declarator');
-      while (id && id.type !== 'identifier') id = id.childForFieldName('declarator');
-      const value = dd.childForFieldName('value');
-      if (id && value) derive(id.text, value);
-    }
-  }
+  for (const { name, value } of initialisedLocals(body)) derive(name, value);
   for (const call of body.indexedDescendants('call_expression')) {
     const name = calleeName(call);
     if (!name) {

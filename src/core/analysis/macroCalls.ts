@@ -1,4 +1,5 @@
 import { MACRO_CALLS } from '../apis/macroCalls';
+import { splitArgs } from './exprs';
 import { literalTruth } from './truth';
 import type { AcquiredLock, FunctionSummary, LockEffect, RefEffect } from './types';
 
@@ -39,7 +40,7 @@ export function macroCallsIn(text: string): Map<string, MacroCall> {
     const variadic = params[params.length - 1] === '...';
     const named = variadic ? params.slice(0, -1) : params;
     const call: MacroCall = { target: b[1]!, args: [], texts: [] };
-    splitTop(b[2]!).forEach((a, k) => {
+    splitArgs(b[2]!).forEach((a, k) => {
       call.texts.push(a);
       const bare = a.replace(/^\(\s*([A-Za-z_]\w*)\s*\)$/, '$1');
       if (bare === '__VA_ARGS__' && variadic) {
@@ -52,23 +53,6 @@ export function macroCallsIn(text: string): Map<string, MacroCall> {
     });
     out.set(name!, call);
   }
-  return out;
-}
-
-/** Arguments of a call's text at the top level of its parentheses. */
-function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur.trim()) out.push(cur.trim());
   return out;
 }
 

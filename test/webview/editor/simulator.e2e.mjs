@@ -203,7 +203,6 @@ export async function runSimulatorUiTests({ url, workspace, profileDir, screensh
       if (process.env.LOCKSTEP_DEBUG_SIM) log(`DEBUG at point: ${await page.evaluate(({ x, y }) => { const e = document.elementFromPoint(x, y); return `${e?.tagName}.${e?.className} ${e?.textContent?.slice(0, 60)}`; }, box)}`);
       await page.mouse.click(box.x, box.y);
       if (process.env.LOCKSTEP_DEBUG_SIM) {
-        await page.waitForTimeout(3000);
         log(`DEBUG target ${target} box ${JSON.stringify(box)} status ${(await page.locator('.statusbar').innerText()).replace(/\s+/g, ' ')} panel ${JSON.stringify(await panelStep(frame))} before ${JSON.stringify(before)}`);
         await page.screenshot({ path: join(screenshots, 'debug-click.png') });
       }
