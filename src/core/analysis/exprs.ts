@@ -45,6 +45,20 @@ export const squash = memo((text: string): string => {
     .trim();
 });
 
+/**
+ * Spaces next to an operator (`id % N`, `i+1`) are spelling, not identity: a contract substituted
+ * with a caller's text must name the same lock as the body's own call. A space stays between two
+ * words and between two operator characters (`a - -b` is not `a--b`).
+ */
+function tightOperators(text: string): string {
+  if (!text.includes(' ')) return text;
+  return text.replace(/(?<=(\S)) (?=(\S))/g, (m: string, a: string, b: string) => {
+    const word = (c: string): boolean => /\w/.test(c);
+    const op = (c: string): boolean => '+-*/%<>=!&|^~?:'.includes(c);
+    return (word(a) && word(b)) || (op(a) && op(b)) ? m : '';
+  });
+}
+
 /** Strips parentheses that wrap the whole expression. */
 export function stripOuterParens(text: string): string {
   let t = text;
@@ -79,7 +93,7 @@ function stripCast(text: string): string {
  */
 export const normalizeLvalue = memo((text: string): string => {
   if (/^[A-Za-z_]\w*$/.test(text)) return text;
-  let t = stripCast(stripOuterParens(squash(text)));
+  let t = stripCast(stripOuterParens(tightOperators(squash(text))));
   for (let guard = 0; guard < 16; guard++) {
     const before = t;
     t = t.replace(/\(\*([A-Za-z_][\w.>-]*(?:\[[^\]]*\])*)\)\./g, '$1->');
