@@ -7,7 +7,9 @@ import { extractOps, iteratorAdvanceOps, iteratorHeadOps, type Op } from './ops'
 import { stateLiveness, type Liveness } from './stateLiveness';
 import { opsAreInert } from './inertOps';
 import { addTrail, cloneState, emptyState, holdsError, keepLive, setFact, stateKey, withTrail, withTrailUnkeyed, type AbsState, type DeadObject, type Fact, type Truth } from './state';
-import { applyOp, noReturnCalls, type Branch, type FnContext } from './transfer';
+import type { Branch, FnContext } from './fnContext';
+import { noReturnCalls } from './calleeTransfer';
+import { applyOp } from './transfer';
 import { constantTruth, isErrorConstant, learnedFact, truthOf, unparenNode } from './truth';
 import { exitRefs } from './refExit';
 

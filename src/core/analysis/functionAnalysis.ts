@@ -1,30 +1,28 @@
 import { ASSERTION_MACROS } from '../apis/assertions';
-import type { SyntaxNode as Node } from '../c/syntax';
-import { buildCfg, type Cfg } from '../c/cfg';
+import { buildCfg } from '../c/cfg';
 import { toSyntax, type SyntaxNode } from '../c/syntax';
 import type { FunctionDef } from '../c/functions';
 import type { SourceRange } from '../source';
 import { eventSink, type EngineEvent } from './events';
 import { normalizeLvalue, substituteParams } from './exprs';
-import { assertedRequires, lockIdOfCall } from './heldAssertions';
+import { assertedRequires } from './heldAssertions';
 import { factScope } from './factScope';
 import { explore, type ExitInfo } from './explore';
 import type { KnowledgeIndex } from './knowledgeIndex';
-import { calleeName, callArgs } from './ops';
 import type { AcquiredLock, LockEffect, LockOrderEdge, RefEffect, SummaryTable } from './types';
-import { callKnowledgeMemo, type CallKnowledge } from './callKnowledge';
+import { callKnowledgeMemo } from './callKnowledge';
 import { arrayCleanupLoops, localPointerArrays } from './ownedArrays';
-import { entryOwned, lendingCalls, ownedParameters } from './ownedParams';
+import { lendingCalls, ownedParameters } from './ownedParams';
 import { ownerFrees, type OwnerFree } from './ownedFields';
 import { blockingAcquires, inferEffects, inferRefEffects, keptValues, paramAliases } from './inferSummary';
-import { emptyState, type AbsState, type HeldLock } from './state';
-import type { FnContext } from './transfer';
+import type { FnContext } from './fnContext';
 import { classResolver } from './lockClass';
 import { invalidatedParams, mayViewPackets } from './packetViews';
-import { qualifyStatic } from './lockNames';
 import type { LockVariantUse } from './lockContext';
 import { typeFreesOf, type TypeFree } from './tryRef';
 import { collectAccesses, HeldAtNodes, lockKey, type FunctionAccesses } from './fieldAccesses';
+import { localNames, assignedPlaces, escapedLocals, outParamValues, lookupResults } from './bodyFacts';
+import { locksInBody, entryState, qualifier, callersLocks, declaredAcquires, reconcileLock, lockCallee } from './entryLocks';
 
 export interface FunctionAnalysis {
   fn: FunctionDef;
@@ -98,78 +96,6 @@ export interface FunctionInput {
   timeoutMs?: number;
   /** `OVS_NO_THREAD_SAFETY_ANALYSIS`: lock rules stay quiet in this function. */
   noLockAnalysis?: boolean;
-}
-
-/** Lock identities this function acquires (or releases) anywhere, directly or through summarised wrappers. */
-function locksInBody(body: Node, callOf: (name: string) => CallKnowledge, qualify: (id: string) => string): { acquired: Set<string>; released: Set<string> } {
-  const ids = new Set<string>();
-  const released = new Set<string>();
-  for (const call of body.indexedDescendants('call_expression')) {
-    if (!call) continue;
-    const name = calleeName(call);
-    if (!name) continue;
-    const k = callOf(name);
-    const args = callArgs(call).map((a) => a.text);
-    if (k.lock) {
-      const id = lockIdOfCall(k.lock, args);
-      if (id && k.lock.kind !== 'destroy') (k.lock.kind === 'release' ? released : ids).add(qualify(id));
-      continue;
-    }
-    for (const e of k.lockEffects) {
-      const t = substituteParams(e.lock, args);
-      if (!t) continue;
-      if (e.op === 'acquire' || e.op === 'try') ids.add(qualify(normalizeLvalue(t)));
-      else if (e.op === 'release') released.add(qualify(normalizeLvalue(t)));
-    }
-  }
-  return { acquired: ids, released };
-}
-
-/** Locks the contract says the caller holds; their site is the function's name (where the contract is written). */
-function entryState(contract: LockEffect[], params: string[], site: SourceRange, qualify: (id: string) => string, owned: string[]): AbsState {
-  const s = emptyState();
-  if (owned.length > 0) s.refs = entryOwned(owned, site);
-  for (const e of contract) {
-    if (e.op !== 'requires' && e.op !== 'release') continue;
-    const text = substituteParams(e.lock, params);
-    const id = text ? qualify(text) : null;
-    if (!id || s.locks.some((l) => l.id === id)) continue;
-    const held: HeldLock = {
-      id, display: text!, mode: e.mode ?? 'exclusive', family: '*', variant: '*', api: 'caller',
-      site, fromEntry: true, depth: 1,
-    };
-    s.locks = [...s.locks, held];
-  }
-  return s;
-}
-
-/** Names declared in the function (parameters and locals): they shadow file-scope variables. */
-function localNames(node: SyntaxNode, body: SyntaxNode, params: string[]): Set<string> {
-  const out = new Set(params.filter((p) => p));
-  for (const d of body.indexedDescendants('declaration')) {
-    for (const dd of d.childrenForFieldName('declarator')) {
-      let n: SyntaxNode | null = dd;
-      for (let g = 0; n && n.type !== 'identifier' && g < 8; g++) n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c.type === 'identifier' || c.type.endsWith('declarator')) ?? null;
-      if (n?.type === 'identifier') out.add(n.text);
-    }
-  }
-  void node;
-  return out;
-}
-
-/** `mutex` → `mutex@lib_seq_c` when `mutex` is a file-scope `static` of this file and no local shadows it. */
-function qualifier(uri: string, table: SummaryTable, locals: Set<string>): (id: string) => string {
-  const isStatic = table.isFileStatic;
-  if (!isStatic) return (id) => id;
-  const memo = new Map<string, string>();
-  return (id) => {
-    let q = memo.get(id);
-    if (q === undefined) {
-      q = qualifyStatic(id, uri, isStatic, (n) => locals.has(n));
-      memo.set(id, q);
-    }
-    return q;
-  };
 }
 
 export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
@@ -301,105 +227,4 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     ownerFrees: ownerFrees(node, body, input.text, callOf, (t) => summaries.struct(t)),
     accesses: { ...collectAccesses(cfg, body, fn.params, classes.classOf, ctx.heldAt, lockCallee(callOf)), acquired: [...new Set([...ctx.acquiredInBody].map(lockKey))] },
   };
-}
-
-/** Calls that take or drop a lock (an API or a wrapper with lock effects): their arguments are the lock, not what it guards. */
-export function lockCallee(callOf: (name: string) => CallKnowledge): (name: string) => boolean {
-  return (name) => {
-    const k = callOf(name);
-    return (k.lock !== undefined && k.lock.kind !== 'destroy') || k.lockEffects.some((e) => e.op !== 'requires');
-  };
-}
-
-function assignedPlaces(body: SyntaxNode): Set<string> {
-  const out = new Set<string>();
-  for (const a of body.indexedDescendants('assignment_expression')) {
-    const lhs = a.childForFieldName('left');
-    if (lhs && lhs.type !== 'identifier') out.add(normalizeLvalue(lhs.text));
-  }
-  return out;
-}
-
-/** Locals whose address is an argument of some call (`f(&info)`, `f(x, &info, sizeof info)`). */
-function escapedLocals(body: SyntaxNode, locals: Set<string>): Set<string> {
-  const out = new Set<string>();
-  for (const call of body.indexedDescendants('call_expression')) {
-    for (const a of callArgs(call)) {
-      const m = /^&\s*([A-Za-z_]\w*)$/.exec(a.text.trim());
-      if (m && locals.has(m[1]!)) out.add(m[1]!);
-    }
-  }
-  return out;
-}
-
-/** Locks released where no acquire of them in this function can reach (the caller's, dropped and retaken). */
-function callersLocks(events: EngineEvent[], acquireNodes: Map<string, Set<number>>, cfg: Cfg): Set<string> {
-  const out = new Set<string>();
-  const reach = new Map<string, Set<number>>();
-  const reachable = (id: string): Set<number> => {
-    let r = reach.get(id);
-    if (!r) {
-      r = new Set();
-      const queue = [...(acquireNodes.get(id) ?? [])];
-      while (queue.length) {
-        const n = queue.pop()!;
-        for (const m of cfg.nodes[n]?.succ ?? []) if (m >= 0 && !r.has(m)) { r.add(m); queue.push(m); }
-      }
-      reach.set(id, r);
-    }
-    return r;
-  };
-  const bad = new Set<string>();
-  for (const e of events) {
-    if (e.kind !== 'release-unheld' || e.node === undefined) continue;
-    if (reachable(e.id).has(e.node)) bad.add(e.id);
-    else out.add(e.id);
-  }
-  for (const id of bad) out.delete(id);
-  return out;
-}
-
-/** A declared lock function's acquires are its contract's. */
-function declaredAcquires(contract: LockEffect[]): AcquiredLock[] {
-  return contract.filter((e) => e.op === 'acquire').map((e) => ({ lock: e.lock, mode: e.mode ?? 'exclusive', family: e.family ?? '*', chain: [] }));
-}
-
-/** A contract's lock in the body's terms, when the annotation wrote the pointer and the body takes what it points to (or the reverse). */
-function reconcileLock(lock: string, params: string[], inBody: { acquired: Set<string>; released: Set<string> }): string {
-  const concrete = substituteParams(lock, params);
-  if (!concrete) return lock;
-  const known = (id: string): boolean => inBody.acquired.has(id) || inBody.released.has(id);
-  if (known(concrete)) return lock;
-  if (known(`*${concrete}`)) return `*${lock}`;
-  if (concrete.startsWith('*') && known(concrete.slice(1))) return lock.slice(1);
-  return lock;
-}
-
-/** What the body stores through out-parameters: `*result = ukey` gives result → [ukey]. */
-function outParamValues(body: SyntaxNode, params: string[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const a of body.indexedDescendants('assignment_expression')) {
-    const lhs = a.childForFieldName('left');
-    const rhs = a.childForFieldName('right');
-    const m = lhs ? /^\*\s*([A-Za-z_]\w*)$/.exec(lhs.text.trim()) : null;
-    if (!m || !rhs || !params.includes(m[1]!) || !/^[A-Za-z_]\w*$/.test(rhs.text.trim())) continue;
-    out.set(m[1]!, [...(out.get(m[1]!) ?? []), rhs.text.trim()]);
-  }
-  return out;
-}
-
-/** Variables given the result of a flow-table lookup (`flow = OvsLookupFlow(...)`): objects a table's lock keeps alive. */
-function lookupResults(body: SyntaxNode, lookups: ReadonlySet<string>): Set<string> {
-  const out = new Set<string>();
-  if (lookups.size === 0) return out;
-  for (const c of body.indexedDescendants('call_expression')) {
-    const name = c ? calleeName(c) : null;
-    if (!c || !name || !lookups.has(name)) continue;
-    let p = c.parent;
-    while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
-    let target = p?.type === 'assignment_expression' ? p.childForFieldName('left') : p?.type === 'init_declarator' ? p.childForFieldName('declarator') : null;
-    while (target && target.type !== 'identifier') target = target.childForFieldName('declarator');
-    if (target) out.add(target.text);
-  }
-  return out;
 }

@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import { rangeOf } from '../source';
 import { lockIdentity, squash } from './exprs';
 import { heldNamed } from './heldAlike';
-import type { Branch, FnContext } from './transfer';
+import type { Branch, FnContext } from './fnContext';
 
 /**
  * Fields a struct declares guarded (`int n OVS_GUARDED_BY(mutex)`, `_Guarded_by_(lock) ULONG count;`):

@@ -1,5 +1,5 @@
 import { findLock, type AbsState, type HeldLock } from './state';
-import type { FnContext } from './transfer';
+import type { FnContext } from './fnContext';
 
 /**
  * A held lock that is the same lock under another name: spelled through a local assigned once

@@ -4,7 +4,8 @@ import { refOpIsInert } from './refTransfer';
 import { mayTouchGuarded } from './guardedFields';
 import type { AbsState } from './state';
 import { isCountBump } from './tryRef';
-import { slotCallee, type FnContext } from './transfer';
+import type { FnContext } from './fnContext';
+import { slotCallee } from './calleeTransfer';
 import { onceApi } from './onceLocks';
 
 /**

@@ -3,7 +3,7 @@ import type { LockApi } from '../apis/types';
 import type { SourceRange } from '../source';
 import { calleeName, callArgs } from './ops';
 import type { AbsState, HeldLock } from './state';
-import type { Branch, FnContext } from './transfer';
+import type { Branch, FnContext } from './fnContext';
 
 /**
  * context-mismatch, the per-path half: whether an acquire's variant fits what the path knows of

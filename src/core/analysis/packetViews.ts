@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import { rangeOf } from '../source';
 import { calleeName } from './ops';
 import type { AbsState } from './state';
-import type { Branch, FnContext } from './transfer';
+import type { Branch, FnContext } from './fnContext';
 import type { RefEffect } from './types';
 
 /**

@@ -4,7 +4,7 @@ import { stripCasts } from './exprs';
 import { COUNT_FIELD_NAMES } from './lockClass';
 import type { Op } from './ops';
 import type { AbsState, DeadObject } from './state';
-import type { Branch, FnContext } from './transfer';
+import type { Branch, FnContext } from './fnContext';
 
 /**
  * What keeps a pointer valid (use-after-unlock, the seed thread's bug). A pointer to a

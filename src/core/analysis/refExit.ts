@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import { normalizeLvalue } from './exprs';
 import { calleeName } from './ops';
 import { mentionsObject, unwrap } from './refTransfer';
-import type { Branch, FnContext } from './transfer';
+import type { Branch, FnContext } from './fnContext';
 
 /**
  * At a `return`: a reference to the returned object (or into it) is handed to the caller. Says

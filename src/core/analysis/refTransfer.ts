@@ -12,7 +12,7 @@ import { handOffProtected, isProtectionMark } from './protection';
 import { invalidateViews, reallocatedArgs } from './packetViews';
 import { arrayOfElement, dischargeArrays, handsArrayOn } from './ownedArrays';
 import { graceEnded, isGracePeriod, markUnlinked, touchesRcuUnlinks, unlinkedObject } from './rcuUnlink';
-import type { Branch, FnContext } from './transfer';
+import type { Branch, FnContext } from './fnContext';
 
 // Reference ownership along a path. Policy for references this function did not take (parameters,
 // globals, objects from unknown calls): they are borrowed, and the first put on a path is taken to

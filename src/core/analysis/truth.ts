@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import { lastOf, resultOf } from './callResults';
 import { identifiersOf, squash, textMemo } from './exprs';
 import { getFact, type Fact, type Truth } from './state';
-import type { Branch, FnContext } from './transfer';
+import type { Branch, FnContext } from './fnContext';
 
 /**
  * What a path knows about conditions: literal and constant truths, the fact a condition's outcome

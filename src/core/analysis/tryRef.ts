@@ -7,7 +7,7 @@ import type { KnowledgeIndex } from './knowledgeIndex';
 import { COUNT_FIELD_NAMES } from './lockClass';
 import { calleeName, callArgs, type Op } from './ops';
 import { objectOf } from './refTransfer';
-import type { Branch, FnContext } from './transfer';
+import type { Branch, FnContext } from './fnContext';
 
 /**
  * try-ref-needed: an unconditional reference (`kref_get`, `ovs_refcount_ref`, `refcount_inc`, a
