@@ -146,7 +146,7 @@ export function disposePrepared(p: PreparedFile, deleteTree = true): void {
   for (const e of p.fns) e.syntax = undefined;
 }
 
-/** The contract says the caller holds a lock on entry (see `entryState` in functionAnalysis.ts). */
+/** The contract says the caller holds a lock on entry (see `entryState` in entryLocks.ts). */
 export function holdsOnEntry(contract: readonly LockEffect[] | undefined): boolean {
   return contract?.some((e) => e.op === 'requires' || e.op === 'release') ?? false;
 }

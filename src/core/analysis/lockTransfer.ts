@@ -170,7 +170,7 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
     if (id === undefined) return; // a handle-only release whose acquire we never saw: nothing to say
     if (b.s.forgotten.includes(id)) return; // taken through a variable that moved on: no longer nameable
     // Taken somewhere in this function and not held here: released twice, or before the acquire
-    // (unless no acquire of it can reach this release: then the caller holds it, functionAnalysis.ts).
+    // (unless no acquire of it can reach this release: then the caller holds it, entryLocks.ts callersLocks).
     if (ctx.acquiredInBody.has(id)) {
       ctx.sink.add(nodeId, id, { kind: 'release-unheld', id, display: spec.display, api: spec.api, range, trail: b.s.trail, node: nodeId });
     } else if (!b.s.releasedFromCaller.includes(id)) {
