@@ -11,6 +11,7 @@ import { collectUnlocked, type FunctionAccesses } from './fieldAccesses';
 import { callKnowledgeMemo } from './callKnowledge';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { graceFreedTypes } from './graceFreed';
+import { rcuFieldTable, type RcuFieldTable } from './rcuFields';
 import { classResolver, structSummaries } from './lockClass';
 import { lockIdentity, textMemo } from './exprs';
 import { qualifyStatic } from './lockNames';
@@ -69,6 +70,8 @@ export interface PreparedFile {
   lines: number;
   /** Struct types freed after an implicit-reader grace period (graceFreed.ts). */
   graceFreed: Set<string>;
+  /** Fields this file publishes to RCU readers and frees after grace periods (rcuFields.ts). */
+  rcuFields: RcuFieldTable;
   /** Locks this file initialises recursive (`ovs_mutex_init_recursive(&mutex)`), as identities in its terms. */
   recursiveLocks: Set<string>;
   /** Function-like macros this file defines whose body is one call (macroCalls.ts). */
@@ -104,6 +107,7 @@ export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0, in
     lines: countLines(file.text),
     recursiveLocks: recursiveLocks(parsed.text, scope.statics, file.uri),
     graceFreed: index ? graceFreedTypes(fns.map((e) => e.text), index) : new Set(),
+    rcuFields: rcuFieldTable(fns.map((e) => ({ name: e.fn.name, params: e.fn.params, text: e.text, start: { line: e.fn.range.start.line, column: e.fn.range.start.column } }))),
     macroCalls,
     slots: slotBindings(parsed.text),
   };
@@ -261,7 +265,7 @@ export function analyzeEntry(p: PreparedFile, e: FnEntry, index: KnowledgeIndex,
   return analyzeFunction({
     uri: p.file.uri, fn: e.fn, text: p.parsed.text, syntax: e.syntax, index, summaries: table, contract,
     maxStatesPerNode: options.maxStatesPerNode, timeoutMs: options.timeoutPerFunctionMs, noLockAnalysis,
-    defines: options.definesByFile?.[p.file.uri] ?? options.defines,
+    defines: options.definesByFile?.[p.file.uri] ?? options.defines, rcuFields: p.rcuFields,
   });
 }
 

@@ -17,6 +17,7 @@ export type EngineEvent =
   | { kind: 'unlocked-field'; field: string; lock: string; write: boolean; heldShared: boolean; range: SourceRange; trail: Trail | null }
   | { kind: 'unlocked-call'; callee: string; lock: string; mode?: string; heldShared: boolean; via?: string; entryOnly?: boolean; range: SourceRange; trail: Trail | null }
   | { kind: 'rcu-free'; obj: string; display: string; unlinkApi: string; unlinkSite: SourceRange; api: string; range: SourceRange; trail: Trail | null }
+  | { kind: 'rcu-field-free'; display: string; place: string; field: string; api: string; range: SourceRange; trail: Trail | null; publishApi: string; publishSite: SourceRange; deferApi: string; deferSite: SourceRange }
   | { kind: 'use-after-unlock'; dead: DeadObject; use: string; range: SourceRange; trail: Trail | null }
   | { kind: 'context-mismatch'; api: string; display: string; why: string; message: string; context?: SourceRange; range: SourceRange; trail: Trail | null }
   | { kind: 'try-ref-needed'; obj: string; display: string; api: string; tryForm: string; via: string; side: 'section' | 'thread'; reachedAt: SourceRange; objType?: string; range: SourceRange; trail: Trail | null }

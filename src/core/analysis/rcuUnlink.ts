@@ -1,6 +1,9 @@
 import type { SourceRange } from '../source';
-import { normalizeLvalue } from './exprs';
-import type { AbsState } from './state';
+import type { RefApi } from '../apis/types';
+import { normalizeLvalue, squash } from './exprs';
+import type { RcuFieldScope } from './rcuFields';
+import { getFact, setFact, type AbsState } from './state';
+import type { EventSink } from './events';
 
 /**
  * Objects unlinked from a structure that readers walk without locks (RCU): after `cmap_remove`,
@@ -50,4 +53,36 @@ export function markUnlinked(s: AbsState, obj: string, api: string, site: Source
 
 export function graceEnded(s: AbsState): void {
   if (s.dead.some((d) => d.how === 'unlinked')) s.dead = s.dead.filter((d) => d.how !== 'unlinked');
+}
+
+/** A fact the path carries once it has waited for a grace period (no identifier: never killed by an assignment). */
+const GRACE_FACT = '@rcu-grace';
+
+/** Whether `op` may change what the RCU-field check sees (the explorer's inertness check). */
+export function touchesRcuFields(name: string, s: AbsState, fields: RcuFieldScope | undefined): boolean {
+  return fields !== undefined && GRACE_PERIODS.has(name) && getFact(s, GRACE_FACT) === undefined;
+}
+
+/** After `synchronize_rcu()` and the like: every reader that could see the old values is gone. */
+export function noteGrace(s: AbsState, fields: RcuFieldScope | undefined): void {
+  if (fields && getFact(s, GRACE_FACT) === undefined) setFact(s, { key: GRACE_FACT, value: 'nonzero', roots: [] });
+}
+
+/**
+ * A plain free of an RCU-published field's current value (rcuFields.ts) on a path that has not
+ * waited for a grace period, when the value is not this path's own (allocated here, or a field of
+ * an object allocated here).
+ */
+export function checkRcuFieldFree(
+  fields: RcuFieldScope, sink: EventSink, nodeId: number, s: AbsState, api: RefApi, arg: string, range: SourceRange,
+): void {
+  if (api.deferred || getFact(s, GRACE_FACT) !== undefined) return;
+  const f = fields.freed(arg);
+  if (!f) return;
+  if (s.refs.some((r) => r.obj === f.place || r.obj === f.local || (r.kind === 'alloc' && r.obj === f.base))) return;
+  const display = squash(arg);
+  sink.add(nodeId, `${f.place}@rcu-field`, {
+    kind: 'rcu-field-free', display, place: f.place, field: f.field, api: api.name, range, trail: s.trail,
+    publishApi: f.evidence.publishApi, publishSite: f.evidence.publishSite, deferApi: f.evidence.deferApi, deferSite: f.evidence.deferSite,
+  });
 }

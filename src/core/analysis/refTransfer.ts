@@ -11,7 +11,7 @@ import { resultOf, withResult } from './callResults';
 import { handOffProtected, isProtectionMark } from './protection';
 import { invalidateViews, reallocatedArgs } from './packetViews';
 import { arrayOfElement, dischargeArrays, handsArrayOn } from './ownedArrays';
-import { graceEnded, isGracePeriod, markUnlinked, touchesRcuUnlinks, unlinkedObject } from './rcuUnlink';
+import { checkRcuFieldFree, graceEnded, isGracePeriod, markUnlinked, noteGrace, touchesRcuFields, touchesRcuUnlinks, unlinkedObject } from './rcuUnlink';
 import type { Branch, FnContext } from './fnContext';
 
 // Reference ownership along a path. Policy for references this function did not take (parameters,
@@ -141,6 +141,12 @@ function isTrackable(id: string): boolean {
 }
 
 function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: Node, args: Node[]): Branch[] {
+  // The current value of an RCU-published field, freed at once (rcuFields.ts): the argument may be
+  // a load through an accessor (`free(impl_of(m))`), which names no object the path can follow.
+  if (api.kind === 'free' && ctx.rcuFields && !api.when) {
+    const a = args[api.objArg ?? 0];
+    if (a) checkRcuFieldFree(ctx.rcuFields, ctx.sink, nodeId, b.s, api, a.text, rangeOf(call));
+  }
   const obj = objectOf(api, args, call);
   if (!obj || !isTrackable(obj.id)) return [b];
   if (api.when) {
@@ -386,7 +392,12 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
   for (const of of reallocatedArgs(ctx, op.name, op.args)) for (const b of branches) invalidateViews(b.s, of, op.name, op.node);
   const unlinked = unlinkedObject(op.name, op.args.map((a) => a.text));
   if (unlinked) for (const b of branches) markUnlinked(b.s, unlinked, op.name, rangeOf(op.node));
-  else if (isGracePeriod(op.name)) for (const b of branches) graceEnded(b.s);
+  else if (isGracePeriod(op.name)) {
+    for (const b of branches) {
+      graceEnded(b.s);
+      noteGrace(b.s, ctx.rcuFields);
+    }
+  }
   if (!apis) return branches;
   let out = branches;
   for (const api of apis) {
@@ -440,7 +451,7 @@ function within(obj: string, place: string): boolean {
  */
 export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
   if (ctx.packetViews && (op.op === 'assign' ? op.lhs.type === 'identifier' : op.op === 'call' && reallocatedArgs(ctx, op.name, op.args).length > 0)) return false;
-  if (s.refs.length === 0 && s.dead.length === 0) return op.op !== 'call' || (ctx.call(op.name).refs === undefined && !touchesRcuUnlinks(op.name, s));
+  if (s.refs.length === 0 && s.dead.length === 0) return op.op !== 'call' || (ctx.call(op.name).refs === undefined && !touchesRcuUnlinks(op.name, s) && !touchesRcuFields(op.name, s, ctx.rcuFields));
   if (op.op === 'use') return !mentionsAnyDead(op.base.text, s) && !s.refs.some((r) => !r.used && mentionsObject(op.base.text, r.obj));
   if (op.op === 'assign') {
     const target = normalizeLvalue(op.lhs.text);
@@ -453,7 +464,7 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
     for (const d of s.dead) if (whole ? identifiersOf(d.obj).includes(target) : d.obj === target) return false;
     return true;
   }
-  if (ctx.call(op.name).refs !== undefined || touchesRcuUnlinks(op.name, s)) return false;
+  if (ctx.call(op.name).refs !== undefined || touchesRcuUnlinks(op.name, s) || touchesRcuFields(op.name, s, ctx.rcuFields)) return false;
   const arrays = ctx.localArrays;
   if (arrays?.size && s.refs.some((r) => arrays.has(r.obj) && handsArrayOn(op.node, op.name, op.args, r.obj))) return false;
   const mutator = ctx.index.mutators.get(op.name);

@@ -1,6 +1,7 @@
 import type { Contract } from '../analysis/contracts';
 import type { FnEntry, PreparedFile } from '../analysis/engine';
 import type { MacroCall } from '../analysis/macroCalls';
+import type { RcuFieldTable } from '../analysis/rcuFields';
 import type { SlotBinding } from '../analysis/opsTables';
 import type { FunctionInfo, FunctionSummary, LockOrderEdge, StructInfo } from '../analysis/types';
 import type { FunctionDef } from '../c/functions';
@@ -38,6 +39,8 @@ export interface FileInfo {
   damage?: Finding[];
   recursiveLocks: Set<string>;
   graceFreed: Set<string>;
+  /** Fields the file publishes to RCU readers and frees after grace periods (analysis/rcuFields.ts). */
+  rcuFields?: RcuFieldTable;
   /** One-call function-like macros the file defines (analysis/macroCalls.ts). */
   macroCalls?: Map<string, MacroCall>;
   /** Functions the file's struct tables put in slots (analysis/opsTables.ts). */
@@ -106,7 +109,7 @@ export function fileInfoOf(p: PreparedFile, previous: FileInfo | undefined): Fil
   return {
     text: p.file.text, functions, contracts: p.contracts, structs: p.structs, globals: p.globals, statics: p.statics,
     suppressions: p.suppressions, lines: p.lines, parseMs: p.parseMs, recursiveLocks: p.recursiveLocks,
-    graceFreed: p.graceFreed, macroCalls: p.macroCalls, slots: p.slots,
+    graceFreed: p.graceFreed, rcuFields: p.rcuFields, macroCalls: p.macroCalls, slots: p.slots,
   };
 }
 

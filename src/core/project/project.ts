@@ -2,6 +2,7 @@ import { accessesOfSkipped, analyzeEntry, disposePrepared, needsAnalysis, prepar
 import { clearTextMemos } from '../analysis/exprs';
 import { lockOrderFindings } from '../analysis/lockOrder';
 import { summaryOf } from '../analysis/inferSummary';
+import { rcuFieldsSeenBy } from '../analysis/rcuFields';
 import { indexKnowledge, type KnowledgeIndex } from '../analysis/knowledgeIndex';
 import type { AnalysisOptions, SourceFile } from '../analysis/types';
 import type { ParsedC } from '../c/parse';
@@ -167,7 +168,8 @@ export class Project {
     }
     const structs = (r.result?.structDeps ?? []).map((n) => structSignature(this.tables.struct(n))).join(',');
     const statics = f.info && f.info.statics.size > 0 ? [...f.info.statics, ...f.info.recursiveLocks].join(',') : '';
-    return `${deps.join('|')}#${contractSignature(this.tables.contractOf(r.key))}#${textHash(structs)}#${statics}`;
+    const rcu = rcuFieldsSeenBy(f.info?.rcuFields, r.name, r.text);
+    return `${deps.join('|')}#${contractSignature(this.tables.contractOf(r.key))}#${textHash(structs)}#${statics}${rcu && `#${rcu}`}`;
   }
 
   /** Parses the file, refreshes its records and the tables, and analyses its stale functions callees first. */
