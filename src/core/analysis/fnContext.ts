@@ -5,6 +5,7 @@ import type { AcquiredLock, LockEffect, LockOrderEdge, SummaryTable } from './ty
 import type { CallKnowledge } from './callKnowledge';
 import type { CallResults } from './callResults';
 import type { HeldAtNodes } from './fieldAccesses';
+import type { RcuFieldScope } from './rcuFields';
 import type { AbsState } from './state';
 import type { LockVariantUse } from './lockContext';
 
@@ -70,6 +71,8 @@ export interface FnContext {
   graceFreed: (name: string) => boolean;
   /** The locks held at each CFG node on every path (fieldAccesses.ts: inferred guards). */
   heldAt?: HeldAtNodes;
+  /** Frees of RCU-published fields' current values this function may make (rcuFields.ts). */
+  rcuFields?: RcuFieldScope;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */

@@ -21,6 +21,7 @@ import { invalidatedParams, mayViewPackets } from './packetViews';
 import type { LockVariantUse } from './lockContext';
 import { typeFreesOf, type TypeFree } from './tryRef';
 import { collectAccesses, HeldAtNodes, lockKey, type FunctionAccesses } from './fieldAccesses';
+import { rcuFieldScope, type RcuFieldTable } from './rcuFields';
 import { localNames, assignedPlaces, escapedLocals, outParamValues, lookupResults } from './bodyFacts';
 import { locksInBody, entryState, qualifier, callersLocks, declaredAcquires, reconcileLock, lockCallee } from './entryLocks';
 
@@ -96,6 +97,8 @@ export interface FunctionInput {
   timeoutMs?: number;
   /** `OVS_NO_THREAD_SAFETY_ANALYSIS`: lock rules stay quiet in this function. */
   noLockAnalysis?: boolean;
+  /** The file's RCU-published fields (rcuFields.ts). */
+  rcuFields?: RcuFieldTable;
 }
 
 export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
@@ -160,6 +163,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     needs: new Map(),
     lockVariants: [],
     heldAt: new HeldAtNodes(),
+    rcuFields: rcuFieldScope(input.rcuFields, fn.name, body.text),
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];
