@@ -17,9 +17,10 @@ import { callsIn, enclosingFunction } from './syntax';
  */
 export function rcuFreeFix(tree: Tree, text: string, finding: Finding, knowledge: ApiKnowledge): Fix | undefined {
   if (finding.ruleId !== 'rcu-free') return undefined;
-  const obj = /^`([A-Za-z_]\w*)`/.exec(finding.message)?.[1];
+  // The freed expression: a variable, or (an RCU-published field's value) an accessor call or a field.
+  const obj = /^`([^`]+)`/.exec(finding.message)?.[1];
   if (!obj) return undefined;
-  const free = callsIn(tree, text, finding.range).find((c) => c.args.length >= 1 && c.args[0]!.trim() === obj);
+  const free = callsIn(tree, text, finding.range).find((c) => c.args.length >= 1 && c.args[0]!.replace(/\s+/g, '') === obj.replace(/\s+/g, ''));
   if (!free) return undefined;
   const deferred = knowledge.refs.filter((r) => r.kind === 'free' && r.deferred === true && r.implicitObj === undefined && r.objExpr === undefined);
   const called = new Set(callsNamed(tree, new Set(deferred.map((r) => r.name))).map((n) => n.childForFieldName('function')!.text));
@@ -27,13 +28,13 @@ export function rcuFreeFix(tree: Tree, text: string, finding: Finding, knowledge
   const freeApi = knowledge.refs.find((r) => r.name === free.name && r.kind === 'free' && r.deferred !== true);
 
   const sameFamily = freeApi?.family === undefined ? [] : inFile.filter((r) => r.family === freeApi.family && (r.objArg ?? 0) === 0);
-  if (sameFamily.length === 1 && free.args.length === 1) {
+  if (sameFamily.length === 1 && free.args.length === 1 && /^[A-Za-z_]\w*$/.test(obj)) {
     const field = rcuHeadField(tree, text, finding, obj);
     if (field) return fix(sameFamily[0]!, `${sameFamily[0]!.name}(${obj}, ${field})`, free.node, free.name);
   }
   const callback = inFile.filter((r) => r.objArg === 1);
   if (sameFamily.length === 0 && callback.length === 1 && free.args.length === 1) {
-    return fix(callback[0]!, `${callback[0]!.name}(${free.name}, ${obj})`, free.node, free.name);
+    return fix(callback[0]!, `${callback[0]!.name}(${free.name}, ${free.args[0]!.trim()})`, free.node, free.name);
   }
   return undefined;
 }

@@ -91,3 +91,44 @@ test('rcu-free: no fix when the file calls no grace-period API of that shape, or
     assert.deepEqual(found[0]!.fixes ?? [], [], name);
   }
 });
+
+// OVS userspace, the RCU-published field shape: the table's current array freed through its reader
+// accessor, in a file that retires old arrays with ovsrcu_postpone.
+const FIELD = [
+  'struct slots { size_t n; };',
+  'struct table { OVSRCU_TYPE(struct slots *) slots; };',
+  '',
+  'static struct slots *',
+  'table_slots(const struct table *t)',
+  '{',
+  '    return ovsrcu_get(struct slots *, &t->slots);',
+  '}',
+  '',
+  'void',
+  'table_replace(struct table *t, struct slots *new)',
+  '{',
+  '    struct slots *old = table_slots(t);',
+  '',
+  '    ovsrcu_set(&t->slots, new);',
+  '    ovsrcu_postpone(free, old);',
+  '}',
+  '',
+  'void',
+  'table_destroy(struct table *t)',
+  '{',
+  '    free(table_slots(t));',
+  '}',
+  '',
+].join('\n');
+
+test('rcu-free: a published field\'s value freed through an accessor gets ovsrcu_postpone(free, accessor(t)); quiet after', async () => {
+  const [f, ...more] = await rcuFrees(FIELD);
+  assert.ok(f);
+  assert.equal(more.length, 0);
+  assert.equal(f.functionName, 'table_destroy');
+  const fix = f.fixes?.[0];
+  assert.ok(fix);
+  const fixed = applyEdits(FIELD, fix.edits);
+  assert.equal(fixed, FIELD.replace('    free(table_slots(t));', '    ovsrcu_postpone(free, table_slots(t));'));
+  assert.deepEqual(await rcuFrees(fixed), []);
+});
