@@ -318,6 +318,7 @@ function statsLine(run: RunResult, wallMs: number): string {
   const ms = (n: number): string => `${Math.round(n)} ms`;
   const s = run.stats;
   return `lockstep: stats: ${run.files.length} files, ${sum((r) => r.stats.lines)} lines, ${sum((r) => r.stats.functions)} functions, `
-    + `parse ${ms(s.parseMs)} (${s.parsed} parses), analysis ${ms(s.analysisMs)} (${s.analysed} functions analysed, ${s.reused} reused, ${s.rounds} extra rounds), `
+    + `parse ${ms(s.parseMs)} (${s.parsed} parses), analysis ${ms(s.analysisMs)} (${s.analysed} functions analysed, ${s.skipped} skipped, ${s.reused} reused), `
+    + `summary rounds ${ms(s.summaryRounds.ms)} (${s.rounds} extra rounds: ${s.summaryRounds.parsed} parses, ${s.summaryRounds.analysed} functions analysed again; part of the above), `
     + `${run.findings.length} findings, wall ${ms(wallMs)}, ${run.workers === 0 ? 'in-process' : 'in a worker thread'}\n`;
 }

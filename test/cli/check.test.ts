@@ -86,7 +86,7 @@ describe('lockstep check: exit codes and text output', () => {
   test('--stats prints files, lines, parse and analysis time and findings to stderr', () => {
     const r = lockstep(['clean', 'leak', '--stats', '--fail-on', 'none']);
     assert.equal(r.code, 0);
-    assert.match(r.stderr, /lockstep: stats: 3 files, \d+ lines, \d+ functions, parse \d+ ms \(\d+ parses\), analysis \d+ ms \(\d+ functions analysed, \d+ reused, \d+ extra rounds\), 1 findings, wall \d+ ms, in-process\n/);
+    assert.match(r.stderr, /lockstep: stats: 3 files, \d+ lines, \d+ functions, parse \d+ ms \(\d+ parses\), analysis \d+ ms \(\d+ functions analysed, \d+ skipped, \d+ reused\), summary rounds \d+ ms \(\d+ extra rounds: \d+ parses, \d+ functions analysed again; part of the above\), 1 findings, wall \d+ ms, in-process\n/);
   });
 
   test('the worker thread gives the same output as this thread', () => {

@@ -10,6 +10,7 @@ import type { Finding } from '../findings';
 import { withLeakFixes } from '../fixes/leakFixes';
 import { FUNCTION_RULES } from '../rules/index';
 import { componentsCalleesFirst } from './callOrder';
+import { filesCalleesFirst } from './fileOrder';
 import { fileInfoOf, textHash, type FileRecord, type FnRecord, type FnResult } from './fileState';
 import { isHeader } from './identity';
 import { ProgramTables } from './programTables';
@@ -44,7 +45,11 @@ export interface RunStats {
   analysisMs: number;
   analysed: number;
   reused: number;
+  /** Functions the relevance check let through without a path search (their summary read off the text). */
+  skipped: number;
   rounds: number;
+  /** The rounds after the first pass (summaries settling across files): their own parses, analyses and time. */
+  summaryRounds: { parsed: number; analysed: number; ms: number };
 }
 
 /**
@@ -104,21 +109,28 @@ export class Project {
   run(scope: { report?: ReadonlySet<string>; process?: ReadonlySet<string> } = {}): ProjectResult {
     const only = scope.report;
     const mayProcess = (f: FileRecord): boolean => !scope.process || scope.process.has(f.uri);
-    const stats: RunStats = { files: this.files.size, lines: 0, functions: 0, parsed: 0, parseMs: 0, analysisMs: 0, analysed: 0, reused: 0, rounds: 0 };
+    const stats: RunStats = { files: this.files.size, lines: 0, functions: 0, parsed: 0, parseMs: 0, analysisMs: 0, analysed: 0, reused: 0, skipped: 0, rounds: 0, summaryRounds: { parsed: 0, analysed: 0, ms: 0 } };
     const t0 = performance.now();
     try {
       if (this.tablesStale) this.rebuildTables();
-      // First pass, streaming: each file read (if new or changed) and analysed with what is known so far.
-      for (const f of this.ordered()) {
+      // First pass, streaming: each file read (if new or changed) and analysed with what is known so far,
+      // files that define what others call first (fileOrder.ts).
+      const { queue, reordered } = this.firstPassOrder(mayProcess);
+      for (const f of queue) {
         if (mayProcess(f) && (!f.info || f.info.text !== f.text || this.hasStale(f))) this.process(f, stats);
       }
+      // The tables took files in reading order; callers see definitions, contracts and structs in input order.
+      if (reordered) this.rebuildTables();
       // Then rounds until nothing a function depends on changed after it was analysed.
+      const r0 = performance.now();
+      const before = { parsed: stats.parsed, analysed: stats.analysed };
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const stale = this.ordered().filter((f) => mayProcess(f) && this.hasStale(f));
+        const stale = queue.filter((f) => mayProcess(f) && this.hasStale(f));
         if (stale.length === 0) break;
         stats.rounds++;
         for (const f of stale) this.process(f, stats);
       }
+      stats.summaryRounds = { parsed: stats.parsed - before.parsed, analysed: stats.analysed - before.analysed, ms: performance.now() - r0 };
     } finally {
       clearTextMemos();
     }
@@ -143,6 +155,26 @@ export class Project {
 
   private ordered(): FileRecord[] {
     return [...this.files.values()].sort((a, b) => a.order - b.order);
+  }
+
+  /**
+   * Every file in input order, except that the sources to be read (new or changed) take each
+   * other's places callees first: their callers then find most summaries already there.
+   */
+  private firstPassOrder(mayProcess: (f: FileRecord) => boolean): { queue: FileRecord[]; reordered: boolean } {
+    const queue = this.ordered();
+    const slots: number[] = [];
+    queue.forEach((f, i) => {
+      if (!isHeader(f.uri) && mayProcess(f) && (!f.info || f.info.text !== f.text)) slots.push(i);
+    });
+    const toRead = slots.map((i) => queue[i]!);
+    const order = filesCalleesFirst(toRead, (f) => f.text);
+    let reordered = false;
+    slots.forEach((slot, k) => {
+      if (queue[slot] !== order[k]) reordered = true;
+      queue[slot] = order[k]!;
+    });
+    return { queue, reordered };
   }
 
   private rebuildTables(): void {
@@ -252,6 +284,7 @@ export class Project {
       r.result.accesses = accessesOfSkipped(p, e, this.index, table);
       r.result.signature = this.signature(f, r);
       e.syntax = undefined;
+      stats.skipped++;
       return;
     }
     stats.analysed++;
