@@ -6,15 +6,20 @@ export const C_EXTENSIONS = new Set(['.c', '.h']);
 /** C++ sources and headers: never analysed (the grammar is C's; a C++ file would give nonsense or silence). */
 const CPP_EXTENSIONS = new Set(['.cc', '.cpp', '.cxx', '.c++', '.hh', '.hpp', '.hxx', '.h++', '.ipp', '.tpp', '.ixx', '.cppm']);
 
-/** Markers that only C++ has (checked outside comments and strings). */
-const CPP_MARKERS: readonly [RegExp, string][] = [
-  [/^[ \t]*(?:template\s*<|namespace\s+[A-Za-z_]\w*\s*\{|namespace\s*\{|using\s+namespace\s)/m, 'templates or namespaces'],
-  [/^[ \t]*(?:class|struct)\s+[A-Za-z_]\w*\s*(?:final\s*)?:\s*(?:public|private|protected|virtual)\b/m, 'class inheritance'],
-  [/^[ \t]*(?:public|private|protected)[ \t]*:/m, 'access specifiers'],
-  [/^[ \t]*class\s+[A-Za-z_]\w*\s*\{/m, 'classes'],
-  [/\b(?:std|boost)::/, 'std::'],
-  [/^[ \t]*#[ \t]*include\s*<(?:iostream|vector|string|map|memory|mutex|thread|atomic|algorithm|functional|cstdio|cstdlib|cstring)>/m, 'C++ standard headers'],
-  [/(?<!\[\[[ \t]*)\b[A-Za-z_]\w*::~?[A-Za-z_]\w*\s*\(/, 'qualified member functions (X::f)'],
+/**
+ * Markers that only C++ has (checked outside comments and strings), each with words one of which
+ * any match contains: a text with none of them cannot match, and is not blanked and searched
+ * (on a 300 KLOC tree the search cost more CPU than a tenth of the parse).
+ */
+const CPP_MARKERS: readonly [RegExp, string, readonly string[]][] = [
+  [/^[ \t]*(?:template\s*<|namespace\s+[A-Za-z_]\w*\s*\{|namespace\s*\{|using\s+namespace\s)/m, 'templates or namespaces', ['template', 'namespace']],
+  [/^[ \t]*(?:class|struct)\s+[A-Za-z_]\w*\s*(?:final\s*)?:\s*(?:public|private|protected|virtual)\b/m, 'class inheritance', ['public', 'private', 'protected', 'virtual']],
+  [/^[ \t]*(?:public|private|protected)[ \t]*:/m, 'access specifiers', ['public', 'private', 'protected']],
+  [/^[ \t]*class\s+[A-Za-z_]\w*\s*\{/m, 'classes', ['class']],
+  [/\b(?:std|boost)::/, 'std::', ['std::', 'boost::']],
+  [/^[ \t]*#[ \t]*include\s*<(?:iostream|vector|string|map|memory|mutex|thread|atomic|algorithm|functional|cstdio|cstdlib|cstring)>/m, 'C++ standard headers',
+    ['<iostream>', '<vector>', '<string>', '<map>', '<memory>', '<mutex>', '<thread>', '<atomic>', '<algorithm>', '<functional>', '<cstdio>', '<cstdlib>', '<cstring>']],
+  [/(?<!\[\[[ \t]*)\b[A-Za-z_]\w*::~?[A-Za-z_]\w*\s*\(/, 'qualified member functions (X::f)', ['::']],
 ];
 
 /**
@@ -111,8 +116,12 @@ export function blankCplusplusSections(text: string): string {
 export function notCReason(file: string, text: string): string | undefined {
   const ext = path.extname(file).toLowerCase();
   if (CPP_EXTENSIONS.has(ext) || (ext === '.c' && path.extname(file) === '.C')) return `a C++ file (${path.extname(file)}); Lockstep analyses C`;
-  const sample = blankCplusplusSections(blankCommentsAndStrings(text.length > 1 << 20 ? text.slice(0, 1 << 20) : text));
-  for (const [re, what] of CPP_MARKERS) {
+  const head = text.length > 1 << 20 ? text.slice(0, 1 << 20) : text;
+  // Blanking only replaces characters by spaces: a word absent from the text is absent from the sample.
+  const candidates = CPP_MARKERS.filter(([, , words]) => words.some((w) => head.includes(w)));
+  if (candidates.length === 0 && C_EXTENSIONS.has(ext)) return undefined;
+  const sample = blankCplusplusSections(blankCommentsAndStrings(head));
+  for (const [re, what] of candidates) {
     if (re.test(sample)) return `looks like C++ (${what}); Lockstep analyses C`;
   }
   if (C_EXTENSIONS.has(ext)) return undefined;
