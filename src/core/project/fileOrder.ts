@@ -13,12 +13,18 @@ import { componentsCalleesFirst } from './callOrder';
 export interface TextShape {
   defines: string[];
   calls: Set<string>;
+  /** The text of every function definition, `static` ones too (declaration to closing brace, as scanned). */
+  functionTexts: string[];
 }
 
-/** Orders `files` (in their canonical order) so that a file comes after the files defining what it calls; cycles keep their canonical order as far as they can. */
+/** Orders `files` (in their canonical order) so that a file comes after the files defining what it calls; cycles greedily (mostlyCalleesFirst). */
 export function filesCalleesFirst<T>(files: readonly T[], textOf: (f: T) => string): T[] {
+  return orderCalleesFirst(files, files.map((f) => scanShape(textOf(f))));
+}
+
+/** The same, from shapes already scanned (`shapes[i]` is `files[i]`'s). */
+export function orderCalleesFirst<T>(files: readonly T[], shapes: readonly TextShape[]): T[] {
   if (files.length < 2) return [...files];
-  const shapes = files.map((f) => scanShape(textOf(f)));
   const definer = new Map<string, number>();
   shapes.forEach((s, i) => {
     for (const name of s.defines) if (!definer.has(name)) definer.set(name, i);
@@ -77,6 +83,9 @@ function mostlyCalleesFirst(comp: number[], weights: readonly Map<number, number
 export function scanShape(text: string): TextShape {
   const defines: string[] = [];
   const calls = new Set<string>();
+  const functionTexts: string[] = [];
+  let declStart = -1;
+  let bodyOf = -1;
   const n = text.length;
   let depth = 0;
   let paren = 0;
@@ -89,6 +98,7 @@ export function scanShape(text: string): TextShape {
     candidate = undefined;
     isStatic = false;
     paren = 0;
+    declStart = -1;
   };
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -133,6 +143,7 @@ export function scanShape(text: string): TextShape {
       continue;
     }
     lineStart = false;
+    if (depth === 0 && declStart < 0) declStart = i;
     if (c === DQUOTE || c === SQUOTE) {
       let k = i + 1;
       while (k < n) {
@@ -166,7 +177,9 @@ export function scanShape(text: string): TextShape {
       else if (c === SEMI && paren === 0) resetDecl();
       else if (c === LBRACE && paren === 0) {
         // After `f(…)` or `f(…) ANNOTATION`, not after `= ` (an initialiser).
-        if (candidate !== undefined && !isStatic && (lastSignificant === RPAREN || lastSignificant === IDENT)) defines.push(candidate);
+        const isFunction = candidate !== undefined && (lastSignificant === RPAREN || lastSignificant === IDENT);
+        if (isFunction && !isStatic) defines.push(candidate!);
+        bodyOf = isFunction ? declStart : -1;
         depth = 1;
         resetDecl();
         lastSignificant = c;
@@ -177,12 +190,16 @@ export function scanShape(text: string): TextShape {
       depth++;
     } else if (c === RBRACE) {
       depth = Math.max(0, depth - 1);
-      if (depth === 0) resetDecl();
+      if (depth === 0) {
+        if (bodyOf >= 0) functionTexts.push(text.slice(bodyOf, i + 1));
+        bodyOf = -1;
+        resetDecl();
+      }
     }
     lastSignificant = c;
     i++;
   }
-  return { defines, calls };
+  return { defines, calls, functionTexts };
 }
 
 /** Annotation macros written before or after a declarator: all capitals, or `_X…`/`__x…`. */

@@ -40,7 +40,20 @@ export class ProgramTables {
   /** resolve() per calling file and name: asked for every call of every function at each staleness check. */
   private readonly resolved = new Map<string, Map<string, FnKey | null>>();
 
+  /**
+   * Struct types the files not read yet will say are grace-freed, guessed from their text before
+   * the first pass (fileOrder.ts) so that functions read early see them; dropped at the next
+   * rebuild, which takes only what the files' parses said.
+   */
+  private readonly provisionalGraceFreed = new Set<string>();
+
+  provideGraceFreed(types: Iterable<string>): void {
+    for (const t of types) this.provisionalGraceFreed.add(t);
+    this.marked.clear();
+  }
+
   clear(): void {
+    this.provisionalGraceFreed.clear();
     this.resolved.clear();
     this.guarded.clear();
     this.graceFreed.clear();
@@ -190,10 +203,14 @@ export class ProgramTables {
 
   struct(name: string): StructInfo | undefined {
     const s = this.structs.get(name);
-    if (!s || !(this.graceFreed.has(name) || this.graceFreed.has(s.canonical))) return s;
+    if (!s || !(this.isGraceFreed(name) || this.isGraceFreed(s.canonical))) return s;
     let m = this.marked.get(s);
     if (!m) this.marked.set(s, (m = { ...s, graceFreed: true }));
     return m;
+  }
+
+  private isGraceFreed(type: string): boolean {
+    return this.graceFreed.has(type) || this.provisionalGraceFreed.has(type);
   }
 
   /** What callers see: the first definition's analysed summary, or what its contract says. */

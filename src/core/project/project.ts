@@ -10,7 +10,8 @@ import type { Finding } from '../findings';
 import { withLeakFixes } from '../fixes/leakFixes';
 import { FUNCTION_RULES } from '../rules/index';
 import { componentsCalleesFirst } from './callOrder';
-import { filesCalleesFirst } from './fileOrder';
+import { orderCalleesFirst, scanShape } from './fileOrder';
+import { graceFreedTypes } from '../analysis/graceFreed';
 import { fileInfoOf, textHash, type FileRecord, type FnRecord, type FnResult } from './fileState';
 import { isHeader } from './identity';
 import { ProgramTables } from './programTables';
@@ -119,7 +120,8 @@ export class Project {
       for (const f of queue) {
         if (mayProcess(f) && (!f.info || f.info.text !== f.text || this.hasStale(f))) this.process(f, stats);
       }
-      // The tables took files in reading order; callers see definitions, contracts and structs in input order.
+      // The tables took files in reading order and a guess of grace-freed types: from here on they
+      // hold exactly what the files said, in input order (what a function saw differently is stale).
       if (reordered) this.rebuildTables();
       // Then rounds until nothing a function depends on changed after it was analysed.
       const r0 = performance.now();
@@ -168,8 +170,18 @@ export class Project {
       if (!isHeader(f.uri) && mayProcess(f) && (!f.info || f.info.text !== f.text)) slots.push(i);
     });
     const toRead = slots.map((i) => queue[i]!);
-    const order = filesCalleesFirst(toRead, (f) => f.text);
+    // One file (the editor's keystroke) has no order to find, and adds its own types before its analysis.
+    if (toRead.length < 2) return { queue, reordered: false };
+    const shapes = toRead.map((f) => scanShape(f.text));
+    const order = orderCalleesFirst(toRead, shapes);
     let reordered = false;
+    // Types some file frees after a grace period mark structs for every file: known before the
+    // pass, the files read before that one need not be analysed again for it.
+    const guessed = graceFreedTypes(shapes.flatMap((s) => s.functionTexts), this.index);
+    if (guessed.size > 0) {
+      this.tables.provideGraceFreed(guessed);
+      reordered = true;
+    }
     slots.forEach((slot, k) => {
       if (queue[slot] !== order[k]) reordered = true;
       queue[slot] = order[k]!;

@@ -80,3 +80,14 @@ test('callers in earlier files are analysed once, and find what they would in an
   const reversed = analyzeFiles(parser, [callee, middle, caller], { knowledge });
   assert.deepEqual(reversed.findings, r.findings);
 });
+
+test('a type another file frees after a grace period is known before the first pass: its users are analysed once', () => {
+  const knowledge = builtinKnowledge();
+  const header = { uri: 'foo.h', text: 'struct foo {\n\tstruct ovs_mutex mutex;\n\tint n;\n};\n' };
+  const user = { uri: 'a_use.c', text: '#include "foo.h"\nint use(struct foo *f)\n{\n\tint n;\n\tovs_mutex_lock(&f->mutex);\n\tn = f->n;\n\tovs_mutex_unlock(&f->mutex);\n\treturn n;\n}\n' };
+  const freer = { uri: 'b_free.c', text: '#include "foo.h"\nvoid foo_destroy(struct foo *f)\n{\n\tovsrcu_postpone(free, f);\n}\n' };
+  const r = analyzeFiles(parser, [header, user, freer], { knowledge });
+  assert.deepEqual(r.findings, []);
+  assert.equal(r.stats.rounds, 0, 'use() saw foo as grace-freed the first time');
+  assert.equal(r.stats.parsed, 3);
+});
