@@ -188,21 +188,76 @@ export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryT
  * keeps nothing. Any other use (passed on, stored, returned) leaves it unknown (no summary), as
  * a callee with no body in sight is.
  */
-export function readerSummary(e: FnEntry, key: string, uri: string): FunctionSummary | undefined {
+export function readerSummary(e: FnEntry, key: string, uri: string, table?: SummaryTable): FunctionSummary | undefined {
   const open = e.text.indexOf('{');
   if (open < 0) return undefined;
   const body = e.text.slice(open);
+  const readOnly = readOnlyParams(e.text.slice(0, open), e.fn.name);
   for (const p of e.fn.params) {
-    if (!p) continue;
+    if (!p || readOnly.has(p)) continue;
     const re = new RegExp(`(?<![\\w.>])${p.replace(/[$]/g, '\\$')}(?!\\w)`, 'g');
     for (const m of body.matchAll(re)) {
       const after = body.slice(m.index + p.length, m.index + p.length + 4);
       const before = body.slice(Math.max(0, m.index - 2), m.index);
       if (/^\s*(->|\.|\[)/.test(after) || /^\s*[!=]=/.test(after) || /[!=]=\s*$/.test(before) || /!\s*$/.test(before)) continue;
+      // Passed to a function whose body is a reader too (this one calls nothing with effects).
+      const callee = table && calleeOfArgument(body, m.index, p.length);
+      if (callee && table.fn(callee)?.defined) continue;
       return undefined;
     }
   }
   return { name: e.fn.name, key, uri, range: e.fn.range, effects: [], acquires: [], refs: [], defined: true };
+}
+
+/** `f(a, p)`: the function an argument at `at` (exactly the argument, nothing around it) is passed to. */
+function calleeOfArgument(text: string, at: number, length: number): string | undefined {
+  if (!/^\s*[,)]/.test(text.slice(at + length, at + length + 8))) return undefined;
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  if (text[i] !== ',' && text[i] !== '(') return undefined;
+  for (let depth = 0; i >= 0; i--) {
+    const c = text[i];
+    if (c === ')' || c === ']') depth++;
+    else if ((c === '(' || c === '[') && depth > 0) depth--;
+    else if (c === '(') break;
+    else if (c === ';' || c === '{' || c === '}') return undefined;
+  }
+  return /([A-Za-z_]\w*)\s*$/.exec(text.slice(Math.max(0, i - 64), i))?.[1];
+}
+
+const NUMBER_WORDS = /^(?:const|volatile|register|unsigned|signed|long|int|short|char|bool|_Bool|float|double|size_t|ssize_t|BOOLEAN|BOOL|UCHAR|USHORT|ULONG|LONG|ULONG64|LONG64|ULONGLONG|LONGLONG|SIZE_T|(?:__)?[us]\d+|(?:__)?be\d+|(?:__)?le\d+|u?int\d*_t|UINT\d*|INT\d*|ovs_be\d+|_In_|IN)$/;
+
+/**
+ * Parameters declared with a number type (`long long now`, `UINT32 hash`) or as a pointer to
+ * const (`const struct key *k`): a body that calls nothing with effects cannot link, free or put
+ * what they point to, whatever it passes them on to.
+ */
+function readOnlyParams(head: string, name: string): Set<string> {
+  const out = new Set<string>();
+  const at = head.indexOf('(', head.lastIndexOf(name));
+  if (at < 0) return out;
+  let depth = 0;
+  let start = at + 1;
+  const decls: string[] = [];
+  for (let i = at; i < head.length; i++) {
+    const c = head[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) {
+      decls.push(head.slice(start, i));
+      break;
+    } else if (c === ',' && depth === 1) {
+      decls.push(head.slice(start, i));
+      start = i + 1;
+    }
+  }
+  for (const d of decls) {
+    const constPointee = /^\s*(?:(?:_In_|IN)\s+)?const\s+(?:(?:struct|union|enum)\s+)?[A-Za-z_]\w*\s*\*\s*([A-Za-z_]\w*)\s*$/.exec(d);
+    if (constPointee) out.add(constPointee[1]!);
+    if (/[*[(]/.test(d)) continue;
+    const words = d.replace(/\benum\s+\w+/g, 'int').match(/[A-Za-z_]\w*/g) ?? [];
+    if (words.length >= 2 && words.slice(0, -1).every((w) => NUMBER_WORDS.test(w))) out.add(words[words.length - 1]!);
+  }
+  return out;
 }
 
 /** The body names a field some struct declares lock-guarded (`->poll_list`, `.n_flows`). */

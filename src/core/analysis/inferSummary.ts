@@ -114,18 +114,23 @@ export function paramAliases(body: Node, params: readonly string[]): Map<string,
 }
 
 /** Reference effects on parameters and the return value. */
-export function inferRefEffects(exits: ExitInfo[], params: string[], kept: ReadonlyMap<string, number>, aliases: ReadonlyMap<string, string> = new Map()): RefEffect[] {
+export function inferRefEffects(
+  exits: ExitInfo[], params: string[], kept: ReadonlyMap<string, number>, aliases: ReadonlyMap<string, string> = new Map(),
+  storedWhen?: (names: readonly string[], relevant: ExitInfo[]) => 'zero' | 'nonzero' | undefined,
+): RefEffect[] {
   const out: RefEffect[] = [];
   // Parameters the function hands back with a reference it took on them (`foo_ref(f)`: a get on its argument).
   const returnedParams = new Set<string>();
   params.forEach((p, i) => {
     if (!p) return;
     const target = `$${i}`;
+    const names = [p, ...[...aliases].filter(([, v]) => v === p).map(([k]) => k)];
     if (kept.has(p)) {
-      out.push({ target, op: 'store' });
+      // Kept only on the exits returning one truth (conditionalStores.ts); kept through a view of it (-1): throughout.
+      const when = kept.get(p) !== -1 ? storedWhen?.(names, exitsFor(exits, names)) : undefined;
+      out.push(when ? { target, op: 'store', when } : { target, op: 'store' });
       return;
     }
-    const names = [p, ...[...aliases].filter(([, v]) => v === p).map(([k]) => k)];
     const relevant = exitsFor(exits, names);
     if (relevant.length === 0) return;
     // `dropped` after its own get: a reference the function took on its argument and put back —

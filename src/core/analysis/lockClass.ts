@@ -135,6 +135,8 @@ export interface ClassResolver {
   spellings(id: string): string[];
   /** Whether a variable is declared here with a scalar (non-pointer, non-struct) type: `int offset`, `u16 len`. */
   isScalar(name: string): boolean;
+  /** Whether a variable is declared here as a struct or union value (`struct addr a`): a copy, never a view of another object. */
+  isStructValue(name: string): boolean;
   /** Whether a variable's declared type is a struct with a reference count among its fields. */
   isCounted(name: string): boolean;
   /** Whether a variable's declared type is freed only after an implicit-reader grace period. */
@@ -147,6 +149,7 @@ export interface ClassResolver {
 export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: SummaryTable): ClassResolver {
   const varTypes = new Map<string, string>();
   const scalars = new Set<string>();
+  const structValues = new Set<string>();
   const assigned = new Map<string, string[]>();
   const push = (name: string, value: string): void => {
     const list = assigned.get(name);
@@ -162,6 +165,8 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
     for (const dd of d.childrenForFieldName('declarator')) {
       const n = declName(dd);
       if (n && t) varTypes.set(n, t);
+      const typeKind = d.childForFieldName('type')?.type;
+      if (n && (typeKind === 'struct_specifier' || typeKind === 'union_specifier') && !/pointer_declarator|array_declarator/.test(declaratorKinds(dd))) structValues.add(n);
       if (n && !/pointer_declarator|array_declarator/.test(declaratorKinds(dd)) && d.childForFieldName('type')?.type !== 'struct_specifier' && /^(int|unsigned|signed|long|short|char|bool|_Bool|size_t|ssize_t|u8|u16|u32|u64|s8|s16|s32|s64|__u8|__u16|__u32|__u64|__be16|__be32|__be64|__le16|__le32|uint\w*|int\w*|UINT\w*|ULONG|LONG|USHORT|UCHAR)$/.test(t ?? '')) scalars.add(n);
       if (dd.type === 'init_declarator' && n) {
         const v = dd.childForFieldName('value');
@@ -196,6 +201,9 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
     },
     isScalar(name: string): boolean {
       return scalars.has(name);
+    },
+    isStructValue(name: string): boolean {
+      return structValues.has(name);
     },
     isGraceFreed(name: string): boolean {
       const t = varTypes.get(name);

@@ -18,10 +18,25 @@ export function exitRefs(ctx: FnContext, b: Branch, value: Node | null): 'ref' |
   b.s.refs = b.s.refs.filter((r) => {
     const hit = returned.find((t) => mentionsObject(t, r.obj));
     if (hit === undefined) return true;
-    if (hit === r.obj || `*${hit}` === r.obj) carried = r.kind === 'alloc' ? 'alloc' : 'ref';
+    if (hit === r.obj || `*${hit}` === r.obj || (r.kind === 'alloc' && firstMemberOf(ctx, r.obj, hit))) carried = r.kind === 'alloc' ? 'alloc' : 'ref';
     return false;
   });
   return carried;
+}
+
+/**
+ * `return &conn->up;` where `up` is the first member of fresh memory: the address is the
+ * allocation's own (what a caller frees), so the memory goes to the caller. A later member's
+ * address is not something the caller can free: ownership stays unknown there.
+ */
+function firstMemberOf(ctx: FnContext, obj: string, hit: string): boolean {
+  const m = /^(?:->|\.)([A-Za-z_]\w*)$/.exec(hit.slice(obj.length));
+  if (!hit.startsWith(obj) || !m || !/^[A-Za-z_]\w*$/.test(obj)) return false;
+  const cls = ctx.classOf(`${obj}->${m[1]!}`);
+  const sep = cls.indexOf('::');
+  if (sep < 0) return false;
+  const fields = ctx.summaries.struct(cls.slice(0, sep))?.fields;
+  return fields !== undefined && Object.keys(fields)[0] === m[1];
 }
 
 /** `return calloc(1, n);`, `return get_ref(x);`, `return foo_ref(x)` (returns x with a new reference): the call's fresh result goes straight to the caller. */

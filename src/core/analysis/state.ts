@@ -221,6 +221,13 @@ export function setFact(s: AbsState, fact: Fact): void {
 }
 
 /** Forgets everything known about identifier `name` (it was assigned or its address escaped). */
+/** A write through `name` (`name->f = v`): facts about memory it reaches go, its own truth stays. */
+export function killFactsThrough(s: AbsState, name: string): void {
+  if (s.facts.some((f) => f.key !== name && f.roots.includes(name))) {
+    s.facts = s.facts.filter((f) => f.key === name || !f.roots.includes(name));
+  }
+}
+
 export function killFacts(s: AbsState, name: string): void {
   if (s.facts.some((f) => f.key === name || f.roots.includes(name))) {
     s.facts = s.facts.filter((f) => f.key !== name && !f.roots.includes(name));

@@ -292,7 +292,7 @@ export class Project {
     const table = this.tables.viewFor(f);
     if (!needsAnalysis(e, this.index, table, contract)) {
       r.result = emptyResult(r, '');
-      r.result.summary = readerSummary(e, r.key, f.uri);
+      r.result.summary = readerSummary(e, r.key, f.uri, table);
       r.result.accesses = accessesOfSkipped(p, e, this.index, table);
       r.result.signature = this.signature(f, r);
       e.syntax = undefined;
