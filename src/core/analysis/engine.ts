@@ -191,7 +191,8 @@ export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryT
 export function readerSummary(e: FnEntry, key: string, uri: string, table?: SummaryTable): FunctionSummary | undefined {
   const open = e.text.indexOf('{');
   if (open < 0) return undefined;
-  const body = e.text.slice(open);
+  // Comments and strings name no parameter (`"… when ofproto (%s) …"`).
+  const body = e.text.slice(open).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, ' ');
   const readOnly = readOnlyParams(e.text.slice(0, open), e.fn.name);
   for (const p of e.fn.params) {
     if (!p || readOnly.has(p)) continue;

@@ -14,6 +14,7 @@ import { callKnowledgeMemo } from './callKnowledge';
 import { arrayCleanupLoops, localPointerArrays } from './ownedArrays';
 import { lendingCalls, ownedParameters } from './ownedParams';
 import { ownerFrees, type OwnerFree } from './ownedFields';
+import { storedWhen } from './conditionalStores';
 import { blockingAcquires, inferEffects, inferRefEffects, keptValues, paramAliases } from './inferSummary';
 import type { FnContext } from './fnContext';
 import { classResolver } from './lockClass';
@@ -198,7 +199,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     }
   }
   const asserted = contract.filter((e) => !ownContract.includes(e));
-  const kept = keptValues(body, index, callOf, locals, classes.isScalar);
+  const kept = keptValues(body, index, callOf, locals, (n) => classes.isScalar(n) || classes.isStructValue(n));
   return {
     fn,
     events,
@@ -216,7 +217,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     visits: result.visits,
     acquired: [...ctx.acquiredInBody],
     blocking: declared ? declaredAcquires(ownContract) : blockingAcquires(ctx.blocking, fn.params, (n) => locals.has(n) && !fn.params.includes(n)),
-    refEffects: [...(partial ? [] : inferRefEffects(result.exits, fn.params, kept, paramAliases(body, fn.params))), ...invalidatedParams(body, fn.params, callOf)],
+    refEffects: [...(partial ? [] : inferRefEffects(result.exits, fn.params, kept, paramAliases(body, fn.params), (names, relevant) => storedWhen(cfg, body, relevant, names, callOf, index))), ...invalidatedParams(body, fn.params, callOf)],
     structLookups: [...classes.lookups].sort(),
     noLockAnalysis: input.noLockAnalysis === true,
     locals: new Set([...locals].filter((n) => !fn.params.includes(n))),

@@ -10,7 +10,7 @@ import { resultOf } from './callResults';
 import { noteReached } from './protection';
 import { notePacketView } from './packetViews';
 import { checkGuarded } from './guardedFields';
-import { getFact, holdsError, killFacts, setFact, type AbsState } from './state';
+import { getFact, holdsError, killFacts, killFactsThrough, setFact, type AbsState } from './state';
 import { isCountBump, noteUnconditionalRef } from './tryRef';
 import { constantTruth, isErrorConstant } from './truth';
 import type { FnContext, Branch } from './fnContext';
@@ -85,7 +85,9 @@ function mutatorCheck(ctx: FnContext, nodeId: number, b: Branch, name: string, a
 function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
   const name = lhs.type === 'identifier' ? lhs.text : rootVariable(lhs.text);
   if (!name) return;
-  killFacts(b.s, name);
+  // `entry->parent = NULL` changes what `entry` points to, not `entry`: its own truth stays.
+  if (lhs.type === 'identifier') killFacts(b.s, name);
+  else killFactsThrough(b.s, name);
   if (lhs.type === 'identifier' && b.s.locks.length > 0) forgetLocksThrough(b.s, name);
   if (lhs.type !== 'identifier' && rhs) {
     // `vport->dev = dev_get_by_name(...)`: the branch that got no reference has NULL there, and a
