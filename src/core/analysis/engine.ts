@@ -12,6 +12,7 @@ import { callKnowledgeMemo } from './callKnowledge';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { graceFreedTypes } from './graceFreed';
 import { rcuFieldTable, type RcuFieldTable } from './rcuFields';
+import { dropsFieldsInTeardown } from './ownedFields';
 import { classResolver, structSummaries } from './lockClass';
 import { lockIdentity, textMemo } from './exprs';
 import { qualifyStatic } from './lockNames';
@@ -179,7 +180,7 @@ export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryT
     const s = table.fn(name);
     if (s && (s.effects.length > 0 || s.noReturn || s.refs.length > 0 || s.acquires.length > 0)) return true;
   }
-  return lockedOnEntry || storesParameter(e) || touchesGuarded(e, table);
+  return lockedOnEntry || storesParameter(e) || touchesGuarded(e, table) || dropsFieldsInTeardown(e.fn.name, e.text);
 }
 
 /**
@@ -193,6 +194,8 @@ export function readerSummary(e: FnEntry, key: string, uri: string, table?: Summ
   if (open < 0) return undefined;
   // Comments and strings name no parameter (`"… when ofproto (%s) …"`).
   const body = e.text.slice(open).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, ' ');
+  // `foo_unref(p->f)` with no body or API in sight: it may release a field (destructor completeness asks).
+  if (RELEASES_FIELD.test(body)) return undefined;
   const readOnly = readOnlyParams(e.text.slice(0, open), e.fn.name);
   for (const p of e.fn.params) {
     if (!p || readOnly.has(p)) continue;
@@ -209,6 +212,8 @@ export function readerSummary(e: FnEntry, key: string, uri: string, table?: Summ
   }
   return { name: e.fn.name, key, uri, range: e.fn.range, effects: [], acquires: [], refs: [], defined: true };
 }
+
+const RELEASES_FIELD = /\b(?:[A-Za-z_]\w*(?:_unref|_destroy|_free|_delete|_release|_uninit)|free)\s*\(\s*&?\s*[A-Za-z_]\w*\s*(?:->|\.)/;
 
 /** `f(a, p)`: the function an argument at `at` (exactly the argument, nothing around it) is passed to. */
 function calleeOfArgument(text: string, at: number, length: number): string | undefined {

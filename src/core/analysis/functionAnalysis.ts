@@ -13,7 +13,7 @@ import type { AcquiredLock, LockEffect, LockOrderEdge, RefEffect, SummaryTable }
 import { callKnowledgeMemo } from './callKnowledge';
 import { arrayCleanupLoops, localPointerArrays } from './ownedArrays';
 import { lendingCalls, ownedParameters } from './ownedParams';
-import { ownerFrees, type OwnerFree } from './ownedFields';
+import { destructorGaps, ownerFrees, releasedFieldClasses, type OwnerFree } from './ownedFields';
 import { storedWhen } from './conditionalStores';
 import { blockingAcquires, inferEffects, inferRefEffects, keptValues, paramAliases } from './inferSummary';
 import type { FnContext } from './fnContext';
@@ -76,8 +76,10 @@ export interface FunctionAnalysis {
   arrayCleanups: Map<string, { from: number; to: number }[]>;
   /** Owned parameters (ownedParams.ts) some path consumed through a known consumer or a consuming callee, and where. */
   ownedConsumed: Map<string, { api: string; site: SourceRange }>;
-  /** Objects freed here with owning fields left holding references (ownedFields.ts). */
+  /** Objects freed here with owning fields left holding references, and destructors that miss some (ownedFields.ts). */
   ownerFrees: OwnerFree[];
+  /** Field classes the body or its callees release (ownedFields.ts `releasedFieldClasses`). */
+  releasedFields: string[];
 }
 
 export interface FunctionInput {
@@ -229,7 +231,8 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     typeFrees: typeFreesOf(ctx, body),
     arrayCleanups: arrayCleanupLoops(body, localArrays),
     ownedConsumed: ctx.ownedConsumed ?? new Map(),
-    ownerFrees: ownerFrees(node, body, input.text, callOf, (t) => summaries.struct(t)),
+    ownerFrees: [...ownerFrees(node, body, input.text, callOf, (t) => summaries.struct(t)), ...destructorGaps(node, fn.name, body, input.text, index, callOf, (t) => summaries.struct(t), classes.classOf)],
+    releasedFields: releasedFieldClasses(body, callOf, classes.classOf),
     accesses: { ...collectAccesses(cfg, body, fn.params, classes.classOf, ctx.heldAt, lockCallee(callOf)), acquired: [...new Set([...ctx.acquiredInBody].map(lockKey))] },
   };
 }

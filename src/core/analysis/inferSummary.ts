@@ -333,5 +333,6 @@ export function summaryOf(a: FunctionAnalysis, key: string, uri: string): Functi
     refs: a.refEffects,
     noReturn: (a.exits.length === 0 && !a.incomplete) || undefined,
     defined: true,
+    ...(a.releasedFields.length > 0 ? { releasedFields: a.releasedFields } : {}),
   };
 }

@@ -86,6 +86,8 @@ export interface FunctionSummary {
   noReturn?: boolean;
   /** The body is among the inputs (otherwise the summary is a prototype's contract). */
   defined?: boolean;
+  /** Field classes (`T::f`) the body or its callees release (`P_unref(x->f)`); `*` for any (ownedFields.ts). */
+  releasedFields?: string[];
 }
 
 /** Struct field types (lock classes resolve across files) and the locks fields are annotated with. */

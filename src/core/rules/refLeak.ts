@@ -49,6 +49,12 @@ export const refLeak: Rule = {
         pathOf(exit.state.trail, { range: exit.range, message: `exit still owning \`${ref.display}\`` }), exits.slice(1).map((e) => e.range)));
     }
     for (const o of a.ownerFrees) {
+      if (o.destructor) {
+        const others = o.destructor.dropped.map((f) => `\`${o.obj}->${f}\``).join(', ');
+        const message = `\`${o.api}\` tears \`${o.obj}\` down, dropping the references its fields ${others} hold, but not the one in \`${o.obj}->${o.field}\`: this file takes it with ${o.refName}() and drops it with ${o.unrefName}()`;
+        out.push(makeFinding('ref-leak', input, o.site, message, `${o.obj}->${o.field}#owner`, [], [{ range: o.site, message: `last field reference dropped; \`${o.obj}->${o.field}\` still owns one` }]));
+        continue;
+      }
       const message = `\`${o.obj}\` is freed (${o.api}) while its field \`${o.obj}->${o.field}\` still holds a reference: this file takes it with ${o.refName}() and drops it with ${o.unrefName}(), and this teardown drops other fields but not this one`;
       out.push(makeFinding('ref-leak', input, o.site, message, `${o.obj}->${o.field}#owner`, [], [{ range: o.site, message: `\`${o.obj}\` freed with \`${o.obj}->${o.field}\` still owning a reference` }]));
     }
