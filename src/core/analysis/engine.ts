@@ -11,7 +11,7 @@ import { collectUnlocked, type FunctionAccesses } from './fieldAccesses';
 import { callKnowledgeMemo } from './callKnowledge';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { graceFreedTypes } from './graceFreed';
-import { rcuFieldTable, type RcuFieldTable } from './rcuFields';
+import { plainFrees, rcuFieldTable, type RcuFieldTable } from './rcuFields';
 import { dropsFieldsInTeardown } from './ownedFields';
 import { classResolver, structSummaries } from './lockClass';
 import { lockIdentity, textMemo } from './exprs';
@@ -108,10 +108,19 @@ export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0, in
     lines: countLines(file.text),
     recursiveLocks: recursiveLocks(parsed.text, scope.statics, file.uri),
     graceFreed: index ? graceFreedTypes(fns.map((e) => e.text), index) : new Set(),
-    rcuFields: rcuFieldTable(fns.map((e) => ({ name: e.fn.name, params: e.fn.params, text: e.text, start: { line: e.fn.range.start.line, column: e.fn.range.start.column } }))),
+    rcuFields: rcuFieldTable(fns.map((e) => ({ name: e.fn.name, params: e.fn.params, text: e.text, start: { line: e.fn.range.start.line, column: e.fn.range.start.column } })), index && freesOf(index)),
     macroCalls,
     slots: slotBindings(parsed.text),
   };
+}
+
+const frees = new WeakMap<KnowledgeIndex, Set<string>>();
+
+/** The index's plain frees, read once per index. */
+function freesOf(index: KnowledgeIndex): Set<string> {
+  let f = frees.get(index);
+  if (!f) frees.set(index, (f = plainFrees(index.refs)));
+  return f;
 }
 
 /** A one-call macro's call is a call of its function too (callees are analysed first, and a change to it is a change here). */

@@ -166,7 +166,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     needs: new Map(),
     lockVariants: [],
     heldAt: new HeldAtNodes(),
-    rcuFields: rcuFieldScope(input.rcuFields, fn.name, body.text),
+    rcuFields: rcuFieldScope(input.rcuFields, fn.name, node.text),
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];

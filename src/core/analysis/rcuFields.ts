@@ -1,17 +1,20 @@
 import type { SourceRange } from '../source';
 import { rcuDeferredFree, rcuLoad, rcuPublisher } from '../apis/rcuPublish';
 import { normalizeLvalue, ownerOf, splitArgs, stripCasts } from './exprs';
+import { isGracePeriod } from './rcuUnlink';
 
 /**
  * RCU-published fields, file by file. A field is RCU-published when the file stores new values in
  * it for lock-free readers (`rcu_assign_pointer(v->cfg, n)`, `ovsrcu_set(&m->impl, n)`) and retires
  * its old values only after a grace period (`old = rcu_dereference(v->cfg); …; call_rcu(&old->rcu,
- * cb)`, `ovsrcu_postpone(free_fn, old)`). Freeing such a field's *current* value with a plain free
+ * cb)`, `ovsrcu_postpone(free_fn, old)`, or `synchronize_rcu(); kfree(old)`). Freeing such a field's *current* value with a plain free
  * (`kfree(v->cfg)`) while readers may still load it is the `rcu-free` shape of a destroy path that
  * forgot the grace period. Read from the function texts of one file, like graceFreed.ts.
  */
 
 export interface RcuFieldEvidence {
+  /** The struct type of the field's owner where the code declares it (`struct bridge *br`), else any. */
+  type?: string;
   /** Where the file publishes a new value, and where it frees an old one after a grace period. */
   publishApi: string;
   publishSite: SourceRange;
@@ -29,8 +32,8 @@ export interface RcuAccessor {
 }
 
 export interface RcuFieldTable {
-  /** Field name → the evidence that it is RCU-published with deferred frees. */
-  fields: Map<string, RcuFieldEvidence>;
+  /** Field name → the evidence that it is RCU-published with deferred frees (one per owner type). */
+  fields: Map<string, RcuFieldEvidence[]>;
   accessors: Map<string, RcuAccessor>;
   /** Functions the file hands to a deferred free as its callback: they run after a grace period. */
   callbacks: Set<string>;
@@ -150,32 +153,61 @@ function accessorOf(src: RcuFieldSource, code: string): RcuAccessor | undefined 
 
 const MENTIONS = /\b(rcu_assign_pointer|RCU_INIT_POINTER|rcu_replace_pointer|ovsrcu_set|ovsrcu_init|ovsrcu_set_hidden)\b/;
 
+function sameType(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
+}
+
+/** The struct type a variable is declared with in the function (`struct bridge *br`, `BRIDGE *br`), if it is a plain variable. */
+function baseType(code: string, base: string): string | undefined {
+  if (!/^[A-Za-z_]\w*$/.test(base)) return undefined;
+  const m = new RegExp(`(?:struct\\s+)?([A-Za-z_]\\w*)\\s*\\*\\s*(?:const\\s+)?${base}\\s*[,;=)\\[]`).exec(code);
+  return m && !/^(return|const|sizeof|void)$/.test(m[1]!) ? m[1] : undefined;
+}
+
+/** Names of frees that free at once (not after a grace period), from the API knowledge. */
+export function plainFrees(refs: ReadonlyMap<string, readonly { kind: string; deferred?: boolean }[]>): Set<string> {
+  const out = new Set<string>();
+  for (const [name, list] of refs) if (list.some((r) => r.kind === 'free' && r.deferred !== true)) out.add(name);
+  return out;
+}
+
 export function emptyRcuFieldTable(): RcuFieldTable {
   return { fields: new Map(), accessors: new Map(), callbacks: new Set() };
 }
 
-export function rcuFieldTable(sources: readonly RcuFieldSource[]): RcuFieldTable {
+/**
+ * `frees`: names of plain frees (API knowledge); an old value freed by one of them after a wait for
+ * a grace period earlier in the same function (`synchronize_rcu(); kfree(old)`) is retired too.
+ */
+export function rcuFieldTable(sources: readonly RcuFieldSource[], frees?: ReadonlySet<string>): RcuFieldTable {
   const table = emptyRcuFieldTable();
   // Most files publish nothing: one test of each function's text decides.
-  const relevant = sources.filter((s) => MENTIONS.test(s.text) || /_dereference|ovsrcu_get|call_rcu|kfree_rcu|ovsrcu_postpone/.test(s.text));
+  const relevant = sources.filter((s) => MENTIONS.test(s.text) || /_dereference|ovsrcu_get|call_rcu|kfree_rcu|ovsrcu_postpone|synchronize_|rcu_barrier/.test(s.text));
   if (relevant.length === 0) return table;
   const codes = new Map(relevant.map((s) => [s, codeOf(s.text)]));
   for (const [s, code] of codes) {
     const acc = accessorOf(s, code);
     if (acc) table.accessors.set(s.name, acc);
   }
-  const published = new Map<string, { api: string; site: SourceRange }>();
-  const deferred = new Map<string, { api: string; site: SourceRange }>();
+  type Site = { api: string; site: SourceRange; type?: string };
+  const published = new Map<string, Site[]>();
+  const deferred = new Map<string, Site[]>();
+  const add = (m: Map<string, Site[]>, field: string, x: Site): void => {
+    const list = m.get(field) ?? [];
+    if (!list.some((y) => y.type === x.type)) m.set(field, [...list, x]);
+  };
   for (const [s, code] of codes) {
-    for (const c of callsIn(code, (n) => rcuPublisher(n) !== undefined || rcuDeferredFree(n) !== undefined)) {
+    const waits = callsIn(code, isGracePeriod);
+    for (const c of callsIn(code, (n) => rcuPublisher(n) !== undefined || rcuDeferredFree(n) !== undefined || (waits.length > 0 && frees?.has(n) === true))) {
       const pub = rcuPublisher(c.name);
       if (pub) {
         const arg = c.args[0] ?? '';
         const place = placeOf(pub.address ? arg.replace(/^\s*&/, '') : arg);
-        if (place && (!pub.address || arg.trim().startsWith('&')) && !published.has(place.field)) published.set(place.field, { api: c.name, site: siteOf(s, c.index, c.name.length) });
+        if (place && (!pub.address || arg.trim().startsWith('&'))) add(published, place.field, { api: c.name, site: siteOf(s, c.index, c.name.length), type: baseType(code, place.base) });
         continue;
       }
-      const d = rcuDeferredFree(c.name)!;
+      const d = rcuDeferredFree(c.name) ?? (waits.some((w) => w.index < c.index) ? { obj: 0, member: false } : undefined);
+      if (!d) continue;
       if (d.callback !== undefined) {
         const cb = c.args[d.callback]?.trim();
         if (cb && /^[A-Za-z_]\w*$/.test(cb)) table.callbacks.add(cb);
@@ -189,12 +221,21 @@ export function rcuFieldTable(sources: readonly RcuFieldSource[]): RcuFieldTable
       const v = stripCasts(obj);
       const value = /^[A-Za-z_]\w*$/.test(v) ? soleAssignment(code, v) : v;
       const load = value !== undefined ? fieldLoad(value, table.accessors) : undefined;
-      if (load && !deferred.has(load.field)) deferred.set(load.field, { api: c.name, site: siteOf(s, c.index, c.name.length) });
+      if (!load) continue;
+      const wait = rcuDeferredFree(c.name) ? undefined : waits.filter((w) => w.index < c.index).pop();
+      const type = baseType(code, load.base);
+      add(deferred, load.field, wait ? { api: `${wait.name} then ${c.name}`, site: siteOf(s, wait.index, wait.name.length), type } : { api: c.name, site: siteOf(s, c.index, c.name.length), type });
     }
   }
-  for (const [field, d] of deferred) {
-    const p = published.get(field);
-    if (p) table.fields.set(field, { publishApi: p.api, publishSite: p.site, deferApi: d.api, deferSite: d.site });
+  // A field of one struct type published and retired in the file (an unknown type matches any).
+  for (const [field, ds] of deferred) {
+    const out: RcuFieldEvidence[] = [];
+    for (const d of ds) {
+      const p = (published.get(field) ?? []).find((x) => sameType(x.type, d.type));
+      const type = d.type ?? p?.type;
+      if (p && !out.some((e) => e.type === type)) out.push({ ...(type ? { type } : {}), publishApi: p.api, publishSite: p.site, deferApi: d.api, deferSite: d.site });
+    }
+    if (out.length > 0) table.fields.set(field, out);
   }
   return table;
 }
@@ -244,7 +285,8 @@ export class RcuFieldScope {
       local = t;
     }
     if (!load || load.side === 'writer') return undefined;
-    const evidence = this.table.fields.get(load.field);
+    const type = baseType(this.code, load.base);
+    const evidence = this.table.fields.get(load.field)?.find((e) => sameType(e.type, type));
     if (!evidence) return undefined;
     const place = `${load.base}->${load.field}`;
     const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/->/g, '\\s*->\\s*');
@@ -264,7 +306,7 @@ export function rcuFieldScope(table: RcuFieldTable | undefined, fnName: string, 
 /** The part of the table one function's analysis reads (a change to it makes the function's results stale). */
 export function rcuFieldsSeenBy(table: RcuFieldTable | undefined, fnName: string, text: string): string {
   if (!table || table.fields.size === 0) return '';
-  const fields = [...table.fields].filter(([f]) => text.includes(f)).map(([f, e]) => `${f}:${e.publishApi}@${e.publishSite.start.line}:${e.deferApi}@${e.deferSite.start.line}`);
+  const fields = [...table.fields].filter(([f]) => text.includes(f)).flatMap(([f, es]) => es.map((e) => `${f}:${e.type ?? ''}:${e.publishApi}@${e.publishSite.start.line}:${e.deferApi}@${e.deferSite.start.line}`));
   const accessors = [...table.accessors].filter(([a]) => text.includes(a)).map(([a, x]) => `${a}:${x.param}:${x.field}:${x.side}`);
   return `${fields.join(',')};${accessors.join(',')};${table.callbacks.has(fnName) ? 'cb' : ''}`;
 }

@@ -17,8 +17,10 @@ const writer = fn('set_cfg', ['p', 'n'], `void set_cfg(struct port *p, struct cf
 
 test('a field published and retired after a grace period is in the table, with both sites', () => {
   const t = rcuFieldTable([writer]);
-  const e = t.fields.get('cfg');
+  const [e, ...more] = t.fields.get('cfg') ?? [];
   assert.ok(e);
+  assert.equal(more.length, 0);
+  assert.equal(e.type, 'port');
   assert.equal(e.publishApi, 'rcu_assign_pointer');
   assert.equal(e.publishSite.start.line, 14);
   assert.equal(e.deferApi, 'call_rcu');
@@ -60,7 +62,7 @@ test('what a function frees: reader-side and plain loads count, writer-side load
   assert.ok(scope);
   assert.equal(scope.freed('p->cfg')?.place, 'p->cfg');
   assert.equal(scope.freed('rcu_dereference(p->cfg)')?.place, 'p->cfg');
-  assert.deepEqual({ ...scope.freed('cur') }, { field: 'cfg', base: 'p', place: 'p->cfg', local: 'cur', evidence: t.fields.get('cfg') });
+  assert.deepEqual({ ...scope.freed('cur') }, { field: 'cfg', base: 'p', place: 'p->cfg', local: 'cur', evidence: t.fields.get('cfg')?.[0] });
   assert.equal(scope.freed('mine'), undefined);
   assert.equal(scope.freed('rcu_dereference_raw(p->cfg)'), undefined);
   assert.equal(scope.freed('q->cfg'), undefined);
@@ -71,4 +73,25 @@ test('a function handed to call_rcu runs after a grace period: no scope', () => 
   const t = rcuFieldTable([writer]);
   assert.equal(rcuFieldScope(t, 'cfg_free_rcu', 'static void cfg_free_rcu(struct rcu_head *h) { kfree(p->cfg); }'), undefined);
   assert.equal(rcuFieldScope(t, 'g', 'int g(int x) { return x; }'), undefined);
+});
+
+test('a waited-for grace period before a plain free retires old values too; fields are told apart by their owner type', () => {
+  const set = fn('set_filter', ['br', 'f'], `void set_filter(struct bridge *br, struct filter *f)
+{
+    struct filter *old = rcu_dereference_protected(br->filter, 1);
+
+    rcu_assign_pointer(br->filter, f);
+    synchronize_rcu();
+    kfree(old);
+}`);
+  const other = fn('port_set', ['p', 'f'], 'void port_set(struct port *p, struct filter *f) { rcu_assign_pointer(p->filter, f); }');
+  assert.equal(rcuFieldTable([set, other]).fields.size, 0, 'without knowing kfree is a free');
+  const t = rcuFieldTable([set, other], new Set(['kfree']));
+  const [e, ...more] = t.fields.get('filter') ?? [];
+  assert.equal(e?.type, 'bridge');
+  assert.equal(e?.deferApi, 'synchronize_rcu then kfree');
+  assert.equal(more.length, 0);
+  const scope = rcuFieldScope(t, 'destroy', 'void destroy(struct bridge *br, struct port *p) { kfree(br->filter); kfree(p->filter); }');
+  assert.equal(scope?.freed('br->filter')?.place, 'br->filter');
+  assert.equal(scope?.freed('p->filter'), undefined);
 });
