@@ -50,6 +50,12 @@ export interface Finding {
    */
   entryOnly?: boolean;
   /**
+   * Pipeline-internal: a requirement read from callees' bodies (not a contract), reported only if
+   * the function runs in a registered context that holds nothing (an RCU callback, a work item, a
+   * file operation: analysis/executionContexts.ts). Removed before findings leave the pipeline.
+   */
+  contextOnly?: boolean;
+  /**
    * Pipeline-internal (try-ref-needed): the struct type of the object; dropped when the inputs free
    * objects of that type at once and never after a grace period. Removed before findings leave the pipeline.
    */

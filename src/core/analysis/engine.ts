@@ -23,6 +23,8 @@ import { isRcuUnlink } from './rcuUnlink';
 import { builtinMacroCalls, macroCallsIn, type MacroCall } from './macroCalls';
 import { slotBindings, slotCallNames, type SlotBinding } from './opsTables';
 import { onceApi, onceInitialisers } from './onceLocks';
+import { registrationsIn, type Registration } from './executionContexts';
+import { predicateLocksIn } from './heldPredicates';
 import type { AnalysisOptions, FunctionSummary, LockEffect, SourceFile, StructInfo, SummaryTable } from './types';
 
 /**
@@ -79,6 +81,10 @@ export interface PreparedFile {
   macroCalls: Map<string, MacroCall>;
   /** Functions this file's struct tables put in slots (opsTables.ts). */
   slots: SlotBinding[];
+  /** Functions this file registers to run later in a context of their own (executionContexts.ts). */
+  registrations: Registration[];
+  /** Functions returning a lockdep predicate, and the lock it names (heldPredicates.ts). */
+  predicates: Map<string, string>;
 }
 
 export function prepareFile(parser: Parser, file: SourceFile): PreparedFile {
@@ -98,6 +104,7 @@ export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0, in
     return { fn, calls, sortedCalls: [...calls].sort(), text: parsed.text.slice(fn.node.startIndex, fn.node.endIndex) };
   });
   const scope = fileScope(parsed.tree, parsed.text);
+  const slots = slotBindings(parsed.text);
   return {
     file, parsed, fns, parseMs,
     contracts: withMacroContracts(annotatedEffects(parsed.tree, parsed.text, parsed.lockAnnotations), index ? lockMacroContracts(parsed.text, index) : undefined),
@@ -110,7 +117,9 @@ export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0, in
     graceFreed: index ? graceFreedTypes(fns.map((e) => e.text), index) : new Set(),
     rcuFields: rcuFieldTable(fns.map((e) => ({ name: e.fn.name, params: e.fn.params, text: e.text, start: { line: e.fn.range.start.line, column: e.fn.range.start.column } })), index && freesOf(index)),
     macroCalls,
-    slots: slotBindings(parsed.text),
+    slots,
+    registrations: registrationsIn(parsed.text, slots),
+    predicates: predicateLocksIn(fns.map((e) => ({ name: e.fn.name, params: e.fn.params, text: e.text }))),
   };
 }
 

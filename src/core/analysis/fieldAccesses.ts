@@ -39,6 +39,8 @@ export interface CallSite {
   args: string[];
   /** Lock identities held on every path reaching the call (brackets emptied: `dp->locks[]`). */
   held: string[];
+  /** Where the call is, for calls that hand over the address of a plain variable (`hmap_remove(&all_maps, …)`: deferredWrites.ts). */
+  range?: SourceRange;
 }
 
 export interface FunctionAccesses {
@@ -127,7 +129,7 @@ export function collectAccesses(cfg: Cfg, body: Node, params: string[], classOf:
       seen.add(x.id);
       if (x.type === 'call_expression') {
         const name = calleeName(x);
-        if (name) calls.push({ name, args: callArgs(x).map((a) => squash(a.text)), held });
+        if (name) calls.push(callSite(x, name, held));
         return;
       }
       const a = accessOf(x, classOf, held, isLock);
@@ -147,13 +149,20 @@ export function collectUnlocked(body: Node, params: string[], classOf: (id: stri
   walk(body, (x) => {
     if (x.type === 'call_expression') {
       const name = calleeName(x);
-      if (name) calls.push({ name, args: callArgs(x).map((a) => squash(a.text)), held: [] });
+      if (name) calls.push(callSite(x, name, []));
       return;
     }
     const a = accessOf(x, classOf, [], isLock);
     if (a) accesses.push(a);
   }, true);
   return { accesses, calls, private: privateBases(body, isLock), params, ...aliasesOf(body, params) };
+}
+
+const ADDRESS_OF_VARIABLE = /^&[A-Za-z_]\w*$/;
+
+function callSite(call: Node, name: string, held: string[]): CallSite {
+  const args = callArgs(call).map((a) => squash(a.text));
+  return args.some((a) => ADDRESS_OF_VARIABLE.test(a)) ? { name, args, held, range: rangeOf(call) } : { name, args, held };
 }
 
 /** `d = dev_cast(netdev)`, `d = (struct dev *) netdev`, `d = netdev` with `netdev` a parameter. */

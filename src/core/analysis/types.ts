@@ -29,6 +29,8 @@ export interface LockEffect {
   needed?: boolean;
   /** For `needed`: the callee whose requirement it is. */
   via?: string;
+  /** A `requires` an RCU read section or any lock held meets (`rcu_dereference` in code older than lockdep-RCU: heldPredicates.ts). */
+  orAnyLock?: boolean;
   /** For an inferred release: on some path the function tears the lock down (destroy) rather than releasing it. */
   teardown?: boolean;
   /** For an inferred release: only when the call returns this truth (released before `return -ENODEV`, kept on success). */

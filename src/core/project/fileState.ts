@@ -3,6 +3,7 @@ import type { FnEntry, PreparedFile } from '../analysis/engine';
 import type { MacroCall } from '../analysis/macroCalls';
 import type { RcuFieldTable } from '../analysis/rcuFields';
 import type { SlotBinding } from '../analysis/opsTables';
+import type { Registration } from '../analysis/executionContexts';
 import type { FunctionInfo, FunctionSummary, LockOrderEdge, StructInfo } from '../analysis/types';
 import type { FunctionDef } from '../c/functions';
 import type { Finding } from '../findings';
@@ -45,6 +46,10 @@ export interface FileInfo {
   macroCalls?: Map<string, MacroCall>;
   /** Functions the file's struct tables put in slots (analysis/opsTables.ts). */
   slots?: SlotBinding[];
+  /** Functions the file registers as callbacks run in a context of their own (analysis/executionContexts.ts). */
+  registrations?: Registration[];
+  /** Functions returning a lockdep predicate, and the lock it names (analysis/heldPredicates.ts). */
+  predicates?: Map<string, string>;
 }
 
 /** One function definition; `result` is what its last analysis (or relevance check) gave. */
@@ -110,6 +115,7 @@ export function fileInfoOf(p: PreparedFile, previous: FileInfo | undefined): Fil
     text: p.file.text, functions, contracts: p.contracts, structs: p.structs, globals: p.globals, statics: p.statics,
     suppressions: p.suppressions, lines: p.lines, parseMs: p.parseMs, recursiveLocks: p.recursiveLocks,
     graceFreed: p.graceFreed, rcuFields: p.rcuFields, macroCalls: p.macroCalls, slots: p.slots,
+    registrations: p.registrations, predicates: p.predicates,
   };
 }
 

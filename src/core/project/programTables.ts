@@ -4,6 +4,7 @@ import { FunctionIndex, isHeader, type FnKey } from './identity';
 import { qualifyStatic } from '../analysis/lockNames';
 import { builtinMacroCalls, macroSummary, type MacroCall } from '../analysis/macroCalls';
 import { slotSummary } from '../analysis/opsTables';
+import { accessorRequirement, type PredicateLookup } from '../analysis/heldPredicates';
 
 /**
  * The program as a whole, from every file's last parse: where each function is defined, the
@@ -36,6 +37,10 @@ export class ProgramTables {
   /** Slot member → the functions struct tables put there (with the table's file and type). */
   private readonly slots = new Map<string, { uri: string; type?: string; fn: string }[]>();
   private readonly slotViews = new Map<string, { impls: FunctionSummary[]; summary: FunctionSummary | undefined }>();
+
+  /** Functions returning a lockdep predicate (first definition wins), and RCU-accessor requirements per calling file and name. */
+  private readonly predicates = new Map<string, string>();
+  private readonly accessors = new Map<string, FunctionSummary | null>();
 
   /** resolve() per calling file and name: asked for every call of every function at each staleness check. */
   private readonly resolved = new Map<string, Map<string, FnKey | null>>();
@@ -71,6 +76,8 @@ export class ProgramTables {
     this.headerMacros.clear();
     this.slots.clear();
     this.slotViews.clear();
+    this.predicates.clear();
+    this.accessors.clear();
   }
 
   /** Adds a file's functions, contracts and structs after those already added (earlier files win). */
@@ -106,6 +113,8 @@ export class ProgramTables {
       this.slots.set(b.member, list);
     }
     this.slotViews.clear();
+    for (const [name, lock] of info.predicates ?? []) if (!this.predicates.has(name)) this.predicates.set(name, lock);
+    this.accessors.clear();
     if (isHeader(file.uri)) for (const [name, m] of info.macroCalls ?? []) if (!this.headerMacros.has(name)) this.headerMacros.set(name, m);
     for (const [name, s] of info.structs) {
       if (!this.structs.has(name)) this.structs.set(name, s);
@@ -185,6 +194,24 @@ export class ProgramTables {
     let v = views.get(k);
     if (!v) views.set(k, (v = macroSummary(name, m, s)));
     return v;
+  }
+
+  /**
+   * What a call of an RCU accessor (or a macro of the inputs around one) requires of the calling
+   * path, when no function by that name is in sight (analysis/heldPredicates.ts).
+   */
+  accessorView(uri: string, name: string): FunctionSummary | undefined {
+    const k = `${uri}\u0000${name}`;
+    let v = this.accessors.get(k);
+    if (v === undefined) {
+      const lookup: PredicateLookup = {
+        predicate: (n) => this.predicates.get(n),
+        macro: (n) => this.macroOf(uri, n),
+      };
+      v = accessorRequirement(name, lookup) ?? null;
+      this.accessors.set(k, v);
+    }
+    return v ?? undefined;
   }
 
   contractOf(key: FnKey): LockEffect[] {

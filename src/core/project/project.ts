@@ -141,7 +141,7 @@ export class Project {
       stats.functions += f.info?.functions.length ?? 0;
     }
     stats.analysisMs = performance.now() - t0 - stats.parseMs;
-    return assembleResults(this.ordered().filter((f) => !only || only.has(f.uri)), this.ordered(), stats);
+    return assembleResults(this.ordered().filter((f) => !only || only.has(f.uri)), this.ordered(), stats, this.index.mutators);
   }
 
   /** Lock-order cycles over every function's edges known now (they may close in any file). */
@@ -280,7 +280,11 @@ export class Project {
       findings: res.findings.map((x) => shiftFinding(x, d)),
       edges: res.edges.map((x) => shiftEdge(x, d)),
       variants: res.variants?.map((x) => ({ ...x, range: shiftRange(x.range, d) })),
-      accesses: res.accesses && { ...res.accesses, accesses: res.accesses.accesses.map((x) => ({ ...x, range: shiftRange(x.range, d) })) },
+      accesses: res.accesses && {
+        ...res.accesses,
+        accesses: res.accesses.accesses.map((x) => ({ ...x, range: shiftRange(x.range, d) })),
+        calls: res.accesses.calls.map((c) => (c.range ? { ...c, range: shiftRange(c.range, d) } : c)),
+      },
       summary: res.summary && shiftSummary(res.summary, d),
       info: res.info && shiftInfo(res.info, d),
     };
@@ -334,6 +338,6 @@ function shapeChanged(a: NonNullable<FileRecord['info']>, b: NonNullable<FileRec
   for (let i = 0; i < a.functions.length; i++) {
     if (a.functions[i]!.key !== b.functions[i]!.key) return true;
   }
-  const sig = (i: NonNullable<FileRecord['info']>): string => JSON.stringify([[...i.contracts], [...i.structs], [...i.statics], [...i.graceFreed], [...(i.macroCalls ?? [])], i.slots ?? []]);
+  const sig = (i: NonNullable<FileRecord['info']>): string => JSON.stringify([[...i.contracts], [...i.structs], [...i.statics], [...i.graceFreed], [...(i.macroCalls ?? [])], i.slots ?? [], [...(i.predicates ?? [])]]);
   return sig(a) !== sig(b);
 }

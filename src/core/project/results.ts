@@ -7,6 +7,9 @@ import { compareFindings, type Finding } from '../findings';
 import { applySuppressions } from '../rules/suppression';
 import type { FileRecord } from './fileState';
 import { fileFailureFinding } from './failures';
+import { contextClause, ExecutionContexts, type RegisteredAt } from '../analysis/executionContexts';
+import { deferredWriteFindings } from '../analysis/deferredWrites';
+import type { MutatorApi } from '../apis/types';
 import type { RunStats } from './project';
 
 export interface ProjectResult {
@@ -17,7 +20,7 @@ export interface ProjectResult {
 }
 
 /** Findings per file from the functions' results, cross-file lock-order cycles, and the files' suppressions. */
-export function assembleResults(reported: FileRecord[], all: FileRecord[], stats: RunStats): ProjectResult {
+export function assembleResults(reported: FileRecord[], all: FileRecord[], stats: RunStats, mutators: ReadonlyMap<string, MutatorApi> = new Map()): ProjectResult {
   const edges: LockOrderEdge[] = [];
   for (const f of all) for (const r of f.info?.functions ?? []) if (r.result) edges.push(...r.result.edges);
   const cycles = new Map<string, Finding[]>();
@@ -34,6 +37,16 @@ export function assembleResults(reported: FileRecord[], all: FileRecord[], stats
   // Functions something in the inputs calls: a requirement they do not meet is their callers' to meet.
   const called = new Set<string>();
   for (const f of all) for (const r of f.info?.functions ?? []) for (const c of r.calls) if (c !== r.name) called.add(c);
+  // Functions the code registers to run later with nothing held (call_rcu, work items, file operations).
+  const contexts = new ExecutionContexts();
+  for (const f of all) contexts.add(f.uri, f.info?.registrations ?? []);
+  // File-scope containers changed in those functions without their other writers' lock.
+  const byUri = new Map(all.map((f) => [f.uri, f]));
+  const scopeOf = (uri: string, name: string): 'static' | 'global' | undefined => {
+    const info = byUri.get(uri)?.info;
+    return info?.statics.has(name) ? 'static' : info?.globals.has(name) ? 'global' : undefined;
+  };
+  for (const c of deferredWriteFindings(accesses, contexts, mutators, scopeOf)) cycles.set(c.uri, [...(cycles.get(c.uri) ?? []), c]);
   const files: FileCheckResult[] = [];
   const findings: Finding[] = [];
   for (const f of reported) {
@@ -47,8 +60,12 @@ export function assembleResults(reported: FileRecord[], all: FileRecord[], stats
       for (const x of r.result.findings) {
         if (x.rcuObjectType !== undefined) {
           if (!freedAtOnce.has(x.rcuObjectType)) own.push(withoutObjectType(x));
-        } else if (!x.entryOnly) own.push(x);
-        else if (!called.has(r.name)) own.push(withoutEntryOnly(x));
+        } else if (!x.entryOnly && !x.contextOnly) own.push(x);
+        else {
+          const at = contexts.of(f.uri, r.name, r.isStatic);
+          if (at) own.push(inContext(x, r.name, at));
+          else if (x.entryOnly && !called.has(r.name)) own.push(withoutEntryOnly(x));
+        }
       }
       fileEdges.push(...r.result.edges);
       if (r.result.info) functions.push(r.result.info);
@@ -73,6 +90,14 @@ export function assembleResults(reported: FileRecord[], all: FileRecord[], stats
 function withoutEntryOnly(f: Finding): Finding {
   const out = { ...f };
   delete out.entryOnly;
+  delete out.contextOnly;
+  return out;
+}
+
+/** A requirement the function's registered context cannot meet: the message says where it is registered. */
+function inContext(f: Finding, fn: string, at: RegisteredAt): Finding {
+  const out = withoutEntryOnly(f);
+  out.message = `${f.message} — ${contextClause(fn, at)}`;
   return out;
 }
 
