@@ -7,7 +7,7 @@ import type { Op } from './ops';
 import { slotOfCall } from './opsTables';
 import { onceLock } from './onceLocks';
 import type { OnceApi } from '../apis/onceCalls';
-import type { AcquiredLock, FunctionSummary } from './types';
+import type { AcquiredLock, FunctionSummary, LockEffect } from './types';
 import { heldNamed } from './heldAlike';
 import { findLock, getFact, type AbsState } from './state';
 import { plainName } from './lockNames';
@@ -25,6 +25,10 @@ export function requiredLocks(ctx: FnContext, nodeId: number, b: Branch, summary
   const argTexts = args.map((a) => a.text);
   for (const e of summary.effects) {
     if (e.op !== 'requires' || !((e.source === 'annotation' && seen) || e.needed)) continue;
+    if (e.orAnyLock) {
+      readSideRequired(ctx, nodeId, b, summary, e, range);
+      continue;
+    }
     const text = substituteParams(e.lock, argTexts);
     if (text === null) continue;
     const id = ctx.qualify(normalizeLvalue(text));
@@ -42,16 +46,38 @@ export function requiredLocks(ctx: FnContext, nodeId: number, b: Branch, summary
     const nameable = root !== null && !ctx.isLocal(root);
     if (!held && !ctx.acquiredInBody.has(id) && nameable) {
       const lock = parameterize(id, ctx.params);
-      if (!ctx.needs.has(lock)) ctx.needs.set(lock, { lock, op: 'requires', mode: e.mode, family: '*', variant: '*', source: 'inferred', needed: true, via: e.via ?? summary.name });
+      if (!ctx.needs.has(lock)) ctx.needs.set(lock, { lock, op: 'requires', mode: e.mode, family: '*', variant: '*', source: 'inferred', needed: true, via: e.via ?? summary.name, ...(e.weak ? { weak: true } : {}) });
       // A requirement read through a chain of unannotated helpers is weaker evidence than the
-      // contract itself: only the contract's own callers are reported as entry points.
-      if (!e.needed) ctx.sink.add(nodeId, `${summary.name}:${id}`, { ...event, entryOnly: true });
+      // contract itself: only the contract's own callers are reported as entry points; both are
+      // reported where the function's registered context holds nothing (executionContexts.ts).
+      ctx.sink.add(nodeId, `${summary.name}:${id}`, e.needed ? { ...event, contextOnly: true } : { ...event, entryOnly: true });
+      continue;
+    }
+    // Read from an accessor deep in some body: said only where a registered context holds nothing
+    // (a function that takes the lock on other paths may be on a path where nothing is shared yet).
+    if (e.weak) {
+      if (nameable) ctx.sink.add(nodeId, `${summary.name}:${id}`, { ...event, contextOnly: true });
       continue;
     }
     // Through a chain of helpers, and named through this function's locals only: nothing to say.
     if (e.needed && !held && !ctx.acquiredInBody.has(id)) continue;
     ctx.sink.add(nodeId, `${summary.name}:${id}`, event);
   }
+}
+
+/**
+ * A callee that reads RCU-published pointers with `rcu_dereference()` and holds nothing itself
+ * (heldPredicates.ts): an RCU read section or any lock held here meets it (code older than
+ * lockdep-RCU read under the update-side lock with the same call). Otherwise it is this
+ * function's precondition too — never said here (its callers may hold a lock), only where a
+ * registered execution context holds nothing.
+ */
+function readSideRequired(ctx: FnContext, nodeId: number, b: Branch, summary: FunctionSummary, e: LockEffect, range: SourceRange): void {
+  // A lock taken through a name since reassigned (`dp = get_dp_locked(i)` returns `dp->mutex` held) is still some lock.
+  if (b.s.locks.length > 0 || b.s.forgotten.length > 0) return;
+  const via = e.via ?? summary.name;
+  if (!ctx.needs.has(e.lock)) ctx.needs.set(e.lock, { lock: e.lock, op: 'requires', mode: 'shared', family: '*', variant: '*', source: 'inferred', needed: true, via, orAnyLock: true });
+  ctx.sink.add(nodeId, `${summary.name}:${e.lock}`, { kind: 'unlocked-call', callee: summary.name, lock: e.lock, heldShared: false, via, anyLock: true, contextOnly: true, range, trail: b.s.trail });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { HELD_PREDICATES, RCU_ACCESSORS, type RcuAccessorApi } from '../apis/lockPredicates';
+import { HELD_PREDICATES, RCU_ACCESSORS, RCU_UNCHECKED, type RcuAccessorApi } from '../apis/lockPredicates';
 import { lockIdentity, normalizeLvalue, parameterize, splitArgs, substituteParams } from './exprs';
 import type { MacroCall } from './macroCalls';
 import type { FunctionSummary, LockEffect } from './types';
@@ -16,6 +16,8 @@ import type { FunctionSummary, LockEffect } from './types';
  */
 
 const ACCESSORS = new Map(RCU_ACCESSORS.map((a) => [a.name, a]));
+const REQUIRE_NOTHING = new Set(RCU_UNCHECKED);
+const ALWAYS_TRUE = /^\(?\s*(1|true)\s*\)?$/;
 const PREDICATES = new Map(HELD_PREDICATES.map((p) => [p.name, p]));
 const RETURNS_PREDICATE = new RegExp(`\\breturn\\s+(?:!!\\s*)?\\(?\\s*(${HELD_PREDICATES.map((p) => p.name).join('|')})\\s*\\(`, 'g');
 
@@ -89,25 +91,29 @@ function requirement(name: string, effect: LockEffect): FunctionSummary {
  * when the call requires nothing we can name.
  */
 export function accessorRequirement(name: string, lookup: PredicateLookup): FunctionSummary | undefined {
+  // A compatibility header's `#define rcu_dereference_raw(p) rcu_dereference_check(p, 1)` is still raw.
+  if (REQUIRE_NOTHING.has(name)) return undefined;
   let api: RcuAccessorApi | undefined = ACCESSORS.get(name);
   let cond: string | undefined;
   if (!api) {
     const m = lookup.macro(name);
     api = m ? ACCESSORS.get(m.target) : undefined;
     if (!m || !api) return undefined;
-    if (api.kind === 'protected') {
+    if (api.condArg !== undefined) {
       // The condition must be the macro's own text (a caller-supplied one differs per call).
-      if (api.condArg === undefined || m.args[api.condArg] !== null && m.args[api.condArg] !== undefined) return undefined;
-      cond = m.texts[api.condArg];
+      const own = m.args[api.condArg] === null;
+      if (!own && api.kind === 'protected') return undefined;
+      cond = own ? m.texts[api.condArg] : undefined;
+      if (cond !== undefined && ALWAYS_TRUE.test(cond.trim())) return undefined;
     }
   } else if (api.kind === 'protected') return undefined;
   if (api.kind !== 'protected') {
-    return requirement(name, { lock: RCU_READ_LOCK, op: 'requires', mode: 'shared', family: '*', variant: '*', source: 'inferred', needed: true, via: name, orAnyLock: true });
+    return requirement(name, { lock: RCU_READ_LOCK, op: 'requires', mode: 'shared', family: '*', variant: '*', source: 'inferred', needed: true, weak: true, via: name, orAnyLock: true });
   }
   const lock = cond !== undefined ? conditionLock(cond, lookup) : undefined;
   // Only a lock every caller names alike: a global (`ovs_mutex`), not an expression of the macro's arguments.
   if (!lock || !/^[A-Za-z_]\w*$/.test(normalizeLvalue(lock))) return undefined;
-  return requirement(name, { lock: normalizeLvalue(lock), op: 'requires', family: '*', variant: '*', source: 'inferred', needed: true, via: name });
+  return requirement(name, { lock: normalizeLvalue(lock), op: 'requires', family: '*', variant: '*', source: 'inferred', needed: true, weak: true, via: name });
 }
 
 /** Whether a call by this name may carry an accessor requirement (cheap test for needsAnalysis-style filters). */

@@ -52,8 +52,8 @@ function callIsInert(ctx: FnContext, name: string, s: AbsState): boolean {
   if (isCountBump(name) && s.locks.length > 0) return false;
   // A mutation is a write-under-read only under a shared lock.
   if (ctx.index.mutators.has(name) && s.locks.some((l) => l.mode === 'shared')) return false;
-  // A callee that requires a lock: whether this path holds it.
-  if (k.summary?.effects.some((e) => e.op === 'requires' && e.source === 'annotation')) return false;
+  // A callee that requires a lock (a contract, or one read from its body: a precondition that travels).
+  if (k.summary?.effects.some((e) => e.op === 'requires' && (e.source === 'annotation' || e.needed))) return false;
   // The callee's own locks: order edges and re-acquisition, and this function's summary records them.
   return (k.summary?.acquires.length ?? 0) === 0;
 }

@@ -31,6 +31,11 @@ export interface LockEffect {
   via?: string;
   /** A `requires` an RCU read section or any lock held meets (`rcu_dereference` in code older than lockdep-RCU: heldPredicates.ts). */
   orAnyLock?: boolean;
+  /**
+   * For `needed`: read from an RCU accessor in some body (heldPredicates.ts), not from a contract —
+   * weaker evidence, said only where a registered execution context cannot meet it.
+   */
+  weak?: boolean;
   /** For an inferred release: on some path the function tears the lock down (destroy) rather than releasing it. */
   teardown?: boolean;
   /** For an inferred release: only when the call returns this truth (released before `return -ENODEV`, kept on success). */

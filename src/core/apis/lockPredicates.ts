@@ -28,6 +28,9 @@ export const RCU_ACCESSORS: RcuAccessorApi[] = [
   { name: 'rcu_dereference_protected', kind: 'protected', condArg: 1 },
 ];
 
+/** Accessors that check nothing, whatever a compatibility header defines them as. */
+export const RCU_UNCHECKED: string[] = ['rcu_dereference_raw', 'rcu_dereference_raw_check', 'rcu_dereference_raw_notrace', 'rcu_access_pointer'];
+
 /** Predicates that are true when a lock is held: the lock argument, or the lock they always mean. */
 export interface HeldPredicateApi {
   name: string;

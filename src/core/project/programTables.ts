@@ -183,7 +183,8 @@ export class ProgramTables {
   /** What a call of `name` from `uri` does: the function's summary, or a one-call macro's function's in the macro's terms. */
   private summaryAt(uri: string, name: string): FunctionSummary | undefined {
     const key = this.resolve(uri, name);
-    const s = key ? this.summary(key) : undefined;
+    if (!key) return this.accessorView(uri, name);
+    const s = this.summary(key);
     if (!s || s.name === name) return s;
     const m = this.macroOf(uri, name);
     if (!m) return s;

@@ -207,7 +207,7 @@ export class Project {
     const deps: string[] = [];
     for (const name of r.calls) {
       const key = this.tables.resolve(f.uri, name);
-      const hash = key ? summaryHash(this.tables.summary(key)) : '';
+      const hash = summaryHash(key ? this.tables.summary(key) : this.tables.accessorView(f.uri, name));
       if (hash) deps.push(`${name}=${hash}`);
     }
     const structs = (r.result?.structDeps ?? []).map((n) => structSignature(this.tables.struct(n))).join(',');

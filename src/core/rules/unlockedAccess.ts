@@ -11,7 +11,10 @@ type UnlockedField = Extract<EngineEvent, { kind: 'unlocked-field' }>;
  * guarded (`OVS_GUARDED`, `OVS_GUARDED_BY(m)`, `_Guarded_by_(l)`, `__guarded_by(l)`), or a call to a function
  * whose contract requires a lock (`OVS_REQUIRES`, `__must_hold`, `_Requires_lock_held_`, on its
  * prototype or its definition) on a path that does not hold it, or holds it only for reading when
- * the contract asks for the write lock. Functions marked `OVS_NO_THREAD_SAFETY_ANALYSIS` are quiet.
+ * the contract asks for the write lock. Requirements read from bodies (a callee's `rcu_dereference`,
+ * `rcu_dereference_protected(p, lockdep_is_held(&m))`) are callers' preconditions, said only where
+ * a registered execution context cannot meet them (executionContexts.ts). Functions marked
+ * `OVS_NO_THREAD_SAFETY_ANALYSIS` are quiet.
  */
 export const unlockedAccess: Rule = {
   id: 'unlocked-access',
@@ -27,13 +30,23 @@ export const unlockedAccess: Rule = {
 };
 
 function callFinding(input: Parameters<Rule['check']>[0], ev: UnlockedCall): Finding {
+  if (ev.anyLock) return readSideFinding(input, ev);
   const need = ev.mode === 'exclusive' ? 'held for writing' : ev.mode === 'shared' ? 'held (at least for reading)' : 'held';
   const now = ev.heldShared ? `only a read hold of \`${ev.lock}\` is held here` : `\`${ev.lock}\` is not held here`;
-  const why = ev.via ? `it calls \`${ev.via}\`, whose contract requires it, and never takes it itself` : 'its contract';
+  const why = ev.via ? `it calls \`${ev.via}\`, which requires it, and never takes it itself` : 'its contract';
   const message = `\`${ev.callee}\` requires \`${ev.lock}\` ${need} (${why}), but ${now}: what the lock protects is touched while other threads may change it${reachedWhen(ev.trail, ev.range.start.line)}`;
   const f = makeFinding('unlocked-access', input, ev.range, message, `${ev.callee}:${ev.lock}`, [],
     pathOf(ev.trail, { range: ev.range, message: `\`${ev.callee}\` called without \`${ev.lock}\`` }));
-  return ev.entryOnly ? { ...f, entryOnly: true } : f;
+  return ev.entryOnly ? { ...f, entryOnly: true } : ev.contextOnly ? { ...f, contextOnly: true } : f;
+}
+
+/** `rcu_dereference()` (or a callee that calls it outside a read section) where nothing is held. */
+function readSideFinding(input: Parameters<Rule['check']>[0], ev: UnlockedCall): Finding {
+  const why = ev.via && ev.via !== ev.callee ? ` (it calls \`${ev.via}\` outside one)` : '';
+  const message = `\`${ev.callee}\` needs an RCU read-side section or a lock held${why}, but nothing is held here: what it reads may be freed under it${reachedWhen(ev.trail, ev.range.start.line)}`;
+  const f = makeFinding('unlocked-access', input, ev.range, message, `${ev.callee}:rcu`, [],
+    pathOf(ev.trail, { range: ev.range, message: `\`${ev.callee}\` called outside an RCU read section, with no lock held` }));
+  return ev.contextOnly ? { ...f, contextOnly: true } : f;
 }
 
 function fieldFinding(input: Parameters<Rule['check']>[0], ev: UnlockedField): Finding {
