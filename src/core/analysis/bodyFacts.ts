@@ -52,13 +52,15 @@ export function outParamValues(body: SyntaxNode, params: string[]): Map<string, 
   return out;
 }
 
-/** Variables given the result of a flow-table lookup (`flow = OvsLookupFlow(...)`): objects a table's lock keeps alive. */
-export function lookupResults(body: SyntaxNode, lookups: ReadonlySet<string>): Set<string> {
+/**
+ * Variables given the result of a lookup (`flow = OvsLookupFlow(...)`, a known flow-table API or
+ * a body that returns an element of a container it walked): objects a table's lock keeps alive.
+ */
+export function lookupResults(body: SyntaxNode, isLookup: (name: string) => boolean): Set<string> {
   const out = new Set<string>();
-  if (lookups.size === 0) return out;
   for (const c of body.indexedDescendants('call_expression')) {
     const name = c ? calleeName(c) : null;
-    if (!c || !name || !lookups.has(name)) continue;
+    if (!c || !name || !isLookup(name)) continue;
     let p = c.parent;
     while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
     let target = p?.type === 'assignment_expression' ? p.childForFieldName('left') : p?.type === 'init_declarator' ? p.childForFieldName('declarator') : null;

@@ -6,6 +6,7 @@ import { toSyntax, type SyntaxNode } from '../c/syntax';
 import { findSuppressions, type Suppression } from '../rules/suppression';
 import { annotatedEffects, type Contract } from './contracts';
 import { analyzeFunction, type FunctionAnalysis } from './functionAnalysis';
+import { returnsWalkedElement } from './lookupReturns';
 import { lockCallee } from './entryLocks';
 import { collectUnlocked, type FunctionAccesses } from './fieldAccesses';
 import { callKnowledgeMemo } from './callKnowledge';
@@ -283,6 +284,19 @@ function readOnlyParams(head: string, name: string): Set<string> {
   }
   return out;
 }
+
+/**
+ * The summary of a skipped function that returns an element of a container it walks (a lookup,
+ * lookupReturns.ts): callers must know that what it returns lives only as long as their lock.
+ */
+export function withLookup(p: PreparedFile, e: FnEntry, summary: FunctionSummary | undefined, key: string, uri: string): FunctionSummary | undefined {
+  if (!e.text.includes('return') || !MAY_WALK.test(e.text)) return summary;
+  e.syntax ??= toSyntax(e.fn.node, p.parsed.text);
+  if (!returnsWalkedElement(e.syntax.childForFieldName('body') ?? e.syntax, e.fn.params)) return summary;
+  return { ...(summary ?? { name: e.fn.name, key, uri, range: e.fn.range, effects: [], acquires: [], refs: [] }), lookup: true };
+}
+
+const MAY_WALK = /for_?each|forall|CONTAINING_RECORD|container_of|CONTAINER_OF|OBJECT_CONTAINING|_entry\b/i;
 
 /** The body names a field some struct declares lock-guarded (`->poll_list`, `.n_flows`). */
 function touchesGuarded(e: FnEntry, table: SummaryTable): boolean {

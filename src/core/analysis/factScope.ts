@@ -62,7 +62,15 @@ export function factScope(body: SyntaxNode, cfg: Cfg, call: (name: string) => Ca
   };
   const condVars = new Map<string, number>();
   const condTexts = new Map<string, number>();
-  const relevantConds = cfg.nodes.filter((n) => n.kind === 'cond' && n.ast && relevantCond(n.ast));
+  // A test of a watched pointer (`if (vport && allocated)`) decides whether it is used after the
+  // lock: the other variables it reads need their facts too.
+  const testsWatched = (cond: SyntaxNode): boolean => {
+    if (contains.size === 0) return false;
+    let whole = cond;
+    for (let p: SyntaxNode | null = cond.parent; p && !CONTROL.has(p.type); p = p.parent) whole = p;
+    return shortCircuitLeaves(whole).some((leaf) => factReadingVars(leaf).some((v) => watched(v)));
+  };
+  const relevantConds = cfg.nodes.filter((n) => n.kind === 'cond' && n.ast && (relevantCond(n.ast) || testsWatched(n.ast)));
   // Only where a fact can decide the condition (`if (ret)`, `flow == NULL`; not `i < n`).
   for (const n of relevantConds) for (const v of factReadingVars(n.ast!)) relevantVars.add(v);
   for (const n of cfg.nodes) {
@@ -101,4 +109,20 @@ export function factScope(body: SyntaxNode, cfg: Cfg, call: (name: string) => Ca
     }
   }
   return { condVars, condTexts };
+}
+
+/** The operands of a `&&`/`||` chain (the CFG tests each on its own), through parentheses and `!`. */
+function shortCircuitLeaves(e: SyntaxNode): SyntaxNode[] {
+  if (e.type === 'parenthesized_expression' && e.namedChildren.length === 1) return shortCircuitLeaves(e.namedChildren[0]!);
+  if (e.type === 'unary_expression' && e.childForFieldName('operator')?.text === '!') {
+    const arg = e.childForFieldName('argument');
+    return arg ? shortCircuitLeaves(arg) : [e];
+  }
+  const op = e.type === 'binary_expression' ? e.childForFieldName('operator')?.text : undefined;
+  if (op === '&&' || op === '||') {
+    const l = e.childForFieldName('left');
+    const r = e.childForFieldName('right');
+    return [...(l ? shortCircuitLeaves(l) : []), ...(r ? shortCircuitLeaves(r) : [])];
+  }
+  return [e];
 }

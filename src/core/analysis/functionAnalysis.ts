@@ -23,6 +23,7 @@ import type { LockVariantUse } from './lockContext';
 import { typeFreesOf, type TypeFree } from './tryRef';
 import { collectAccesses, HeldAtNodes, lockKey, type FunctionAccesses } from './fieldAccesses';
 import { rcuFieldScope, type RcuFieldTable } from './rcuFields';
+import { returnsWalkedElement } from './lookupReturns';
 import { localNames, assignedPlaces, escapedLocals, outParamValues, lookupResults } from './bodyFacts';
 import { locksInBody, entryState, qualifier, callersLocks, declaredAcquires, reconcileLock, lockCallee } from './entryLocks';
 
@@ -52,6 +53,8 @@ export interface FunctionAnalysis {
   blocking: AcquiredLock[];
   /** Reference effects on parameters and the return value, for callers. */
   refEffects: RefEffect[];
+  /** Returns an element of a container it walked, unreferenced (lookupReturns.ts). */
+  lookup: boolean;
   /** Struct entries of the summary table the lock classes depended on. */
   structLookups: string[];
   /** The author marked it beyond lock checking (`OVS_NO_THREAD_SAFETY_ANALYSIS`): lock rules stay quiet. */
@@ -129,7 +132,8 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   const reconciled = ownContract.map((e) => ({ ...e, lock: reconcileLock(e.lock, fn.params, inBody) }));
   ownContract.splice(0, ownContract.length, ...reconciled);
   const classes = classResolver(node, body, summaries);
-  const fromLookup = lookupResults(body, index.lookups);
+  // Only a lock this function takes can protect what a lookup returns (protection.ts ownLocks).
+  const fromLookup = inBody.acquired.size > 0 ? lookupResults(body, (n) => index.lookups.has(n) || callOf(n).summary?.lookup === true) : new Set<string>();
   const { condVars, condTexts } = factScope(body, cfg, callOf, fn.params, (n) => fromLookup.has(n) || classes.isCounted(n));
   const ctx: FnContext = {
     uri: input.uri,
@@ -219,6 +223,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     visits: result.visits,
     acquired: [...ctx.acquiredInBody],
     blocking: declared ? declaredAcquires(ownContract) : blockingAcquires(ctx.blocking, fn.params, (n) => locals.has(n) && !fn.params.includes(n)),
+    lookup: returnsWalkedElement(body, fn.params),
     refEffects: [...(partial ? [] : inferRefEffects(result.exits, fn.params, kept, paramAliases(body, fn.params), (names, relevant) => storedWhen(cfg, body, relevant, names, callOf, index))), ...invalidatedParams(body, fn.params, callOf)],
     structLookups: [...classes.lookups].sort(),
     noLockAnalysis: input.noLockAnalysis === true,

@@ -503,6 +503,8 @@ function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: N
   // The variable now names another object: forget the old one's dead mark; a fresh reference from
   // the right-hand call (returnsRef) was recorded for this target by the call itself.
   const fresh = rhs !== null && resultOf(b.env, unwrap(rhs).id) !== undefined;
+  // Whatever the call returned, the old object's lock protection no longer concerns this name.
+  if (fresh && lhs.type === 'identifier') s.dead = s.dead.filter((d) => !(isProtectionMark(d) && d.obj === target));
   if (!fresh) {
     if (lhs.type === 'identifier') {
       s.dead = s.dead.filter((d) => !identifiersOf(d.obj).includes(target));

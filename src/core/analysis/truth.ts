@@ -158,6 +158,10 @@ export function factReadingVars(cond: Node): string[] {
     if (l && r) {
       if (literalTruth(r.text) === 'zero') return factReadingVars(l);
       if (literalTruth(l.text) === 'zero') return factReadingVars(r);
+      // `allocated == TRUE`: decided when the flag is known to be 0 (truthOf's nonzero-constant test).
+      const op = e.childForFieldName('operator')?.text;
+      if ((op === '==' || op === '!=') && literalTruth(r.text) === 'nonzero' && unparenNode(l).type === 'identifier') return [unparenNode(l).text];
+      if ((op === '==' || op === '!=') && literalTruth(l.text) === 'nonzero' && unparenNode(r).type === 'identifier') return [unparenNode(r).text];
     }
     const ct = constantTest(e);
     if (ct) return [ct.v];

@@ -95,6 +95,8 @@ export interface FunctionSummary {
   defined?: boolean;
   /** Field classes (`T::f`) the body or its callees release (`P_unref(x->f)`); `*` for any (ownedFields.ts). */
   releasedFields?: string[];
+  /** Returns an element of a container it walked, with no reference: the caller's lock keeps it alive. */
+  lookup?: boolean;
 }
 
 /** Struct field types (lock classes resolve across files) and the locks fields are annotated with. */

@@ -1,4 +1,4 @@
-import { accessesOfSkipped, analyzeEntry, disposePrepared, needsAnalysis, prepareParsed, readerSummary, type FnEntry, type PreparedFile } from '../analysis/engine';
+import { accessesOfSkipped, analyzeEntry, disposePrepared, needsAnalysis, prepareParsed, readerSummary, withLookup, type FnEntry, type PreparedFile } from '../analysis/engine';
 import { clearTextMemos } from '../analysis/exprs';
 import { lockOrderFindings } from '../analysis/lockOrder';
 import { summaryOf } from '../analysis/inferSummary';
@@ -296,7 +296,7 @@ export class Project {
     const table = this.tables.viewFor(f);
     if (!needsAnalysis(e, this.index, table, contract)) {
       r.result = emptyResult(r, '');
-      r.result.summary = readerSummary(e, r.key, f.uri, table);
+      r.result.summary = withLookup(p, e, readerSummary(e, r.key, f.uri, table), r.key, f.uri);
       r.result.accesses = accessesOfSkipped(p, e, this.index, table);
       r.result.signature = this.signature(f, r);
       e.syntax = undefined;
