@@ -17,8 +17,11 @@ const NAMES = new Set([
   'ovs_rwlock_init', 'ovs_spin_init', 'latch_init', 'seq_init',
 ]);
 
-/** `INIT_*` macros, `*_init` functions, `*_lock_init`: they set up the memory in place. */
-const PATTERNS = [/^INIT_[A-Z_]+$/, /^[a-z][a-z0-9_]*_init$/, /^init_[a-z0-9_]+$/, /^[a-z_]*lock_init$/];
+/**
+ * `INIT_*` macros, `*_init` functions, `*_lock_init`: they set up the memory in place. Netlink
+ * builders write into the message they are given (`nla_put_u32(skb, …)`, `genlmsg_put(skb, …)`).
+ */
+const PATTERNS = [/^INIT_[A-Z_]+$/, /^[a-z][a-z0-9_]*_init$/, /^init_[a-z0-9_]+$/, /^[a-z_]*lock_init$/, /^nla_(put|nest_start|nest_end|nest_cancel|reserve)\w*$/, /^(genlmsg|nlmsg)_(put|end|cancel|data)$/, /^skb_(put|push|pull|reserve|trim)\w*$/];
 
 export function isBorrower(name: string): boolean {
   return NAMES.has(name) || PATTERNS.some((re) => re.test(name));

@@ -66,6 +66,19 @@ export const LINUX_REFS: RefApi[] = [
   ref('skb_dst_set', 'store', { objArg: 1, family: 'dst' }),
   ref('nf_ct_set', 'store', { objArg: 1, family: 'conntrack' }),
 
+  // Fresh packet buffers and netlink messages: the caller owns them until a free or a consumer.
+  ...['alloc_skb', '__alloc_skb', 'alloc_skb_with_frags', 'netdev_alloc_skb', '__netdev_alloc_skb', 'netdev_alloc_skb_ip_align',
+    'dev_alloc_skb', 'napi_alloc_skb', 'skb_clone', 'skb_copy', 'pskb_copy', 'skb_copy_expand', 'genlmsg_new', 'nlmsg_new']
+    .map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'skb' })),
+  ref('nlmsg_free', 'put', { family: 'skb' }),
+  // Netlink sends take the message over, delivered or not.
+  ref('genlmsg_reply', 'put', { consumes: 0, family: 'skb' }),
+  ref('genlmsg_unicast', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
+  ref('netlink_unicast', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
+  ref('genlmsg_multicast', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
+  ref('genlmsg_multicast_netns', 'put', { objArg: 2, objFrom: 'self', consumes: 2, family: 'skb' }),
+  ref('genlmsg_multicast_allns', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
+  ref('rtnl_notify', 'put', { consumes: 0, family: 'skb' }),
   ...['kmalloc', 'kzalloc', 'kcalloc', 'kmalloc_array', 'kvmalloc', 'kvzalloc', 'vmalloc', 'vzalloc', 'kmemdup', 'kstrdup']
     .map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'kmalloc' })),
   ref('kmem_cache_alloc', 'alloc', { success: 'nonnull', family: 'kmem-cache' }),
