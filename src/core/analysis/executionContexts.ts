@@ -1,5 +1,5 @@
 import { CALLBACK_REGISTRATIONS, NOTHING_HELD_SLOT_TYPES, describeContext, type CallbackContext } from '../apis/callbackRegistrations';
-import { splitArgs } from './exprs';
+import { argumentText, splitArgs } from './exprs';
 import type { SlotBinding } from './opsTables';
 
 /**
@@ -55,18 +55,6 @@ function functionName(arg: string | undefined): string | undefined {
   return /^[A-Za-z_]\w*$/.test(t) && !/^(NULL|0)$/.test(t) ? t : undefined;
 }
 
-function argumentText(text: string, start: number): string {
-  let depth = 0;
-  for (let i = start; i < text.length && i - start < 4000; i++) {
-    const c = text[i];
-    if (c === '(') depth++;
-    else if (c === ')') {
-      if (depth === 0) return text.slice(start, i);
-      depth--;
-    }
-  }
-  return '';
-}
 
 function lineOf(text: string, index: number): number {
   let n = 0;

@@ -217,3 +217,17 @@ export function splitArgs(args: string): string[] {
   if (cur.trim()) out.push(cur.trim());
   return out;
 }
+
+/** The text of a call's arguments in source text, from just after its `(` to the matching `)` (bounded: '' when not found). */
+export function argumentText(text: string, start: number, limit = 4000): string {
+  let depth = 0;
+  for (let i = start; i < text.length && i - start < limit; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') {
+      if (depth === 0) return text.slice(start, i);
+      depth--;
+    }
+  }
+  return '';
+}

@@ -1,5 +1,5 @@
 import { HELD_PREDICATES, RCU_ACCESSORS, RCU_UNCHECKED, type RcuAccessorApi } from '../apis/lockPredicates';
-import { lockIdentity, normalizeLvalue, parameterize, splitArgs, substituteParams } from './exprs';
+import { argumentText, lockIdentity, normalizeLvalue, parameterize, splitArgs, substituteParams } from './exprs';
 import type { MacroCall } from './macroCalls';
 import type { FunctionSummary, LockEffect } from './types';
 
@@ -121,15 +121,3 @@ export function isRcuAccessor(name: string): boolean {
   return ACCESSORS.has(name);
 }
 
-function argumentText(text: string, start: number): string {
-  let depth = 0;
-  for (let i = start; i < text.length && i - start < 2000; i++) {
-    const c = text[i];
-    if (c === '(') depth++;
-    else if (c === ')') {
-      if (depth === 0) return text.slice(start, i);
-      depth--;
-    }
-  }
-  return '';
-}
