@@ -61,11 +61,17 @@ export function lookupResults(body: SyntaxNode, isLookup: (name: string) => bool
   for (const c of body.indexedDescendants('call_expression')) {
     const name = c ? calleeName(c) : null;
     if (!c || !name || !isLookup(name)) continue;
-    let p = c.parent;
-    while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
-    let target = p?.type === 'assignment_expression' ? p.childForFieldName('left') : p?.type === 'init_declarator' ? p.childForFieldName('declarator') : null;
-    while (target && target.type !== 'identifier') target = target.childForFieldName('declarator');
+    const target = resultVariable(c);
     if (target) out.add(target.text);
   }
   return out;
+}
+
+/** The variable a call's value goes into (`v = f()`, `T *v = (T *) f()`), or null. */
+export function resultVariable(call: SyntaxNode): SyntaxNode | null {
+  let p = call.parent;
+  while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
+  let target = p?.type === 'assignment_expression' ? p.childForFieldName('left') : p?.type === 'init_declarator' ? p.childForFieldName('declarator') : null;
+  while (target && target.type !== 'identifier') target = target.childForFieldName('declarator');
+  return target;
 }

@@ -4,6 +4,7 @@ import { isAssigningContainer, isContainerOf } from '../apis/rcuReaders';
 import type { SyntaxNode } from '../c/syntax';
 import { stripCasts } from './exprs';
 import { calleeName, callArgs } from './ops';
+import { resultVariable } from './bodyFacts';
 
 /** Loop macros over lists, hash buckets, maps: `LIST_FORALL(head, link)`, `HMAP_FOR_EACH (n, node, &m)`, `hlist_for_each_entry(f, h, m)`. */
 const WALK = /for_?each|forall/i;
@@ -28,10 +29,8 @@ export function returnsWalkedElement(body: SyntaxNode, params: readonly string[]
       continue;
     }
     if (!isContainerOf(name)) continue;
-    let p = call.parent;
-    while (p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression')) p = p.parent;
-    const target = p?.type === 'assignment_expression' ? p.childForFieldName('left') : p?.type === 'init_declarator' ? declared(p) : null;
-    if (target?.type === 'identifier') elements.add(target.text);
+    const target = resultVariable(call);
+    if (target) elements.add(target.text);
   }
   if (elements.size === 0) return false;
   let element = false;
@@ -50,10 +49,4 @@ export function returnsWalkedElement(body: SyntaxNode, params: readonly string[]
     return false;
   }
   return element;
-}
-
-function declared(initDeclarator: SyntaxNode): SyntaxNode | null {
-  let n = initDeclarator.childForFieldName('declarator');
-  while (n && n.type !== 'identifier') n = n.childForFieldName('declarator');
-  return n;
 }
