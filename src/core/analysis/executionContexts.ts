@@ -1,3 +1,4 @@
+import { blankCommentsAndStrings } from '../input/sniff';
 import { CALLBACK_REGISTRATIONS, NOTHING_HELD_SLOT_TYPES, describeContext, type CallbackContext } from '../apis/callbackRegistrations';
 import { argumentText, splitArgs } from './exprs';
 import type { SlotBinding } from './opsTables';
@@ -22,7 +23,6 @@ export interface Registration {
 
 const BY_NAME = new Map(CALLBACK_REGISTRATIONS.map((a) => [a.name, a]));
 const CALL = new RegExp(`\\b(${CALLBACK_REGISTRATIONS.map((a) => a.name).join('|')})\\s*\\(`, 'g');
-const NOT_CODE = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g;
 
 /** Registrations in a file: calls of the registration APIs and slots of nothing-held struct tables. */
 export function registrationsIn(text: string, slots: readonly SlotBinding[]): Registration[] {
@@ -33,7 +33,7 @@ export function registrationsIn(text: string, slots: readonly SlotBinding[]): Re
   }
   if (!CALLBACK_REGISTRATIONS.some((a) => text.includes(a.name))) return out;
   // Comments and strings blanked with spaces of the same length: offsets stay lines.
-  const code = text.replace(NOT_CODE, (m) => m.replace(/[^\n]/g, ' '));
+  const code = blankCommentsAndStrings(text);
   CALL.lastIndex = 0;
   for (let m = CALL.exec(code); m !== null; m = CALL.exec(code)) {
     const lineStart = code.lastIndexOf('\n', m.index) + 1;

@@ -1,3 +1,4 @@
+import { blankCommentsAndStrings } from '../input/sniff';
 import type { SourceRange } from '../source';
 import { rcuDeferredFree, rcuLoad, rcuPublisher } from '../apis/rcuPublish';
 import { normalizeLvalue, ownerOf, splitArgs, stripCasts } from './exprs';
@@ -52,13 +53,6 @@ interface CallAt {
   name: string;
   args: string[];
   index: number;
-}
-
-const NOT_CODE = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g;
-
-/** The text with comments and literals blanked (same length: offsets still point into the original). */
-function codeOf(text: string): string {
-  return text.replace(NOT_CODE, (m) => m.replace(/[^\n]/g, ' '));
 }
 
 /** Calls of the names `isNamed` accepts, with their top-level arguments. */
@@ -184,7 +178,7 @@ export function rcuFieldTable(sources: readonly RcuFieldSource[], frees?: Readon
   // Most files publish nothing: one test of each function's text decides.
   const relevant = sources.filter((s) => MENTIONS.test(s.text) || /_dereference|ovsrcu_get|call_rcu|kfree_rcu|ovsrcu_postpone|synchronize_|rcu_barrier/.test(s.text));
   if (relevant.length === 0) return table;
-  const codes = new Map(relevant.map((s) => [s, codeOf(s.text)]));
+  const codes = new Map(relevant.map((s) => [s, blankCommentsAndStrings(s.text)]));
   for (const [s, code] of codes) {
     const acc = accessorOf(s, code);
     if (acc) table.accessors.set(s.name, acc);
@@ -259,7 +253,7 @@ export class RcuFieldScope {
   private readonly code: string;
   private readonly memo = new Map<string, RcuFieldFree | null>();
   constructor(private readonly table: RcuFieldTable, text: string) {
-    this.code = codeOf(text);
+    this.code = blankCommentsAndStrings(text);
   }
 
   /**
