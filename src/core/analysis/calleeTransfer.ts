@@ -95,10 +95,16 @@ export function calleeAcquires(ctx: FnContext, nodeId: number, b: Branch, summar
     if (!text) continue;
     const id = ctx.qualify(normalizeLvalue(text));
     const via = [summary.name, ...inner.chain];
-    if (via.length <= 6 && isNameable(ctx, id)) noteBlocking(ctx, b.s, { ...inner, lock: id, chain: via, guard });
-    if (b.s.locks.length === 0) continue;
-    recordOrder(ctx, b.s.locks, id, range, plainName(text), via.join(' → '));
-    const held = findLock(b.s, id);
+    // Locks held here that the callee releases before it takes this one are not held then.
+    const dropped = (inner.afterReleasing ?? []).flatMap((l) => {
+      const t = substituteParams(l, argTexts);
+      return t ? [ctx.qualify(normalizeLvalue(t))] : [];
+    });
+    if (via.length <= 6 && isNameable(ctx, id)) noteBlocking(ctx, b.s, { ...inner, lock: id, chain: via, guard, afterReleasing: dropped });
+    const holding = dropped.length > 0 ? b.s.locks.filter((l) => !dropped.includes(l.id)) : b.s.locks;
+    if (holding.length === 0) continue;
+    recordOrder(ctx, holding, id, range, plainName(text), via.join(' → '));
+    const held = holding.find((l) => l.id === id);
     if (!held || inner.recursive) continue;
     if (held.mode === 'shared' && inner.mode === 'shared' && !inner.readNestingDeadlocks) continue;
     ctx.sink.add(nodeId, id, { kind: 'double-acquire', lock: { ...held }, api: via.join(' → '), range, trail: b.s.trail, via });

@@ -309,7 +309,12 @@ export function blockingAcquires(own: Map<string, AcquiredLock>, params: string[
     const lock = parameterize(l.lock, params);
     const root = /^\*?([A-Za-z_]\w*)/.exec(lock)?.[1];
     if (!/^\*?(\$\d+|[A-Za-z_]\w*(@\w+)?)((->|\.)[A-Za-z_]\w*)*$/.test(lock) || (root !== undefined && isLocal(root))) continue;
-    out.push(l.guard && l.guard.length > 0 ? { ...l, lock } : { ...l, lock, guard: undefined });
+    const after = (l.afterReleasing ?? []).map((a) => parameterize(a, params)).filter((a) => {
+      const r = /^\*?([A-Za-z_]\w*)/.exec(a)?.[1];
+      return r === undefined || !isLocal(r);
+    });
+    const guard = l.guard && l.guard.length > 0 ? l.guard : undefined;
+    out.push({ ...l, lock, guard, afterReleasing: after.length > 0 ? after : undefined });
   }
   // Which 32 are kept must not depend on the order paths were explored in (summaries must settle).
   return out.sort((a, b) => a.chain.length - b.chain.length || (a.lock < b.lock ? -1 : a.lock > b.lock ? 1 : 0)).slice(0, 32);

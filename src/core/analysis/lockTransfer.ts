@@ -60,7 +60,8 @@ function modeOf(api: LockApi, args: Node[]): LockMode {
 export function recordOrder(ctx: FnContext, held: readonly HeldLock[], id: string, range: SourceRange, display = id, via?: string): void {
   const second = ctx.classOf(id);
   for (const h of held) {
-    if (h.id === id || h.family === 'rcu' || h.family === 'srcu' || h.fromEntry) continue;
+    // Locks held on entry count too (`OVS_REQUIRES(conn->lock)` then `lock(&ct->lock)` is conn → ct).
+    if (h.id === id || h.family === 'rcu' || h.family === 'srcu') continue;
     const first = ctx.classOf(h.id);
     if (first === second) continue;
     const k = `${first}->${second}`;
@@ -94,17 +95,36 @@ export function noteBlocking(ctx: FnContext, s: AbsState, lock: AcquiredLock): v
     const t = p ? getFact(s, p) : undefined;
     if (t) facts.push({ param: i, truth: t });
   });
+  const dropped = droppedCallerLocks(s, lock.afterReleasing);
   const seen = ctx.blocking.get(lock.lock);
   if (!seen) {
-    ctx.blocking.set(lock.lock, { ...lock, guard: [...(lock.guard ?? []), ...facts] });
+    ctx.blocking.set(lock.lock, { ...lock, guard: [...(lock.guard ?? []), ...facts], afterReleasing: dropped.length > 0 ? dropped : undefined });
     return;
   }
   // Guards that hold on every path taking it; anything else is a may-acquire with no guard.
   const guard = (seen.guard ?? []).filter((g) => facts.some((f) => f.param === g.param && f.truth === g.truth) || (lock.guard ?? []).some((f) => f.param === g.param && f.truth === g.truth));
+  // Likewise the caller's locks dropped first: only those dropped on every path taking it.
+  const after = (seen.afterReleasing ?? []).filter((id) => dropped.includes(id));
   // The shortest chain names it (ties: the first in name order), not the first path explored: in a
   // recursive group that path changes with the callees' summaries, and the summaries would not settle.
   const shorter = shorterChain(lock.chain, seen.chain);
-  if (guard.length !== (seen.guard ?? []).length || shorter) ctx.blocking.set(lock.lock, { ...seen, guard, ...(shorter ? { chain: lock.chain } : {}) });
+  if (guard.length !== (seen.guard ?? []).length || after.length !== (seen.afterReleasing ?? []).length || shorter) {
+    ctx.blocking.set(lock.lock, { ...seen, guard, afterReleasing: after.length > 0 ? after : undefined, ...(shorter ? { chain: lock.chain } : {}) });
+  }
+}
+
+/**
+ * The caller's locks not held at this point: those this path released without taking them
+ * (held on entry, or the caller's by inference) and has not taken again, with those a callee
+ * released first (`inner`, in this function's terms) unless this function holds them itself.
+ */
+function droppedCallerLocks(s: AbsState, inner: readonly string[] | undefined): string[] {
+  const out = new Set(s.releasedFromCaller.filter((id) => !findLock(s, id)));
+  for (const id of inner ?? []) {
+    const held = findLock(s, id);
+    if (!held || held.fromEntry) out.add(id);
+  }
+  return [...out].sort();
 }
 
 function shorterChain(a: readonly string[], b: readonly string[]): boolean {

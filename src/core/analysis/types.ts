@@ -58,6 +58,12 @@ export interface AcquiredLock {
    * a caller passing a constant that rules it out does not take it.
    */
   guard?: { param: number; truth: 'zero' | 'nonzero' }[];
+  /**
+   * Locks of the caller (held on entry by contract, or released here without an acquire) this
+   * function has dropped on every path before it takes this one (`unlock(&conn->lock);
+   * lock(&ct->lock); lock(&conn->lock)`): a caller holding them does not hold them then.
+   */
+  afterReleasing?: string[];
 }
 
 /**
