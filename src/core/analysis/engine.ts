@@ -69,6 +69,8 @@ export interface PreparedFile {
   structs: Map<string, StructInfo>;
   globals: Set<string>;
   statics: Set<string>;
+  /** Declared types of the file-scope variables (lock classes through globals: lockClass.ts). */
+  globalTypes: Map<string, string>;
   suppressions: Suppression[];
   parseMs: number;
   lines: number;
@@ -112,6 +114,7 @@ export function prepareParsed(parsed: ParsedC, file: SourceFile, parseMs = 0, in
     structs: structSummaries(parsed.tree, parsed.text, parsed.lockAnnotations),
     globals: scope.globals,
     statics: scope.statics,
+    globalTypes: scope.types,
     suppressions: file.text.includes('lockstep-ignore') ? findSuppressions(parsed.tree) : [],
     lines: countLines(file.text),
     recursiveLocks: recursiveLocks(parsed.text, scope.statics, file.uri),

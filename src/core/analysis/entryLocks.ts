@@ -11,7 +11,7 @@ import type { AcquiredLock, LockEffect, SummaryTable } from './types';
 import type { CallKnowledge } from './callKnowledge';
 import { entryOwned } from './ownedParams';
 import { emptyState, type AbsState, type HeldLock } from './state';
-import { qualifyStatic } from './lockNames';
+import { plainName, qualifyStatic } from './lockNames';
 
 /** Lock identities this function acquires (or releases) anywhere, directly or through summarised wrappers. */
 export function locksInBody(body: Node, callOf: (name: string) => CallKnowledge, qualify: (id: string) => string): { acquired: Set<string>; released: Set<string> } {
@@ -48,7 +48,7 @@ export function entryState(contract: LockEffect[], params: string[], site: Sourc
     const id = text ? qualify(text) : null;
     if (!id || s.locks.some((l) => l.id === id)) continue;
     const held: HeldLock = {
-      id, display: text!, mode: e.mode ?? 'exclusive', family: '*', variant: '*', api: 'caller',
+      id, display: plainName(text!), mode: e.mode ?? 'exclusive', family: '*', variant: '*', api: 'caller',
       site, fromEntry: true, depth: 1,
     };
     s.locks = [...s.locks, held];

@@ -29,6 +29,8 @@ export interface FnContext {
   condTexts: Map<string, number>;
   /** Lock class of an identity (lockClass.ts). */
   classOf: (id: string) => string;
+  /** The class a lock orders as (lock order): `classOf`, with globals by their declared type and arrays of locks as one class. */
+  lockClassOf: (id: string) => string;
   /** Whether a variable is declared with a scalar type (lockClass.ts). */
   isScalar: (name: string) => boolean;
   /** Other spellings of a lock identity through locals assigned once (lockClass.ts). */

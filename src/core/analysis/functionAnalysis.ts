@@ -146,6 +146,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     lockOrder: [],
     lockOrderSeen: new Set(),
     classOf: classes.classOf,
+    lockClassOf: classes.lockClassOf,
     spellings: classes.spellings,
     isScalar: classes.isScalar,
     condVars,

@@ -306,9 +306,10 @@ function keptByIndirectCall(call: Node, bare: (text: string) => string | undefin
 export function blockingAcquires(own: Map<string, AcquiredLock>, params: string[], isLocal: (name: string) => boolean): AcquiredLock[] {
   const out: AcquiredLock[] = [];
   for (const l of own.values()) {
-    const lock = parameterize(l.lock, params);
+    // An element of an array of locks indexed by a local (`locks[i]`) is still a lock of that array for lock order.
+    const lock = parameterize(l.lock, params).replace(/\[([^[\]]*)\]/g, (m, index: string) => ([...index.matchAll(/(?<![\w$@])[A-Za-z_]\w*/g)].some((x) => isLocal(x[0])) ? '[?]' : m));
     const root = /^\*?([A-Za-z_]\w*)/.exec(lock)?.[1];
-    if (!/^\*?(\$\d+|[A-Za-z_]\w*(@\w+)?)((->|\.)[A-Za-z_]\w*)*$/.test(lock) || (root !== undefined && isLocal(root))) continue;
+    if (!/^\*?(\$\d+|[A-Za-z_]\w*(@\w+)?)(\[[^\]]*\])*((->|\.)[A-Za-z_]\w*(\[[^\]]*\])*)*$/.test(lock) || (root !== undefined && isLocal(root))) continue;
     const after = (l.afterReleasing ?? []).map((a) => parameterize(a, params)).filter((a) => {
       const r = /^\*?([A-Za-z_]\w*)/.exec(a)?.[1];
       return r === undefined || !isLocal(r);

@@ -141,6 +141,8 @@ export interface ClassResolver {
   isCounted(name: string): boolean;
   /** Whether a variable's declared type is freed only after an implicit-reader grace period. */
   isGraceFreed(name: string): boolean;
+  /** The class a lock orders as: `classOf`, with file-scope variables by their declared type and an array of locks one class whatever the index. */
+  lockClassOf(id: string): string;
   /** Summary-table struct entries consulted so far (results depend on them). */
   lookups: Set<string>;
 }
@@ -148,6 +150,7 @@ export interface ClassResolver {
 /** Builds the resolver for one function: variable types from parameters and declarations, plus aliases. */
 export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: SummaryTable): ClassResolver {
   const varTypes = new Map<string, string>();
+  const declared = new Set<string>();
   const scalars = new Set<string>();
   const structValues = new Set<string>();
   const assigned = new Map<string, string[]>();
@@ -164,6 +167,7 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
     const t = typeName(d.childForFieldName('type'));
     for (const dd of d.childrenForFieldName('declarator')) {
       const n = declName(dd);
+      if (n) declared.add(n);
       if (n && t) varTypes.set(n, t);
       const typeKind = d.childForFieldName('type')?.type;
       if (n && (typeKind === 'struct_specifier' || typeKind === 'union_specifier') && !/pointer_declarator|array_declarator/.test(declaratorKinds(dd))) structValues.add(n);
@@ -188,6 +192,30 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
   const structOf = (t: string): StructInfo | undefined => {
     lookups.add(t);
     return summaries.struct(t);
+  };
+  const unaliased = (id: string): string => {
+    let text = id;
+    for (let i = 0; i < 4; i++) {
+      const m = /^([A-Za-z_]\w*)(.*)$/.exec(text);
+      // A declared struct type names the class directly (`struct dp *dp = port->dp`), even when no
+      // struct definition is among the inputs: the alias is only for variables of unknown type.
+      const alias = m && !varTypes.has(m[1]!) ? aliases.get(m[1]!) : undefined;
+      if (!m || !alias) break;
+      text = alias + m[2]!;
+    }
+    return text;
+  };
+  /** `dp->table.lock` with `dp` of type `rootType`: the struct type owning the last field, and the field. */
+  const fieldClass = (parts: string[], rootType: string): string => {
+    let cur = structOf(rootType)?.canonical ?? rootType;
+    for (let i = 1; i < parts.length - 1; i++) {
+      const field = parts[i]!.replace(/\[.*$/, '');
+      const info = structOf(cur);
+      const next = info && Object.hasOwn(info.fields, field) ? info.fields[field] : undefined;
+      if (!next) return `${cur}::${parts.slice(i).join('.')}`;
+      cur = structOf(next)?.canonical ?? next;
+    }
+    return `${cur}::${parts[parts.length - 1]!.replace(/\[.*$/, '')}`;
   };
   return {
     lookups,
@@ -217,28 +245,23 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
       return false;
     },
     classOf(id: string): string {
-      let text = id;
-      for (let i = 0; i < 4; i++) {
-        const m = /^([A-Za-z_]\w*)(.*)$/.exec(text);
-        // A declared struct type names the class directly (`struct dp *dp = port->dp`), even when no
-        // struct definition is among the inputs: the alias is only for variables of unknown type.
-        const alias = m && !varTypes.has(m[1]!) ? aliases.get(m[1]!) : undefined;
-        if (!m || !alias) break;
-        text = alias + m[2]!;
-      }
+      const text = unaliased(id);
       const parts = text.split(/->|\./);
       if (parts.length < 2 || !/^[A-Za-z_]\w*$/.test(parts[0]!)) return text;
       const rootType = varTypes.get(parts[0]!);
       if (!rootType) return text; // a global: its name is its class
-      let cur = structOf(rootType)?.canonical ?? rootType;
-      for (let i = 1; i < parts.length - 1; i++) {
-        const field = parts[i]!.replace(/\[.*$/, '');
-        const info = structOf(cur);
-        const next = info && Object.hasOwn(info.fields, field) ? info.fields[field] : undefined;
-        if (!next) return `${cur}::${parts.slice(i).join('.')}`;
-        cur = structOf(next)?.canonical ?? next;
-      }
-      return `${cur}::${parts[parts.length - 1]!.replace(/\[.*$/, '')}`;
+      return fieldClass(parts, rootType);
+    },
+    lockClassOf(id: string): string {
+      // `locks[i]`, `locks[id % N]`, `locks[CONSTANT]`: one class per array, whatever the index.
+      let text = unaliased(id);
+      for (let i = 0; i < 4 && text.includes('['); i++) text = text.replace(/\[[^[\]]*\]/g, '');
+      const parts = text.split(/->|\./);
+      const m = /^([A-Za-z_]\w*)(@\w+)?$/.exec(parts[0]!);
+      if (parts.length < 2 || !m) return text;
+      // A global pointer (`gSwitchContext->dispatchLock`) is an object of its declared type, as a parameter of that type is.
+      const rootType = varTypes.get(m[1]!) ?? (m[2] !== undefined || !declared.has(m[1]!) ? summaries.globalType?.(m[1]!) : undefined);
+      return rootType ? fieldClass(parts, rootType) : text;
     },
   };
 }

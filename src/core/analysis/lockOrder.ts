@@ -9,6 +9,10 @@ import type { LockOrderEdge } from './types';
  */
 
 const MAX_CYCLE = 6;
+/** Locks of a component tried as the start of its shortest cycle (a bound for huge components). */
+const MAX_STARTS = 64;
+/** ABBA pairs reported per component (a bound for huge components). */
+const MAX_PAIRS = 16;
 
 function describe(e: LockOrderEdge): string {
   const a = e.firstDisplay ?? e.first;
@@ -91,45 +95,93 @@ function shortestCycle(start: string, inComp: Set<string>, edges: Map<string, Lo
 }
 
 export function lockOrderFindings(all: LockOrderEdge[]): Finding[] {
-  // One edge per ordered pair of classes: the first seen in a stable order.
+  // One edge per ordered pair of classes: the first seen in a stable order, preferring a function
+  // that takes both locks itself over one entered with the first held (its callers' edges say the
+  // same pair). The first of those entered with it held is kept too: the wrong order is written
+  // there as well (`OVS_REQUIRES(a)` then `lock(b)`), and it is reported as a site of its own.
   const sorted = [...all].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.secondRange.start.line - b.secondRange.start.line));
-  const edges = new Map<string, LockOrderEdge[]>();
-  const pairSeen = new Set<string>();
+  const primary = new Map<string, LockOrderEdge>();
+  const fromEntry = new Map<string, LockOrderEdge>();
   for (const e of sorted) {
     const k = `${e.first}\u0000${e.second}`;
-    if (pairSeen.has(k)) continue;
-    pairSeen.add(k);
-    edges.set(e.first, [...(edges.get(e.first) ?? []), e]);
+    if (e.firstFromEntry) {
+      if (!fromEntry.has(k)) fromEntry.set(k, e);
+    } else if (!primary.has(k)) primary.set(k, e);
+  }
+  for (const [k, e] of fromEntry) if (!primary.has(k)) primary.set(k, e);
+  const edges = new Map<string, LockOrderEdge[]>();
+  const rank = new Map(sorted.map((e, i) => [e, i]));
+  for (const e of [...primary.values()].sort((a, b) => rank.get(a)! - rank.get(b)!)) {
+    const list = edges.get(e.first);
+    if (list) list.push(e);
+    else edges.set(e.first, [e]);
   }
   const nodes = [...new Set(sorted.flatMap((e) => [e.first, e.second]))].sort();
   const succ = new Map([...edges].map(([k, v]) => [k, v.map((e) => e.second)]));
   const findings: Finding[] = [];
   for (const comp of components(nodes, succ)) {
-    const cycle = shortestCycle(comp[0]!, new Set(comp), edges);
-    if (!cycle) continue;
-    const locks = cycle.map((e) => `\`${e.firstDisplay ?? e.first}\``);
-    const key = `lock-order:${[...new Set(cycle.map((e) => e.first))].sort().join('|')}`;
-    // One finding per acquisition of the cycle, each in its own function: whichever order is the
-    // wrong one, each function's reader sees it (the others are related locations).
-    cycle.forEach((site, i) => {
-      const order = [...cycle.slice(i), ...cycle.slice(0, i)];
-      const message = `lock order cycle between ${locks.join(' and ')}: ${order.map(describe).join('; ')} — two threads taking them in these orders can deadlock`;
-      const related: RelatedLocation[] = order.flatMap((e) => [
-        { uri: e.uri === site.uri ? undefined : e.uri, range: e.firstRange, message: `\`${e.firstDisplay ?? e.first}\` held here (${e.functionName})` },
-        { uri: e.uri === site.uri ? undefined : e.uri, range: e.secondRange, message: `then \`${e.secondDisplay ?? e.second}\` taken here (${e.functionName})` },
-      ]);
-      findings.push({
-        ruleId: 'lock-order',
-        severity: RULES['lock-order'].defaultSeverity,
-        message,
-        uri: site.uri,
-        range: site.secondRange,
-        functionName: site.functionName,
-        related,
-        path: order.map((e) => ({ uri: e.uri === site.uri ? undefined : e.uri, range: e.secondRange, message: describe(e) })),
-        key: `${key}@${site.functionName}`,
-      });
-    });
+    for (const cycle of cyclesOf(comp, edges)) {
+      const sites = [...cycle];
+      for (const e of cycle) {
+        const also = fromEntry.get(`${e.first}\u0000${e.second}`);
+        if (also && also !== e) sites.push(also);
+      }
+      findings.push(...cycleFindings(cycle, sites));
+    }
   }
+  return findings;
+}
+
+/**
+ * The cycles a component is reported as: every pair of locks taken in both orders (each ABBA pair
+ * is its own deadlock, and one pair must not hide another); a component with no such pair, its
+ * shortest cycle (the first in name order among equals).
+ */
+function cyclesOf(comp: string[], edges: Map<string, LockOrderEdge[]>): LockOrderEdge[][] {
+  const inComp = new Set(comp);
+  const pairs: LockOrderEdge[][] = [];
+  for (const a of comp) {
+    for (const ab of edges.get(a) ?? []) {
+      if (!inComp.has(ab.second) || ab.second <= a) continue;
+      const ba = (edges.get(ab.second) ?? []).find((e) => e.second === a);
+      if (ba && pairs.length < MAX_PAIRS) pairs.push([ab, ba]);
+    }
+  }
+  if (pairs.length > 0) return pairs;
+  let cycle: LockOrderEdge[] | undefined;
+  for (const start of comp.slice(0, MAX_STARTS)) {
+    const c = shortestCycle(start, inComp, edges);
+    if (c && (!cycle || c.length < cycle.length)) cycle = c;
+  }
+  return cycle ? [cycle] : [];
+}
+
+/** One finding per site (an edge of the cycle, or another function taking the same pair in the same order). */
+function cycleFindings(cycle: LockOrderEdge[], sites: LockOrderEdge[]): Finding[] {
+  const findings: Finding[] = [];
+  const locks = cycle.map((e) => `\`${e.firstDisplay ?? e.first}\``);
+  const key = `lock-order:${[...new Set(cycle.map((e) => e.first))].sort().join('|')}`;
+  // One finding per acquisition of the cycle, each in its own function: whichever order is the
+  // wrong one, each function's reader sees it (the others are related locations).
+  sites.forEach((site) => {
+    const i = cycle.findIndex((e) => e.first === site.first && e.second === site.second);
+    const order = [site, ...cycle.slice(i + 1), ...cycle.slice(0, i)];
+    const message = `lock order cycle between ${locks.join(' and ')}: ${order.map(describe).join('; ')} — two threads taking them in these orders can deadlock`;
+    const related: RelatedLocation[] = order.flatMap((e) => [
+      { uri: e.uri === site.uri ? undefined : e.uri, range: e.firstRange, message: `\`${e.firstDisplay ?? e.first}\` held here (${e.functionName})` },
+      { uri: e.uri === site.uri ? undefined : e.uri, range: e.secondRange, message: `then \`${e.secondDisplay ?? e.second}\` taken here (${e.functionName})` },
+    ]);
+    findings.push({
+      ruleId: 'lock-order',
+      severity: RULES['lock-order'].defaultSeverity,
+      message,
+      uri: site.uri,
+      range: site.secondRange,
+      functionName: site.functionName,
+      related,
+      path: order.map((e) => ({ uri: e.uri === site.uri ? undefined : e.uri, range: e.secondRange, message: describe(e) })),
+      key: `${key}@${site.functionName}`,
+    });
+  });
   return findings;
 }

@@ -58,16 +58,19 @@ function modeOf(api: LockApi, args: Node[]): LockMode {
 }
 
 export function recordOrder(ctx: FnContext, held: readonly HeldLock[], id: string, range: SourceRange, display = id, via?: string): void {
-  const second = ctx.classOf(id);
+  const second = ctx.lockClassOf(id);
   for (const h of held) {
     // Locks held on entry count too (`OVS_REQUIRES(conn->lock)` then `lock(&ct->lock)` is conn → ct).
     if (h.id === id || h.family === 'rcu' || h.family === 'srcu') continue;
-    const first = ctx.classOf(h.id);
+    const first = ctx.lockClassOf(h.id);
     if (first === second) continue;
     const k = `${first}->${second}`;
     if (ctx.lockOrderSeen.has(k)) continue;
     ctx.lockOrderSeen.add(k);
-    ctx.lockOrder.push({ first, second, firstDisplay: h.display, secondDisplay: display, via, uri: ctx.uri, functionName: ctx.fnName, firstRange: h.site, secondRange: range });
+    ctx.lockOrder.push({
+      first, second, firstDisplay: h.display, secondDisplay: display, via, uri: ctx.uri, functionName: ctx.fnName, firstRange: h.site, secondRange: range,
+      ...(h.fromEntry ? { firstFromEntry: true } : {}),
+    });
   }
 }
 

@@ -137,6 +137,8 @@ export interface SummaryTable {
   isFileStatic?(name: string): boolean;
   /** True when the lock (an identity in the analysed file's terms) is initialised recursive somewhere in the inputs. */
   isRecursiveLock?(id: string): boolean;
+  /** The declared type of a file-scope variable this file can name: its own (statics, `extern`s), else one with external linkage in the inputs. */
+  globalType?(name: string): string | undefined;
 }
 
 /** A table over plain maps (tests and one-file hosts). */
@@ -153,6 +155,8 @@ export interface LockOrderEdge {
   secondDisplay?: string;
   /** Set when the second lock is taken inside this called function (the chain of calls, outermost first). */
   via?: string;
+  /** The first lock is held on entry (the function's contract says its caller holds it), not taken here. */
+  firstFromEntry?: boolean;
   uri: string;
   functionName: string;
   firstRange: SourceRange;

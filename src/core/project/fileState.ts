@@ -33,6 +33,8 @@ export interface FileInfo {
   structs: Map<string, StructInfo>;
   globals: Set<string>;
   statics: Set<string>;
+  /** Declared types of the file-scope variables (lock classes through globals: analysis/lockClass.ts). */
+  globalTypes?: Map<string, string>;
   suppressions: Suppression[];
   lines: number;
   parseMs: number;
@@ -112,7 +114,7 @@ export function fileInfoOf(p: PreparedFile, previous: FileInfo | undefined): Fil
     };
   });
   return {
-    text: p.file.text, functions, contracts: p.contracts, structs: p.structs, globals: p.globals, statics: p.statics,
+    text: p.file.text, functions, contracts: p.contracts, structs: p.structs, globals: p.globals, statics: p.statics, globalTypes: p.globalTypes,
     suppressions: p.suppressions, lines: p.lines, parseMs: p.parseMs, recursiveLocks: p.recursiveLocks,
     graceFreed: p.graceFreed, rcuFields: p.rcuFields, macroCalls: p.macroCalls, slots: p.slots,
     registrations: p.registrations, predicates: p.predicates,

@@ -24,6 +24,8 @@ export class ProgramTables {
   private readonly unchecked = new Set<FnKey>();
   /** Recursive locks that are not a file's own statics (visible to every file). */
   private readonly recursiveGlobals = new Set<string>();
+  /** Declared types of file-scope variables with external linkage (the first file to declare one wins). */
+  private readonly globalTypes = new Map<string, string>();
   /** Names of fields some struct says a lock guards (a cheap first test before the struct lookup). */
   private readonly guarded = new Set<string>();
   /** Files whose declarations of a function carry lock contracts (a contract is checked where it is seen). */
@@ -73,6 +75,7 @@ export class ProgramTables {
     this.records.clear();
     this.unchecked.clear();
     this.recursiveGlobals.clear();
+    this.globalTypes.clear();
     this.headerMacros.clear();
     this.slots.clear();
     this.slotViews.clear();
@@ -92,6 +95,7 @@ export class ProgramTables {
       if (!this.fileOfKey.has(f.key)) this.fileOfKey.set(f.key, file.uri);
     });
     for (const id of info.recursiveLocks) if (!id.includes('@')) this.recursiveGlobals.add(id);
+    for (const [name, type] of info.globalTypes ?? []) if (!info.statics.has(name) && !this.globalTypes.has(name)) this.globalTypes.set(name, type);
     for (const [name, c] of info.contracts) {
       const key = c.isStatic ? `${file.uri}#${name}` : name;
       if (c.noLockAnalysis) this.unchecked.add(key);
@@ -285,6 +289,7 @@ export class ProgramTables {
       },
       isFileStatic: (name) => statics?.has(name) ?? false,
       isRecursiveLock: (id) => (file.info?.recursiveLocks.has(id) ?? false) || this.recursiveGlobals.has(id),
+      globalType: (name) => file.info?.globalTypes?.get(name) ?? (statics?.has(name) ? undefined : this.globalTypes.get(name)),
     };
   }
 }
