@@ -13,7 +13,7 @@ import { findLock, getFact, type AbsState } from './state';
 import { plainName } from './lockNames';
 import { literalTruth } from './truth';
 import type { FnContext, Branch } from './fnContext';
-import { recordOrder, noteBlocking } from './lockTransfer';
+import { recordOrder, noteBlocking, nestingOf } from './lockTransfer';
 
 /**
  * A callee whose contract says the caller must hold a lock (`OVS_REQUIRES(m)`, `__must_hold(l)`,
@@ -105,9 +105,10 @@ export function calleeAcquires(ctx: FnContext, nodeId: number, b: Branch, summar
     if (holding.length === 0) continue;
     recordOrder(ctx, holding, id, range, plainName(text), via.join(' → '));
     const held = holding.find((l) => l.id === id);
-    if (!held || inner.recursive) continue;
-    if (held.mode === 'shared' && inner.mode === 'shared' && !inner.readNestingDeadlocks) continue;
-    ctx.sink.add(nodeId, id, { kind: 'double-acquire', lock: { ...held }, api: via.join(' → '), range, trail: b.s.trail, via });
+    if (!held) continue;
+    const nesting = nestingOf(held.mode, inner.mode, inner.recursive, inner.readNesting);
+    if (nesting === 'nests') continue;
+    ctx.sink.add(nodeId, id, { kind: 'double-acquire', lock: { ...held }, api: via.join(' → '), range, trail: b.s.trail, via, mode: inner.mode, readNesting: inner.readNesting });
   }
 }
 

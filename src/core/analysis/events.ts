@@ -1,3 +1,4 @@
+import type { LockMode, ReadNesting } from '../apis/types';
 import type { SourceRange } from '../source';
 import type { DeadObject, HeldLock, OwnedRef, Trail } from './state';
 
@@ -6,7 +7,7 @@ import type { DeadObject, HeldLock, OwnedRef, Trail } from './state';
  * of the first (shortest) path that produced it.
  */
 export type EngineEvent =
-  | { kind: 'double-acquire'; lock: HeldLock; api: string; range: SourceRange; trail: Trail | null; via?: string[] }
+  | { kind: 'double-acquire'; lock: HeldLock; api: string; range: SourceRange; trail: Trail | null; via?: string[]; mode?: LockMode; readNesting?: ReadNesting }
   | { kind: 'release-unheld'; id: string; display: string; api: string; range: SourceRange; trail: Trail | null; releasedBefore?: SourceRange; node?: number }
   | { kind: 'release-mismatch'; lock: HeldLock; api: string; range: SourceRange; reason: string; trail: Trail | null }
   | { kind: 'held-at-exit'; lock: HeldLock; exitRange: SourceRange; isReturn: boolean; trail: Trail | null }

@@ -1,7 +1,7 @@
 // Lock calls on one path: acquires (double-acquire, lock order), releases (unheld, mismatch), try
 // forms, and callees whose summaries take or drop locks.
 import type { SyntaxNode as Node } from '../c/syntax';
-import type { LockApi, LockMode } from '../apis/types';
+import type { LockApi, LockMode, ReadNesting } from '../apis/types';
 import type { SourceRange } from '../source';
 import { lockIdentity, normalizeLvalue, squash, substituteParams } from './exprs';
 import type { AcquiredLock, LockEffect } from './types';
@@ -83,8 +83,8 @@ export interface AcquireSpec {
   handle?: string;
   api: string;
   recursive: boolean;
-  /** Read holds may not nest (writer-preferring rwlocks): a second read acquire can wait behind a writer. */
-  readNestingDeadlocks?: boolean;
+  /** A second read hold is reported (writer-preferring rwlocks deadlock; NDIS RW holds are redundant). */
+  readNesting?: ReadNesting;
   args?: string[];
 }
 
@@ -135,19 +135,34 @@ function shorterChain(a: readonly string[], b: readonly string[]): boolean {
   return a.join('\u0000') < b.join('\u0000');
 }
 
+/**
+ * What taking a lock again does while this path holds it: `nests` (recursive locks, read holds of
+ * plain rwlocks), `deadlocks` (non-recursive locks; read → write upgrades even on recursive ones;
+ * read holds of writer-preferring rwlocks), or `redundant` (a read hold the API allows but the
+ * family reports, `LockApi.readNesting`).
+ */
+export function nestingOf(heldMode: LockMode, mode: LockMode, recursive: boolean | undefined, readNesting: ReadNesting | undefined): 'nests' | 'deadlocks' | 'redundant' {
+  if (heldMode === 'shared' && mode === 'exclusive') return 'deadlocks';
+  if (heldMode === 'shared' && mode === 'shared') return readNesting ?? 'nests';
+  return recursive ? 'nests' : 'deadlocks';
+}
+
 /** Returns false when the acquire deadlocks this path (it cannot go on). */
 export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: AcquireSpec, range: SourceRange, checkDouble: boolean): boolean {
   ctx.touchedLocks.add(spec.id);
   if (checkDouble) {
-    noteBlocking(ctx, b.s, { lock: spec.id, mode: spec.mode, family: spec.family, recursive: spec.recursive || undefined, readNestingDeadlocks: spec.readNestingDeadlocks || undefined, chain: [] });
+    noteBlocking(ctx, b.s, { lock: spec.id, mode: spec.mode, family: spec.family, recursive: spec.recursive || undefined, readNesting: spec.readNesting, chain: [] });
   }
   const held = findLock(b.s, spec.id);
   // A try-acquire cannot wait, so it cannot close a deadlock cycle: no order edge.
   if (checkDouble) recordOrder(ctx, b.s.locks, spec.id, range, spec.display);
   if (held) {
-    // Read-to-write upgrade deadlocks even on locks that are otherwise recursive (NDIS RW, ERESOURCE).
-    const upgrade = held.mode === 'shared' && spec.mode === 'exclusive';
-    if (!upgrade && (spec.recursive || (held.mode === 'shared' && spec.mode === 'shared' && !spec.readNestingDeadlocks))) {
+    const nesting = nestingOf(held.mode, spec.mode, spec.recursive, spec.readNesting);
+    if (nesting === 'redundant' && checkDouble) {
+      // Allowed, but reported (a redundant NDIS read hold): the path goes on holding it twice.
+      ctx.sink.add(nodeId, spec.id, { kind: 'double-acquire', lock: { ...held }, api: spec.api, range, trail: b.s.trail, mode: spec.mode, readNesting: nesting });
+    }
+    if (nesting !== 'deadlocks') {
       // Lock objects are shared between states (cloneState copies the list, not the locks): replace, never edit.
       const depth = Math.min(held.depth + 1, 3);
       const moreHandles = spec.handle !== undefined && depth <= 3 ? [...(held.moreHandles ?? []), spec.handle] : held.moreHandles;
@@ -155,7 +170,7 @@ export function doAcquire(ctx: FnContext, nodeId: number, b: Branch, spec: Acqui
       return true;
     }
     if (!checkDouble) return true; // a try-acquire of a held lock just fails
-    ctx.sink.add(nodeId, spec.id, { kind: 'double-acquire', lock: { ...held }, api: spec.api, range, trail: b.s.trail });
+    ctx.sink.add(nodeId, spec.id, { kind: 'double-acquire', lock: { ...held }, api: spec.api, range, trail: b.s.trail, mode: spec.mode, readNesting: spec.readNesting });
     return false;
   }
   b.s.locks = [...b.s.locks, {
@@ -257,7 +272,7 @@ export function lockCall(ctx: FnContext, nodeId: number, b: Branch, api: LockApi
   const spec: AcquireSpec = {
     id: lock.id, display: lock.display, mode: modeOf(api, args), family: api.family, variant: api.variant ?? 'plain',
     handle, api: api.name, recursive: api.recursive === true || ctx.summaries.isRecursiveLock?.(lock.id) === true,
-    readNestingDeadlocks: api.readNestingDeadlocks, args: args.map((a) => a.text),
+    readNesting: api.readNesting, args: args.map((a) => a.text),
   };
   let isTry = api.kind === 'tryacquire';
   if (api.waitArg !== undefined) {

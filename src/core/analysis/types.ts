@@ -1,4 +1,4 @@
-import type { ApiKnowledge, LockMode } from '../apis/types';
+import type { ApiKnowledge, LockMode, ReadNesting } from '../apis/types';
 import type { Finding } from '../findings';
 import type { SourceRange } from '../source';
 
@@ -49,8 +49,8 @@ export interface AcquiredLock {
   family: string;
   /** Recursive locks (rcu_read_lock, ERESOURCE) never deadlock on themselves. */
   recursive?: boolean;
-  /** Read holds of this lock may not nest (writer-preferring rwlocks, rw-semaphores). */
-  readNestingDeadlocks?: boolean;
+  /** A second read hold of this lock by its holder is reported (apis/types.ts `LockApi.readNesting`). */
+  readNesting?: ReadNesting;
   /** The calls that lead to the acquire, outermost first (empty when the function takes it itself). */
   chain: string[];
   /**

@@ -15,7 +15,7 @@ export const OVS_USERSPACE_LOCKS: LockApi[] = [
     acquire('ovs_mutex_lock', 'ovs-mutex'),
     tryAcquire('ovs_mutex_trylock', 'ovs-mutex', 'zero'),
     // OVS rwlocks prefer writers: a second read lock by one thread can wait behind a queued writer.
-    acquireShared('ovs_rwlock_rdlock', 'ovs-rwlock', { readNestingDeadlocks: true }),
+    acquireShared('ovs_rwlock_rdlock', 'ovs-rwlock', { readNesting: 'deadlocks' }),
     acquire('ovs_rwlock_wrlock', 'ovs-rwlock'),
     tryAcquire('ovs_rwlock_tryrdlock', 'ovs-rwlock', 'zero', { mode: 'shared' }),
     tryAcquire('ovs_rwlock_trywrlock', 'ovs-rwlock', 'zero'),

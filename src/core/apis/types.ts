@@ -6,6 +6,9 @@
 
 export type LockMode = 'exclusive' | 'shared';
 
+/** See `LockApi.readNesting`. */
+export type ReadNesting = 'deadlocks' | 'redundant';
+
 /** Which return value of a try-acquire means "acquired". */
 export type TrySuccess = 'nonzero' | 'zero';
 
@@ -33,10 +36,13 @@ export interface LockApi {
   /** Recursive locks (ExAcquireResource* with Wait, rcu_read_lock) never double-acquire. */
   recursive?: boolean;
   /**
-   * Read holds may not nest: a second read acquire can queue behind a waiting writer and never get
-   * the lock (pthread and OVS rwlocks, which prefer writers; rw-semaphores).
+   * What a second read hold of the lock by its holder is, when it is not simply allowed (plain
+   * POSIX and Linux read locks nest): `deadlocks` — the second read acquire can queue behind a
+   * waiting writer that waits for the first (OVS rwlocks, which prefer writers); `redundant` — the
+   * API allows it but code that means to hold the lock once does not nest it (NDIS_RW_LOCK_EX: a
+   * helper that takes the lock itself called with it held). Both are reported as double-acquire.
    */
-  readNestingDeadlocks?: boolean;
+  readNesting?: ReadNesting;
   /** The lock argument is the lock object itself, not its address (`NdisAcquireRWLockRead(dp->lock, ...)`). */
   byValue?: boolean;
   /**

@@ -1,3 +1,4 @@
+import type { ReadNesting } from '../apis/types';
 import type { Finding } from '../findings';
 import { lineOf, pathOf, reachedWhen } from './pathWords';
 import { makeFinding, type Rule } from './ruleInput';
@@ -11,10 +12,10 @@ export const doubleAcquire: Rule = {
     for (const ev of input.analysis.events) {
       if (ev.kind !== 'double-acquire') continue;
       const since = ev.lock.fromEntry ? 'held by the caller (function contract)' : `held since line ${lineOf(ev.lock.site)} (${ev.lock.api})`;
-      const upgrade = ev.lock.mode === 'shared';
-      const consequence = upgrade ? 'upgrading a read hold to a write hold deadlocks' : 'a non-recursive lock deadlocks on itself';
+      const readHeld = ev.lock.mode === 'shared';
+      const readAgain = readHeld && ev.mode === 'shared';
       const again = ev.via ? `is acquired again inside \`${ev.via[0]}\` (${ev.via.join(' → ')})` : `is acquired again (${ev.api})`;
-      const message = `\`${ev.lock.display}\` ${again} while already ${upgrade ? 'read-' : ''}${since}${reachedWhen(ev.trail, ev.lock.site.start.line)}: ${ev.via && upgrade ? 'a second read hold can wait behind a queued writer forever' : consequence}`;
+      const message = `\`${ev.lock.display}\` ${again}${readAgain ? ' for reading' : ''} while already ${readHeld ? 'read-' : ''}${since}${reachedWhen(ev.trail, ev.lock.site.start.line)}: ${consequence(readHeld, readAgain, ev.readNesting, ev.via !== undefined)}`;
       out.push(makeFinding('double-acquire', input, ev.range, message, `${ev.lock.id}@${ev.api}`,
         ev.lock.fromEntry ? [] : [{ range: ev.lock.site, message: `first acquired here (${ev.lock.api})` }],
         pathOf(ev.trail, { range: ev.range, message: `\`${ev.lock.display}\` acquired again` })));
@@ -22,3 +23,13 @@ export const doubleAcquire: Rule = {
     return out;
   },
 };
+
+function consequence(readHeld: boolean, readAgain: boolean, nesting: ReadNesting | undefined, inCallee: boolean): string {
+  if (!readHeld) return 'a non-recursive lock deadlocks on itself';
+  if (!readAgain) return 'upgrading a read hold to a write hold deadlocks';
+  if (nesting === 'redundant') {
+    const why = inCallee ? 'the callee takes the lock itself, so its callers must not hold it (or it needs a form that expects the lock held)' : 'this path already holds it for reading';
+    return `the API allows nested read holds on one processor, but this one is redundant — ${why}`;
+  }
+  return 'a second read hold can wait behind a queued writer forever';
+}
