@@ -238,7 +238,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     arrayCleanups: arrayCleanupLoops(body, localArrays),
     ownedConsumed: ctx.ownedConsumed ?? new Map(),
     ownerFrees: [...ownerFrees(node, body, input.text, callOf, (t) => summaries.struct(t)), ...destructorGaps(node, fn.name, body, input.text, index, callOf, (t) => summaries.struct(t), classes.classOf)],
-    releasedFields: releasedFieldClasses(body, callOf, classes.classOf),
+    releasedFields: releasedFieldClasses(body, fn.params, callOf, classes.classOf),
     accesses: { ...collectAccesses(cfg, body, fn.params, classes.classOf, ctx.heldAt, lockCallee(callOf)), acquired: [...new Set([...ctx.acquiredInBody].map(lockKey))] },
   };
 }

@@ -109,15 +109,22 @@ const RELEASE_NAME = /(?:_unref|_destroy|_free|_delete|_release|_uninit|^free)$/
 /**
  * Field classes (`T::f`, lockClass.ts) whose reference or memory the body releases —
  * `P_unref(x->f)`, `free(x->f)`, a put or free the API knows — and, transitively, those its
- * callees' summaries release. Capped; `*` when the cap is hit (it may release anything).
+ * callees' summaries release when a callee is handed one of `params` (a helper tearing down
+ * the caller's object; a callee given only locals releases nothing of the caller's: without
+ * this limit every function that can reach a fatal-error path "releases" what the logging
+ * code frees, and the sets creep around the program's call cycles one round at a time).
+ * Capped; `*` when the cap is hit (it may release anything).
  */
-export function releasedFieldClasses(body: Node, callOf: (name: string) => CallKnowledge, classOf: (id: string) => string): string[] {
+export function releasedFieldClasses(body: Node, params: readonly string[], callOf: (name: string) => CallKnowledge, classOf: (id: string) => string): string[] {
   const out = new Set<string>();
+  const own = params.filter((p) => p.length > 0);
+  const handsParam = own.length === 0 ? null : new RegExp(`^[&*(\\s]*(?:${own.map((p) => p.replace(/[$]/g, '\\$&')).join('|')})\\b`);
   for (const call of body.indexedDescendants('call_expression')) {
     const name = calleeName(call);
     if (!name) continue;
     const k = callOf(name);
-    for (const c of k.summary?.releasedFields ?? []) out.add(c);
+    const inherited = k.summary?.releasedFields ?? [];
+    if (inherited.length > 0 && handsParam && callArgs(call).some((a) => handsParam.test(stripCasts(a.text)))) for (const c of inherited) out.add(c);
     const releases = RELEASE_NAME.test(name) || (k.refs ?? []).some((r) => r.kind === 'put' || r.kind === 'free' || r.kind === 'destroy');
     if (!releases) continue;
     for (const a of callArgs(call)) {
