@@ -90,6 +90,9 @@ export interface PreparedFile {
   predicates: Map<string, string>;
 }
 
+/** What one function's analysis reads of its file: the name, the parsed text and its RCU-field table. */
+export type AnalysisSource = Pick<PreparedFile, 'file' | 'parsed' | 'rcuFields'>;
+
 export function prepareFile(parser: Parser, file: SourceFile): PreparedFile {
   const t0 = performance.now();
   const parsed = parseC(parser, file.text);
@@ -292,7 +295,7 @@ function readOnlyParams(head: string, name: string): Set<string> {
  * The summary of a skipped function that returns an element of a container it walks (a lookup,
  * lookupReturns.ts): callers must know that what it returns lives only as long as their lock.
  */
-export function withLookup(p: PreparedFile, e: FnEntry, summary: FunctionSummary | undefined, key: string, uri: string): FunctionSummary | undefined {
+export function withLookup(p: AnalysisSource, e: FnEntry, summary: FunctionSummary | undefined, key: string, uri: string): FunctionSummary | undefined {
   if (!e.text.includes('return') || !MAY_WALK.test(e.text)) return summary;
   e.syntax ??= toSyntax(e.fn.node, p.parsed.text);
   if (!returnsWalkedElement(e.syntax.childForFieldName('body') ?? e.syntax, e.fn.params)) return summary;
@@ -347,7 +350,7 @@ function withMacroContracts(contracts: Map<string, Contract>, macros: Map<string
 }
 
 /** The fields a function the path search skips touches (nothing held at any of them): votes against inferred guards. */
-export function accessesOfSkipped(p: PreparedFile, e: FnEntry, index: KnowledgeIndex, table: SummaryTable): FunctionAccesses | undefined {
+export function accessesOfSkipped(p: AnalysisSource, e: FnEntry, index: KnowledgeIndex, table: SummaryTable): FunctionAccesses | undefined {
   if (!e.text.includes('->')) return undefined;
   e.syntax ??= toSyntax(e.fn.node, p.parsed.text);
   const body = e.syntax.childForFieldName('body') ?? e.syntax;
@@ -356,7 +359,7 @@ export function accessesOfSkipped(p: PreparedFile, e: FnEntry, index: KnowledgeI
 }
 
 /** One function's path search (the plain-JS copy of its body is made once and kept until disposal). */
-export function analyzeEntry(p: PreparedFile, e: FnEntry, index: KnowledgeIndex, table: SummaryTable, contract: LockEffect[], options: AnalysisOptions, noLockAnalysis = false): FunctionAnalysis {
+export function analyzeEntry(p: AnalysisSource, e: FnEntry, index: KnowledgeIndex, table: SummaryTable, contract: LockEffect[], options: AnalysisOptions, noLockAnalysis = false): FunctionAnalysis {
   e.syntax ??= toSyntax(e.fn.node, p.parsed.text);
   return analyzeFunction({
     uri: p.file.uri, fn: e.fn, text: p.parsed.text, syntax: e.syntax, index, summaries: table, contract,

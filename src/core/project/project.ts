@@ -1,8 +1,9 @@
-import { accessesOfSkipped, analyzeEntry, disposePrepared, needsAnalysis, prepareParsed, readerSummary, withLookup, type FnEntry, type PreparedFile } from '../analysis/engine';
+import { accessesOfSkipped, analyzeEntry, disposePrepared, needsAnalysis, prepareParsed, readerSummary, withLookup, type AnalysisSource, type FnEntry, type PreparedFile } from '../analysis/engine';
+import { listFunctions, type FunctionDef } from '../c/functions';
 import { clearTextMemos } from '../analysis/exprs';
 import { lockOrderFindings } from '../analysis/lockOrder';
 import { summaryOf } from '../analysis/inferSummary';
-import { rcuFieldsSeenBy } from '../analysis/rcuFields';
+import { rcuFieldsSeenBy, rcuFieldTable } from '../analysis/rcuFields';
 import { indexKnowledge, type KnowledgeIndex } from '../analysis/knowledgeIndex';
 import type { AnalysisOptions, SourceFile } from '../analysis/types';
 import type { ParsedC } from '../c/parse';
@@ -12,7 +13,7 @@ import { FUNCTION_RULES } from '../rules/index';
 import { componentsCalleesFirst } from './callOrder';
 import { orderCalleesFirst, scanShape } from './fileOrder';
 import { graceFreedTypes } from '../analysis/graceFreed';
-import { fileInfoOf, textHash, type FileRecord, type FnRecord, type FnResult } from './fileState';
+import { fileInfoOf, textHash, type FileInfo, type FileRecord, type FnRecord, type FnResult } from './fileState';
 import { isHeader } from './identity';
 import { ProgramTables } from './programTables';
 import { assembleResults, type ProjectResult } from './results';
@@ -64,6 +65,8 @@ export class Project {
   private readonly files = new Map<string, FileRecord>();
   private readonly tables = new ProgramTables();
   private tablesStale = false;
+  /** File infos read with the current options (new knowledge makes every file be read again). */
+  private readNow = new WeakSet<FileInfo>();
   private nextOrder = 0;
   private index: KnowledgeIndex;
 
@@ -75,6 +78,7 @@ export class Project {
   configure(options: ProjectOptions): void {
     this.options = options;
     this.index = indexKnowledge(options.knowledge);
+    this.readNow = new WeakSet();
     for (const f of this.files.values()) for (const r of f.info?.functions ?? []) r.result = undefined;
   }
 
@@ -216,8 +220,14 @@ export class Project {
     return `${deps.join('|')}#${contractSignature(this.tables.contractOf(r.key))}#${textHash(structs)}#${statics}${rcu && `#${rcu}`}`;
   }
 
-  /** Parses the file, refreshes its records and the tables, and analyses its stale functions callees first. */
+  /** Brings the file's functions up to date: read again if its text or the options changed, else only its stale functions analysed again. */
   private process(f: FileRecord, stats: RunStats): void {
+    if (f.info && f.info.text === f.text && !f.failure && this.readNow.has(f.info)) this.reanalyse(f, stats);
+    else this.read(f, stats);
+  }
+
+  /** Parses the file, refreshes its records and the tables, and analyses its stale functions callees first. */
+  private read(f: FileRecord, stats: RunStats): void {
     let p: PreparedFile | undefined;
     let owned = true;
     try {
@@ -229,25 +239,64 @@ export class Project {
       const before = f.info;
       f.info = fileInfoOf(p, before);
       f.info.damage = parseDamageFindings(p.parsed.tree, p.parsed.text, f.uri, p.fns.map((e) => e.fn.node), this.index);
+      this.readNow.add(f.info);
       f.failure = undefined;
       if (!before || shapeChanged(before, f.info)) {
         if (before) this.rebuildTables();
         else this.tables.add(f);
       }
-      this.analyseFile(f, p, stats);
+      const prepared = p;
+      this.analyseFile(f, (i) => ({ p: prepared, e: prepared.fns[i]! }), stats);
     } catch (e) {
-      f.failure = e instanceof Error ? e.message : String(e);
-      if (!f.info) f.info = { text: f.text, functions: [], contracts: new Map(), structs: new Map(), globals: new Set(), statics: new Set(), suppressions: [], lines: 0, parseMs: 0, recursiveLocks: new Set(), graceFreed: new Set() };
-      for (const r of f.info.functions) r.result ??= emptyResult(r, this.signature(f, r));
+      this.failed(f, e);
     } finally {
       if (p) disposePrepared(p, owned);
     }
   }
 
-  private analyseFile(f: FileRecord, p: PreparedFile, stats: RunStats): void {
+  /**
+   * The file as it was last read, with functions whose inputs changed (a callee's summary, a
+   * contract, a struct): what the last read said of the file stands, and the tree is parsed only
+   * when a function needs its body, for those functions' syntax.
+   */
+  private reanalyse(f: FileRecord, stats: RunStats): void {
     const records = f.info!.functions;
-    const entries = new Map<FnRecord, FnEntry>();
-    records.forEach((r, i) => entries.set(r, p.fns[i]!));
+    let source: { p: AnalysisSource; fns: FunctionDef[]; owned: boolean } | undefined;
+    const entries = new Map<number, FnEntry>();
+    const entryOf = (i: number, r: FnRecord): { p: AnalysisSource; e: FnEntry } => {
+      if (!source) {
+        const { parsed, ms, owned } = this.host.parse({ uri: f.uri, text: f.text });
+        stats.parsed++;
+        stats.parseMs += ms;
+        source = { p: { file: { uri: f.uri, text: f.text }, parsed, rcuFields: f.info!.rcuFields ?? rcuFieldTable([]) }, fns: [], owned };
+        source.fns = listFunctions(parsed.tree, parsed.text);
+        // The same text parses the same: a different listing would be a broken parser, said as such.
+        if (source.fns.length !== records.length || source.fns.some((fn, k) => fn.name !== records[k]!.name)) throw new Error('the file\'s functions were listed differently on a second parse');
+      }
+      let e = entries.get(i);
+      if (!e) entries.set(i, (e = { fn: source.fns[i]!, calls: new Set(r.calls), sortedCalls: [...r.calls], text: r.text }));
+      return { p: source.p, e };
+    };
+    try {
+      this.analyseFile(f, entryOf, stats);
+    } catch (e) {
+      this.failed(f, e);
+    } finally {
+      for (const e of entries.values()) e.syntax = undefined;
+      if (source?.owned) source.p.parsed.tree.delete();
+    }
+  }
+
+  private failed(f: FileRecord, e: unknown): void {
+    f.failure = e instanceof Error ? e.message : String(e);
+    if (!f.info) f.info = { text: f.text, functions: [], contracts: new Map(), structs: new Map(), globals: new Set(), statics: new Set(), suppressions: [], lines: 0, parseMs: 0, recursiveLocks: new Set(), graceFreed: new Set() };
+    for (const r of f.info.functions) r.result ??= emptyResult(r, this.signature(f, r));
+  }
+
+  private analyseFile(f: FileRecord, entryOf: (i: number, r: FnRecord) => { p: AnalysisSource; e: FnEntry }, stats: RunStats): void {
+    const records = f.info!.functions;
+    const position = new Map<FnRecord, number>();
+    records.forEach((r, i) => position.set(r, i));
     const byName = new Map<string, FnRecord[]>();
     for (const r of records) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
     const succ = (r: FnRecord): FnRecord[] => r.calls.flatMap((n) => byName.get(n) ?? []);
@@ -262,7 +311,8 @@ export class Project {
             continue;
           }
           const before = summarySignature(r.result?.summary);
-          this.analyse(f, p, r, entries.get(r)!, stats);
+          const { p, e } = entryOf(position.get(r)!, r);
+          this.analyse(f, p, r, e, stats);
           if (summarySignature(r.result?.summary) !== before) changed = true;
         }
         if (!changed || comp.length === 1 && !comp[0]!.calls.includes(comp[0]!.name)) break;
@@ -290,7 +340,7 @@ export class Project {
     };
   }
 
-  private analyse(f: FileRecord, p: PreparedFile, r: FnRecord, e: FnEntry, stats: RunStats): void {
+  private analyse(f: FileRecord, p: AnalysisSource, r: FnRecord, e: FnEntry, stats: RunStats): void {
     const t0 = performance.now();
     const contract = this.tables.contractOf(r.key);
     const table = this.tables.viewFor(f);
