@@ -1,6 +1,6 @@
 import type { Parser } from 'web-tree-sitter';
 import { builtinKnowledge } from '../core/apis/builtin';
-import { parseC } from '../core/c/parse';
+import { parseC, type TextSpan } from '../core/c/parse';
 import type { Finding } from '../core/findings';
 import { Project, type AnalysisOptions, type ParseHost, type SourceFile } from '../core/project';
 import { DocumentTrees } from './documentTrees';
@@ -35,10 +35,11 @@ export class AnalysisSession {
   constructor(private readonly parser: Parser) {
     this.trees = new DocumentTrees(parser);
     const host: ParseHost = {
-      parse: (file: SourceFile) => {
+      parse: (file: SourceFile, ranges?: TextSpan[]) => {
         const t0 = performance.now();
-        const p = this.docs.has(file.uri) ? this.trees.parserFor(file.uri) : this.parser;
-        return { parsed: parseC(p, file.text), ms: performance.now() - t0, owned: true };
+        // A partial parse (some functions of the file) is not the document's tree: the plain parser.
+        const p = this.docs.has(file.uri) && !ranges ? this.trees.parserFor(file.uri) : this.parser;
+        return { parsed: parseC(p, file.text, null, ranges), ms: performance.now() - t0, owned: true };
       },
     };
     this.project = new Project(host, { knowledge: builtinKnowledge(), fixes: true });

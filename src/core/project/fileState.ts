@@ -6,6 +6,7 @@ import type { SlotBinding } from '../analysis/opsTables';
 import type { Registration } from '../analysis/executionContexts';
 import type { FunctionInfo, FunctionSummary, LockOrderEdge, StructInfo } from '../analysis/types';
 import type { FunctionDef } from '../c/functions';
+import type { TextSpan } from '../c/parse';
 import type { Finding } from '../findings';
 import type { LockVariantUse } from '../analysis/lockContext';
 import type { TypeFree } from '../analysis/tryRef';
@@ -65,6 +66,8 @@ export interface FnRecord {
   def: Pick<FunctionDef, 'name' | 'range' | 'nameRange' | 'params' | 'isStatic'>;
   calls: readonly string[];
   text: string;
+  /** Where its definition lies in the file's text (a round parses only the functions it runs). */
+  span: TextSpan;
   result?: FnResult;
 }
 
@@ -110,6 +113,7 @@ export function fileInfoOf(p: PreparedFile, previous: FileInfo | undefined): Fil
       def: { name: fn.name, range: fn.range, nameRange: fn.nameRange, params: fn.params, isStatic: fn.isStatic },
       calls: e.sortedCalls,
       text: e.text,
+      span: { startIndex: fn.node.startIndex, endIndex: fn.node.endIndex, startPosition: fn.node.startPosition, endPosition: fn.node.endPosition },
       result: old.get(`${fn.name}\u0000${e.text}`),
     };
   });

@@ -3,7 +3,7 @@
  * its inputs and results are made of. Faces import from here, never from analysis internals.
  */
 import type { Parser } from 'web-tree-sitter';
-import { parseC } from '../c/parse';
+import { parseC, type TextSpan } from '../c/parse';
 import type { SourceFile } from '../analysis/types';
 import { Project, type ParseHost, type ProjectOptions } from './project';
 import type { ProjectResult } from './results';
@@ -18,9 +18,9 @@ export { ANALYSIS_YOUNG_GENERATION_MB } from '../analysis/threadLimits';
 /** Parses with one parser and frees each tree after use (the CLI's and the tests' host). */
 export function parserHost(parser: Parser): ParseHost {
   return {
-    parse(file: SourceFile) {
+    parse(file: SourceFile, ranges?: TextSpan[]) {
       const t0 = performance.now();
-      const parsed = parseC(parser, file.text);
+      const parsed = parseC(parser, file.text, null, ranges);
       return { parsed, ms: performance.now() - t0, owned: true };
     },
   };

@@ -6,7 +6,7 @@ import { summaryOf } from '../analysis/inferSummary';
 import { rcuFieldsSeenBy, rcuFieldTable } from '../analysis/rcuFields';
 import { indexKnowledge, type KnowledgeIndex } from '../analysis/knowledgeIndex';
 import type { AnalysisOptions, SourceFile } from '../analysis/types';
-import type { ParsedC } from '../c/parse';
+import type { ParsedC, TextSpan } from '../c/parse';
 import type { Finding } from '../findings';
 import { withLeakFixes } from '../fixes/leakFixes';
 import { FUNCTION_RULES } from '../rules/index';
@@ -25,7 +25,8 @@ import { settledSummary } from './partialSummary';
 
 /** How the pipeline gets a file's tree: the CLI parses afresh (and frees), the editor reuses its kept trees. */
 export interface ParseHost {
-  parse(file: SourceFile): { parsed: ParsedC; ms: number; owned: boolean };
+  /** `ranges`: parse only these spans of the text (tree-sitter's included ranges), each a whole function of it. */
+  parse(file: SourceFile, ranges?: TextSpan[]): { parsed: ParsedC; ms: number; owned: boolean };
 }
 
 export interface ProjectOptions extends AnalysisOptions {
@@ -261,21 +262,38 @@ export class Project {
    */
   private reanalyse(f: FileRecord, stats: RunStats): void {
     const records = f.info!.functions;
-    let source: { p: AnalysisSource; fns: FunctionDef[]; owned: boolean } | undefined;
+    let source: { p: AnalysisSource; fns: Map<number, FunctionDef>; owned: boolean; partial: boolean } | undefined;
     const entries = new Map<number, FnEntry>();
+    // Only the functions this pass can run (stale ones and their callers in the file) are parsed, each
+    // alone in its place (tree-sitter's included ranges): a round costs what it analyses, not the file.
+    const wanted = this.mayRun(f);
+    const open = (partial: boolean): void => {
+      if (source?.owned) source.p.parsed.tree.delete();
+      const ranges = partial ? [...wanted].sort((a, b) => a - b).map((k) => records[k]!.span) : undefined;
+      const { parsed, ms, owned } = this.host.parse({ uri: f.uri, text: f.text }, ranges);
+      stats.parsed++;
+      stats.parseMs += ms;
+      source = { p: { file: { uri: f.uri, text: f.text }, parsed, rcuFields: f.info!.rcuFields ?? rcuFieldTable([]) }, fns: new Map(), owned, partial };
+      const at = new Map<number, number>();
+      records.forEach((r, k) => at.set(r.span.startIndex, k));
+      for (const fn of listFunctions(parsed.tree, parsed.text)) {
+        const k = at.get(fn.node.startIndex);
+        if (k !== undefined && records[k]!.name === fn.name && fn.node.endIndex === records[k]!.span.endIndex) source.fns.set(k, fn);
+      }
+      // The same text parses the same: a whole-file listing that differs would be a broken parser, said as such.
+      if (!partial && source.fns.size !== records.length) throw new Error('the file\'s functions were listed differently on a second parse');
+    };
     const entryOf = (i: number, r: FnRecord): { p: AnalysisSource; e: FnEntry } => {
-      if (!source) {
-        const { parsed, ms, owned } = this.host.parse({ uri: f.uri, text: f.text });
-        stats.parsed++;
-        stats.parseMs += ms;
-        source = { p: { file: { uri: f.uri, text: f.text }, parsed, rcuFields: f.info!.rcuFields ?? rcuFieldTable([]) }, fns: [], owned };
-        source.fns = listFunctions(parsed.tree, parsed.text);
-        // The same text parses the same: a different listing would be a broken parser, said as such.
-        if (source.fns.length !== records.length || source.fns.some((fn, k) => fn.name !== records[k]!.name)) throw new Error('the file\'s functions were listed differently on a second parse');
+      if (!source) open(wanted.has(i));
+      // A function parsed alone that did not come out as itself (error recovery reaching past it): the whole file.
+      if (!source!.fns.has(i) && source!.partial) {
+        for (const e of entries.values()) e.syntax = undefined;
+        entries.clear();
+        open(false);
       }
       let e = entries.get(i);
-      if (!e) entries.set(i, (e = { fn: source.fns[i]!, calls: new Set(r.calls), sortedCalls: [...r.calls], text: r.text }));
-      return { p: source.p, e };
+      if (!e) entries.set(i, (e = { fn: source!.fns.get(i)!, calls: new Set(r.calls), sortedCalls: [...r.calls], text: r.text }));
+      return { p: source!.p, e };
     };
     try {
       this.analyseFile(f, entryOf, stats);
@@ -283,8 +301,30 @@ export class Project {
       this.failed(f, e);
     } finally {
       for (const e of entries.values()) e.syntax = undefined;
-      if (source?.owned) source.p.parsed.tree.delete();
+      const s = source as { p: AnalysisSource; owned: boolean } | undefined;
+      if (s?.owned) s.p.parsed.tree.delete();
     }
+  }
+
+  /** The file's functions stale now, and those in the file that call them (their callees' summaries may change in this pass). */
+  private mayRun(f: FileRecord): Set<number> {
+    const records = f.info!.functions;
+    const callers = new Map<string, number[]>();
+    records.forEach((r, k) => {
+      for (const n of r.calls) callers.set(n, [...(callers.get(n) ?? []), k]);
+    });
+    const out = new Set<number>();
+    const todo: number[] = [];
+    records.forEach((r, k) => {
+      if (!r.result || r.result.signature !== this.signature(f, r)) todo.push(k);
+    });
+    while (todo.length > 0) {
+      const k = todo.pop()!;
+      if (out.has(k)) continue;
+      out.add(k);
+      for (const c of callers.get(records[k]!.name) ?? []) if (!out.has(c)) todo.push(c);
+    }
+    return out;
   }
 
   private failed(f: FileRecord, e: unknown): void {

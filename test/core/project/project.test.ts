@@ -163,3 +163,32 @@ test('a file that cannot be analysed is said and the run goes on', () => {
   assert.deepEqual(brief(r.findings), ['bad.c:1:analysis-incomplete', 'good.c:5:lock-leak']);
   assert.match(r.findings[0]!.message, /grammar refused the file/);
 });
+
+test('a summary round parses only the functions it runs, each in its place, with the same findings', () => {
+  // Each file calls the other's lock wrapper, so whichever is read first has a stale caller after
+  // the first pass. The round parses that caller and its in-file caller, not the idle function.
+  const file = (me: string, other: string): string => [
+    `void ${me}_idle(struct s *x)`, '{', '\tx->n++;', '}',
+    `void ${me}_wrap(struct s *x)`, '{', '\tspin_lock(&x->lock);', '}',
+    `int ${me}_user(struct s *x)`, '{', `\t${other}_wrap(x);`, '\tif (x->n)', '\t\treturn 1;', '\tspin_unlock(&x->lock);', '\treturn 0;', '}',
+    `int ${me}_outer(struct s *x)`, '{', `\treturn ${me}_user(x);`, '}', '',
+  ].join('\n');
+  const a = file('a', 'b');
+  const b = file('b', 'a');
+  const host = parserHost(parser);
+  const seen: { uri: string; spans: number }[] = [];
+  const project = new Project({ parse: (f, ranges) => { seen.push({ uri: f.uri, spans: ranges?.length ?? 0 }); return host.parse(f, ranges); } }, { knowledge });
+  project.setFile({ uri: 'a.c', text: a });
+  project.setFile({ uri: 'b.c', text: b });
+  const r = project.run();
+  assert.deepEqual(brief(r.findings), ['a.c:13:lock-leak', 'b.c:13:lock-leak']);
+  const partial = seen.filter((s) => s.spans > 0);
+  assert.ok(partial.length > 0 && partial.every((s) => s.spans === 2), JSON.stringify(seen));
+  // The same messages as a project that knew both wrappers from the start (each file read whole again).
+  const again = new Project(parserHost(parser), { knowledge });
+  again.setFile({ uri: 'a.c', text: a });
+  again.setFile({ uri: 'b.c', text: b });
+  again.run();
+  again.configure({ knowledge });
+  assert.deepEqual(again.run().findings.map((f) => f.message), r.findings.map((f) => f.message));
+});
