@@ -34,13 +34,13 @@ const AT_DISPATCH_ASSERT = /KeGetCurrentIrql\s*\(\s*\)\s*(==|>=)\s*DISPATCH_LEVE
 const BELOW_DISPATCH_ASSERT = /KeGetCurrentIrql\s*\(\s*\)\s*(==\s*PASSIVE_LEVEL|<=\s*(PASSIVE|APC)_LEVEL|<\s*DISPATCH_LEVEL)/;
 
 /** Linux calls that may sleep: a function that makes one runs in process context. */
-const SLEEPS = new Set([
+export const SLEEPS = new Set([
   'might_sleep', 'msleep', 'msleep_interruptible', 'ssleep', 'usleep_range', 'schedule', 'schedule_timeout',
   'wait_for_completion', 'wait_for_completion_timeout', 'wait_for_completion_interruptible', 'synchronize_rcu',
   'synchronize_net', 'synchronize_rcu_expedited', 'rcu_barrier', 'copy_from_user', 'copy_to_user', 'get_user',
   'put_user', 'vmalloc', 'vzalloc', 'flush_work', 'cancel_work_sync', 'cancel_delayed_work_sync', 'kthread_stop',
 ]);
-const SLEEPING_FAMILIES = new Set(['linux-mutex', 'linux-rwsem', 'linux-semaphore']);
+export const SLEEPING_FAMILIES = new Set(['linux-mutex', 'linux-rwsem', 'linux-semaphore']);
 const BH_OFF = new Set(['local_bh_disable']);
 const BH_ON = new Set(['local_bh_enable']);
 const IRQ_OFF = new Set(['local_irq_save', 'local_irq_disable']);
@@ -100,8 +100,21 @@ function sleeps(ctx: FnContext, name: string, call: Node): boolean {
   if (SLEEPS.has(name)) return true;
   const lock = ctx.index.locks.get(name);
   if (lock && lock.kind !== 'release' && lock.kind !== 'destroy' && SLEEPING_FAMILIES.has(lock.family)) return true;
-  // An allocation that may wait for memory.
-  return callArgs(call).some((a) => a.text.trim() === 'GFP_KERNEL');
+  return mayAllocateSleeping(callArgs(call));
+}
+
+/** An allocation that may wait for memory: `GFP_KERNEL` passed (alone or with modifier bits). */
+export function mayAllocateSleeping(args: readonly Node[]): boolean {
+  return args.some((a) => /^GFP_KERNEL(\s*\|\s*__GFP_\w+)*$/.test(a.text.trim()));
+}
+
+/** Interrupts or bottom halves turned off by hand before `call` and not back on: the call that did it. */
+export function atomicMarkAt(ctx: FnContext, call: Node): string | undefined {
+  const m = marksOf(ctx, call);
+  const at = call.startIndex;
+  if (inForce(m.irqOff, m.irqOn, at)) return 'local_irq_save/local_irq_disable';
+  if (inForce(m.bhOff, m.bhOn, at)) return 'local_bh_disable';
+  return undefined;
 }
 
 /** A marker before `at` with no undoing marker between them. */

@@ -16,6 +16,7 @@ import { constantTruth, isErrorConstant } from './truth';
 import type { FnContext, Branch } from './fnContext';
 import { lockCall, summaryCall } from './lockTransfer';
 import { requiredLocks, calleeAcquires, slotCallee, onceCall } from './calleeTransfer';
+import { checkSleepInAtomic, sleepsBecause } from './sleepInAtomic';
 
 /** Applies one op to every branch; returns the branches after it (try-calls fork). */
 export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch[]): Branch[] {
@@ -37,7 +38,9 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
   const k = ctx.call(op.name);
   const through = op.name === '' ? slotCallee(ctx, op.node) : undefined;
   const once = onceApi(op.name);
+  const sleeps = sleepsBecause(op.name, op.args, k);
   for (const b of branches) {
+    if (sleeps) checkSleepInAtomic(ctx, nodeId, b, op.name, sleeps, op.node, range);
     if (once) onceCall(ctx, nodeId, b, once, op.args, range);
     if (k.summary) calleeAcquires(ctx, nodeId, b, k.summary, op.args, range);
     else if (through) calleeAcquires(ctx, nodeId, b, through, op.args, range);

@@ -18,7 +18,8 @@ import { callsIn, callSite, enclosingFunction, type CallSite } from './syntax';
  * IRQL), or when the function does not release the lock itself (the caller's release would then not match).
  */
 export function contextFix(tree: Tree, text: string, finding: Finding, knowledge: ApiKnowledge): Fix | undefined {
-  if (finding.ruleId !== 'context-mismatch') return undefined;
+  // A call that may sleep in atomic context has no variant to switch to: moving it is the author's call.
+  if (finding.ruleId !== 'context-mismatch' || finding.key.includes(':sleep-in-atomic@')) return undefined;
   const apis = new Map(knowledge.locks.filter((a) => a.kind === 'acquire').map((a) => [a.name, a]));
   const call = callsIn(tree, text, finding.range).find((c) => apis.has(c.name));
   const api = call && apis.get(call.name);

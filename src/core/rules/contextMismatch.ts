@@ -14,9 +14,9 @@ export const contextMismatch: Rule = {
     if (input.analysis.noLockAnalysis) return out;
     for (const ev of input.analysis.events) {
       if (ev.kind !== 'context-mismatch') continue;
-      const related = ev.context ? [{ range: ev.context, message: 'IRQL is DISPATCH_LEVEL from here: this lock raised it' }] : [];
+      const related = ev.context ? [{ range: ev.context, message: ev.why === 'sleep-in-atomic' ? 'the atomic section starts here' : 'IRQL is DISPATCH_LEVEL from here: this lock raised it' }] : [];
       out.push(makeFinding('context-mismatch', input, ev.range, ev.message, `${ev.why}@${ev.display}`, related,
-        pathOf(ev.trail, { range: ev.range, message: `\`${ev.api}\` called in the wrong context` })));
+        pathOf(ev.trail, { range: ev.range, message: ev.why === 'sleep-in-atomic' ? `\`${ev.api}\` may sleep here` : `\`${ev.api}\` called in the wrong context` })));
     }
     return out;
   },

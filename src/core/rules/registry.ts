@@ -28,7 +28,7 @@ export const RULES: Record<RuleId, RuleMeta> = {
   'rcu-free': { id: 'rcu-free', short: 'An object unlinked from an RCU-read structure is freed without waiting for a grace period.', defaultSeverity: 'error' },
   'inconsistent-exit': { id: 'inconsistent-exit', short: 'A lock the caller holds is released on some exits and still held at others, and the result does not say which.', defaultSeverity: 'error' },
   'try-ref-needed': { id: 'try-ref-needed', short: 'An unconditional reference is taken on an object reached only through an RCU read; its count may already be zero (use the try form).', defaultSeverity: 'warning' },
-  'context-mismatch': { id: 'context-mismatch', short: 'A lock variant does not fit the execution context (NDIS IRQL flags or Dpr form, Linux plain vs _bh/_irqsave).', defaultSeverity: 'warning' },
+  'context-mismatch': { id: 'context-mismatch', short: 'A lock variant or a call does not fit the execution context (NDIS IRQL flags or Dpr form, Linux plain vs _bh/_irqsave, a call that may sleep under a spin lock or in an RCU read section).', defaultSeverity: 'warning' },
   'lock-order': { id: 'lock-order', short: 'Two locks are taken in opposite orders (possible ABBA deadlock).', defaultSeverity: 'warning' },
   'analysis-incomplete': { id: 'analysis-incomplete', short: 'The analysis of a function stopped early or could not see part of it.', defaultSeverity: 'note' },
   'suppression-without-reason': { id: 'suppression-without-reason', short: 'A lockstep-ignore comment gives no reason.', defaultSeverity: 'note' },
