@@ -1,4 +1,5 @@
 import type { Parser } from 'web-tree-sitter';
+import { SLEEPS } from './lockContext';
 import { fileScope } from '../c/fileScope';
 import { listFunctions, type FunctionDef } from '../c/functions';
 import { parseC, type ParsedC } from '../c/parse';
@@ -203,8 +204,11 @@ export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryT
     // return (the function may be one too: `ctl_fatal()` ends in `exit()`).
     if (isReallocating(name) || isRcuUnlink(name) || index.noReturn.has(name)) return true;
     const s = table.fn(name);
-    if (s && (s.effects.length > 0 || s.noReturn || s.refs.length > 0 || s.acquires.length > 0)) return true;
+    if (s && (s.effects.length > 0 || s.noReturn || s.refs.length > 0 || s.acquires.length > 0 || s.sleeps)) return true;
+    // A call that may sleep: callers need to know (sleepInAtomic.ts).
+    if (SLEEPS.has(name)) return true;
   }
+  if (e.text.includes('GFP_KERNEL')) return true;
   return lockedOnEntry || storesParameter(e) || touchesGuarded(e, table) || dropsFieldsInTeardown(e.fn.name, e.text);
 }
 

@@ -1,3 +1,4 @@
+import { sleepChain } from './sleepInAtomic';
 import { ASSERTION_MACROS } from '../apis/assertions';
 import { buildCfg } from '../c/cfg';
 import { toSyntax, type SyntaxNode } from '../c/syntax';
@@ -83,6 +84,8 @@ export interface FunctionAnalysis {
   ownerFrees: OwnerFree[];
   /** Field classes the body or its callees release (ownedFields.ts `releasedFieldClasses`). */
   releasedFields: string[];
+  /** The calls down to one that may sleep, when nothing in the body makes it atomic (sleepInAtomic.ts). */
+  sleeps?: string[];
 }
 
 export interface FunctionInput {
@@ -239,6 +242,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     ownedConsumed: ctx.ownedConsumed ?? new Map(),
     ownerFrees: [...ownerFrees(node, body, input.text, callOf, (t) => summaries.struct(t)), ...destructorGaps(node, fn.name, body, input.text, index, callOf, (t) => summaries.struct(t), classes.classOf)],
     releasedFields: releasedFieldClasses(body, fn.params, callOf, classes.classOf),
+    sleeps: sleepChain(body, callOf),
     accesses: { ...collectAccesses(cfg, body, fn.params, classes.classOf, ctx.heldAt, lockCallee(callOf)), acquired: [...new Set([...ctx.acquiredInBody].map(lockKey))] },
   };
 }

@@ -4,6 +4,7 @@ import type { CallKnowledge } from './callKnowledge';
 import type { Branch, FnContext } from './fnContext';
 import { atomicMarkAt, mayAllocateSleeping, SLEEPING_FAMILIES, SLEEPS } from './lockContext';
 import type { HeldLock } from './state';
+import { calleeName, callArgs } from './ops';
 
 /**
  * context-mismatch, the sleep-in-atomic half: a call that may sleep made where the path cannot
@@ -39,6 +40,7 @@ export function sleepsBecause(name: string, args: Node[], k: CallKnowledge): str
   if (timeoutArg !== undefined && /^\(?\s*(NULL|0)\s*\)?$/.test(args[timeoutArg]?.text.trim() ?? '')) return `\`${name}\` waits with no timeout`;
   if (k.lock && k.lock.kind === 'acquire' && SLEEPING_FAMILIES.has(k.lock.family)) return `\`${name}\` takes a sleeping lock`;
   if (mayAllocateSleeping(args)) return `\`${name}(…, GFP_KERNEL)\` may sleep to wait for memory`;
+  if (k.summary?.sleeps) return `\`${name}\` may sleep (${[name, ...k.summary.sleeps].join(' → ')})`;
   const inner = k.summary?.acquires.find((a) => SLEEPING_FAMILIES.has(a.family) && !a.recursive);
   if (inner) return `\`${name}\` takes \`${inner.lock.replace(/@.*$/, '')}\`, a sleeping lock${inner.chain.length > 0 ? ` (inside ${[name, ...inner.chain].join(' → ')})` : ''}`;
   return undefined;
@@ -66,4 +68,31 @@ export function checkSleepInAtomic(ctx: FnContext, nodeId: number, b: Branch, na
       : 'Make the call before turning them off or after turning them back on';
   const message = `${sleeps}, but it is called ${atomic.what}: sleeping in atomic context can deadlock or corrupt the scheduler's state. ${fix}`;
   ctx.sink.add(nodeId, `sleep-in-atomic@${name}`, { kind: 'context-mismatch', api: name, display: atomic.lock?.display ?? name, why: 'sleep-in-atomic', message, context: atomic.lock?.site, range, trail: b.s.trail });
+}
+
+/** Turning interrupts, bottom halves or preemption off by hand: a body that does it is not judged as a whole. */
+const HAND_MADE_ATOMIC = /\b(?:local_bh_disable|local_irq_save|local_irq_disable|preempt_disable|KeRaiseIrql\w*)\s*\(/;
+
+/**
+ * A callee's "may sleep" for its callers: the chain from the function to a call that may sleep
+ * (`['vport_alloc', 'kzalloc(…, GFP_KERNEL)']` read as "calls vport_alloc, which calls …"),
+ * when the body takes no atomic lock and turns nothing off by hand — where it does, whether the
+ * call sits inside the atomic part is a question of paths, and the summary stays silent.
+ */
+export function sleepChain(body: Node, callOf: (name: string) => CallKnowledge): string[] | undefined {
+  if (HAND_MADE_ATOMIC.test(body.text)) return undefined;
+  let first: string[] | undefined;
+  for (const call of body.indexedDescendants('call_expression')) {
+    const name = calleeName(call);
+    if (!name) continue;
+    const k = callOf(name);
+    if (k.lock && (k.lock.kind === 'acquire' || k.lock.kind === 'tryacquire') && ATOMIC_FAMILIES.has(k.lock.family)) return undefined;
+    if (k.lockEffects.some((e) => e.op === 'acquire' || e.op === 'try')) return undefined;
+    if (first) continue;
+    // A netlink send sleeps only outside softirq context: said at the call, never passed up to callers
+    // (the datapath's receive path sends upcalls from softirq, where the send does not sleep).
+    if (k.summary?.sleeps) first = [name, ...k.summary.sleeps];
+    else if (!NETLINK_SENDS.has(name) && sleepsBecause(name, callArgs(call), k)) first = [mayAllocateSleeping(callArgs(call)) && !SLEEPS.has(name) ? `${name}(…, GFP_KERNEL)` : name];
+  }
+  return first && first.length <= 6 ? first : undefined;
 }

@@ -103,6 +103,8 @@ export interface FunctionSummary {
   releasedFields?: string[];
   /** Returns an element of a container it walked, with no reference: the caller's lock keeps it alive. */
   lookup?: boolean;
+  /** It may sleep: the calls down to one that does (sleepInAtomic.ts, `sleepChain`). */
+  sleeps?: string[];
 }
 
 /** Struct field types (lock classes resolve across files) and the locks fields are annotated with. */

@@ -79,6 +79,11 @@ export const LINUX_REFS: RefApi[] = [
   ref('genlmsg_multicast_netns', 'put', { objArg: 2, objFrom: 'self', consumes: 2, family: 'skb' }),
   ref('genlmsg_multicast_allns', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
   ref('rtnl_notify', 'put', { consumes: 0, family: 'skb' }),
+  ref('genl_notify', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
+  ref('nlmsg_notify', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
+  ref('nlmsg_multicast', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
+  ref('nlmsg_unicast', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
+  ref('netlink_broadcast', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
   ...['kmalloc', 'kzalloc', 'kcalloc', 'kmalloc_array', 'kvmalloc', 'kvzalloc', 'vmalloc', 'vzalloc', 'kmemdup', 'kstrdup']
     .map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'kmalloc' })),
   ref('kmem_cache_alloc', 'alloc', { success: 'nonnull', family: 'kmem-cache' }),
