@@ -13,6 +13,7 @@ import type { TypeFree } from '../analysis/tryRef';
 import type { FunctionAccesses } from '../analysis/fieldAccesses';
 import type { Suppression } from '../rules/suppression';
 import { fnKey, type FnKey } from './identity';
+import type { CallerRelease } from './calleeReleases';
 
 /** What the pipeline keeps per file between runs: its text, what its last parse said, and per-function results. */
 export interface FileRecord {
@@ -92,6 +93,8 @@ export interface FnResult {
   info?: FunctionInfo;
   /** Struct names the lock classes looked up (part of the signature). */
   structDeps: string[];
+  /** The caller's locks it releases on some exits only (calleeReleases.ts). */
+  callerReleases?: CallerRelease[];
   ms: number;
 }
 

@@ -22,6 +22,7 @@ import { contractSignature, structSignature, summaryHash, summarySignature } fro
 import { failureFinding } from './failures';
 import { parseDamageFindings } from './parseDamage';
 import { settledSummary } from './partialSummary';
+import { partialCallerReleases, type CallerRelease } from './calleeReleases';
 
 /** How the pipeline gets a file's tree: the CLI parses afresh (and frees), the editor reuses its kept trees. */
 export interface ParseHost {
@@ -376,6 +377,7 @@ export class Project {
         calls: res.accesses.calls.map((c) => (c.range ? { ...c, range: shiftRange(c.range, d) } : c)),
       },
       summary: res.summary && shiftSummary(res.summary, d),
+      callerReleases: res.callerReleases?.map((x) => ({ ...x, range: shiftRange(x.range, d) })),
       info: res.info && shiftInfo(res.info, d),
     };
   }
@@ -406,6 +408,7 @@ export class Project {
         findings, edges: a.lockOrder, accesses: a.noLockAnalysis ? undefined : a.accesses, variants: a.lockVariants.length > 0 ? a.lockVariants : undefined, frees: a.typeFrees.length > 0 ? a.typeFrees : undefined,
         info: a.locks > 0 || a.refs > 0 ? { name: r.name, range: r.def.range, locks: a.locks, refs: a.refs } : undefined,
         structDeps: a.structLookups, ms: 0,
+        ...(a.noLockAnalysis ? {} : withCallerReleases(partialCallerReleases(a.exits))),
       };
     } catch (err) {
       result = { ...emptyResult(r, ''), findings: [failureFinding(f.uri, r, err)] };
@@ -416,6 +419,10 @@ export class Project {
     result.signature = this.signature(f, r);
     result.ms = performance.now() - t0;
   }
+}
+
+function withCallerReleases(list: CallerRelease[]): { callerReleases?: CallerRelease[] } {
+  return list.length > 0 ? { callerReleases: list } : {};
 }
 
 function emptyResult(r: FnRecord, signature: string): FnResult {

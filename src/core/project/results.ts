@@ -11,6 +11,7 @@ import { contextClause, ExecutionContexts, type RegisteredAt } from '../analysis
 import { deferredWriteFindings } from '../analysis/deferredWrites';
 import type { MutatorApi } from '../apis/types';
 import type { RunStats } from './project';
+import { calleeReleaseFindings } from './calleeReleases';
 
 export interface ProjectResult {
   /** Every reported file's findings and the lock-order cycles that close in them, sorted. */
@@ -47,6 +48,8 @@ export function assembleResults(reported: FileRecord[], all: FileRecord[], stats
     return info?.statics.has(name) ? 'static' : info?.globals.has(name) ? 'global' : undefined;
   };
   for (const c of deferredWriteFindings(accesses, contexts, mutators, scopeOf)) cycles.set(c.uri, [...(cycles.get(c.uri) ?? []), c]);
+  // A callee that releases its caller's lock on some exits, and a caller that releases it again after the call.
+  for (const c of calleeReleaseFindings(all)) cycles.set(c.uri, [...(cycles.get(c.uri) ?? []), c]);
   const files: FileCheckResult[] = [];
   const findings: Finding[] = [];
   for (const f of reported) {
