@@ -24,7 +24,10 @@ export function requiredLocks(ctx: FnContext, nodeId: number, b: Branch, summary
   const seen = ctx.summaries.contractSeen?.(summary.name) !== false;
   const argTexts = args.map((a) => a.text);
   for (const e of summary.effects) {
-    if (e.op !== 'requires' || !((e.source === 'annotation' && seen) || e.needed)) continue;
+    // A lock that is a file-scope static of the callee's own file: only that file can take it, so a
+    // caller elsewhere cannot hold it and cannot pass the requirement up (seen or not, it is broken here).
+    const foreign = e.op === 'requires' && e.source === 'annotation' && !e.orAnyLock && isForeignStatic(ctx, summary.name, e.lock);
+    if (e.op !== 'requires' || !((e.source === 'annotation' && (seen || foreign)) || e.needed)) continue;
     if (e.orAnyLock) {
       readSideRequired(ctx, nodeId, b, summary, e, range);
       continue;
@@ -37,13 +40,13 @@ export function requiredLocks(ctx: FnContext, nodeId: number, b: Branch, summary
     if (names.some((n) => b.s.forgotten.includes(n))) continue;
     const held = heldNamed(ctx, b.s, id);
     if (held && !(e.mode === 'exclusive' && held.mode === 'shared')) continue;
-    const event = { kind: 'unlocked-call' as const, callee: summary.name, lock: plainName(text), mode: e.mode, heldShared: held !== undefined, via: e.needed ? e.via : undefined, range, trail: b.s.trail };
+    const event = { kind: 'unlocked-call' as const, callee: summary.name, lock: plainName(text), mode: e.mode, heldShared: held !== undefined, via: e.needed ? e.via : undefined, range, trail: b.s.trail, ...(foreign ? { foreignFile: summary.uri } : {}) };
     // A lock this function never takes and can name (a parameter's, a global): the requirement is
     // its own precondition too, checked at its callers (a helper only locked callers call is
     // quiet); said here only if nothing in the inputs calls this function (an entry point,
     // a callback). A function that takes the lock elsewhere knows it and should hold it here.
     const root = rootVariable(id.replace(/^\*/, ''));
-    const nameable = root !== null && !ctx.isLocal(root);
+    const nameable = root !== null && !ctx.isLocal(root) && !foreign;
     if (!held && !ctx.acquiredInBody.has(id) && nameable) {
       const lock = parameterize(id, ctx.params);
       if (!ctx.needs.has(lock)) ctx.needs.set(lock, { lock, op: 'requires', mode: e.mode, family: '*', variant: '*', source: 'inferred', needed: true, via: e.via ?? summary.name, ...(e.weak ? { weak: true } : {}) });
@@ -176,4 +179,10 @@ function guardHere(ctx: FnContext, s: AbsState, inner: AcquiredLock, args: strin
 function isNameable(ctx: FnContext, id: string): boolean {
   const root = /^\*?([A-Za-z_]\w*)/.exec(id)?.[1];
   return root === undefined || ctx.params.includes(root) || !ctx.isLocal(root);
+}
+
+/** The contract's lock is a `static` of the callee's file, which is not this one. */
+function isForeignStatic(ctx: FnContext, callee: string, lock: string): boolean {
+  const root = rootVariable(lock.replace(/^[*&]/, ''));
+  return root !== null && ctx.summaries.requiresForeignStatic?.(callee, root) === true;
 }

@@ -16,7 +16,7 @@ export type EngineEvent =
   | { kind: 'ref-underflow'; obj: string; display: string; api: string; range: SourceRange; trail: Trail | null; droppedBefore?: SourceRange }
   | { kind: 'use-after-release'; dead: DeadObject; use: string; range: SourceRange; trail: Trail | null }
   | { kind: 'unlocked-field'; field: string; lock: string; write: boolean; heldShared: boolean; range: SourceRange; trail: Trail | null }
-  | { kind: 'unlocked-call'; callee: string; lock: string; mode?: string; heldShared: boolean; via?: string; entryOnly?: boolean; contextOnly?: boolean; anyLock?: boolean; range: SourceRange; trail: Trail | null }
+  | { kind: 'unlocked-call'; callee: string; lock: string; mode?: string; heldShared: boolean; via?: string; entryOnly?: boolean; contextOnly?: boolean; anyLock?: boolean; foreignFile?: string; range: SourceRange; trail: Trail | null }
   | { kind: 'rcu-free'; obj: string; display: string; unlinkApi: string; unlinkSite: SourceRange; api: string; range: SourceRange; trail: Trail | null }
   | { kind: 'rcu-field-free'; display: string; place: string; field: string; api: string; range: SourceRange; trail: Trail | null; publishApi: string; publishSite: SourceRange; deferApi: string; deferSite: SourceRange }
   | { kind: 'use-after-unlock'; dead: DeadObject; use: string; range: SourceRange; trail: Trail | null }

@@ -137,6 +137,12 @@ export interface SummaryTable {
   guardedFields?(): ReadonlySet<string>;
   /** True when `name` is a file-scope `static` variable of the file being analysed (its locks are that file's own). */
   isFileStatic?(name: string): boolean;
+  /**
+   * True when a call by this name reaches a definition in another file whose contract requires a
+   * file-scope `static` of that file named `lockRoot`: no function outside that file can take the
+   * lock, so the requirement cannot be a precondition passed up the callers.
+   */
+  requiresForeignStatic?(name: string, lockRoot: string): boolean;
   /** True when the lock (an identity in the analysed file's terms) is initialised recursive somewhere in the inputs. */
   isRecursiveLock?(id: string): boolean;
   /** The declared type of a file-scope variable this file can name: its own (statics, `extern`s), else one with external linkage in the inputs. */

@@ -2,6 +2,7 @@ import type { AcquiredLock, FunctionSummary, LockEffect, StructInfo, SummaryTabl
 import type { FileRecord, FnRecord } from './fileState';
 import { FunctionIndex, isHeader, type FnKey } from './identity';
 import { qualifyStatic } from '../analysis/lockNames';
+import { rootVariable } from '../analysis/exprs';
 import { builtinMacroCalls, macroSummary, type MacroCall } from '../analysis/macroCalls';
 import { slotSummary } from '../analysis/opsTables';
 import { accessorRequirement, type PredicateLookup } from '../analysis/heldPredicates';
@@ -288,6 +289,18 @@ export class ProgramTables {
         return false;
       },
       isFileStatic: (name) => statics?.has(name) ?? false,
+      requiresForeignStatic: (name, lockRoot) => {
+        const key = this.resolve(file.uri, name);
+        const def = key ? this.firstDef.get(key) : undefined;
+        if (def === undefined || def.file.uri === file.uri || isHeader(def.file.uri) || !(def.file.info?.statics.has(lockRoot) ?? false)) return false;
+        // A wrapper of that file others can call (`seq_lock()`: a contract or a body that returns holding it) lends the lock out.
+        for (const r of def.file.info?.functions ?? []) {
+          if (r.isStatic) continue;
+          const effects = [...(this.contracts.get(r.key) ?? []), ...(r.result?.summary?.effects ?? [])];
+          if (effects.some((e) => (e.op === 'acquire' || e.op === 'try') && rootVariable(e.lock.replace(/^[*&]/, '')) === lockRoot)) return false;
+        }
+        return true;
+      },
       isRecursiveLock: (id) => (file.info?.recursiveLocks.has(id) ?? false) || this.recursiveGlobals.has(id),
       globalType: (name) => file.info?.globalTypes?.get(name) ?? (statics?.has(name) ? undefined : this.globalTypes.get(name)),
     };

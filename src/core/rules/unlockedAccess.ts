@@ -33,7 +33,7 @@ function callFinding(input: Parameters<Rule['check']>[0], ev: UnlockedCall): Fin
   if (ev.anyLock) return readSideFinding(input, ev);
   const need = ev.mode === 'exclusive' ? 'held for writing' : ev.mode === 'shared' ? 'held (at least for reading)' : 'held';
   const now = ev.heldShared ? `only a read hold of \`${ev.lock}\` is held here` : `\`${ev.lock}\` is not held here`;
-  const why = ev.via ? `it calls \`${ev.via}\`, which requires it, and never takes it itself` : 'its contract';
+  const why = ev.via ? `it calls \`${ev.via}\`, which requires it, and never takes it itself` : ev.foreignFile ? `its contract; a file-scope lock of ${ev.foreignFile}, which only that file's functions can take` : 'its contract';
   const message = `\`${ev.callee}\` requires \`${ev.lock}\` ${need} (${why}), but ${now}: what the lock protects is touched while other threads may change it${reachedWhen(ev.trail, ev.range.start.line)}`;
   const f = makeFinding('unlocked-access', input, ev.range, message, `${ev.callee}:${ev.lock}`, [],
     pathOf(ev.trail, { range: ev.range, message: `\`${ev.callee}\` called without \`${ev.lock}\`` }));
