@@ -54,6 +54,9 @@ export const LINUX_REFS: RefApi[] = [
   ref('get_net', 'get', { family: 'net' }),
   ref('maybe_get_net', 'tryget', { success: 'nonnull', family: 'net' }),
   ref('put_net', 'put', { family: 'net' }),
+  // The names before 3.x kernels: hold_net()/release_net() took and dropped a namespace reference too.
+  ref('hold_net', 'get', { family: 'net' }),
+  ref('release_net', 'put', { family: 'net' }),
   ref('of_node_get', 'get', { family: 'of-node' }),
   ref('of_node_put', 'put', { family: 'of-node' }),
   ref('dst_hold', 'get', { family: 'dst' }),
