@@ -71,7 +71,7 @@ export const LINUX_REFS: RefApi[] = [
 
   // Fresh packet buffers and netlink messages: the caller owns them until a free or a consumer.
   ...['alloc_skb', '__alloc_skb', 'alloc_skb_with_frags', 'netdev_alloc_skb', '__netdev_alloc_skb', 'netdev_alloc_skb_ip_align',
-    'dev_alloc_skb', 'napi_alloc_skb', 'skb_clone', 'skb_copy', 'pskb_copy', 'skb_copy_expand', 'genlmsg_new', 'nlmsg_new']
+    'dev_alloc_skb', 'napi_alloc_skb', 'skb_clone', 'skb_copy', 'pskb_copy', 'skb_copy_expand', 'genlmsg_new', 'genlmsg_new_unicast', 'nlmsg_new']
     .map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'skb' })),
   ref('nlmsg_free', 'put', { family: 'skb' }),
   // Netlink sends take the message over, delivered or not.
