@@ -7,7 +7,9 @@ import type { FunctionSummary, LockEffect, SummaryTable } from './types';
  * whose body is among the inputs is understood from its body; built-in (or configured) API
  * knowledge is for functions with no body in sight, or whose body shows nothing of that kind
  * (`ovs_refcount_unref` is atomics in its body, a put to its callers). Locks and references are
- * decided separately, so a body that only locks keeps the API's reference meaning.
+ * decided separately, so a body that only locks keeps the API's reference meaning; references are
+ * joined object by object, so a body that shows less than the API (a store where the API puts)
+ * keeps the API's meaning for that object.
  */
 export interface CallKnowledge {
   /** The API's lock behaviour, when no body summary speaks of locks. */
@@ -54,9 +56,43 @@ export function callKnowledge(name: string, index: KnowledgeIndex, table: Summar
   return {
     lock: bodyLocks ? undefined : api,
     lockEffects,
-    refs: bodyRefs ?? apiRefs,
+    refs: bodyRefs && apiRefs ? joinRefs(apiRefs, bodyRefs) : bodyRefs ?? apiRefs,
     summary,
   };
+}
+
+/** The object an entry is about: an argument, the return value, or an implicit/derived object. */
+function slotOf(r: RefApi): string {
+  if (r.implicitObj !== undefined) return `@${r.implicitObj}`;
+  if (r.objExpr !== undefined) return `=${r.objExpr}`;
+  if ((r.kind === 'returnsRef' || r.kind === 'alloc') && r.objArg === undefined) return 'return';
+  return `$${r.objArg ?? 0}`;
+}
+
+/** How much an entry tells callers: a store only says the reference went somewhere; a get, put or free says what. */
+function strength(r: RefApi): number {
+  return r.kind === 'store' ? 1 : 2;
+}
+
+/**
+ * The API's entries joined with the body's, object by object: the body wins where it says as
+ * much (a put it shows only on error returns is more exact than the API's put), the API where the
+ * body says less — a body whose close reaches a table of operations or a callee that keeps the
+ * object reads as "stores it", while the API knows the call drops the caller's reference.
+ */
+function joinRefs(apiRefs: RefApi[], bodyRefs: RefApi[]): RefApi[] {
+  const body = new Map<string, RefApi[]>();
+  for (const r of bodyRefs) body.set(slotOf(r), [...(body.get(slotOf(r)) ?? []), r]);
+  const api = new Map<string, RefApi[]>();
+  for (const r of apiRefs) api.set(slotOf(r), [...(api.get(slotOf(r)) ?? []), r]);
+  const out: RefApi[] = [];
+  for (const slot of new Set([...api.keys(), ...body.keys()])) {
+    const a = api.get(slot) ?? [];
+    const b = body.get(slot) ?? [];
+    const strongest = (list: RefApi[]): number => Math.max(0, ...list.map(strength));
+    out.push(...(b.length > 0 && strongest(b) >= strongest(a) ? b : a));
+  }
+  return out;
 }
 
 /** Memoised per analysed function: the same names are asked about on every path. */

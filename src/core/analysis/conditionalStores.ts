@@ -4,10 +4,10 @@ import { isBorrower } from '../apis/borrowers';
 import { rangeOf } from '../source';
 import type { CallKnowledge } from './callKnowledge';
 import type { ExitInfo } from './explore';
-import { normalizeLvalue, uncast } from './exprs';
+import { stripCasts } from './exprs';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { callArgs, calleeName } from './ops';
-import { PUBLISHERS } from './refTransfer';
+import { PUBLISHERS, publishesArg } from './refTransfer';
 
 /**
  * A parameter kept only on the paths that return one truth: `insert(e)` links `e` into a table
@@ -31,15 +31,16 @@ interface Site {
 
 /** `p`, `(T *) p`, `CAST(T *, p)`, `&p->f`, `&p.f`: the object itself or an address inside it. */
 function handsOver(text: string, names: readonly string[]): boolean {
-  const t = uncast(normalizeLvalue(text));
+  const t = stripCasts(text);
   return names.some((n) => t === n || t.startsWith(`&${n}->`) || t.startsWith(`&${n}.`));
 }
 
 /** What a call does with argument `j` as far as ownership goes: nothing, takes it, or takes it on one outcome. */
 function callTakes(callOf: (name: string) => CallKnowledge, index: KnowledgeIndex, name: string | null, j: number): { takes: boolean; when?: When } {
   if (!name) return { takes: true };
+  if (PUBLISHERS.has(name)) return { takes: publishesArg(name, j) };
   const mutator = index.mutators.get(name);
-  if ((mutator && j !== mutator.containerArg) || PUBLISHERS.has(name)) return { takes: true };
+  if (mutator && j !== mutator.containerArg) return { takes: true };
   const k = callOf(name);
   if (k.lock || k.lockEffects.length > 0 || isBorrower(name) || index.noReturn.has(name)) return { takes: false };
   if (k.summary?.defined) {

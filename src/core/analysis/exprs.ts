@@ -1,3 +1,5 @@
+import { isCastMacroName } from '../c/castMacros';
+
 /**
  * Normalised expression text: the identity of locks and objects. Two spellings of one lvalue
  * (`&dp->lock`, `&(dp->lock)`, `& dp -> lock`, `(*dp).lock`) give one identity, and two different
@@ -180,26 +182,35 @@ export function parameterize(id: string, params: string[]): string {
   });
 }
 
-/** `(struct x *) p` → `p`, normalised: the value a cast expression passes on. */
-export function stripCasts(text: string): string {
-  let t = squash(text);
-  for (let i = 0; i < 4; i++) {
-    const m = /^\((?:const |volatile |struct |union |enum )*[A-Za-z_]\w*(?: ?\*)*\)(.+)$/.exec(t);
-    if (!m) break;
-    t = m[1]!;
-  }
-  return normalizeLvalue(t);
+const CAST_PREFIX = /^\((?:const |volatile |struct |union |enum )*[A-Za-z_]\w*(?: ?\*)*\)(.+)$/;
+
+/**
+ * The value argument of a cast macro (`CONST_CAST(PNODE, p)`: two arguments, named for casting,
+ * castMacros.ts), or undefined. Parsed text has the pointer-type ones as C casts already.
+ */
+function castMacroValue(text: string): string | undefined {
+  const m = /^([A-Za-z_]\w*)\((.*)\)$/s.exec(text);
+  // The parentheses after the name must be the call's own (`F(a, b)`, not `F(a)(b)`).
+  if (!m || !isCastMacroName(m[1]!) || stripOuterParens(text.slice(m[1]!.length)) === text.slice(m[1]!.length)) return undefined;
+  const args = splitArgs(m[2]!);
+  return args.length === 2 && args[1] ? args[1] : undefined;
 }
 
-/** `CONST_CAST(T *, e)`, `(T *) e` → `e` (a cast macro's value argument, or the operand of casts). */
-export function uncast(text: string): string {
-  let t = text;
-  for (let i = 0; i < 3; i++) {
-    const m = /^[A-Z_]*CAST\(.*?,\s*(&?[A-Za-z_][\w>.-]*)\)$/.exec(t);
-    t = m ? m[1]! : stripCasts(t);
+/**
+ * `(struct x *) p`, `CONST_CAST(struct x *, p)` → `p`, normalised: the value a cast expression or
+ * a cast macro passes on (nested ones too).
+ */
+export const stripCasts = memo((text: string): string => {
+  let t = squash(text);
+  for (let i = 0; i < 4; i++) {
+    t = stripOuterParens(t);
+    const m = CAST_PREFIX.exec(t);
+    const v = m ? m[1]! : castMacroValue(t);
+    if (v === undefined) break;
+    t = squash(v);
   }
-  return t;
-}
+  return normalizeLvalue(t);
+});
 
 /** Splits an argument list (a macro's, a call's text) at top-level commas (not inside `()`, `[]` or a `{}` initialiser). */
 export function splitArgs(args: string): string[] {

@@ -209,7 +209,11 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     }
   }
   const asserted = contract.filter((e) => !ownContract.includes(e));
-  const kept = keptValues(body, index, callOf, locals, (n) => classes.isScalar(n) || classes.isStructValue(n));
+  const mayKeep = new Map<string, number>();
+  const stored = keptValues(body, index, callOf, locals, (n) => classes.isScalar(n) || classes.isStructValue(n), mayKeep);
+  // Leak checks read both: a value an operations table may have kept is not this function's to drop.
+  const kept = new Map(stored);
+  for (const [v, at] of mayKeep) kept.set(v, at);
   return {
     fn,
     events,
@@ -228,7 +232,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     acquired: [...ctx.acquiredInBody],
     blocking: declared ? declaredAcquires(ownContract) : blockingAcquires(ctx.blocking, fn.params, (n) => locals.has(n) && !fn.params.includes(n)),
     lookup: returnsWalkedElement(body, fn.params),
-    refEffects: [...(partial ? [] : inferRefEffects(result.exits, fn.params, kept, paramAliases(body, fn.params), (names, relevant) => storedWhen(cfg, body, relevant, names, callOf, index))), ...invalidatedParams(body, fn.params, callOf)],
+    refEffects: [...(partial ? [] : inferRefEffects(result.exits, fn.params, stored, paramAliases(body, fn.params), (names, relevant) => storedWhen(cfg, body, relevant, names, callOf, index), mayKeep)), ...invalidatedParams(body, fn.params, callOf)],
     structLookups: [...classes.lookups].sort(),
     noLockAnalysis: input.noLockAnalysis === true,
     locals: new Set([...locals].filter((n) => !fn.params.includes(n))),

@@ -1,11 +1,11 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import type { CallKnowledge } from './callKnowledge';
 import type { ExitInfo } from './explore';
-import { normalizeLvalue, parameterize, stripCasts, uncast } from './exprs';
+import { normalizeLvalue, parameterize, stripCasts } from './exprs';
 import type { FunctionAnalysis } from './functionAnalysis';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { callArgs, calleeName } from './ops';
-import { PUBLISHERS } from './refTransfer';
+import { publishesArg } from './refTransfer';
 import { isProtectionMark } from './protection';
 import { getFact, type HeldLock } from './state';
 import { releasesOnPath, returnTruth } from './callerRelease';
@@ -105,9 +105,7 @@ export function paramAliases(body: Node, params: readonly string[]): Map<string,
   }
   for (const { name, value } of initialisedLocals(body)) {
     if (assigned.has(name)) continue;
-    let v = stripCasts(value.text);
-    const m = /^[A-Z_]*CAST\(.*,\s*([A-Za-z_]\w*)\)$/.exec(v);
-    if (m) v = m[1]!;
+    const v = stripCasts(value.text);
     if (params.includes(v) && v !== name) out.set(name, v);
   }
   return out;
@@ -117,12 +115,12 @@ export function paramAliases(body: Node, params: readonly string[]): Map<string,
 export function inferRefEffects(
   exits: ExitInfo[], params: string[], kept: ReadonlyMap<string, number>, aliases: ReadonlyMap<string, string> = new Map(),
   storedWhen?: (names: readonly string[], relevant: ExitInfo[]) => 'zero' | 'nonzero' | undefined,
+  mayKeep: ReadonlyMap<string, number> = new Map(),
 ): RefEffect[] {
   const out: RefEffect[] = [];
   // Parameters the function hands back with a reference it took on them (`foo_ref(f)`: a get on its argument).
   const returnedParams = new Set<string>();
-  params.forEach((p, i) => {
-    if (!p) return;
+  const paramEffect = (p: string, i: number): void => {
     const target = `$${i}`;
     const names = [p, ...[...aliases].filter(([, v]) => v === p).map(([k]) => k)];
     if (kept.has(p)) {
@@ -173,6 +171,13 @@ export function inferRefEffects(
       const when = neverTook && heldAt.every((e) => !e.failing) ? splitByReturn(heldAt, without) : undefined;
       if (when) out.push({ target, op: 'get', when });
     }
+  };
+  params.forEach((p, i) => {
+    if (!p) return;
+    const n = out.length;
+    paramEffect(p, i);
+    // Handed to a table of operations and nothing else said: it may be kept, or not.
+    if (out.length === n && mayKeep.has(p)) out.push({ target: `$${i}`, op: 'mayConsume' });
   });
   const returns = exits.filter((e) => e.isReturn && e.returnText !== undefined && e.returns !== 'zero');
   // `return foo_ref(x)`-style wrappers that return their argument: the get on it says it all.
@@ -202,24 +207,27 @@ function splitByTruth(withEffect: ExitInfo[], without: ExitInfo[], truth: (e: Ex
  * handed to a callee that keeps it — and, closing over simple derivations, the variables those
  * were derived from (`t = netdev_priv(dev); publish(t)` keeps `dev`). Flow-insensitive: keeping it
  * on one path is the function's contract.
+ *
+ * Values only handed to calls through a table of operations, which may or may not keep them, go
+ * to `mayKeep` when it is given (and to the result otherwise).
  */
-export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: string) => CallKnowledge, locals: ReadonlySet<string>, isScalar: (name: string) => boolean = () => false): Map<string, number> {
+export function keptValues(
+  body: Node, index: KnowledgeIndex, callOf: (name: string) => CallKnowledge, locals: ReadonlySet<string>,
+  isScalar: (name: string) => boolean = () => false, mayKeep?: Map<string, number>,
+): Map<string, number> {
   // Variable → the earliest line where its value is kept; -1 when kept through a view of it
   // (`t = netdev_priv(dev); link(t)`), which the path does not follow: taken as kept throughout.
   const kept = new Map<string, number>();
-  const keep = (v: string, line: number): void => {
-    const at = kept.get(v);
-    if (at === undefined || line < at) kept.set(v, line);
+  const into = (m: Map<string, number>) => (v: string, line: number): void => {
+    const at = m.get(v);
+    if (at === undefined || line < at) m.set(v, line);
   };
+  const keep = into(kept);
+  const keepMaybe = mayKeep ? into(mayKeep) : keep;
   const derivedFrom = new Map<string, Set<string>>();
   const bare = (text: string): string | undefined => {
-    let t = normalizeLvalue(text);
-    for (let i = 0; i < 3; i++) {
-      // `(void *) p`, `CONST_CAST(struct x *, p)`: the same value.
-      t = t.replace(/^\((?:const |struct |union )*[A-Za-z_]\w*(?: ?\*)*\)/, '');
-      const m = /^[A-Z_]*CAST\(.*,\s*([A-Za-z_]\w*)\)$/.exec(t);
-      if (m) t = m[1]!;
-    }
+    // `(void *) p`, `CONST_CAST(struct x *, p)`: the same value.
+    const t = stripCasts(text);
     return /^[A-Za-z_]\w*$/.test(t) ? t : undefined;
   };
   const derive = (target: string, value: Node): void => {
@@ -250,23 +258,38 @@ export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: str
   for (const call of body.indexedDescendants('call_expression')) {
     const name = calleeName(call);
     if (!name) {
-      keptByIndirectCall(call, bare, keep);
+      keptByIndirectCall(call, bare, keepMaybe);
       continue;
     }
     const args = callArgs(call);
     const mutator = index.mutators.get(name);
-    const keeps = (callOf(name).refs ?? []).filter((r) => r.kind === 'store').map((r) => r.objArg ?? 0);
+    const k = callOf(name);
+    const keeps = (k.refs ?? []).filter((r) => r.kind === 'store').map((r) => r.objArg ?? 0);
+    // A callee that may keep its argument (through its own table of operations) makes this function
+    // one too — unless what is known of the call (an API's put) says what becomes of it.
+    const known = new Set((k.refs ?? []).map((r) => `$${r.objArg ?? 0}`));
+    const mayKeeps = k.summary?.defined ? k.summary.refs.filter((r) => r.op === 'mayConsume' && !known.has(r.target)).map((r) => r.target) : [];
     args.forEach((arg, j) => {
-      const linked = (mutator && j !== mutator.containerArg) || PUBLISHERS.has(name) || keeps.includes(j);
-      if (!linked) return;
+      const linked = (mutator && j !== mutator.containerArg) || publishesArg(name, j) || keeps.includes(j);
+      const maybe = !linked && mayKeeps.includes(`$${j}`);
+      if (!linked && !maybe) return;
       // `&p->node` links p itself, also under a cast (`CONST_CAST(struct cmap_node *, &p->node)`).
-      const t = uncast(normalizeLvalue(arg.text));
+      const t = stripCasts(arg.text);
       const m = /^&([A-Za-z_]\w*)(?:->|\.)/.exec(t);
       const v = m ? m[1]! : bare(t);
-      if (v) keep(v, call.startPosition.row);
+      if (v) (maybe ? keepMaybe : keep)(v, call.startPosition.row);
     });
   }
-  // Close over derivations: keeping a view of x keeps x.
+  closeOverViews(kept, derivedFrom);
+  if (mayKeep) {
+    closeOverViews(mayKeep, derivedFrom);
+    for (const v of kept.keys()) mayKeep.delete(v);
+  }
+  return kept;
+}
+
+/** Keeping a view of x keeps x (-1: through a view the path does not follow). */
+function closeOverViews(kept: Map<string, number>, derivedFrom: ReadonlyMap<string, ReadonlySet<string>>): void {
   for (let changed = true, guard = 0; changed && guard < 8; guard++) {
     changed = false;
     for (const [target, froms] of derivedFrom) {
@@ -280,12 +303,13 @@ export function keptValues(body: Node, index: KnowledgeIndex, callOf: (name: str
       }
     }
   }
-  return kept;
 }
 
 /**
  * `(x->class->send)(x, msg)`: a call through an operations table may keep what it is given, as a
  * call with no body in sight may (refTransfer's mayKeep) — except the object whose table it is.
+ * May: for callers it is neither a store nor a drop (`mayConsume`), so a put the API knows of, or
+ * one the body shows, still counts.
  */
 function keptByIndirectCall(call: Node, bare: (text: string) => string | undefined, keep: (v: string, line: number) => void): void {
   let fn = call.childForFieldName('function');

@@ -1,6 +1,6 @@
 import type { SourceRange } from '../source';
 import type { RefApi } from '../apis/types';
-import { normalizeLvalue, squash } from './exprs';
+import { squash, stripCasts } from './exprs';
 import type { RcuFieldScope } from './rcuFields';
 import { getFact, setFact, type AbsState } from './state';
 import type { EventSink } from './events';
@@ -29,7 +29,7 @@ export function unlinkedObject(name: string, args: readonly string[]): string | 
   if (i === undefined) return undefined;
   const a = args[i];
   if (!a) return undefined;
-  const t = normalizeLvalue(a.replace(/^\s*\([^()]*\)\s*/, ''));
+  const t = stripCasts(a);
   const m = /^&\s*([A-Za-z_]\w*)\s*(->|\.)/.exec(t) ?? /^([A-Za-z_]\w*)$/.exec(t);
   return m?.[1];
 }

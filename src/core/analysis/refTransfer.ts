@@ -2,7 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import type { RefApi } from '../apis/types';
 import { argPatternMatches } from '../apis/argPattern';
 import { rangeOf, type SourceRange } from '../source';
-import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash, stripCasts, substituteParams, uncast } from './exprs';
+import { identifiersOf, normalizeLvalue, ownerOf, rootVariable, squash, stripCasts, substituteParams } from './exprs';
 import { callArgs, calleeName, type Op } from './ops';
 import { implicitReaders } from './graceFreed';
 import { addTrail, cloneState, type AbsState, type DeadObject, type OwnedRef } from './state';
@@ -21,6 +21,15 @@ import type { Branch, FnContext } from './fnContext';
 
 /** Calls that publish a pointer (the object escapes into shared state). */
 export const PUBLISHERS = new Set(['rcu_assign_pointer', 'RCU_INIT_POINTER', 'ovsrcu_set', 'ovsrcu_set_hidden', 'ovsrcu_init', 'InsertHeadList', 'InsertTailList']);
+
+/**
+ * Whether argument `i` of a publishing call is the value it publishes. The first argument is
+ * where it goes (`ovsrcu_set(&dev->flow_api, NULL)`, `InsertTailList(&sw->list, &e->link)`):
+ * writing into `dev`'s field or `sw`'s list keeps neither `dev` nor `sw` anywhere.
+ */
+export function publishesArg(name: string, i: number): boolean {
+  return i >= 1 && PUBLISHERS.has(name);
+}
 
 
 /** The object a reference API call is about, or undefined when the call is not a reference operation. */
@@ -350,7 +359,6 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
   // The arguments a reference call acts on are its business (a put of a dead object is an underflow, not a use).
   const acted = new Set((apis ?? []).map((a) => a.objArg ?? 0));
   const mutator = ctx.index.mutators.get(op.name);
-  const publishes = PUBLISHERS.has(op.name);
   // A format string before an argument: the pointer's value is printed, not followed (`LOG("%p", p)`).
   const format = op.args.findIndex((a) => (a.type === 'string_literal' || a.type === 'concatenated_string') && a.text.includes('%'));
   for (const b of branches) {
@@ -367,9 +375,9 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
       if (!(apis && acted.has(i))) markUsed(b.s, a.text);
       if (b.s.dead.length && !printed && !(apis && acted.has(i))) checkUse(ctx, nodeId, b, a.text, rangeOf(a), `passed to \`${op.name || 'a call'}\``);
       // Linked into a structure or published: ownership moves there.
-      if ((mutator && i !== mutator.containerArg) || publishes) {
+      if ((mutator && i !== mutator.containerArg) || publishesArg(op.name, i)) {
         for (const r of [...b.s.refs]) {
-          if (!mentionsObject(uncast(a.text), r.obj)) continue;
+          if (!mentionsObject(stripCasts(a.text), r.obj)) continue;
           if (r.entry) noteConsumed(ctx, r.obj, op.name, a);
           dropRef(b.s, r.obj);
         }
@@ -428,6 +436,8 @@ function handsOver(text: string, obj: string): boolean {
  */
 function mayKeep(ctx: FnContext, name: string, i: number): boolean {
   if (!name) return true;
+  // Where a publishing call writes is not kept by it (`ovsrcu_set(&br->cfg, cfg)` keeps cfg, not br).
+  if (PUBLISHERS.has(name)) return publishesArg(name, i);
   const k = ctx.call(name);
   if (k.lock || k.lockEffects.length > 0 || isBorrower(name) || ctx.index.noReturn.has(name)) return false;
   if (k.summary?.defined) return k.summary.refs.some((r) => r.target === `$${i}` && (r.op === 'store' || r.op === 'free' || r.op === 'put' || r.op === 'mayConsume'));
@@ -468,7 +478,6 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
   const arrays = ctx.localArrays;
   if (arrays?.size && s.refs.some((r) => arrays.has(r.obj) && handsArrayOn(op.node, op.name, op.args, r.obj))) return false;
   const mutator = ctx.index.mutators.get(op.name);
-  const publishes = PUBLISHERS.has(op.name);
   for (let i = 0; i < op.args.length; i++) {
     const a = op.args[i]!.text;
     if (mentionsAnyDead(a, s)) return false;
@@ -477,7 +486,7 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
     if (s.refs.some((r) => (r.kind === 'alloc' || r.entry) && handsOver(a, r.obj))) return false;
     const refill = refilledPlace(a);
     if (refill && s.dead.some((d) => within(d.obj, refill))) return false;
-    if ((mutator && i !== mutator.containerArg) || publishes) for (const r of s.refs) if (mentionsObject(uncast(a), r.obj)) return false;
+    if ((mutator && i !== mutator.containerArg) || publishesArg(op.name, i)) for (const r of s.refs) if (mentionsObject(stripCasts(a), r.obj)) return false;
   }
   return true;
 }
