@@ -28,6 +28,8 @@ export interface FieldAccess {
   partly?: string[];
   /** Some lock not of this object is held here (a global, another object's). */
   other: boolean;
+  /** Which (lock identities, brackets emptied), when `other`. */
+  others?: string[];
   /** Read or written through an atomic accessor (`atomic_read(&x->n)`, `READ_ONCE(x->n)`, `InterlockedIncrement(&x->n)`). */
   atomic?: boolean;
   range: SourceRange;
@@ -243,9 +245,10 @@ function accessOf(x: Node, classOf: (id: string) => string, held: string[], isLo
     else if (FILLS.test(name) && callArgs(p.parent)[0] === target) how = 'w';
   } else if (p?.type === 'sizeof_expression') return undefined;
   const members = held.filter((h) => h.startsWith(`${base}->`) && PLAIN_MEMBER.test(h.slice(base.length + 2))).map((h) => h.slice(base.length + 2));
-  const other = held.some((h) => !(h.startsWith(`${base}->`) && PLAIN_MEMBER.test(h.slice(base.length + 2))));
+  const others = held.filter((h) => !(h.startsWith(`${base}->`) && PLAIN_MEMBER.test(h.slice(base.length + 2))));
+  const other = others.length > 0;
   return {
-    type: cls.slice(0, sep), field, base, how, held: members, other,
+    type: cls.slice(0, sep), field, base, how, held: members, other, ...(other ? { others } : {}),
     ...(atomic ? { atomic } : {}), range: rangeOf(x), text: `${base}->${field}`,
   };
 }

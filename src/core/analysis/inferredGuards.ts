@@ -1,6 +1,7 @@
 import type { Finding } from '../findings';
 import { RULES } from '../rules/registry';
 import type { FieldAccess, FunctionAccesses } from './fieldAccesses';
+import { teardownAfterUnlockFindings } from './teardownAccesses';
 
 /**
  * unlocked-access, inferred (Eraser/RacerD-style, per struct field): a field that the inputs touch
@@ -10,7 +11,8 @@ import type { FieldAccess, FunctionAccesses } from './fieldAccesses';
  * - at least MIN_LOCKED functions hold the lock, and at least AGREEMENT of the functions that
  *   touch the field do;
  * - functions that allocate, initialise or tear down the object do not vote (its fields are not
- *   shared yet, or any more), nor functions the author exempted from lock checking;
+ *   shared yet, or any more), nor functions the author exempted from lock checking (but see
+ *   teardownAccesses.ts: a teardown that reads a field under a global lock, then again without it);
  * - a field ever touched through an atomic accessor is left alone (it is meant to be racy);
  * - a function that holds another lock of the same object there is not reported (fields guarded
  *   by either of two locks), nor a helper every caller in the inputs calls with the lock held
@@ -109,7 +111,8 @@ export function inferredGuardFindings(all: readonly FnAccesses[]): Finding[] {
       out.push(finding(u, a, guard, agreeing.length, voters, written, { f: w.f, a: site }));
     }
   }
-  return out;
+  // Teardowns are left out above; one that reads a field under a global lock and again after releasing it is not.
+  return [...out, ...teardownAfterUnlockFindings(all)];
 }
 
 /** The same-object lock held most often (functions holding it at every access of the field). */
