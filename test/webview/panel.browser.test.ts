@@ -86,6 +86,20 @@ async function text(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).innerText()).replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * The step counter reads `expected`, waited for: a message posted to the webview is handled after
+ * `send` returns, so reading the counter at once races the panel on a busy machine.
+ */
+async function expectCounter(page: Page, expected: string, message?: string): Promise<void> {
+  const until = Date.now() + 15_000;
+  let seen = await text(page, '#step-counter');
+  while (seen !== expected && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    seen = await text(page, '#step-counter');
+  }
+  assert.equal(seen, expected, message);
+}
+
 const protocols = [
   { id: 'seed-workflow', title: 'the reply\'s workflow as written', summary: 'Packet: read-lock, lookup + increment, unlock, process, write-lock, decrement, unlock. Put: write-lock, decrement, mark INACTIVE at 1, unlock.', listingUri: LISTING_URI },
   { id: 'seed-workflow-fixed', title: 'the workflow, corrected', summary: 'Atomic increment; the put unlinks the flow and drops the table\'s reference.', listingUri: 'lockstep-protocol:/seed-workflow-fixed.c' },
@@ -159,33 +173,33 @@ test('the simulator panel runs a violated result through the UI and steps to the
   const lanes = await page.locator('.lanes thead th.lane-head .lane-label').allInnerTexts();
   assert.deepEqual(lanes, ['packet 1', 'packet 2', 'put 1']);
   assert.equal(await page.locator('.lanes tbody tr').count(), 22);
-  assert.equal(await text(page, '#step-counter'), 'Step 21 / 21');
+  await expectCounter(page, 'Step 21 / 21');
   assert.match(await text(page, '#failure'), /^use after free: packet 2 reads flow F after packet 1 freed it$/);
 
   // To the start, then three steps forward, with the keyboard.
   await page.locator('h1').click();
   await page.keyboard.press('Home');
-  assert.equal(await text(page, '#step-counter'), 'Step 0 / 21');
+  await expectCounter(page, 'Step 0 / 21');
   assert.match(await text(page, '#step-description'), /^Initial state/);
   assert.match(await text(page, '.lock'), /mode free/);
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
-  assert.equal(await text(page, '#step-counter'), 'Step 3 / 21');
+  await expectCounter(page, 'Step 3 / 21');
   assert.equal(await text(page, '#step-description'), 'Step 3 of 21: packet 1, line 14 — lookup F -> pFlow (ACTIVE only).');
   assert.equal(await page.locator('.lanes tr.current th.step-no').innerText(), '3');
   assert.match(await text(page, '.lock'), /mode read-held owner packet 1, packet 2/);
   await page.keyboard.press('ArrowLeft');
-  assert.equal(await text(page, '#step-counter'), 'Step 2 / 21');
+  await expectCounter(page, 'Step 2 / 21');
 
   // The put blocked behind the two readers says why, in its lane and in the state.
   await page.keyboard.press('n');
   for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
-  assert.equal(await text(page, '#step-counter'), 'Step 7 / 21');
+  await expectCounter(page, 'Step 7 / 21');
   assert.match(await text(page, '.lane-head.lane-blocked .lane-status'), /blocked: write lock table, held for reading by packet 1, packet 2/);
   assert.match(await text(page, '#step-description'), /Put 1 waits: write lock table, held for reading by packet 1, packet 2\./);
 
   // To the violation: the failing row is current, the flow is freed and the change is marked.
   await page.keyboard.press('End');
-  assert.equal(await text(page, '#step-counter'), 'Step 21 / 21');
+  await expectCounter(page, 'Step 21 / 21');
   assert.match(await text(page, '#step-description'), /^Step 21 of 21: packet 2, line 21 — use F \(process the packet\)\. Violation — use after free/);
   assert.equal(await page.locator('.lanes tr.current.failing').count(), 1);
   assert.equal(await text(page, '.flow'), 'flow F refcount 0 flag INACTIVE memory freed table unlinked deleting put finished yes');
@@ -209,7 +223,7 @@ test('the simulator panel runs a violated result through the UI and steps to the
 
   // Clicking a listing line in the editor arrives as jumpToLine: the next step at that line.
   await send(page, { type: 'jumpToLine', uri: LISTING_URI, line: 16 });
-  assert.equal(await text(page, '#step-counter'), 'Step 8 / 21');
+  await expectCounter(page, 'Step 8 / 21');
 
   // Copy and replay go to the extension.
   await page.locator('h1').click();
@@ -249,7 +263,7 @@ test('the simulator panel runs a violated result through the UI and steps to the
 
   // A malformed message is ignored, not fatal.
   await send(page, { type: 'result', result: { protocol: 'x' } } as unknown as ToWebview);
-  assert.equal(await text(page, '#step-counter'), 'Step 21 / 21');
+  await expectCounter(page, 'Step 21 / 21');
 
   // Play advances on its own; P pauses. (Keys typed in the replay field stay in the field.)
   assert.equal(await page.inputValue('#replay-input'), '  seed-workflow/2x1:0.1.2 ');
@@ -273,7 +287,7 @@ test('the simulator panel runs a violated result through the UI and steps to the
   await page.keyboard.press('End');
   await page.goto(`${base}/?theme=dark`);
   await page.waitForSelector('.lanes tr.current');
-  assert.equal(await text(page, '#step-counter'), 'Step 21 / 21');
+  await expectCounter(page, 'Step 21 / 21');
   assert.equal(await page.inputValue('#packets'), '2');
   assert.equal(await page.inputValue('#protocol'), 'seed-workflow');
   assert.match(await text(page, '.headline'), /Violated/);
@@ -313,7 +327,7 @@ test('the core\'s own seed-workflow result (2 packets, 1 put) in light, dark and
   await page.locator('h1').click();
   await page.keyboard.press('Home');
   for (let i = 0; i <= v.failingStep; i++) await page.keyboard.press('ArrowRight');
-  assert.equal(await text(page, '#step-counter'), `Step ${v.failingStep + 1} / ${n}`);
+  await expectCounter(page, `Step ${v.failingStep + 1} / ${n}`);
   const failing = v.steps[v.failingStep]!;
   assert.ok((await text(page, '#step-description')).startsWith(`Step ${v.failingStep + 1} of ${n}: ${v.contexts[failing.context]!.label}, line ${failing.line + 1} — ${failing.instruction}.`));
   assert.ok((await text(page, '#step-description')).endsWith(`Violation — ${v.message}`));
@@ -327,7 +341,7 @@ test('the core\'s own seed-workflow result (2 packets, 1 put) in light, dark and
     await page.goto(`${base}/?theme=${theme}`);
     await page.waitForSelector('.lanes tr.current');
     await page.evaluate(() => document.fonts.ready);
-    assert.equal(await text(page, '#step-counter'), `Step ${v.failingStep + 1} / ${n}`, `restored after reload (${theme})`);
+    await expectCounter(page, `Step ${v.failingStep + 1} / ${n}`, `restored after reload (${theme})`);
     // What a reviewer sees when the result arrives: the page scrolled to the schedule, one screen high.
     await page.locator('.trace').evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(SHOTS, `simulator-${theme}.png`) });
@@ -406,13 +420,13 @@ test('laid out like a debugger: bar, lanes with the current row, and state in on
     assert.ok(await inView(page, '.debug-bar'), `${width} px: the bar stays pinned`);
     // The editor's lockstep.sim.* commands arrive as messages and step the panel like its own keys.
     await send(page, { type: 'command', command: 'restart' });
-    assert.equal(await text(page, '#step-counter'), `Step 0 / ${v.steps.length}`);
+    await expectCounter(page, `Step 0 / ${v.steps.length}`);
     await send(page, { type: 'command', command: 'stepForward' });
     await send(page, { type: 'command', command: 'stepForward' });
     await send(page, { type: 'command', command: 'stepBack' });
-    assert.equal(await text(page, '#step-counter'), `Step 1 / ${v.steps.length}`);
+    await expectCounter(page, `Step 1 / ${v.steps.length}`);
     await send(page, { type: 'command', command: 'toEnd' });
-    assert.equal(await text(page, '#step-counter'), `Step ${v.failingStep + 1} / ${v.steps.length}`);
+    await expectCounter(page, `Step ${v.failingStep + 1} / ${v.steps.length}`);
     assert.ok(await inView(page, '.lanes tr.current'));
     const runs = (await posted(page)).filter((m) => m.type === 'run').length;
     await send(page, { type: 'command', command: 'run' });
