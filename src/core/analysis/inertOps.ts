@@ -7,7 +7,7 @@ import { isCountBump } from './tryRef';
 import type { FnContext } from './fnContext';
 import { slotCallee } from './calleeTransfer';
 import { onceApi } from './onceLocks';
-import { sleepsBecause } from './sleepInAtomic';
+import { opSleeps } from './sleepInAtomic';
 
 /**
  * Whether evaluating `ops` in state `s` would leave the state exactly as it is and report nothing,
@@ -39,7 +39,7 @@ export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): bo
     }
     if (!callIsInert(ctx, op.name, s)) return false;
     // A call that may sleep, with a lock held that may make the path atomic (sleepInAtomic.ts).
-    if (s.locks.length > 0 && sleepsBecause(op.name, op.args, ctx.call(op.name)) !== undefined) return false;
+    if (s.locks.length > 0 && opSleeps(op, ctx.call(op.name)) !== undefined) return false;
     // Through an operations table whose implementations take locks; a run-once call (onceLocks.ts).
     if (op.name === '' ? slotCallee(ctx, op.node) !== undefined : onceApi(op.name) !== undefined) return false;
     if (ctx.guardedFields.size > 0 && /FOR_EACH/.test(op.name)) return false;

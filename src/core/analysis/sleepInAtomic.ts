@@ -4,7 +4,7 @@ import type { CallKnowledge } from './callKnowledge';
 import type { Branch, FnContext } from './fnContext';
 import { atomicMarkAt, mayAllocateSleeping, SLEEPING_FAMILIES, SLEEPS } from './lockContext';
 import type { HeldLock } from './state';
-import { calleeName, callArgs } from './ops';
+import { calleeName, callArgs, type Op } from './ops';
 
 /**
  * context-mismatch, the sleep-in-atomic half: a call that may sleep made where the path cannot
@@ -29,6 +29,18 @@ const WDK_WAITS = new Set([
   'ExAcquireFastMutex', 'KeWaitForMutexObject', 'ObReferenceObjectByHandle', 'IoGetDeviceObjectPointer',
 ]);
 const WDK_TIMED_WAITS = new Map([['KeWaitForSingleObject', 4], ['KeWaitForMultipleObjects', 6]]);
+
+/**
+ * Why a call op may sleep (its callee's knowledge does not change during one function's search):
+ * asked for every state at the op, by the explorer's inert-op test and the transfer, so read once.
+ */
+const sleepsAt = new WeakMap<Op, string | null>();
+
+export function opSleeps(op: Op & { op: 'call' }, k: CallKnowledge): string | undefined {
+  let why = sleepsAt.get(op);
+  if (why === undefined) sleepsAt.set(op, (why = sleepsBecause(op.name, op.args, k) ?? null));
+  return why ?? undefined;
+}
 
 /** Why the call may sleep, said for the message; undefined when it does not. */
 export function sleepsBecause(name: string, args: Node[], k: CallKnowledge): string | undefined {

@@ -16,7 +16,7 @@ import { constantTruth, isErrorConstant } from './truth';
 import type { FnContext, Branch } from './fnContext';
 import { lockCall, summaryCall } from './lockTransfer';
 import { requiredLocks, calleeAcquires, slotCallee, onceCall } from './calleeTransfer';
-import { checkSleepInAtomic, sleepsBecause } from './sleepInAtomic';
+import { checkSleepInAtomic, opSleeps } from './sleepInAtomic';
 
 /** Applies one op to every branch; returns the branches after it (try-calls fork). */
 export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch[]): Branch[] {
@@ -38,7 +38,7 @@ export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch
   const k = ctx.call(op.name);
   const through = op.name === '' ? slotCallee(ctx, op.node) : undefined;
   const once = onceApi(op.name);
-  const sleeps = sleepsBecause(op.name, op.args, k);
+  const sleeps = opSleeps(op, k);
   for (const b of branches) {
     if (sleeps) checkSleepInAtomic(ctx, nodeId, b, op.name, sleeps, op.node, range);
     if (once) onceCall(ctx, nodeId, b, once, op.args, range);

@@ -74,19 +74,11 @@ export const LINUX_REFS: RefApi[] = [
     'dev_alloc_skb', 'napi_alloc_skb', 'skb_clone', 'skb_copy', 'pskb_copy', 'skb_copy_expand', 'genlmsg_new', 'genlmsg_new_unicast', 'nlmsg_new']
     .map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'skb' })),
   ref('nlmsg_free', 'put', { family: 'skb' }),
-  // Netlink sends take the message over, delivered or not.
-  ref('genlmsg_reply', 'put', { consumes: 0, family: 'skb' }),
-  ref('genlmsg_unicast', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
-  ref('netlink_unicast', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
-  ref('genlmsg_multicast', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
-  ref('genlmsg_multicast_netns', 'put', { objArg: 2, objFrom: 'self', consumes: 2, family: 'skb' }),
-  ref('genlmsg_multicast_allns', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
-  ref('rtnl_notify', 'put', { consumes: 0, family: 'skb' }),
-  ref('genl_notify', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
-  ref('nlmsg_notify', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
-  ref('nlmsg_multicast', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
-  ref('nlmsg_unicast', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
-  ref('netlink_broadcast', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
+  // Netlink sends take the message over, delivered or not (the message's argument position).
+  ...Object.entries({
+    genlmsg_reply: 0, rtnl_notify: 0, genlmsg_unicast: 1, netlink_unicast: 1, genlmsg_multicast: 1, genlmsg_multicast_netns: 2,
+    genlmsg_multicast_allns: 1, genl_notify: 1, nlmsg_notify: 1, nlmsg_multicast: 1, nlmsg_unicast: 1, netlink_broadcast: 1,
+  }).map(([name, k]) => ref(name, 'put', k === 0 ? { consumes: 0, family: 'skb' } : { objArg: k, objFrom: 'self', consumes: k, family: 'skb' })),
   ...['kmalloc', 'kzalloc', 'kcalloc', 'kmalloc_array', 'kvmalloc', 'kvzalloc', 'vmalloc', 'vzalloc', 'kmemdup', 'kstrdup']
     .map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'kmalloc' })),
   ref('kmem_cache_alloc', 'alloc', { success: 'nonnull', family: 'kmem-cache' }),
