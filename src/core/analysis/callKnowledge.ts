@@ -31,11 +31,13 @@ function speaksOfLocks(s: FunctionSummary): boolean {
 export function refApisOf(s: FunctionSummary): RefApi[] {
   const out: RefApi[] = [];
   for (const r of s.refs) {
-    const m = /^\$(\d+)$/.exec(r.target);
+    const m = /^(\*?)\$(\d+)$/.exec(r.target);
     if (m) {
-      const objArg = Number(m[1]);
+      const objArg = Number(m[2]);
       const kind = r.op === 'get' ? 'get' : r.op === 'put' ? 'put' : r.op === 'free' ? 'free' : r.op === 'store' ? 'store' : undefined;
-      if (kind) out.push({ name: s.name, kind, objArg, objFrom: 'self', family: r.family, when: r.when, deferred: r.deferred, ...(r.returnsArg ? { returnsArg: true } : {}) });
+      // `*$1`: what the argument points at (`&acts` → `acts`, `out` → `*out`).
+      const pointee = m[1] ? { objExpr: r.target } : {};
+      if (kind) out.push({ name: s.name, kind, objArg, objFrom: 'self', ...pointee, family: r.family, when: r.when, ...(r.elseMay ? { elseMay: true } : {}), deferred: r.deferred, ...(r.returnsArg ? { returnsArg: true } : {}) });
     } else if (r.target === 'return' && (r.op === 'returnsRef' || r.op === 'alloc')) {
       out.push({ name: s.name, kind: r.op, success: 'nonnull', family: r.family });
     }

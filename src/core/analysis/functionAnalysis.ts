@@ -16,6 +16,7 @@ import { arrayCleanupLoops, localPointerArrays } from './ownedArrays';
 import { lendingCalls, ownedParameters } from './ownedParams';
 import { destructorGaps, ownerFrees, releasedFieldClasses, type OwnerFree } from './ownedFields';
 import { storedWhen } from './conditionalStores';
+import { handedOn } from './outcomeEffects';
 import { blockingAcquires, inferEffects, inferRefEffects, keptValues, paramAliases } from './inferSummary';
 import type { FnContext } from './fnContext';
 import { classResolver } from './lockClass';
@@ -210,6 +211,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   }
   const asserted = contract.filter((e) => !ownContract.includes(e));
   const mayKeep = new Map<string, number>();
+  const aliases = paramAliases(body, fn.params);
   const stored = keptValues(body, index, callOf, locals, (n) => classes.isScalar(n) || classes.isStructValue(n), mayKeep);
   // Leak checks read both: a value an operations table may have kept is not this function's to drop.
   const kept = new Map(stored);
@@ -232,7 +234,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     acquired: [...ctx.acquiredInBody],
     blocking: declared ? declaredAcquires(ownContract) : blockingAcquires(ctx.blocking, fn.params, (n) => locals.has(n) && !fn.params.includes(n)),
     lookup: returnsWalkedElement(body, fn.params),
-    refEffects: [...(partial ? [] : inferRefEffects(result.exits, fn.params, stored, paramAliases(body, fn.params), (names, relevant) => storedWhen(cfg, body, relevant, names, callOf, index), mayKeep)), ...invalidatedParams(body, fn.params, callOf)],
+    refEffects: [...(partial ? [] : inferRefEffects(result.exits, fn.params, stored, aliases, (names, relevant) => storedWhen(cfg, body, relevant, names, callOf, index), mayKeep, handedOn(body, new Set([...fn.params, ...aliases.keys()]), callOf, index))), ...invalidatedParams(body, fn.params, callOf)],
     structLookups: [...classes.lookups].sort(),
     noLockAnalysis: input.noLockAnalysis === true,
     locals: new Set([...locals].filter((n) => !fn.params.includes(n))),

@@ -9,6 +9,7 @@ import { publishesArg } from './refTransfer';
 import { isProtectionMark } from './protection';
 import { getFact, type HeldLock } from './state';
 import { releasesOnPath, returnTruth } from './callerRelease';
+import { dropsOnEveryError, exitsFor, pointeeEffect, splitByReturn, splitByTruth } from './outcomeEffects';
 import type { AcquiredLock, FunctionSummary, LockEffect, RefEffect } from './types';
 
 /**
@@ -69,11 +70,6 @@ export function inferEffects(exits: ExitInfo[], params: string[], contract: Lock
   return effects;
 }
 
-/** Exits that say something about parameter `p`: a path on which `p` (or a local copy of it) is known NULL neither drops nor keeps it. */
-function exitsFor(exits: ExitInfo[], names: readonly string[]): ExitInfo[] {
-  return exits.filter((e) => names.every((n) => getFact(e.state, n) !== 'zero'));
-}
-
 /** The exit returns one of `names` carrying the reference this function took on it (`ref(f); return f;`). */
 function returnsHeld(e: ExitInfo, names: readonly string[]): boolean {
   return e.returnedRef === 'ref' && e.returnText !== undefined && names.includes(stripCasts(e.returnText));
@@ -116,6 +112,7 @@ export function inferRefEffects(
   exits: ExitInfo[], params: string[], kept: ReadonlyMap<string, number>, aliases: ReadonlyMap<string, string> = new Map(),
   storedWhen?: (names: readonly string[], relevant: ExitInfo[]) => 'zero' | 'nonzero' | undefined,
   mayKeep: ReadonlyMap<string, number> = new Map(),
+  passedOn: ReadonlySet<string> = new Set(),
 ): RefEffect[] {
   const out: RefEffect[] = [];
   // Parameters the function hands back with a reference it took on them (`foo_ref(f)`: a get on its argument).
@@ -144,7 +141,8 @@ export function inferRefEffects(
     } else if (deadAt.length > 0) {
       const others = relevant.filter((e) => !deadAt.includes(e));
       const when = splitByReturn(deadAt, others);
-      if (when) out.push({ target, op: 'put', when });
+      // Handed to a call that may keep it, on the other outcome it may be gone too.
+      if (when) out.push(names.some((n) => passedOn.has(n)) ? { target, op: 'put', when, elseMay: true } : { target, op: 'put', when });
       else if (others.every((e) => getFact(e.state, p) === 'zero')) {
         // NULL-tolerant: `if (p) free(p)`.
         const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
@@ -156,7 +154,12 @@ export function inferRefEffects(
         const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
         const deferred = marks.every((d) => d.how === 'dropped' || d.how === 'deferred');
         out.push(deferred ? { target, op: 'put', deferred } : { target, op: 'put' });
-      } else out.push({ target, op: 'mayConsume' });
+      } else {
+        // Dropped on every error return, and on some successful ones (`if (!keep) consume(skb)`):
+        // callers can count on the error path's drop, not on keeping it after success.
+        const onError = dropsOnEveryError(relevant, deadAt);
+        out.push(onError ? { target, op: 'put', when: 'nonzero', elseMay: true } : { target, op: 'mayConsume' });
+      }
     } else if (heldAt.length === relevant.length) {
       const returnsArg = heldAt.some((e) => returnsHeld(e, names)) || undefined;
       if (returnsArg) returnedParams.add(p);
@@ -178,6 +181,8 @@ export function inferRefEffects(
     paramEffect(p, i);
     // Handed to a table of operations and nothing else said: it may be kept, or not.
     if (out.length === n && mayKeep.has(p)) out.push({ target: `$${i}`, op: 'mayConsume' });
+    const pointee = pointeeEffect(exits, p, i);
+    if (pointee) out.push(pointee);
   });
   const returns = exits.filter((e) => e.isReturn && e.returnText !== undefined && e.returns !== 'zero');
   // `return foo_ref(x)`-style wrappers that return their argument: the get on it says it all.
@@ -186,19 +191,6 @@ export function inferRefEffects(
     out.push({ target: 'return', op: returns.every((e) => e.returnedRef === 'alloc') ? 'alloc' : 'returnsRef' });
   }
   return out;
-}
-
-/** The one return truth on which an effect happens, when the exits with it and those without differ exactly there. */
-function splitByReturn(withEffect: ExitInfo[], without: ExitInfo[]): 'zero' | 'nonzero' | undefined {
-  return splitByTruth(withEffect, without, (e) => e.returns);
-}
-
-function splitByTruth(withEffect: ExitInfo[], without: ExitInfo[], truth: (e: ExitInfo) => 'zero' | 'nonzero' | undefined): 'zero' | 'nonzero' | undefined {
-  const a = new Set(withEffect.map((e) => truth(e) ?? '?'));
-  const b = new Set(without.map((e) => truth(e) ?? '?'));
-  if (a.size !== 1 || b.size !== 1 || a.has('?') || b.has('?')) return undefined;
-  const t = [...a][0]!;
-  return t !== [...b][0] ? (t as 'zero' | 'nonzero') : undefined;
 }
 
 /**

@@ -162,7 +162,13 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
     // The effect happens only on one outcome of the call (a callee that completes the request on its error path).
     const hit: Branch = { s: cloneState(b.s), env: withResult(b.env, call.id, api.when) };
     const miss: Branch = { s: b.s, env: withResult(b.env, call.id, api.when === 'zero' ? 'nonzero' : 'zero') };
-    return [...refCall(ctx, nodeId, hit, { ...api, when: undefined }, call, args), miss];
+    const earlier = new Set(hit.s.dead);
+    const hits = refCall(ctx, nodeId, hit, { ...api, when: undefined }, call, args);
+    // What the callee dropped on this outcome was the caller's one reference (onOutcome).
+    for (const h of hits) h.s.dead = h.s.dead.map((d) => (d.obj === obj.id && !earlier.has(d) ? { ...d, onOutcome: true } : d));
+    // Perhaps gone on the other outcome too: no longer this path's to drop, nor a leak if it is not.
+    if (api.elseMay && miss.s.refs.some((r) => r.obj === obj.id)) miss.s.refs = miss.s.refs.filter((r) => r.obj !== obj.id);
+    return [...hits, miss];
   }
   const range = rangeOf(call);
   const s = b.s;
@@ -211,7 +217,8 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       const dead = s.dead.find((d) => d.obj === obj.id && !isProtectionMark(d));
       // A caller may hand a parameter's object over with several references (its own and one a
       // subsystem kept): dropping two of them here is the function's contract, not an underflow.
-      if (!owned && dead?.consumed && obj.id === rootVariable(obj.id) && ctx.params.includes(obj.id)) {
+      // Not after a callee dropped it on the outcome this path took (its error path freed it): that was the one.
+      if (!owned && dead?.consumed && !dead.onOutcome && obj.id === rootVariable(obj.id) && ctx.params.includes(obj.id)) {
         markDead(s, obj.id, obj.display, api.name, range, dead.how, true);
         addTrail(s, range, `another reference to \`${obj.display}\` dropped (${api.name})`);
         return [b];

@@ -76,6 +76,11 @@ export interface DeadObject {
   /** Put without a reference of this path's own: it consumed one the caller handed over (not carried round a loop). */
   consumed?: boolean;
   /**
+   * Dropped by a callee on one outcome of the call only (its error path frees what it was given):
+   * the caller's one reference, which a second drop on that outcome takes twice.
+   */
+  onOutcome?: boolean;
+  /**
    * `guarded`: reached (looked up, read from a shared structure) while these locks were held and
    * kept alive only by them; `unlocked`: the last of them was released (protection.ts).
    */
@@ -176,7 +181,7 @@ export function keepLive(s: AbsState, keepFact: (f: Fact) => boolean, keepDead: 
 const lockKey = (l: HeldLock): string => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.moreHandles?.join(',') ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`;
 const factKey = (f: Fact): string => `${f.key}=${f.value}${f.error ? '!' : ''}`;
 const refKey = (r: OwnedRef): string => `${r.obj}:${r.count}${r.borrowed ? 'b' : ''}${r.used ? 'u' : ''}`;
-const deadKey = (d: DeadObject): string => `${d.obj}:${d.how}${d.consumed ? 'c' : ''}${d.guards ? d.guards.join('+') : ''}`;
+const deadKey = (d: DeadObject): string => `${d.obj}:${d.how}${d.consumed ? 'c' : ''}${d.onOutcome ? 'o' : ''}${d.guards ? d.guards.join('+') : ''}`;
 
 function partKey<T>(items: readonly T[], keyOf: (x: T) => string): string {
   return items.length === 0 ? '' : items.length === 1 ? keyOf(items[0]!) : joinSorted(items.map(keyOf));

@@ -87,6 +87,13 @@ const MEMORY_READ = /->|\.|\[|\*/;
  */
 export function learnedFact(ctx: FnContext, cond: Node, truth: Truth): Fact | undefined {
   const e = unparenNode(cond);
+  // `unlikely(err)`, `likely(!p)`: a branch-prediction hint teaches what its operand does.
+  // (A bare `!p` is split by the CFG; one under a hint is not.)
+  const hinted = hintOperand(e);
+  if (hinted) {
+    const negated = notOperand(unparenNode(hinted));
+    return negated ? learnedFact(ctx, negated, opposite(truth)) : learnedFact(ctx, hinted, truth);
+  }
   if (e.type === 'identifier') {
     return (ctx.condVars.get(e.text) ?? 0) >= 2 ? { key: e.text, value: truth, roots: [e.text] } : undefined;
   }
@@ -167,6 +174,15 @@ export function factReadingVars(cond: Node): string[] {
     if (ct) return [ct.v];
   }
   return [];
+}
+
+const HINTS = new Set(['unlikely', 'likely', 'OVS_LIKELY', 'OVS_UNLIKELY']);
+
+/** The operand of a branch-prediction hint (`unlikely(x)` is x), else undefined. */
+function hintOperand(e: Node): Node | undefined {
+  if (e.type !== 'call_expression' || !HINTS.has(e.childForFieldName('function')?.text ?? '')) return undefined;
+  const args = e.childForFieldName('arguments')?.namedChildren ?? [];
+  return args.length === 1 ? args[0]! : undefined;
 }
 
 /** The operand of `!x`, else null. */

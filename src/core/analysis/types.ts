@@ -68,8 +68,9 @@ export interface AcquiredLock {
 
 /**
  * What calling a function does to references, in terms of its parameters or its return value:
- * `$0` get/put/free/store, `return` returnsRef/alloc. `when` makes the effect depend on the
- * call's result (a request completed only on the error path).
+ * `$0` get/put/free/store, `*$0` put/free (what an out-parameter points at: `kfree(*out)`),
+ * `return` returnsRef/alloc. `when` makes the effect depend on the call's result (a request
+ * completed only on the error path).
  */
 export interface RefEffect {
   target: string;
@@ -77,6 +78,11 @@ export interface RefEffect {
   op: 'get' | 'put' | 'free' | 'store' | 'returnsRef' | 'alloc' | 'invalidate' | 'mayConsume';
   /** The effect happens only when the call returns this truth. */
   when?: 'zero' | 'nonzero';
+  /**
+   * With `when`: on the other outcome the object may have gone too (freed on every error return,
+   * on some successful ones only): callers can count on the effect, not on keeping the object.
+   */
+  elseMay?: boolean;
   /** A put whose last free waits for an RCU grace period (`ovsrcu_postpone`): callers may still use the object. */
   deferred?: boolean;
   family?: string;

@@ -43,6 +43,8 @@ export const LINUX_REFS: RefApi[] = [
   ref('netif_rx', 'put', { consumes: 0, family: 'skb' }),
   ref('netif_receive_skb', 'put', { consumes: 0, family: 'skb' }),
   ref('napi_gro_receive', 'put', { objArg: 1, objFrom: 'self', consumes: 1, family: 'skb' }),
+  // Return the skb with the tag pushed in, or NULL after freeing it (the skb is gone on failure).
+  ...['vlan_insert_tag', 'vlan_insert_tag_set_proto', '__vlan_put_tag', 'vlan_put_tag', '__vlan_hwaccel_push_inside'].map((name) => ref(name, 'put', { when: 'zero', family: 'skb' })),
   // An skb queued on a list belongs to the list's owner now.
   ...['skb_queue_tail', '__skb_queue_tail', 'skb_queue_head', '__skb_queue_head'].map((name) => ref(name, 'store', { objArg: 1, objFrom: 'self', family: 'skb' })),
 

@@ -113,6 +113,8 @@ export interface RefApi {
   objExpr?: string;
   /** The effect happens only when the call returns this truth (a callee that drops its argument on its error path). */
   when?: 'zero' | 'nonzero';
+  /** With `when`: on the other outcome the call may have consumed the object too (types.ts `RefEffect.elseMay`). */
+  elseMay?: boolean;
   /**
    * The call counts as a reference operation only when the object argument's text matches this
    * regular expression (case-insensitive): `InterlockedIncrement(&ctx->refCount)` is a get,
