@@ -157,7 +157,7 @@ export function inferRefEffects(
       } else {
         // Dropped on every error return, and on some successful ones (`if (!keep) consume(skb)`):
         // callers can count on the error path's drop, not on keeping it after success.
-        const onError = dropsOnEveryError(relevant, deadAt);
+        const onError = dropsOnEveryError(relevant, deadAt, p);
         out.push(onError ? { target, op: 'put', when: 'nonzero', elseMay: true } : { target, op: 'mayConsume' });
       }
     } else if (heldAt.length === relevant.length) {

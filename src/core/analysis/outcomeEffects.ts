@@ -8,6 +8,7 @@ import type { KnowledgeIndex } from './knowledgeIndex';
 import { callArgs, calleeName } from './ops';
 import { isProtectionMark } from './protection';
 import { getFact, type DeadObject } from './state';
+import type { SourceRange } from '../source';
 import type { RefEffect } from './types';
 
 /**
@@ -32,9 +33,26 @@ function deadMark(e: ExitInfo, obj: string): DeadObject | undefined {
  * Every exit that returns an error (nonzero, or a negative code) drops the object, and some
  * successful exit does not: the drop on failure is certain.
  */
-export function dropsOnEveryError(relevant: ExitInfo[], deadAt: ExitInfo[]): boolean {
+export function dropsOnEveryError(relevant: ExitInfo[], deadAt: ExitInfo[], obj: string): boolean {
   const failing = relevant.filter((e) => returnTruth(e) === 'nonzero');
-  return failing.length > 0 && failing.every((e) => deadAt.includes(e)) && relevant.every((e) => returnTruth(e) !== undefined);
+  if (failing.length === 0 || !failing.every((e) => deadAt.includes(e)) || relevant.some((e) => returnTruth(e) === undefined)) return false;
+  return !dropLostLater(failing, relevant.filter((e) => !deadAt.includes(e)), obj);
+}
+
+/**
+ * An exit without the drop whose path went through a drop some exit with it has: the mark was
+ * lost on the way (not carried round a loop, say), so the exits do not differ in the drop.
+ */
+function dropLostLater(withDrop: ExitInfo[], without: ExitInfo[], obj: string): boolean {
+  const sites = new Set(withDrop.map((e) => siteKey(deadMark(e, obj)!.site)));
+  for (const e of without) {
+    for (let t = e.state.trail; t; t = t.prev) if (sites.has(siteKey(t.range))) return true;
+  }
+  return false;
+}
+
+function siteKey(r: SourceRange): string {
+  return `${r.start.line}:${r.start.column}`;
 }
 
 /**
@@ -55,8 +73,9 @@ export function pointeeEffect(exits: ExitInfo[], p: string, i: number): RefEffec
   const op = marks.every((d) => d.how === 'freed' && !d.consumed) ? 'free' : 'put';
   const target = `*$${i}`;
   if (deadAt.length === relevant.length) return { target, op };
-  const when = splitByReturn(deadAt, relevant.filter((e) => !deadAt.includes(e)));
-  return when ? { target, op, when } : undefined;
+  const others = relevant.filter((e) => !deadAt.includes(e));
+  const when = splitByReturn(deadAt, others);
+  return when && !dropLostLater(deadAt, others, obj) ? { target, op, when } : undefined;
 }
 
 /** The one return truth on which an effect happens, when the exits with it and those without differ exactly there. */

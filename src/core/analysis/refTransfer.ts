@@ -519,6 +519,9 @@ function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: N
   // The variable now names another object: forget the old one's dead mark; a fresh reference from
   // the right-hand call (returnsRef) was recorded for this target by the call itself.
   const fresh = rhs !== null && resultOf(b.env, unwrap(rhs).id) !== undefined;
+  // `skb = vlan_insert_tag(skb, …)`: the call dropped the old object (on this outcome) and the
+  // variable now holds what it returned — NULL there — not the dropped object.
+  if (fresh && lhs.type === 'identifier' && dropsInto(ctx, rhs, target)) s.dead = s.dead.filter((d) => !identifiersOf(d.obj).includes(target));
   // Whatever the call returned, the old object's lock protection no longer concerns this name.
   if (fresh && lhs.type === 'identifier') s.dead = s.dead.filter((d) => !(isProtectionMark(d) && d.obj === target));
   if (!fresh) {
@@ -533,6 +536,15 @@ function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: N
       s.dead = s.dead.filter((d) => d.obj !== target);
     }
   }
+}
+
+/** The right-hand call puts or frees its argument `target` itself (the result replaces it). */
+function dropsInto(ctx: FnContext, rhs: Node, target: string): boolean {
+  const call = unwrap(rhs);
+  const name = call.type === 'call_expression' ? calleeName(call) : null;
+  if (!name) return false;
+  const args = callArgs(call);
+  return (ctx.call(name).refs ?? []).some((r) => (r.kind === 'put' || r.kind === 'free') && r.objExpr === undefined && r.implicitObj === undefined && args[r.objArg ?? 0] !== undefined && stripCasts(args[r.objArg ?? 0]!.text) === target);
 }
 
 /**
