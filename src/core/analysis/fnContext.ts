@@ -1,3 +1,4 @@
+import type { SyntaxNode as Node } from '../c/syntax';
 import type { SourceRange } from '../source';
 import type { EventSink } from './events';
 import type { KnowledgeIndex } from './knowledgeIndex';
@@ -57,6 +58,8 @@ export interface FnContext {
   localArrays?: ReadonlySet<string>;
   /** Calls that only lend an owned parameter (ownedParams.ts), by node id. */
   lendingCalls?: ReadonlySet<number>;
+  /** A call with no body in sight given allocated memory `obj` that the function consumes itself later (ownedParams.ts consumedLater). */
+  lentAllocation?: (call: Node, obj: string) => boolean;
   /** Owned parameters some path consumed through a known consumer or a consuming callee, and where. */
   ownedConsumed?: Map<string, { api: string; site: SourceRange }>;
   /** Locks callees need that this function never takes: its callers must hold them (requiredLocks). */

@@ -13,7 +13,7 @@ import type { KnowledgeIndex } from './knowledgeIndex';
 import type { AcquiredLock, LockEffect, LockOrderEdge, RefEffect, SummaryTable } from './types';
 import { callKnowledgeMemo } from './callKnowledge';
 import { arrayCleanupLoops, localPointerArrays } from './ownedArrays';
-import { lendingCalls, ownedParameters } from './ownedParams';
+import { consumedLater, lendingCalls, ownedParameters } from './ownedParams';
 import { destructorGaps, ownerFrees, releasedFieldClasses, type OwnerFree } from './ownedFields';
 import { storedWhen } from './conditionalStores';
 import { handedOn } from './outcomeEffects';
@@ -139,6 +139,8 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   // Only a lock this function takes can protect what a lookup returns (protection.ts ownLocks).
   const fromLookup = inBody.acquired.size > 0 ? lookupResults(body, (n) => index.lookups.has(n) || callOf(n).summary?.lookup === true) : new Set<string>();
   const { condVars, condTexts } = factScope(body, cfg, callOf, fn.params, (n) => fromLookup.has(n) || classes.isCounted(n));
+  const isConsumer = (n: string): boolean => (callOf(n).refs ?? []).some((r) => r.kind === 'put' || r.kind === 'free' || r.kind === 'store');
+  const lent = new Map<string, boolean>();
   const ctx: FnContext = {
     uri: input.uri,
     fnName: fn.name,
@@ -167,7 +169,13 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     trackAllocations: true,
     localArrays,
     ownedConsumed: new Map(),
-    lendingCalls: lendingCalls(body, owned, (n) => (callOf(n).refs ?? []).some((r) => r.kind === 'put' || r.kind === 'free' || r.kind === 'store')),
+    lendingCalls: lendingCalls(body, owned, isConsumer),
+    lentAllocation: (call, obj) => {
+      const key = `${call.id}:${obj}`;
+      let v = lent.get(key);
+      if (v === undefined) lent.set(key, (v = consumedLater(call, obj, isConsumer)));
+      return v;
+    },
     managed: (n) => fromLookup.has(n) || classes.isCounted(n),
     graceFreed: (n) => classes.isGraceFreed(n),
     packetViews: mayViewPackets(body.text),

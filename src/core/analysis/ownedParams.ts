@@ -61,6 +61,61 @@ export function lendingCalls(body: Node, owned: readonly string[], isConsumer: (
   return out;
 }
 
+/**
+ * Whether a call given memory `p` that this function allocated only lends it: the function itself
+ * hands `p` to a consumer (`kfree_skb`, a send) in a later statement of an enclosing block, reached by
+ * falling through, before anything assigns `p`, and not inside a branch that tests the call's
+ * result (`err = reg(p); if (err) kfree(p);` is a hand-off on success, not a loan). Had the call
+ * kept `p`, that later consumer would free it a second time.
+ */
+export function consumedLater(call: Node, p: string, isConsumer: (name: string) => boolean): boolean {
+  const result = resultVariable(call);
+  for (let s = statementOf(call); s; s = s.parent ? statementOf(s.parent) : null) {
+    const block = s.parent!;
+    const siblings = block.namedChildren;
+    for (let i = siblings.indexOf(s) + 1; i < siblings.length; i++) {
+      const next = siblings[i]!;
+      if (JUMPS.has(next.type)) return false;
+      for (const id of next.descendantsOfType('identifier')) {
+        if (id.text !== p) continue;
+        const parent = id.parent;
+        if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.id === id.id) return false;
+        const outer = parent?.type === 'argument_list' ? parent.parent : null;
+        const callee = outer?.type === 'call_expression' ? calleeName(outer) : null;
+        if (callee && isConsumer(callee) && !(result && testedAround(outer!, next, result))) return true;
+      }
+    }
+    if (block.parent?.type === 'function_definition') return false;
+  }
+  return false;
+}
+
+/** `err = f(...)`, `int err = f(...)`: the variable the call's result lands in. */
+function resultVariable(call: Node): string | undefined {
+  const parent = call.parent;
+  if (parent?.type === 'assignment_expression' && parent.childForFieldName('right')?.id === call.id) {
+    const left = parent.childForFieldName('left');
+    return left?.type === 'identifier' ? left.text : undefined;
+  }
+  if (parent?.type === 'init_declarator' && parent.childForFieldName('value')?.id === call.id) {
+    const d = parent.childForFieldName('declarator');
+    return d?.type === 'identifier' ? d.text : undefined;
+  }
+  return undefined;
+}
+
+/** A branch between `n` and `top` (inclusive) whose condition reads `name`. */
+function testedAround(n: Node, top: Node, name: string): boolean {
+  for (let c: Node | null = n.parent; c; c = c.parent) {
+    if (c.type === 'if_statement' || c.type === 'conditional_expression' || c.type === 'while_statement') {
+      const cond = c.childForFieldName('condition');
+      if (cond && cond.descendantsOfType('identifier').some((id) => id.text === name)) return true;
+    }
+    if (c.id === top.id) break;
+  }
+  return false;
+}
+
 const JUMPS = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']);
 
 /** The statement of a compound block that holds `n`. */

@@ -395,6 +395,8 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
         const lends = ctx.lendingCalls?.has(op.node.id) === true && ctx.call(op.name).summary?.defined !== true;
         for (const r of [...b.s.refs]) {
           if (!(r.kind === 'alloc' || (r.entry && !lends)) || !handsOver(a.text, r.obj)) continue;
+          // Memory the function frees or sends itself afterwards was only lent (`put_attrs(skb); … send(skb);`).
+          if (r.kind === 'alloc' && ctx.call(op.name).summary?.defined !== true && ctx.lentAllocation?.(op.node, r.obj)) continue;
           // A callee whose body keeps or frees it: evidence that the parameter is this function's to consume.
           if (r.entry && ctx.call(op.name).summary?.defined) noteConsumed(ctx, r.obj, op.name, a);
           dropRef(b.s, r.obj);
