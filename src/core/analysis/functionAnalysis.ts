@@ -140,6 +140,8 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   const fromLookup = inBody.acquired.size > 0 ? lookupResults(body, (n) => index.lookups.has(n) || callOf(n).summary?.lookup === true) : new Set<string>();
   const { condVars, condTexts } = factScope(body, cfg, callOf, fn.params, (n) => fromLookup.has(n) || classes.isCounted(n));
   const isConsumer = (n: string): boolean => (callOf(n).refs ?? []).some((r) => r.kind === 'put' || r.kind === 'free' || r.kind === 'store');
+  const consumesArg = (n: string, i: number, count: number): boolean => (callOf(n).refs ?? []).some((r) =>
+    (r.kind === 'put' || r.kind === 'free' || r.kind === 'store') && (r.arity === undefined || r.arity === count) && ((r.objArg ?? 0) === i || r.consumes === i));
   const lent = new Map<string, boolean>();
   const ctx: FnContext = {
     uri: input.uri,
@@ -173,7 +175,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     lentAllocation: (call, obj) => {
       const key = `${call.id}:${obj}`;
       let v = lent.get(key);
-      if (v === undefined) lent.set(key, (v = consumedLater(call, obj, isConsumer)));
+      if (v === undefined) lent.set(key, (v = consumedLater(call, obj, consumesArg)));
       return v;
     },
     managed: (n) => fromLookup.has(n) || classes.isCounted(n),

@@ -68,7 +68,7 @@ export function lendingCalls(body: Node, owned: readonly string[], isConsumer: (
  * result (`err = reg(p); if (err) kfree(p);` is a hand-off on success, not a loan). Had the call
  * kept `p`, that later consumer would free it a second time.
  */
-export function consumedLater(call: Node, p: string, isConsumer: (name: string) => boolean): boolean {
+export function consumedLater(call: Node, p: string, consumesArg: (name: string, arg: number, count: number) => boolean): boolean {
   const result = resultVariable(call);
   for (let s = statementOf(call); s; s = s.parent ? statementOf(s.parent) : null) {
     const block = s.parent!;
@@ -82,7 +82,9 @@ export function consumedLater(call: Node, p: string, isConsumer: (name: string) 
         if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.id === id.id) return false;
         const outer = parent?.type === 'argument_list' ? parent.parent : null;
         const callee = outer?.type === 'call_expression' ? calleeName(outer) : null;
-        if (callee && isConsumer(callee) && !(result && testedAround(outer!, next, result))) return true;
+        if (!callee || (result && testedAround(outer!, next, result))) continue;
+        const args = parent!.namedChildren;
+        if (consumesArg(callee, args.findIndex((a) => a.id === id.id), args.length)) return true;
       }
     }
     if (block.parent?.type === 'function_definition') return false;

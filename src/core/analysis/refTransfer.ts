@@ -362,7 +362,9 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
     for (const b of branches) assignRefs(ctx, nodeId, b, op.lhs, op.rhs, rangeOf(op.node));
     return branches;
   }
-  const apis = ctx.call(op.name).refs;
+  const known = ctx.call(op.name).refs;
+  // An API whose signature changed lists one entry per argument count (refsLinux.ts NETLINK_SENDS).
+  const apis = known?.some((a) => a.arity !== undefined) ? known.filter((a) => a.arity === undefined || a.arity === op.args.length) : known;
   // The arguments a reference call acts on are its business (a put of a dead object is an underflow, not a use).
   const acted = new Set((apis ?? []).map((a) => a.objArg ?? 0));
   const mutator = ctx.index.mutators.get(op.name);

@@ -181,10 +181,18 @@ function commonDir(a: string, b: string): string {
 }
 
 function byName<T extends { name: string }>(base: T[], add: T[] | undefined, disabled: Set<string>): T[] {
-  const map = new Map<string, T>();
-  for (const api of base) if (!disabled.has(api.name)) map.set(api.name, api);
-  for (const api of add ?? []) map.set(api.name, api); // a config entry replaces the built-in of that name
-  return [...map.values()];
+  // A name may have several entries (one per argument count: refsLinux.ts NETLINK_SENDS).
+  const map = new Map<string, T[]>();
+  const push = (api: T): void => {
+    const list = map.get(api.name);
+    if (list) list.push(api);
+    else map.set(api.name, [api]);
+  };
+  for (const api of base) if (!disabled.has(api.name)) push(api);
+  // A config entry replaces the built-ins of that name.
+  for (const name of new Set((add ?? []).map((a) => a.name))) map.delete(name);
+  for (const api of add ?? []) push(api);
+  return [...map.values()].flat();
 }
 
 function normaliseLock(api: NonNullable<ProjectConfig['locks']>[number]): LockApi {

@@ -6,6 +6,17 @@ import type { RefApi } from './types';
  * and count for `obj`. The skb consumers take over the caller's reference (`consumes`), so using
  * the skb afterwards is a use-after-release and dropping it again an underflow.
  */
+/** Netlink sends: name → [message argument, argument count (when the position depends on it)]. */
+const NETLINK_SENDS: [string, [number, number?][]][] = [
+  ['genlmsg_reply', [[0]]], ['rtnl_notify', [[0]]], ['netlink_unicast', [[1]]], ['nlmsg_notify', [[1]]],
+  ['nlmsg_multicast', [[1]]], ['nlmsg_unicast', [[1]]], ['netlink_broadcast', [[1]]],
+  ['genlmsg_unicast', [[0, 2], [1, 3]]],
+  ['genlmsg_multicast', [[0, 4], [1, 5]]],
+  ['genlmsg_multicast_allns', [[0, 4], [1, 5]]],
+  ['genlmsg_multicast_netns', [[1, 5], [2, 6]]],
+  ['genl_notify', [[0, 6], [1, 5], [1, 7]]],
+];
+
 export const LINUX_REFS: RefApi[] = [
   ref('kref_get', 'get', { ...FIELD, family: 'kref' }),
   ref('kref_get_unless_zero', 'tryget', { ...FIELD, success: 'nonzero', family: 'kref' }),
@@ -76,11 +87,10 @@ export const LINUX_REFS: RefApi[] = [
     'dev_alloc_skb', 'napi_alloc_skb', 'skb_clone', 'skb_copy', 'pskb_copy', 'skb_copy_expand', 'genlmsg_new', 'genlmsg_new_unicast', 'nlmsg_new']
     .map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'skb' })),
   ref('nlmsg_free', 'put', { family: 'skb' }),
-  // Netlink sends take the message over, delivered or not (the message's argument position).
-  ...Object.entries({
-    genlmsg_reply: 0, rtnl_notify: 0, genlmsg_unicast: 1, netlink_unicast: 1, genlmsg_multicast: 1, genlmsg_multicast_netns: 2,
-    genlmsg_multicast_allns: 1, genl_notify: 1, nlmsg_notify: 1, nlmsg_multicast: 1, nlmsg_unicast: 1, netlink_broadcast: 1,
-  }).map(([name, k]) => ref(name, 'put', k === 0 ? { consumes: 0, family: 'skb' } : { objArg: k, objFrom: 'self', consumes: k, family: 'skb' })),
+  // Netlink sends take the message over, delivered or not. The message's argument position moved
+  // when the family became the first argument (3.13); old trees keep the old order, told by arity.
+  ...NETLINK_SENDS.flatMap(([name, positions]) => positions.map(([k, arity]) =>
+    ref(name, 'put', { ...(k === 0 ? { consumes: 0 } : { objArg: k, objFrom: 'self' as const, consumes: k }), family: 'skb', ...(arity === undefined ? {} : { arity }) }))),
   ...['kmalloc', 'kzalloc', 'kcalloc', 'kmalloc_array', 'kvmalloc', 'kvzalloc', 'vmalloc', 'vzalloc', 'kmemdup', 'kstrdup']
     .map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'kmalloc' })),
   ref('kmem_cache_alloc', 'alloc', { success: 'nonnull', family: 'kmem-cache' }),

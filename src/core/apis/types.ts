@@ -121,6 +121,8 @@ export interface RefApi {
    * `InterlockedIncrement(&stats->packets)` is not.
    */
   argPattern?: string;
+  /** The entry applies only to calls with this many arguments (an API whose signature changed: old trees keep the old order). */
+  arity?: number;
   /** A get that returns its object argument (`return foo_ref(f);` hands the new reference to the caller). */
   returnsArg?: boolean;
 }
