@@ -20,6 +20,7 @@ export type EngineEvent =
   | { kind: 'rcu-free'; obj: string; display: string; unlinkApi: string; unlinkSite: SourceRange; api: string; range: SourceRange; trail: Trail | null }
   | { kind: 'rcu-field-free'; display: string; place: string; field: string; api: string; range: SourceRange; trail: Trail | null; publishApi: string; publishSite: SourceRange; deferApi: string; deferSite: SourceRange }
   | { kind: 'use-after-unlock'; dead: DeadObject; use: string; range: SourceRange; trail: Trail | null }
+  | { kind: 'lookup-before-lock'; obj: string; callee: string; lock: string; lookupSite: SourceRange; use: string; range: SourceRange; trail: null }
   | { kind: 'context-mismatch'; api: string; display: string; why: string; message: string; context?: SourceRange; range: SourceRange; trail: Trail | null }
   | { kind: 'try-ref-needed'; obj: string; display: string; api: string; tryForm: string; via: string; side: 'section' | 'thread'; reachedAt: SourceRange; objType?: string; range: SourceRange; trail: Trail | null }
   | { kind: 'free-mismatch'; mem: OwnedRef; api: string; family: string; range: SourceRange; trail: Trail | null };

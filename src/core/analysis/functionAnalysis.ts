@@ -13,6 +13,7 @@ import type { KnowledgeIndex } from './knowledgeIndex';
 import type { AcquiredLock, LockEffect, LockOrderEdge, RefEffect, SummaryTable } from './types';
 import { callKnowledgeMemo } from './callKnowledge';
 import { arrayCleanupLoops, localPointerArrays } from './ownedArrays';
+import { lookupsBeforeLock } from './lookupBeforeLock';
 import { consumedLater, lendingCalls, ownedParameters } from './ownedParams';
 import { destructorGaps, ownerFrees, releasedFieldClasses, type OwnerFree } from './ownedFields';
 import { storedWhen } from './conditionalStores';
@@ -194,7 +195,8 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   // request_module(); ovs_lock();` in a function whose callers hold ovs_mutex): not an error, and
   // the lock held again at the exits is the caller's, restored.
   const callerLocks = callersLocks(ctx.sink.events(), ctx.acquireNodes, cfg);
-  const events = ctx.sink.events().filter((e) => !(e.kind === 'release-unheld' && callerLocks.has(e.id)));
+  const events: EngineEvent[] = ctx.sink.events().filter((e) => !(e.kind === 'release-unheld' && callerLocks.has(e.id)));
+  if (!input.noLockAnalysis && ctx.acquiredInBody.size > 0 && ctx.heldAt) events.push(...lookupsBeforeLock(cfg, body, ctx.heldAt, (n) => callOf(n).summary?.lookup === true, ctx.isLocal));
   // A function seen only in part gets no inferred summary: guessing would hide its callers' bugs.
   const partial = result.incomplete || cfg.truncated;
   // A function whose declaration states its locking (`OVS_ACQ_WRLOCK(rwlock)`) is what it says to

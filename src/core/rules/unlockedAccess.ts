@@ -1,10 +1,11 @@
 import type { EngineEvent } from '../analysis/events';
 import type { Finding } from '../findings';
-import { pathOf, reachedWhen } from './pathWords';
+import { lineOf, pathOf, reachedWhen } from './pathWords';
 import { makeFinding, type Rule } from './ruleInput';
 
 type UnlockedCall = Extract<EngineEvent, { kind: 'unlocked-call' }>;
 type UnlockedField = Extract<EngineEvent, { kind: 'unlocked-field' }>;
+type LookupBeforeLock = Extract<EngineEvent, { kind: 'lookup-before-lock' }>;
 
 /**
  * unlocked-access: state a lock protects is touched without that lock: a field the struct declares
@@ -14,7 +15,9 @@ type UnlockedField = Extract<EngineEvent, { kind: 'unlocked-field' }>;
  * the contract asks for the write lock. Requirements read from bodies (a callee's `rcu_dereference`,
  * `rcu_dereference_protected(p, lockdep_is_held(&m))`) are callers' preconditions, said only where
  * a registered execution context cannot meet them (executionContexts.ts). Functions marked
- * `OVS_NO_THREAD_SAFETY_ANALYSIS` are quiet.
+ * `OVS_NO_THREAD_SAFETY_ANALYSIS` are quiet. A lookup made with no lock held whose result the
+ * function then dereferences under a lock it takes itself is the table searched outside its lock
+ * (analysis/lookupBeforeLock.ts).
  */
 export const unlockedAccess: Rule = {
   id: 'unlocked-access',
@@ -24,6 +27,7 @@ export const unlockedAccess: Rule = {
     for (const ev of input.analysis.events) {
       if (ev.kind === 'unlocked-call') out.push(callFinding(input, ev));
       else if (ev.kind === 'unlocked-field') out.push(fieldFinding(input, ev));
+      else if (ev.kind === 'lookup-before-lock') out.push(lookupFinding(input, ev));
     }
     return out;
   },
@@ -55,4 +59,12 @@ function fieldFinding(input: Parameters<Rule['check']>[0], ev: UnlockedField): F
   const message = `\`${ev.field}\` is ${verb} without its lock: the struct declares it guarded by \`${ev.lock}\`, but ${now}${reachedWhen(ev.trail, ev.range.start.line)}`;
   return makeFinding('unlocked-access', input, ev.range, message, `${ev.field}:${ev.lock}`, [],
     pathOf(ev.trail, { range: ev.range, message: `\`${ev.field}\` ${verb} without \`${ev.lock}\`` }));
+}
+
+function lookupFinding(input: Parameters<Rule['check']>[0], ev: LookupBeforeLock): Finding {
+  const use = lineOf(ev.range);
+  const message = `\`${ev.obj}\` is looked up by \`${ev.callee}\` with no lock held, but used under \`${ev.lock}\` at line ${use} (\`${ev.use}\`): `
+    + `the table is searched outside the lock that keeps its elements alive, so another thread may remove and free the element before the lock is taken. Look it up after taking \`${ev.lock}\``;
+  return makeFinding('unlocked-access', input, ev.lookupSite, message, `${ev.callee}:${ev.lock}:lookup`,
+    [{ range: ev.range, message: `\`${ev.obj}\` used here under \`${ev.lock}\`` }], []);
 }
