@@ -65,8 +65,10 @@ export function objectOf(api: RefApi, args: Node[], call: Node): { id: string; d
   if (api.argPattern && !argPatternMatches(api.argPattern, a.text)) return undefined;
   let t = stripCasts(a.text);
   if (api.objFrom === 'field') {
-    if (t.startsWith('&')) t = normalizeLvalue(t.slice(1));
-    t = ownerOf(t);
+    // `&x->ref` counts for `x`; `x->ct` (no `&`) is a pointer to another object's count, kept in a
+    // field of `x` (`nf_conntrack_put(skb->nfct)` drops the conntrack entry, not the packet).
+    if (t.startsWith('&')) t = ownerOf(normalizeLvalue(t.slice(1)));
+    else if (!/->|\./.test(t)) t = ownerOf(t);
   } else if (t.startsWith('&')) {
     t = normalizeLvalue(t.slice(1));
   }
