@@ -224,7 +224,8 @@ export class CfgBuilder {
         const id = this.add('label', null, label?.text);
         this.connect(incoming, id);
         if (label) this.labels.set(label.text, id);
-        const inner = node.namedChildren.find((c) => c !== null && c.type !== 'statement_identifier');
+        // `label: /* why */ stmt`: the comment is a named child too, not the labelled statement.
+        const inner = node.namedChildren.find((c) => c !== null && c.type !== 'statement_identifier' && c.type !== 'comment');
         return inner ? this.stmt(inner, [{ from: id, slot: 0 }]) : [{ from: id, slot: 0 }];
       }
       case 'seh_try_statement':
@@ -242,7 +243,7 @@ export class CfgBuilder {
       case 'preproc_else':
         return this.preprocessor(node, incoming);
       case 'attributed_statement': {
-        const inner = node.namedChildren.find((c) => c !== null && c.type !== 'attribute_declaration');
+        const inner = node.namedChildren.find((c) => c !== null && c.type !== 'attribute_declaration' && c.type !== 'comment');
         return inner ? this.stmt(inner, incoming) : incoming;
       }
       case 'ERROR':
@@ -435,7 +436,7 @@ export class CfgBuilder {
     const thenOut = cons ? this.stmt(cons, t) : t;
     let elseOut = f;
     if (altClause) {
-      const alt = altClause.type === 'else_clause' ? altClause.namedChildren.find((c) => c !== null) ?? null : altClause;
+      const alt = altClause.type === 'else_clause' ? altClause.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? null : altClause;
       if (alt) elseOut = this.stmt(alt, f);
     }
     return [...thenOut, ...elseOut];
