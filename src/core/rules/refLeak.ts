@@ -114,6 +114,10 @@ function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
     // Or to keep it (`tunnel->dev = dev; dev_hold(dev);`: the device's own reference).
     return keptBefore(a, root, ref) && exit.failing !== true;
   }
+  // A reference on what the caller's memory holds — the object an out-parameter was filled with
+  // (`lookup(…, group); ref(*group)`) or an element of a parameter's array (`ref(rules->rules[i])`):
+  // the caller's place keeps it, as `foo_ref(f)` keeps f's, unless this exit fails.
+  if (paramIndex >= 0 && ref.kind !== 'alloc' && (ref.obj === `*${root}` || ref.obj.startsWith(`${root}->`) && /^[A-Za-z_]\w*->[A-Za-z_]\w*\[[^\]]*\]$/.test(ref.obj)) && exit.failing !== true) return true;
   // A count bumped on an object found in a table, never used afterwards nor ever put here: the
   // table's count (`LIST_FOR_EACH (p, …) if (match) { ovs_refcount_ref(&p->ref_cnt); goto out; }`).
   if (countAdjusted(a, ref)) return true;
