@@ -63,10 +63,15 @@ export class HeldAtNodes {
   private readonly held = new Map<number, string[]>();
   private readonly taken = new Map<number, Set<string>>();
   private readonly some = new Map<number, Set<string>>();
+  /** Nodes some path reaches inside an RCU read-side section. */
+  private readonly rcu = new Set<number>();
   visit(node: number, s: AbsState): void {
     const ids: string[] = [];
     for (const l of s.locks) {
-      if (l.family === 'rcu' || l.family === 'srcu') continue;
+      if (l.family === 'rcu' || l.family === 'srcu') {
+        this.rcu.add(node);
+        continue;
+      }
       const id = lockKey(l.id);
       ids.push(id);
       if (!l.fromEntry) {
@@ -80,6 +85,10 @@ export class HeldAtNodes {
     let some = this.some.get(node);
     if (!some) this.some.set(node, (some = new Set()));
     for (const id of ids) some.add(id);
+  }
+  /** Some path reaches the node inside an RCU read-side section. */
+  inRcu(node: number): boolean {
+    return this.rcu.has(node);
   }
   /** Held on some path here (conditional locking, a try-lock's success branch). */
   onSome(node: number): string[] {

@@ -30,7 +30,8 @@ export function lookupsBeforeLock(cfg: Cfg, body: Node, heldAt: HeldAtNodes, isL
   for (const [p, call] of found) {
     const def = cfg.nodes.find((n) => n.ast !== null && contains(n.ast, call));
     // Found under some lock already (or never reached): use-after-unlock's business, not this.
-    if (!def || (heldAt.at(def.id) ?? ['unreached']).length > 0) continue;
+    // Inside an RCU read-side section the element stays valid until the section ends.
+    if (!def || (heldAt.at(def.id) ?? ['unreached']).length > 0 || heldAt.inRcu(def.id)) continue;
     // The lock must belong to the object the table was searched in (`find(ctx, no)` … `ctx->lock`):
     // a global or another object's lock says nothing of that table.
     const owners = callArgs(call).map((a) => stripCasts(a.text).replace(/^&\s*/, '')).filter((a) => /^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)*$/.test(a) && a !== p);
