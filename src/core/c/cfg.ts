@@ -491,15 +491,19 @@ export class CfgBuilder {
     const init = node.childForFieldName('initializer');
     if (init) cur = init.type === 'declaration' ? this.chain('stmt', init, cur) : this.expression(init, cur);
     const head = this.loopJoin('for');
-    this.connect(cur, head);
-    const after = this.loopJoin('for-end');
     const cond = node.childForFieldName('condition');
+    // `for (i = 0; i <= n; i++)`: the first test is `0 <= n`, an index or a level — the body runs
+    // at least once (a loop read as running zero times "leaks" what its body links).
+    const entersOnce = cond !== null && init !== null && countsUpFromZero(init, cond);
+    if (!entersOnce) this.connect(cur, head);
+    const after = this.loopJoin('for-end');
     let t: Dangling[] = [{ from: head, slot: 0 }];
     if (cond) {
       const r = this.condition(cond, t);
       t = r.t;
       this.connect(r.f, after);
     }
+    if (entersOnce) t = [...t, ...cur];
     const updateHead = this.loopJoin('for-update');
     this.loops.push({ breakTo: after, continueTo: updateHead, finallyDepth: this.finallies.length });
     const body = node.childForFieldName('body');
@@ -643,4 +647,17 @@ function assertion(kind: 'holds' | 'fails', call: Node): { cond: Node; holds: bo
   const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
   if (args.length !== 1) return undefined;
   return { cond: args[0]!, holds: kind === 'holds' };
+}
+
+/** `i = 0` (or `int i = 0`) with the condition `i <= e`. */
+function countsUpFromZero(init: Node, cond: Node): boolean {
+  let c = cond;
+  while (c.type === 'parenthesized_expression' && c.namedChildren[0]) c = c.namedChildren[0];
+  if (c.type !== 'binary_expression' || c.childForFieldName('operator')?.text !== '<=') return false;
+  const v = c.childForFieldName('left');
+  if (v?.type !== 'identifier') return false;
+  const pairs: [Node | null, Node | null][] = init.type === 'assignment_expression' ? [[init.childForFieldName('left'), init.childForFieldName('right')]]
+    : init.type === 'declaration' ? init.childrenForFieldName('declarator').filter((d) => d.type === 'init_declarator').map((d) => [d.childForFieldName('declarator'), d.childForFieldName('value')])
+      : [];
+  return pairs.some(([l, r]) => l?.type === 'identifier' && l.text === v.text && r?.text === '0');
 }
