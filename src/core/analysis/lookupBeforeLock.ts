@@ -18,9 +18,9 @@ import { stripCasts } from './exprs';
  */
 export type LookupBeforeLock = Extract<EngineEvent, { kind: 'lookup-before-lock' }>;
 
-/** Reference calls on the element (`ref`, `get`, `hold`): the caller keeps it alive by itself. */
 const NULLS = new Set(['NULL', '0', 'nullptr']);
 
+/** Reference calls on the element (`ref`, `get`, `hold`): the caller keeps it alive by itself. */
 const TAKES_REF = /(ref|get|hold|grab)/i;
 
 export function lookupsBeforeLock(cfg: Cfg, body: Node, heldAt: HeldAtNodes, isLookup: (callee: string) => boolean, isLocal: (name: string) => boolean): LookupBeforeLock[] {
