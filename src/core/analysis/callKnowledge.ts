@@ -37,7 +37,10 @@ export function refApisOf(s: FunctionSummary): RefApi[] {
       const kind = r.op === 'get' ? 'get' : r.op === 'put' ? 'put' : r.op === 'free' ? 'free' : r.op === 'store' ? 'store' : undefined;
       // `*$1`: what the argument points at (`&acts` → `acts`, `out` → `*out`).
       const pointee = m[1] ? { objExpr: r.target } : {};
-      if (kind) out.push({ name: s.name, kind, objArg, objFrom: 'self', ...pointee, family: r.family, when: r.when, ...(r.elseMay ? { elseMay: true } : {}), deferred: r.deferred, ...(r.returnsArg ? { returnsArg: true } : {}) });
+      if (kind) out.push({ name: s.name, kind, objArg, objFrom: 'self', ...pointee, family: r.family, when: r.when, ...(r.elseMay ? { elseMay: true } : {}), deferred: r.deferred, ...(r.returnsArg ? { returnsArg: true } : {}), ...(r.handle ? { handle: true } : {}) });
+    } else if (r.target === 'return' && r.op === 'alloc' && r.handle) {
+      // An id, or the failure value callers test for (no pointer's NULL).
+      out.push({ name: s.name, kind: 'alloc', handle: true, family: r.family, ...(r.invalid !== undefined ? { invalid: r.invalid } : {}) });
     } else if (r.target === 'return' && (r.op === 'returnsRef' || r.op === 'alloc')) {
       out.push({ name: s.name, kind: r.op, success: 'nonnull', family: r.family });
     }

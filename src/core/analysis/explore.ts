@@ -47,7 +47,7 @@ export interface ExitInfo {
   /** Text of the returned expression, if any. */
   returnText?: string;
   /** The returned value carries a reference this function owned (`ref`) or memory it allocated (`alloc`). */
-  returnedRef?: 'ref' | 'alloc';
+  returnedRef?: 'ref' | 'alloc' | 'handle';
   /** The function fails here: it returns an error code (or a variable known to hold one), `ERR_PTR`. */
   failing?: boolean;
 }

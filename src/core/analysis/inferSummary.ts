@@ -1,7 +1,9 @@
 import type { SyntaxNode as Node } from '../c/syntax';
 import type { CallKnowledge } from './callKnowledge';
 import type { ExitInfo } from './explore';
-import { normalizeLvalue, parameterize, stripCasts } from './exprs';
+import { normalizeLvalue, parameterize, squash, stripCasts } from './exprs';
+import { negativeKey } from './idHandles';
+import { isErrorConstant, literalTruth } from './truth';
 import type { FunctionAnalysis } from './functionAnalysis';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import { callArgs, calleeName } from './ops';
@@ -179,6 +181,14 @@ export function inferRefEffects(
     if (!p) return;
     const n = out.length;
     paramEffect(p, i);
+    // An id given back (`free_mark(mark)`: its dead marks are handles): a free of an id, whatever shape the exits had.
+    const marks = exits.flatMap((e) => e.state.dead.filter((d) => d.obj === p && !isProtectionMark(d)));
+    if (marks.length > 0 && marks.every((d) => d.handle)) {
+      for (let j = n; j < out.length; j++) {
+        const e = out[j]!;
+        if (e.op === 'put' || e.op === 'free' || e.op === 'mayConsume') out[j] = { target: e.target, op: 'free', handle: true, ...(e.when ? { when: e.when } : {}) };
+      }
+    }
     // Handed to a table of operations and nothing else said: it may be kept, or not.
     if (out.length === n && mayKeep.has(p)) out.push({ target: `$${i}`, op: 'mayConsume' });
     const pointee = pointeeEffect(exits, p, i);
@@ -187,10 +197,41 @@ export function inferRefEffects(
   const returns = exits.filter((e) => e.isReturn && e.returnText !== undefined && e.returns !== 'zero');
   // `return foo_ref(x)`-style wrappers that return their argument: the get on it says it all.
   const ownReturns = returns.every((e) => e.returnText !== undefined && [...returnedParams].some((p) => returnsHeld(e, [p, ...[...aliases].filter(([, v]) => v === p).map(([k]) => k)])));
-  if (returns.length > 0 && !ownReturns && returns.every((e) => e.returnedRef !== undefined)) {
+  const handle = returnedHandle(exits);
+  if (handle) out.push(handle);
+  else if (returns.length > 0 && !ownReturns && returns.every((e) => e.returnedRef !== undefined)) {
     out.push({ target: 'return', op: returns.every((e) => e.returnedRef === 'alloc') ? 'alloc' : 'returnsRef' });
   }
   return out;
+}
+
+/**
+ * A function that returns an id it took from a pool on its succeeding exits and one failure value
+ * on all the others (`return INVALID_MARK;`, `return -ENOSPC;`, `return 0;`): it hands out ids,
+ * and callers learn from the value whether they got one.
+ */
+function returnedHandle(exits: ExitInfo[]): RefEffect | undefined {
+  const handing = exits.filter((e) => e.returnedRef === 'handle');
+  if (handing.length === 0 || handing.some((e) => e.failing)) return undefined;
+  const values = new Set<string>();
+  for (const e of exits) {
+    if (handing.includes(e)) continue;
+    const v = e.isReturn && e.returnText !== undefined ? failureValue(e, e.returnText) : undefined;
+    if (v === undefined) return undefined;
+    values.add(v);
+  }
+  if (values.size > 1) return undefined;
+  const invalid = [...values][0];
+  return invalid === undefined ? { target: 'return', op: 'alloc', handle: true } : { target: 'return', op: 'alloc', handle: true, invalid };
+}
+
+/** What a return that hands out no id returns: a named constant, 0, or a negative error (`<0`). */
+function failureValue(e: ExitInfo, text: string): string | undefined {
+  const t = squash(stripCasts(text));
+  if (literalTruth(t) === 'zero') return '0';
+  if (e.failing || isErrorConstant(t) || /^-\d+$/.test(t) || getFact(e.state, negativeKey(t)) === 'nonzero') return '<0';
+  if (/^[A-Z][A-Z0-9_]{2,}$/.test(t) && literalTruth(t) === undefined) return t;
+  return undefined;
 }
 
 /**

@@ -8,17 +8,17 @@ import type { Branch, FnContext } from './fnContext';
  * At a `return`: a reference to the returned object (or into it) is handed to the caller. Says
  * whether the returned value itself carried one (`ref`), or memory this function allocated (`alloc`).
  */
-export function exitRefs(ctx: FnContext, b: Branch, value: Node | null): 'ref' | 'alloc' | undefined {
+export function exitRefs(ctx: FnContext, b: Branch, value: Node | null): 'ref' | 'alloc' | 'handle' | undefined {
   if (!value) return undefined;
   const direct = directResult(ctx, value);
   if (direct) return direct;
   if (b.s.refs.length === 0) return undefined;
   const returned = returnedValues(value);
-  let carried: 'ref' | 'alloc' | undefined;
+  let carried: 'ref' | 'alloc' | 'handle' | undefined;
   b.s.refs = b.s.refs.filter((r) => {
     const hit = returned.find((t) => mentionsObject(t, r.obj));
     if (hit === undefined) return true;
-    if (hit === r.obj || `*${hit}` === r.obj || (r.kind === 'alloc' && firstMemberOf(ctx, r.obj, hit))) carried = r.kind === 'alloc' ? 'alloc' : 'ref';
+    if (hit === r.obj || `*${hit}` === r.obj || (r.kind === 'alloc' && firstMemberOf(ctx, r.obj, hit))) carried = r.kind ?? 'ref';
     return false;
   });
   return carried;
@@ -40,7 +40,7 @@ function firstMemberOf(ctx: FnContext, obj: string, hit: string): boolean {
 }
 
 /** `return calloc(1, n);`, `return get_ref(x);`, `return foo_ref(x)` (returns x with a new reference): the call's fresh result goes straight to the caller. */
-function directResult(ctx: FnContext, value: Node): 'ref' | 'alloc' | undefined {
+function directResult(ctx: FnContext, value: Node): 'ref' | 'alloc' | 'handle' | undefined {
   const e = unwrap(value);
   const name = e.type === 'call_expression' ? calleeName(e) : null;
   if (!name) return undefined;
@@ -48,7 +48,7 @@ function directResult(ctx: FnContext, value: Node): 'ref' | 'alloc' | undefined 
   if (refs?.some((r) => r.kind === 'get' && r.returnsArg)) return 'ref';
   const api = refs?.find((r) => (r.kind === 'alloc' || r.kind === 'returnsRef') && r.objArg === undefined);
   if (!api) return undefined;
-  return api.kind === 'alloc' ? (ctx.trackAllocations ? 'alloc' : undefined) : 'ref';
+  return api.kind === 'alloc' ? (ctx.trackAllocations ? (api.handle ? 'handle' : 'alloc') : undefined) : 'ref';
 }
 
 const WRAPPERS = /^(?:ERR_CAST|container_of|CONTAINER_OF|CONTAINING_RECORD|CONST_CAST|OBJECT_CONTAINING|rcu_pointer_handoff)$/;

@@ -7,7 +7,7 @@ import { callArgs, calleeName, type Op } from './ops';
 import { implicitReaders } from './graceFreed';
 import { addTrail, cloneState, type AbsState, type DeadObject, type OwnedRef } from './state';
 import { isBorrower } from '../apis/borrowers';
-import { resultOf, withResult } from './callResults';
+import { invalidOf, resultOf, withIdResult, withResult } from './callResults';
 import { handOffProtected, isProtectionMark } from './protection';
 import { invalidateViews, reallocatedArgs } from './packetViews';
 import { arrayOfElement, dischargeArrays, handsArrayOn } from './ownedArrays';
@@ -92,7 +92,7 @@ function markDead(s: AbsState, obj: string, display: string, api: string, site: 
 
 function checkUse(ctx: FnContext, nodeId: number, b: Branch, text: string, range: SourceRange, what: string): void {
   for (const d of b.s.dead) {
-    if (d.how === 'guarded' || d.how === 'unlinked' || d.how === 'view') continue;
+    if (d.how === 'guarded' || d.how === 'unlinked' || d.how === 'view' || d.handle) continue;
     if (d.how === 'unlocked') {
       if (mentionsObject(text, d.obj)) {
         ctx.sink.add(nodeId, `${d.obj}@${range.start.line}`, { kind: 'use-after-unlock', dead: { ...d }, use: what, range, trail: b.s.trail });
@@ -154,7 +154,7 @@ function isTrackable(id: string): boolean {
 function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: Node, args: Node[]): Branch[] {
   // The current value of an RCU-published field, freed at once (rcuFields.ts): the argument may be
   // a load through an accessor (`free(impl_of(m))`), which names no object the path can follow.
-  if (api.kind === 'free' && ctx.rcuFields && !api.when) {
+  if (api.kind === 'free' && ctx.rcuFields && !api.when && !api.handle) {
     const a = args[api.objArg ?? 0];
     if (a) checkRcuFieldFree(ctx.rcuFields, ctx.sink, nodeId, b.s, api, a.text, rangeOf(call));
   }
@@ -266,6 +266,13 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       return [b, last];
     }
     case 'free': {
+      if (api.handle || owned?.kind === 'handle') {
+        // An id given back: the number stays readable (logged, compared), and giving it back twice is the pool's business.
+        dropRef(s, obj.id);
+        s.dead = [...s.dead.filter((d) => d.obj !== obj.id), { obj: obj.id, display: obj.display, api: api.name, site: range, how: 'freed', handle: true }];
+        addTrail(s, range, `id \`${obj.display}\` given back (${api.name})`);
+        return [b];
+      }
       const unlinked = s.dead.find((d) => d.obj === obj.id && d.how === 'unlinked');
       if (unlinked && !api.deferred) {
         ctx.sink.add(nodeId, `${obj.id}@rcu-free`, { kind: 'rcu-free', obj: obj.id, display: obj.display, unlinkApi: unlinked.api, unlinkSite: unlinked.site, api: api.name, range, trail: b.s.trail });
@@ -298,6 +305,7 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
         return [ok, { s, env: withResult(b.env, call.id, api.success === 'zero' ? 'nonzero' : 'zero') }];
       }
       if (!ctx.trackAllocations || owned) return [b];
+      if (api.handle) return handleAlloc(ctx, b, api, obj, call, args, range);
       // Written straight into a field or a global: stored where it outlives the call.
       const fill = !/^[A-Za-z_]\w*$/.test(obj.id) || (!ctx.isLocal(obj.id) && !ctx.params.includes(obj.id)) || storedFurther(ctx, call) || undefined;
       const mem: OwnedRef = { obj: obj.id, display: obj.display, api: api.name, site: range, count: 1, kind: 'alloc', family: api.family, fill };
@@ -335,6 +343,28 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
       return [ok, fail];
     }
   }
+}
+
+/**
+ * An integer id taken from a pool: owned by the path on success, nothing on the failure outcome —
+ * the call's truth (`id_pool_alloc_id(pool, &id)` returns false) or, for an id returned by value,
+ * the failure value (`INVALID_MARK`, a negative errno), which the assignment then records
+ * (transfer.ts). Ids from a pool local to this function are its own business (a scratch
+ * numbering, destroyed with the pool).
+ */
+function handleAlloc(ctx: FnContext, b: Branch, api: RefApi, obj: { id: string; display: string }, call: Node, args: Node[], range: SourceRange): Branch[] {
+  const pool = api.poolArg !== undefined ? args[api.poolArg] : undefined;
+  const poolRoot = pool ? rootVariable(normalizeLvalue(stripCasts(pool.text).replace(/^&/, ''))) : null;
+  if (poolRoot && ctx.isLocal(poolRoot)) return [b];
+  const fill = !/^[A-Za-z_]\w*$/.test(obj.id) || (!ctx.isLocal(obj.id) && !ctx.params.includes(obj.id)) || storedFurther(ctx, call) || undefined;
+  const id: OwnedRef = { obj: obj.id, display: obj.display, api: api.name, site: range, count: 1, kind: 'handle', family: api.family, fill };
+  const s = b.s;
+  const ok: Branch = { s: cloneState(s), env: api.success ? withResult(b.env, call.id, api.success === 'zero' ? 'zero' : 'nonzero') : withIdResult(b.env, call.id, false) };
+  ok.s.refs = [...ok.s.refs, id];
+  addTrail(ok.s, range, `id \`${obj.display}\` taken (${api.name})`);
+  if (!api.success && api.invalid === undefined) return [ok];
+  const fail: Branch = { s, env: api.success ? withResult(b.env, call.id, api.success === 'zero' ? 'nonzero' : 'zero') : withIdResult(b.env, call.id, true) };
+  return [ok, fail];
 }
 
 /** An owned parameter consumed by a known consumer or a callee whose body consumes it (the first such call is kept). */
@@ -392,13 +422,13 @@ export function applyRefOp(ctx: FnContext, nodeId: number, op: Op, branches: Bra
           if (r.entry) noteConsumed(ctx, r.obj, op.name, a);
           dropRef(b.s, r.obj);
         }
-      } else if (b.s.refs.some((r) => r.kind === 'alloc' || r.entry) && !(apis && acted.has(i)) && !(format >= 0 && i > format) && mayKeep(ctx, op.name, i)) {
-        // Memory handed to a call that may keep it (no body in sight, or one that stores it) is
+      } else if (b.s.refs.some((r) => r.kind === 'alloc' || r.kind === 'handle' || r.entry) && !(apis && acted.has(i)) && !(format >= 0 && i > format) && mayKeep(ctx, op.name, i)) {
+        // Memory (or an id) handed to a call that may keep it (no body in sight, or one that stores it) is
         // theirs now; an owned parameter too, unless the call only lends it.
         // (A callee whose body consumes it on some paths lends nothing, whatever the caller does next.)
         const lends = ctx.lendingCalls?.has(op.node.id) === true && ctx.call(op.name).summary?.defined !== true;
         for (const r of [...b.s.refs]) {
-          if (!(r.kind === 'alloc' || (r.entry && !lends)) || !handsOver(a.text, r.obj)) continue;
+          if (!(r.kind === 'alloc' || r.kind === 'handle' || (r.entry && !lends)) || !passesOwned(a.text, r)) continue;
           // Memory the function frees or sends itself afterwards was only lent (`put_attrs(skb); … send(skb);`).
           if (r.kind === 'alloc' && ctx.call(op.name).summary?.defined !== true && ctx.lentAllocation?.(op.node, r.obj)) continue;
           // A callee whose body keeps or frees it: evidence that the parameter is this function's to consume.
@@ -434,6 +464,15 @@ function familiesMatch(allocated: string, freeing: string): boolean {
   // A deferred free names the freeing function as an argument (`ovsrcu_postpone(free, p)`): any family.
   if (freeing === 'ovsrcu' || freeing === '*') return true;
   return allocated === freeing || (freeing === 'kvmalloc' && allocated === 'kmalloc');
+}
+
+/** The argument hands the owned object over: the memory or an address inside it; an id, or the local block a copy of it is in. */
+function passesOwned(text: string, r: OwnedRef): boolean {
+  if (r.kind !== 'handle') return handsOver(text, r.obj);
+  const t = stripCasts(text);
+  // Taken straight into a local block (`args.tag = tag_alloc()`): it goes where the block goes.
+  const block = /^([A-Za-z_]\w*)\./.exec(r.obj)?.[1];
+  return t === r.obj || [...(r.copies ?? []), ...(block ? [block] : [])].some((c) => t === c || t === `&${c}` || t.startsWith(`&${c}.`));
 }
 
 /** The argument is the memory itself or an address inside it (`p`, `(void *) p`, `&p->node`), not a value read from it. */
@@ -482,6 +521,7 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
     const whole = op.lhs.type === 'identifier';
     for (const r of s.refs) {
       if (rhs !== undefined && r.obj !== target && (mentionsObject(rhs, r.obj) || r.obj.startsWith(`${stripCasts(rhs)}->`) || r.obj.startsWith(`${stripCasts(rhs)}.`))) return false;
+      if (rhs !== undefined && r.copies && handleCopied(r, stripCasts(rhs))) return false;
       if (whole && (r.obj === target || (rootVariable(r.obj) === target && r.obj !== `*${target}`))) return false;
     }
     for (const d of s.dead) if (whole ? identifiersOf(d.obj).includes(target) : d.obj === target) return false;
@@ -496,7 +536,7 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
     if (mentionsAnyDead(a, s)) return false;
     if (s.refs.some((r) => !r.used && mentionsObject(a, r.obj))) return false;
     // Memory handed to a call that may keep it (applyRefOp decides).
-    if (s.refs.some((r) => (r.kind === 'alloc' || r.entry) && handsOver(a, r.obj))) return false;
+    if (s.refs.some((r) => (r.kind === 'alloc' || r.kind === 'handle' || r.entry) && passesOwned(a, r))) return false;
     const refill = refilledPlace(a);
     if (refill && s.dead.some((d) => within(d.obj, refill))) return false;
     if ((mutator && i !== mutator.containerArg) || publishesArg(op.name, i)) for (const r of s.refs) if (mentionsObject(stripCasts(a), r.obj)) return false;
@@ -517,14 +557,24 @@ function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: N
     // when what is stored is the object that holds it (`entry->rule = rule` after `ref(&rule->up)`).
     const stored = stripCasts(rhs.text);
     if (consumedBy(ctx, rhs, target)) dropRef(s, target);
+    const aggregate = localAggregateField(ctx, target);
     for (const r of [...s.refs]) {
       if (r.obj === target) continue;
+      if (r.kind === 'handle' && handleCopied(r, stored)) {
+        // An id copied into a local parameter block (`args.mark = mark`): it goes where the block goes.
+        if (aggregate && stored === r.obj) {
+          if (!r.copies?.includes(aggregate)) s.refs = s.refs.map((x) => (x === r ? { ...r, copies: [...(r.copies ?? []), aggregate] } : x));
+          continue;
+        }
+        dropRef(s, r.obj);
+        continue;
+      }
       if (mentionsObject(rhs.text, r.obj) || r.obj.startsWith(`${stored}->`) || r.obj.startsWith(`${stored}.`)) dropRef(s, r.obj);
     }
   }
   // The variable now names another object: forget the old one's dead mark; a fresh reference from
   // the right-hand call (returnsRef) was recorded for this target by the call itself.
-  const fresh = rhs !== null && resultOf(b.env, unwrap(rhs).id) !== undefined;
+  const fresh = rhs !== null && (resultOf(b.env, unwrap(rhs).id) !== undefined || invalidOf(b.env, unwrap(rhs).id) !== undefined);
   // `skb = vlan_insert_tag(skb, …)`: the call dropped the old object (on this outcome) and the
   // variable now holds what it returned — NULL there — not the dropped object.
   if (fresh && lhs.type === 'identifier' && dropsInto(ctx, rhs, target)) s.dead = s.dead.filter((d) => !identifiersOf(d.obj).includes(target));
@@ -551,6 +601,24 @@ function dropsInto(ctx: FnContext, rhs: Node, target: string): boolean {
   if (!name) return false;
   const args = callArgs(call);
   return (ctx.call(name).refs ?? []).some((r) => (r.kind === 'put' || r.kind === 'free') && r.objExpr === undefined && r.implicitObj === undefined && args[r.objArg ?? 0] !== undefined && stripCasts(args[r.objArg ?? 0]!.text) === target);
+}
+
+/**
+ * The root of `target` when it is a field of a local aggregate (`args.mark`, `info.ids[0]`): a
+ * block on this function's stack, not a place that outlives it.
+ */
+function localAggregateField(ctx: FnContext, target: string): string | undefined {
+  const m = /^([A-Za-z_]\w*)\./.exec(target);
+  return m && !target.includes('->') && ctx.isLocal(m[1]!) ? m[1]! : undefined;
+}
+
+/**
+ * Whether a stored value carries the id: the id itself (`x->mark = mark`, `*idp = id`) or a copy
+ * of the block it was copied into. An id read into arithmetic (`hash_int(mark, 0)`, `mark + 1`)
+ * is a number computed from it, not the id.
+ */
+function handleCopied(r: OwnedRef, stored: string): boolean {
+  return stored === r.obj || (r.copies ?? []).some((c) => mentionsObject(stored, c));
 }
 
 /**

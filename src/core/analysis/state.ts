@@ -47,8 +47,13 @@ export interface OwnedRef {
   api: string;
   site: SourceRange;
   count: number;
-  /** Memory this function allocated (`alloc`) rather than a counted reference. */
-  kind?: 'ref' | 'alloc';
+  /** Memory this function allocated (`alloc`), or an integer id taken from a pool (`handle`), rather than a counted reference. */
+  kind?: 'ref' | 'alloc' | 'handle';
+  /**
+   * A handle's copies in fields of local aggregates (`args.mark = mark`: a parameter block for a
+   * call): the id is handed on where one of them goes, not where it is copied.
+   */
+  copies?: readonly string[];
   /** The allocator's family (`kmalloc`, `kmem-cache`, `libc`, …): the free must be of the same; for a reference, its counter's (`kref`). */
   family?: string;
   /** The call wrote the new reference into the place `obj` names (an assignment target or out-parameter). */
@@ -85,6 +90,8 @@ export interface DeadObject {
    * kept alive only by them; `unlocked`: the last of them was released (protection.ts).
    */
   guards?: readonly string[];
+  /** An integer id given back to its pool: its value may still be read (RefApi.handle). */
+  handle?: boolean;
   /** `view`/`stale`: the packet whose buffer the pointer points into (packetViews.ts). */
   of?: string;
   /** The lock (as written) whose release ended the protection, and where. */
@@ -116,7 +123,7 @@ export interface AbsState {
   forgotten: readonly string[];
   trail: Trail | null;
   /** Set by a `return`: where, and what it returns, while the state travels to the exit. */
-  ret?: { range: SourceRange; returns?: Truth; text?: string; ref?: 'ref' | 'alloc'; failing?: boolean };
+  ret?: { range: SourceRange; returns?: Truth; text?: string; ref?: 'ref' | 'alloc' | 'handle'; failing?: boolean };
   /** `stateKey`, once asked: a queued state is never changed (successors change clones). */
   key?: string;
 }
@@ -180,7 +187,7 @@ export function keepLive(s: AbsState, keepFact: (f: Fact) => boolean, keepDead: 
 
 const lockKey = (l: HeldLock): string => `${l.id}|${l.mode}|${l.variant}|${l.handle ?? ''}|${l.moreHandles?.join(',') ?? ''}|${l.depth}|${l.fromEntry ? 1 : 0}`;
 const factKey = (f: Fact): string => `${f.key}=${f.value}${f.error ? '!' : ''}`;
-const refKey = (r: OwnedRef): string => `${r.obj}:${r.count}${r.borrowed ? 'b' : ''}${r.used ? 'u' : ''}`;
+const refKey = (r: OwnedRef): string => `${r.obj}:${r.count}${r.borrowed ? 'b' : ''}${r.used ? 'u' : ''}${r.copies ? `=${r.copies.join(',')}` : ''}`;
 const deadKey = (d: DeadObject): string => `${d.obj}:${d.how}${d.consumed ? 'c' : ''}${d.onOutcome ? 'o' : ''}${d.guards ? d.guards.join('+') : ''}`;
 
 function partKey<T>(items: readonly T[], keyOf: (x: T) => string): string {

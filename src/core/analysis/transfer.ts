@@ -6,7 +6,8 @@ import { identifiersOf, lockIdentity, normalizeLvalue, ownerOf, rootVariable, sq
 import type { Op } from './ops';
 import { onceApi } from './onceLocks';
 import { applyRefOp } from './refTransfer';
-import { resultOf } from './callResults';
+import { invalidOf, resultOf } from './callResults';
+import { invalidFact } from './idHandles';
 import { noteReached } from './protection';
 import { notePacketView } from './packetViews';
 import { checkGuarded } from './guardedFields';
@@ -93,6 +94,12 @@ function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
   else killFactsThrough(b.s, name);
   if (lhs.type === 'identifier' && b.s.locks.length > 0) forgetLocksThrough(b.s, name);
   if (lhs.type !== 'identifier' && rhs) {
+    const invalid = invalidOf(b.env, unparen(rhs).id);
+    if (invalid !== undefined) {
+      const fact = invalidFact(ctx, unparen(rhs), lhs, invalid);
+      if (fact) setFact(b.s, fact);
+      return;
+    }
     // `vport->dev = dev_get_by_name(...)`: the branch that got no reference has NULL there, and a
     // later `if (!vport->dev)` must agree with it.
     const fromCall = resultOf(b.env, unparen(rhs).id);
@@ -101,6 +108,13 @@ function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
   }
   if (lhs.type !== 'identifier' || !rhs || !ctx.condVars.has(name)) return;
   const r = unparen(rhs);
+  const invalid = invalidOf(b.env, r.id);
+  if (invalid !== undefined) {
+    // An id or the call's failure value: what a later `id == INVALID` / `id < 0` test will find.
+    const fact = invalidFact(ctx, r, lhs, invalid);
+    if (fact) setFact(b.s, fact);
+    return;
+  }
   const fromCall = resultOf(b.env, r.id);
   const truth = fromCall ?? constantTruth(r.text) ?? (r.type === 'identifier' ? getFact(b.s, r.text) : undefined);
   const error = fromCall === undefined && (isErrorConstant(r.text) || (r.type === 'identifier' && holdsError(b.s, r.text)));

@@ -2,6 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import { lastOf, resultOf } from './callResults';
 import { identifiersOf, squash, textMemo } from './exprs';
 import { getFact, type Fact, type Truth } from './state';
+import { negativeKey, sentinelKey } from './idHandles';
 import type { Branch, FnContext } from './fnContext';
 
 /**
@@ -72,6 +73,40 @@ function constantTest(e: Node): { v: string; c: string; eq: boolean } | undefine
   const [v, c] = isConst(rv) && lv.type === 'identifier' ? [lv, rv] : isConst(lv) && rv.type === 'identifier' ? [rv, lv] : [null, null];
   if (!v || !c || literalTruth(c.text) !== undefined) return undefined;
   return { v: v.text, c: c.text, eq: op === '==' };
+}
+
+/** A variable or a field (`id`, `flow->mark`), as id facts name it (idHandles.ts `invalidFact`). */
+function placeText(n: Node): string | undefined {
+  return n.type === 'identifier' ? n.text : n.type === 'field_expression' ? squash(n.text) : undefined;
+}
+
+/** `v < 0`, `v >= 0` (either way round): a sign test of a variable or field; `whenNegative` says whether true means negative. */
+function negativeTest(e: Node): { v: string; whenNegative: boolean } | undefined {
+  if (e.type !== 'binary_expression') return undefined;
+  const op = e.childForFieldName('operator')?.text;
+  const l = e.childForFieldName('left');
+  const r = e.childForFieldName('right');
+  if (!l || !r) return undefined;
+  const lv = placeText(unparenNode(l));
+  const rv = placeText(unparenNode(r));
+  if (lv && r.text === '0' && (op === '<' || op === '>=')) return { v: lv, whenNegative: op === '<' };
+  if (rv && l.text === '0' && (op === '>' || op === '<=')) return { v: rv, whenNegative: op === '>' };
+  return undefined;
+}
+
+/** `flow->mark == INVALID_MARK`: a field compared with a named constant (constantTest is for variables). */
+function sentinelTest(e: Node): { v: string; c: string; eq: boolean } | undefined {
+  if (e.type !== 'binary_expression') return undefined;
+  const op = e.childForFieldName('operator')?.text;
+  if (op !== '==' && op !== '!=') return undefined;
+  const l = e.childForFieldName('left');
+  const r = e.childForFieldName('right');
+  if (!l || !r) return undefined;
+  const lv = unparenNode(l);
+  const rv = unparenNode(r);
+  const isConst = (n: Node): boolean => n.type === 'identifier' && /^[A-Z][A-Z0-9_]{2,}$/.test(n.text) && literalTruth(n.text) === undefined;
+  const [v, c] = isConst(rv) && lv.type === 'field_expression' ? [lv, rv] : isConst(lv) && rv.type === 'field_expression' ? [rv, lv] : [null, null];
+  return v && c ? { v: squash(v.text), c: c.text, eq: op === '==' } : undefined;
 }
 
 export function opposite(t: Truth): Truth {
@@ -225,6 +260,10 @@ export function condFactKeys(cond: Node, out: string[] = []): string[] {
     }
     const ct = constantTest(e);
     if (ct) out.push(`c:${ct.v}==${ct.c}`);
+    const neg = negativeTest(e);
+    if (neg) out.push(negativeKey(neg.v));
+    const st = !ct ? sentinelTest(e) : undefined;
+    if (st) out.push(sentinelKey(st.v, st.c));
   }
   if (isPure(e)) out.push(`c:${squash(e.text)}`);
   return out;
@@ -285,6 +324,16 @@ export function truthOf(b: Branch, cond: Node): Truth | undefined {
     if (ct) {
       const t = getFact(b.s, `c:${ct.v}==${ct.c}`);
       if (t) return ct.eq ? t : opposite(t);
+    }
+    const neg = negativeTest(e);
+    if (neg) {
+      const t = getFact(b.s, negativeKey(neg.v));
+      if (t) return neg.whenNegative ? t : opposite(t);
+    }
+    const st = !ct ? sentinelTest(e) : undefined;
+    if (st) {
+      const t = getFact(b.s, sentinelKey(st.v, st.c));
+      if (t) return st.eq ? t : opposite(t);
     }
     // Memory this path just allocated is no other pointer: `if (soft != soft_stub) free(soft)`.
     if ((op === '==' || op === '!=') && l && r && l.type === 'identifier' && r.type === 'identifier' && l.text !== r.text

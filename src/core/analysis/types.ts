@@ -88,6 +88,10 @@ export interface RefEffect {
   family?: string;
   /** A get whose function returns the argument it took the reference on (`return foo_ref(f)` hands the reference up). */
   returnsArg?: boolean;
+  /** The object is an integer id (apis/types.ts `RefApi.handle`): a `return` alloc hands one out, a `free` gives one back. */
+  handle?: boolean;
+  /** For a returned handle: what the function returns when it has none (`RefApi.invalid`). */
+  invalid?: string;
 }
 
 export interface FunctionSummary {

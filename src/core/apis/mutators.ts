@@ -28,6 +28,8 @@ export const MUTATORS: MutatorApi[] = [
     'hlist_del', 'hlist_del_init', 'hlist_del_rcu', 'hlist_del_init_rcu', 'hlist_replace_rcu', 'hash_add', 'hash_add_rcu',
     'hash_del', 'hash_del_rcu'),
   ...mutators(1, 'rb_erase', 'rb_insert_color'),
+  // idr_alloc(idr, ptr, start, end, gfp): `ptr` is kept in the tree under its new id.
+  ...mutators(0, 'idr_alloc', 'idr_alloc_cyclic'),
   ...mutators(2, 'rb_replace_node'),
 
   // Windows LIST_ENTRY helpers.

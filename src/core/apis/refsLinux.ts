@@ -100,4 +100,13 @@ export const LINUX_REFS: RefApi[] = [
   ref('kfree_rcu', 'free', { family: 'kmalloc', deferred: true }),
   ref('kvfree_rcu', 'free', { family: 'kmalloc', deferred: true }),
   ref('kmem_cache_free', 'free', { objArg: 1, objFrom: 'self', family: 'kmem-cache' }),
+
+  // Integer ids: ida_alloc*(ida, …) and idr_alloc*(idr, ptr, …) return an id or a negative errno;
+  // ida_free / idr_remove give it back.
+  ...['ida_alloc', 'ida_alloc_min', 'ida_alloc_max', 'ida_alloc_range', 'ida_simple_get']
+    .map((name) => ref(name, 'alloc', { handle: true, invalid: '<0', poolArg: 0, family: 'ida' })),
+  ...['ida_free', 'ida_simple_remove'].map((name) => ref(name, 'free', { objArg: 1, objFrom: 'self', handle: true, family: 'ida' })),
+  // (idr_alloc links `ptr` into the tree: apis/mutators.ts.)
+  ...['idr_alloc', 'idr_alloc_cyclic'].map((name) => ref(name, 'alloc', { handle: true, invalid: '<0', poolArg: 0, family: 'idr' })),
+  ref('idr_remove', 'free', { objArg: 1, objFrom: 'self', handle: true, family: 'idr' }),
 ];

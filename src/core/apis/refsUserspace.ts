@@ -27,6 +27,10 @@ export const USERSPACE_REFS: RefApi[] = [
   ref('ofproto_rule_try_ref', 'tryget', { success: 'nonzero', family: 'ofproto-rule' }),
   ref('ofproto_rule_unref', 'put', { family: 'ofproto-rule' }),
 
+  // Integer ids (lib/id-pool.h): bool id_pool_alloc_id(pool, &id) fills id on success; id_pool_free_id(pool, id) gives it back.
+  ref('id_pool_alloc_id', 'alloc', { objArg: 1, success: 'nonzero', handle: true, poolArg: 0, family: 'id-pool' }),
+  ref('id_pool_free_id', 'free', { objArg: 1, objFrom: 'self', handle: true, family: 'id-pool' }),
+
   ...['malloc', 'calloc', 'strdup', 'strndup'].map((name) => ref(name, 'alloc', { success: 'nonnull', family: 'libc' })),
   // OVS's x* allocators abort instead of returning NULL.
   ...['xmalloc', 'xzalloc', 'xcalloc', 'xmemdup', 'xstrdup', 'xmalloc_cacheline', 'xzalloc_cacheline']

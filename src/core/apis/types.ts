@@ -125,6 +125,20 @@ export interface RefApi {
   arity?: number;
   /** A get that returns its object argument (`return foo_ref(f);` hands the new reference to the caller). */
   returnsArg?: boolean;
+  /**
+   * The object is an integer id from a pool (`id_pool_alloc_id`, `ida_alloc`), not memory: an
+   * `alloc` hands one out, a `free` gives one back. Its value may be copied, compared and printed;
+   * after it is given back it is just a number (no use-after-release).
+   */
+  handle?: boolean;
+  /**
+   * For a handle returned by value: what the call returns when it fails — a named constant
+   * (`INVALID_MARK`), `0`, or `<0` (a negative errno: `ida_alloc`). A path on which the result is
+   * that value owns nothing.
+   */
+  invalid?: string;
+  /** For a handle alloc: the argument naming the pool (ids from a pool local to the function are its own business). */
+  poolArg?: number;
 }
 
 /** A function whose call never returns (abort, BUG, KeBugCheckEx, ...). */

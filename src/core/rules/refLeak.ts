@@ -40,12 +40,14 @@ export const refLeak: Rule = {
       const where = exit.isReturn ? `the return on line ${lineOf(exit.range)}` : `the end of \`${a.fn.name}\` (line ${lineOf(exit.range)})`;
       const more = exits.length > 1 ? ` (and ${exits.length - 1} other exit${exits.length > 2 ? 's' : ''})` : '';
       const failing = exit.failing && !isLocalObject(a, ref.obj) ? ', and the function fails there: what it stored must be dropped again' : '';
-      const what = ref.kind === 'alloc' ? `the memory allocated at line ${lineOf(ref.site)} (${ref.api}) into \`${ref.display}\` is neither freed nor handed on` : `the reference to \`${ref.display}\` taken at line ${lineOf(ref.site)} (${ref.api}) is neither dropped nor handed on`;
+      const what = ref.kind === 'alloc' ? `the memory allocated at line ${lineOf(ref.site)} (${ref.api}) into \`${ref.display}\` is neither freed nor handed on`
+        : ref.kind === 'handle' ? `the id taken at line ${lineOf(ref.site)} (${ref.api}) into \`${ref.display}\` is neither given back nor handed on`
+        : `the reference to \`${ref.display}\` taken at line ${lineOf(ref.site)} (${ref.api}) is neither dropped nor handed on`;
       const message = `${what} at ${where}${more}${failing}${reachedWhen(exit.state.trail, ref.site.start.line)}`;
       const nth = out.filter((f) => f.key.includes(`:${ref.obj}#`)).length;
       const others: RelatedLocation[] = exits.slice(1, 6).map((e) => ({ range: e.range, message: `also leaves still owning \`${ref.display}\`` }));
       out.push(makeFinding('ref-leak', input, exit.range, message, `${ref.obj}#${nth}`,
-        [{ range: ref.site, message: `reference taken here (${ref.api})` }, ...branchRelated(exit.state.trail, ref.site.start.line), ...others],
+        [{ range: ref.site, message: `${ref.kind === 'handle' ? 'id' : 'reference'} taken here (${ref.api})` }, ...branchRelated(exit.state.trail, ref.site.start.line), ...others],
         pathOf(exit.state.trail, { range: exit.range, message: `exit still owning \`${ref.display}\`` }), exits.slice(1).map((e) => e.range)));
     }
     for (const o of a.ownerFrees) {
@@ -63,7 +65,7 @@ export const refLeak: Rule = {
       const ref = ev.ref;
       // Also stored by a chained assignment (`table[i] = t = alloc()`): the table keeps it.
       if (countAdjusted(a, ref) || ref.fill === true) continue;
-      const message = `the reference to \`${ref.display}\` taken at line ${lineOf(ref.site)} (${ref.api}) is lost when \`${ref.display}\` is assigned again at line ${lineOf(ev.exitRange)}${reachedWhen(ev.trail, ref.site.start.line)}`;
+      const message = `the ${ref.kind === 'handle' ? 'id' : 'reference'} to \`${ref.display}\` taken at line ${lineOf(ref.site)} (${ref.api}) is lost when \`${ref.display}\` is assigned again at line ${lineOf(ev.exitRange)}${reachedWhen(ev.trail, ref.site.start.line)}`;
       const nth = out.filter((f) => f.key.includes(`:${ref.obj}#`)).length;
       out.push(makeFinding('ref-leak', input, ev.exitRange, message, `${ref.obj}#${nth}`,
         [{ range: ref.site, message: `reference taken here (${ref.api})` }],
@@ -98,7 +100,7 @@ function keptBefore(a: FunctionAnalysis, v: string, ref: OwnedRef): boolean {
 }
 
 function countAdjusted(a: FunctionAnalysis, ref: OwnedRef): boolean {
-  return !ref.used && !ref.fill && ref.kind !== 'alloc' && a.locals.has(rootOf(ref.obj)) && !a.putObjects.has(ref.obj);
+  return !ref.used && !ref.fill && ref.kind !== 'alloc' && ref.kind !== 'handle' && a.locals.has(rootOf(ref.obj)) && !a.putObjects.has(ref.obj);
 }
 
 function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
@@ -125,7 +127,8 @@ function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
   const loops = a.arrayCleanups.get(ref.obj);
   if (loops?.some((l) => l.from > ref.site.start.line && l.to < exit.range.start.line)) return true;
   // A local pointer whose value (or a view of it) is stored, linked or published: handed on.
-  if (isLocalObject(a, ref.obj)) return ((ref.kind === 'alloc' && ref.fill === true) || (ref.obj === root && keptBefore(a, root, ref))) && exit.failing !== true;
+  const owned = ref.kind === 'alloc' || ref.kind === 'handle';
+  if (isLocalObject(a, ref.obj)) return ((owned && ref.fill === true) || (ref.obj === root && keptBefore(a, root, ref))) && exit.failing !== true;
   // `ref(&rule->up)` with `rule` stored first: the member is that stored object's.
   // Stored in memory that outlives the call (the call filled that place, or the body assigns it:
   // `vport->dev = dev; dev_hold(vport->dev)`): handed on, unless this exit fails. A reference
@@ -133,7 +136,7 @@ function handedOn(a: FunctionAnalysis, ref: OwnedRef, exit: ExitInfo): boolean {
   const stored = ref.fill === true || a.assigned.has(ref.obj) || (a.escapedLocals.has(root) && ref.obj !== root) || ((ref.obj === root || ref.obj.startsWith(`${root}->`)) && keptBefore(a, root, ref));
   // Memory stored into a caller's or a global object stays there when this function fails: the
   // owner's teardown frees it (`dp->table = alloc(); if (!dp->lock) return -ENOMEM;`).
-  return stored && (exit.failing !== true || (ref.kind === 'alloc' && !a.locals.has(root)));
+  return stored && (exit.failing !== true || (owned && !a.locals.has(root)));
 }
 
 function inside(r: SourceRange, outer: SourceRange): boolean {
