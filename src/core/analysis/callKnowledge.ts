@@ -1,5 +1,6 @@
 import type { LockApi, RefApi } from '../apis/types';
 import type { KnowledgeIndex } from './knowledgeIndex';
+import { fieldDropApi } from './fieldDrops';
 import type { FunctionSummary, LockEffect, SummaryTable } from './types';
 
 /**
@@ -32,7 +33,9 @@ export function refApisOf(s: FunctionSummary): RefApi[] {
   const out: RefApi[] = [];
   for (const r of s.refs) {
     const m = /^(\*?)\$(\d+)$/.exec(r.target);
-    if (m) {
+    const field = m ? undefined : fieldDropApi(s.name, r);
+    if (field) out.push(field);
+    else if (m) {
       const objArg = Number(m[2]);
       const kind = r.op === 'get' ? 'get' : r.op === 'put' ? 'put' : r.op === 'free' ? 'free' : r.op === 'store' ? 'store' : undefined;
       // `*$1`: what the argument points at (`&acts` → `acts`, `out` → `*out`).

@@ -12,6 +12,7 @@ import { noReturnCalls } from './calleeTransfer';
 import { applyOp } from './transfer';
 import { constantTruth, isErrorConstant, learnedFact, truthOf, unparenNode } from './truth';
 import { exitRefs } from './refExit';
+import { isClearedDrop } from './fieldDrops';
 
 /** No call results yet: a step's try-calls extend the list (callResults.ts), never edit it. */
 const NO_RESULTS: Branch['env'] = null;
@@ -192,8 +193,8 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     // A parameter's NULL-ness is kept to the exits: the summary reads it there (inferSummary.ts).
     const live = (f: Fact): boolean => liveness.factLive(at, f.key) || (ctx.params.includes(f.key) && ctx.condVars.has(f.key));
     for (const f of st.facts) if (!live(f)) allLive = false;
-    // So is what became of a parameter's object, or of what an out-parameter points at (`*out`): the summary's put or free of it is read at the exits.
-    const deadLive = (d: DeadObject): boolean => ctx.params.includes(d.obj) || (d.obj.startsWith('*') && ctx.params.includes(d.obj.slice(1))) || liveness.deadLive(at, d.obj);
+    // So is what became of a parameter's object, or of what an out-parameter points at (`*out`), or of a parameter's field (fieldDrops.ts): the summary's put or free of it is read at the exits.
+    const deadLive = (d: DeadObject): boolean => ctx.params.includes(d.obj) || (d.obj.startsWith('*') && ctx.params.includes(d.obj.slice(1))) || isClearedDrop(d) || liveness.deadLive(at, d.obj);
     for (const d of st.dead) if (!deadLive(d)) allLive = false;
     return allLive ? st : keepLive(st, live, deadLive);
   };

@@ -78,6 +78,8 @@ export interface FnContext {
   heldAt?: HeldAtNodes;
   /** Frees of RCU-published fields' current values this function may make (rcuFields.ts). */
   rcuFields?: RcuFieldScope;
+  /** Field names whose references some call here may drop through a place: copies of them are followed (fieldDrops.ts). */
+  droppableFields?: ReadonlySet<string>;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */

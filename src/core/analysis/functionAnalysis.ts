@@ -15,6 +15,7 @@ import { callKnowledgeMemo } from './callKnowledge';
 import { arrayCleanupLoops, localPointerArrays } from './ownedArrays';
 import { lookupsBeforeLock } from './lookupBeforeLock';
 import { consumedLater, lendingCalls, ownedParameters } from './ownedParams';
+import { droppableFields, fieldDropEffects } from './fieldDrops';
 import { destructorGaps, ownerFrees, releasedFieldClasses, type OwnerFree } from './ownedFields';
 import { storedWhen } from './conditionalStores';
 import { handedOn } from './outcomeEffects';
@@ -187,6 +188,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     lockVariants: [],
     heldAt: new HeldAtNodes(),
     rcuFields: rcuFieldScope(input.rcuFields, fn.name, node.text),
+    droppableFields: droppableFields(body, callOf),
   };
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];
@@ -246,7 +248,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     acquired: [...ctx.acquiredInBody],
     blocking: declared ? declaredAcquires(ownContract) : blockingAcquires(ctx.blocking, fn.params, (n) => locals.has(n) && !fn.params.includes(n)),
     lookup: returnsWalkedElement(body, fn.params),
-    refEffects: [...(partial ? [] : inferRefEffects(result.exits, fn.params, stored, aliases, (names, relevant) => storedWhen(cfg, body, relevant, names, callOf, index), mayKeep, handedOn(body, new Set([...fn.params, ...aliases.keys()]), callOf, index))), ...invalidatedParams(body, fn.params, callOf)],
+    refEffects: [...(partial ? [] : [...inferRefEffects(result.exits, fn.params, stored, aliases, (names, relevant) => storedWhen(cfg, body, relevant, names, callOf, index), mayKeep, handedOn(body, new Set([...fn.params, ...aliases.keys()]), callOf, index)), ...fieldDropEffects(result.exits, fn.params)]), ...invalidatedParams(body, fn.params, callOf)],
     structLookups: [...classes.lookups].sort(),
     noLockAnalysis: input.noLockAnalysis === true,
     locals: new Set([...locals].filter((n) => !fn.params.includes(n))),

@@ -8,6 +8,7 @@ import type { FnContext } from './fnContext';
 import { slotCallee } from './calleeTransfer';
 import { onceApi } from './onceLocks';
 import { opSleeps } from './sleepInAtomic';
+import { copiedField } from './fieldDrops';
 
 /**
  * Whether evaluating `ops` in state `s` would leave the state exactly as it is and report nothing,
@@ -31,6 +32,8 @@ export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): bo
       if (!name) continue;
       if (s.facts.some((f) => f.key === name || f.roots.includes(name))) return false;
       if (lhs.type === 'identifier' && op.rhs && ctx.condVars.has(name)) return false;
+      // A copy of a field some call here may drop (fieldDrops.ts).
+      if (op.rhs && copiedField(lhs, op.rhs, ctx.droppableFields, ctx.isLocal)) return false;
       // A counted object reached under a lock starts a watch (protection.ts).
       if (lhs.type === 'identifier' && op.rhs && s.locks.length > 0 && ctx.managed(name) && ctx.isLocal(name)) return false;
       // Assigning the variable a held lock is named through forgets that lock (transfer.ts).

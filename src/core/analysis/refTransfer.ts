@@ -13,6 +13,7 @@ import { invalidateViews, reallocatedArgs } from './packetViews';
 import { arrayOfElement, dischargeArrays, handsArrayOn } from './ownedArrays';
 import { checkRcuFieldFree, graceEnded, isGracePeriod, markUnlinked, noteGrace, touchesRcuFields, touchesRcuUnlinks, unlinkedObject } from './rcuUnlink';
 import type { Branch, FnContext } from './fnContext';
+import { calleeDroppedField, clearDroppedField, copiesField, dropCopies } from './fieldDrops';
 
 // Reference ownership along a path. Policy for references this function did not take (parameters,
 // globals, objects from unknown calls): they are borrowed, and the first put on a path is taken to
@@ -152,6 +153,26 @@ function isTrackable(id: string): boolean {
 }
 
 function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: Node, args: Node[]): Branch[] {
+  if (api.heldInField && !api.when) {
+    // A callee dropped the reference its argument's field held (fieldDrops.ts).
+    const obj = objectOf(api, args, call);
+    if (obj && isTrackable(obj.id)) calleeDroppedField(b.s, obj.id, api, rangeOf(call), ctx.params);
+    return [b];
+  }
+  const out = refCallOn(ctx, nodeId, b, api, call, args);
+  if ((api.kind !== 'put' && api.kind !== 'free' && api.kind !== 'destroy') || api.handle) return out;
+  const obj = objectOf(api, args, call);
+  if (!obj || !obj.id.includes('->')) return out;
+  const range = rangeOf(call);
+  for (const o of out) {
+    // Only where this call dropped it (not a put the path's own extra reference absorbed).
+    const d = o.s.dead.find((x) => x.obj === obj.id && x.api === api.name && x.site.start.line === range.start.line && x.site.start.column === range.start.column);
+    if (d && copiesField(o.s, obj.id)) dropCopies(o.s, obj.id, api.name, d.site, api.deferred === true || d.how === 'dropped' || d.how === 'deferred', d.how === 'freed');
+  }
+  return out;
+}
+
+function refCallOn(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: Node, args: Node[]): Branch[] {
   // The current value of an RCU-published field, freed at once (rcuFields.ts): the argument may be
   // a load through an accessor (`free(impl_of(m))`), which names no object the path can follow.
   if (api.kind === 'free' && ctx.rcuFields && !api.when && !api.handle) {
@@ -165,7 +186,7 @@ function refCall(ctx: FnContext, nodeId: number, b: Branch, api: RefApi, call: N
     const hit: Branch = { s: cloneState(b.s), env: withResult(b.env, call.id, api.when) };
     const miss: Branch = { s: b.s, env: withResult(b.env, call.id, api.when === 'zero' ? 'nonzero' : 'zero') };
     const earlier = new Set(hit.s.dead);
-    const hits = refCall(ctx, nodeId, hit, { ...api, when: undefined }, call, args);
+    const hits = refCallOn(ctx, nodeId, hit, { ...api, when: undefined }, call, args);
     // What the callee dropped on this outcome was the caller's one reference (onOutcome).
     for (const h of hits) h.s.dead = h.s.dead.map((d) => (d.obj === obj.id && !earlier.has(d) ? { ...d, onOutcome: true } : d));
     // Perhaps gone on the other outcome too: no longer this path's to drop, nor a leak if it is not.
@@ -524,7 +545,7 @@ export function refOpIsInert(ctx: FnContext, op: Op, s: AbsState): boolean {
       if (rhs !== undefined && r.copies && handleCopied(r, stripCasts(rhs))) return false;
       if (whole && (r.obj === target || (rootVariable(r.obj) === target && r.obj !== `*${target}`))) return false;
     }
-    for (const d of s.dead) if (whole ? identifiersOf(d.obj).includes(target) : d.obj === target) return false;
+    for (const d of s.dead) if (whole ? identifiersOf(d.obj).includes(target) : within(d.obj, target)) return false;
     return true;
   }
   if (ctx.call(op.name).refs !== undefined || touchesRcuUnlinks(op.name, s) || touchesRcuFields(op.name, s, ctx.rcuFields)) return false;
@@ -589,9 +610,11 @@ function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: N
       }
       s.refs = s.refs.filter((r) => rootVariable(r.obj) !== target || r.obj === `*${target}`);
     } else {
-      s.dead = s.dead.filter((d) => d.obj !== target);
+      clearDroppedField(s, target, ctx.params);
     }
   }
+  // A new value: what was released in the old one's fields (a callee's summary drops `$0->f`) is not about it.
+  if (s.dead.some((d) => d.obj !== target && within(d.obj, target))) s.dead = s.dead.filter((d) => d.obj === target || !within(d.obj, target));
 }
 
 /** The right-hand call puts or frees its argument `target` itself (the result replaces it). */

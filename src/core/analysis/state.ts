@@ -92,6 +92,10 @@ export interface DeadObject {
   guards?: readonly string[];
   /** An integer id given back to its pool: its value may still be read (RefApi.handle). */
   handle?: boolean;
+  /** A local's copy of this field place, whose reference was dropped (fieldDrops.ts). */
+  heldBy?: string;
+  /** With `heldBy`: the last free waits for a grace period. */
+  deferredFree?: boolean;
   /** `view`/`stale`: the packet whose buffer the pointer points into (packetViews.ts). */
   of?: string;
   /** The lock (as written) whose release ended the protection, and where. */

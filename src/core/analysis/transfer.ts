@@ -8,6 +8,7 @@ import { onceApi } from './onceLocks';
 import { applyRefOp } from './refTransfer';
 import { invalidOf, resultOf } from './callResults';
 import { invalidFact } from './idHandles';
+import { noteFieldCopy } from './fieldDrops';
 import { noteReached } from './protection';
 import { notePacketView } from './packetViews';
 import { checkGuarded } from './guardedFields';
@@ -93,6 +94,7 @@ function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
   if (lhs.type === 'identifier') killFacts(b.s, name);
   else killFactsThrough(b.s, name);
   if (lhs.type === 'identifier' && b.s.locks.length > 0) forgetLocksThrough(b.s, name);
+  if (rhs) noteFieldCopy(b.s, lhs, rhs, ctx.droppableFields, ctx.isLocal);
   if (lhs.type !== 'identifier' && rhs) {
     const invalid = invalidOf(b.env, unparen(rhs).id);
     if (invalid !== undefined) {

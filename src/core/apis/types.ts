@@ -137,6 +137,12 @@ export interface RefApi {
    * that value owns nothing.
    */
   invalid?: string;
+  /**
+   * For a put or free of an argument's field (`objExpr` `$0->f`, from a callee's body): the reference
+   * held in that field is gone, which concerns the caller's copies of the field; the field itself
+   * is the callee's to reset (it usually sets it to NULL), so it is not marked.
+   */
+  heldInField?: boolean;
   /** For a handle alloc: the argument naming the pool (ids from a pool local to the function are its own business). */
   poolArg?: number;
 }

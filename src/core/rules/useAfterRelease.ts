@@ -25,9 +25,13 @@ export const useAfterRelease: Rule = {
     for (const [, evs] of groups) {
       const ev = evs[0]!;
       const how = ev.dead.how === 'freed' ? 'it was freed' : ev.dead.how === 'destroyed' ? 'it was marked for destruction'
-        : ev.dead.how === 'stale' ? `\`${ev.dead.of ?? 'the packet'}\`'s buffer may have been reallocated (it points into the old one)` : 'its reference was dropped';
+        : ev.dead.how === 'stale' ? `\`${ev.dead.of ?? 'the packet'}\`'s buffer may have been reallocated (it points into the old one)`
+        : ev.dead.heldBy ? `the reference \`${ev.dead.heldBy}\` held on it was dropped` : 'its reference was dropped';
+      const what = ev.dead.heldBy && ev.dead.how === 'freed' ? `\`${ev.dead.heldBy}\` (which it copies) was freed` : how;
+      // A copy of a field holds no reference of its own: even a free that waits for a grace period leaves it unowned.
+      const held = ev.dead.heldBy && ev.dead.how !== 'freed' ? ` — \`${ev.dead.display}\` is a copy of \`${ev.dead.heldBy}\` with no reference of its own${ev.dead.deferredFree ? ' (the last free waits for a grace period, but nothing this function holds keeps the object)' : ''}` : '';
       const more = evs.length > 1 ? ` (and ${evs.length - 1} later use${evs.length > 2 ? 's' : ''})` : '';
-      const message = `\`${ev.dead.display}\` is used after ${how} at line ${lineOf(ev.dead.site)} (${ev.dead.api}): ${ev.use}${more}${reachedWhen(ev.trail, ev.dead.site.start.line)}`;
+      const message = `\`${ev.dead.display}\` is used after ${what} at line ${lineOf(ev.dead.site)} (${ev.dead.api}): ${ev.use}${more}${held}${reachedWhen(ev.trail, ev.dead.site.start.line)}`;
       const later = evs.slice(1, 6).map((e) => ({ range: e.range, message: `also used here: ${e.use}` }));
       out.push(makeFinding('use-after-release', input, ev.range, message, `${ev.dead.obj}@${ev.dead.api}`,
         [{ range: ev.dead.site, message: ev.dead.how === 'stale' ? `may reallocate \`${ev.dead.of ?? 'the packet'}\`'s buffer here (${ev.dead.api})` : `${ev.dead.how} here (${ev.dead.api})` }, ...later],
