@@ -123,6 +123,15 @@ export function inferRefEffects(
     const target = `$${i}`;
     const names = [p, ...[...aliases].filter(([, v]) => v === p).map(([k]) => k)];
     if (kept.has(p)) {
+      // Kept on some path, and dropped on every error return (`case USERSPACE: upcall(skb)`, then
+      // `if (err) { kfree_skb(skb); return err; }`): the store was a success's; the drop is what
+      // callers see on failure.
+      const relevant = exitsFor(exits, names);
+      const deadAt = relevant.filter((e) => e.state.dead.some((d) => d.obj === p && !isProtectionMark(d) && (d.how !== 'dropped' || d.consumed)));
+      if (deadAt.length > 0 && dropsOnEveryError(relevant, deadAt, p)) {
+        out.push({ target, op: 'put', when: 'nonzero', elseMay: true });
+        return;
+      }
       // Kept only on the exits returning one truth (conditionalStores.ts); kept through a view of it (-1): throughout.
       const when = kept.get(p) !== -1 ? storedWhen?.(names, exitsFor(exits, names)) : undefined;
       out.push(when ? { target, op: 'store', when } : { target, op: 'store' });
