@@ -61,6 +61,11 @@ export function isErrorConstant(text: string): boolean {
 
 /** `status == STATUS_SUCCESS`, `err != NL_ERROR_PENDING`: a variable compared with a named constant (upper case). */
 function constantTest(e: Node): { v: string; c: string; eq: boolean } | undefined {
+  return comparedWithConstant(e, 'identifier');
+}
+
+/** `x == NAMED_CONSTANT` (either way round, `==` or `!=`) with `x` a node of type `place`. */
+function comparedWithConstant(e: Node, place: 'identifier' | 'field_expression'): { v: string; c: string; eq: boolean } | undefined {
   if (e.type !== 'binary_expression') return undefined;
   const op = e.childForFieldName('operator')?.text;
   if (op !== '==' && op !== '!=') return undefined;
@@ -69,10 +74,9 @@ function constantTest(e: Node): { v: string; c: string; eq: boolean } | undefine
   if (!l || !r) return undefined;
   const lv = unparenNode(l);
   const rv = unparenNode(r);
-  const isConst = (n: Node): boolean => n.type === 'identifier' && /^[A-Z][A-Z0-9_]{2,}$/.test(n.text);
-  const [v, c] = isConst(rv) && lv.type === 'identifier' ? [lv, rv] : isConst(lv) && rv.type === 'identifier' ? [rv, lv] : [null, null];
-  if (!v || !c || literalTruth(c.text) !== undefined) return undefined;
-  return { v: v.text, c: c.text, eq: op === '==' };
+  const isConst = (n: Node): boolean => n.type === 'identifier' && /^[A-Z][A-Z0-9_]{2,}$/.test(n.text) && literalTruth(n.text) === undefined;
+  const [v, c] = isConst(rv) && lv.type === place ? [lv, rv] : isConst(lv) && rv.type === place ? [rv, lv] : [null, null];
+  return v && c ? { v: squash(v.text), c: c.text, eq: op === '==' } : undefined;
 }
 
 /** A variable or a field (`id`, `flow->mark`), as id facts name it (idHandles.ts `invalidFact`). */
@@ -96,17 +100,7 @@ function negativeTest(e: Node): { v: string; whenNegative: boolean } | undefined
 
 /** `flow->mark == INVALID_MARK`: a field compared with a named constant (constantTest is for variables). */
 function sentinelTest(e: Node): { v: string; c: string; eq: boolean } | undefined {
-  if (e.type !== 'binary_expression') return undefined;
-  const op = e.childForFieldName('operator')?.text;
-  if (op !== '==' && op !== '!=') return undefined;
-  const l = e.childForFieldName('left');
-  const r = e.childForFieldName('right');
-  if (!l || !r) return undefined;
-  const lv = unparenNode(l);
-  const rv = unparenNode(r);
-  const isConst = (n: Node): boolean => n.type === 'identifier' && /^[A-Z][A-Z0-9_]{2,}$/.test(n.text) && literalTruth(n.text) === undefined;
-  const [v, c] = isConst(rv) && lv.type === 'field_expression' ? [lv, rv] : isConst(lv) && rv.type === 'field_expression' ? [rv, lv] : [null, null];
-  return v && c ? { v: squash(v.text), c: c.text, eq: op === '==' } : undefined;
+  return comparedWithConstant(e, 'field_expression');
 }
 
 export function opposite(t: Truth): Truth {
