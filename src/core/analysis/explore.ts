@@ -13,6 +13,7 @@ import { applyOp } from './transfer';
 import { constantTruth, isErrorConstant, learnedFact, truthOf, unparenNode } from './truth';
 import { exitRefs } from './refExit';
 import { isClearedDrop } from './fieldDrops';
+import { cursorLoops, type CursorLoop } from './cursorLoops';
 
 /** No call results yet: a step's try-calls extend the list (callResults.ts), never edit it. */
 const NO_RESULTS: Branch['env'] = null;
@@ -174,10 +175,21 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
     }
     return false;
   };
+  // Loops whose pointer condition cannot be NULL on entry (cursorLoops.ts), by condition node.
+  const loops = cursorLoops(cfg, body);
   let current = -1; // the node being stepped, whose successors `push` queues
   const push = (to: number | undefined, st: AbsState): void => {
-    const at = to === undefined || to < 0 ? -1 : target[to]! >= -1 ? target[to]! : resolve(to);
+    let at = to === undefined || to < 0 ? -1 : target[to]! >= -1 ? target[to]! : resolve(to);
     if (at < 0) return;
+    // Entering a loop whose pointer is known not NULL: the first test is true, the body runs.
+    if (loops.size > 0 && loops.get(at)?.entersBody === true && !closesLoop(current, to!)) {
+      const cond = cfg.nodes[at]!;
+      const plan = condPlan(at, cond.ast!);
+      st = outcome(st, plan.range, plan.onTrue, plan.learnTrue);
+      const body0 = cond.succ[0];
+      at = body0 === undefined || body0 < 0 ? -1 : target[body0]! >= -1 ? target[body0]! : resolve(body0);
+      if (at < 0) return;
+    }
     queueNodes.push(at);
     // A put of a reference the caller handed over, made in a loop body, is the loop's protocol
     // (clone for the next element, consume for this one): its mark does not go round either.
@@ -305,12 +317,17 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
         const cond = node.ast!;
         const condOps = stmtOps(node);
         const plan = condPlan(id, cond);
+        const walk = loops.size > 0 ? loops.get(id) : undefined;
         if (opsAreInert(ctx, condOps, s)) {
           // Only the outcome's facts and trail differ: each side gets a shallow copy, never a deep clone.
           // Without facts the outcome depends on the condition's text alone.
           const t = s.facts.length === 0 ? plan.truth : truthOf({ s, env: NO_RESULTS }, cond);
           if (t !== 'zero') push(node.succ[0], outcome(s, plan.range, plan.onTrue, t === undefined ? plan.learnTrue : undefined));
-          if (t !== 'nonzero') push(node.succ[1], outcome(s, plan.range, plan.onFalse, t === undefined ? plan.learnFalse : undefined));
+          if (t !== 'nonzero') {
+            const st = outcome(s, plan.range, plan.onFalse, t === undefined ? plan.learnFalse : undefined);
+            if (walk?.linkOps) for (const w of walkEnded(ctx, walk, id, st)) push(node.succ[1], w);
+            else push(node.succ[1], st);
+          }
           break;
         }
         let branches: Branch[] = [{ s: cloneState(s), env: NO_RESULTS }];
@@ -326,7 +343,8 @@ export function explore(ctx: FnContext, cfg: Cfg, initial: AbsState, body: Node,
           if (t !== 'nonzero') {
             if (t === undefined && plan.learnFalse) setFact(b.s, plan.learnFalse);
             addTrail(b.s, plan.range, plan.onFalse);
-            push(node.succ[1], b.s);
+            if (walk?.linkOps) for (const w of walkEnded(ctx, walk, id, b.s)) push(node.succ[1], w);
+            else push(node.succ[1], b.s);
           }
         }
         break;
@@ -340,6 +358,16 @@ function endOfFunction(body: Node): SourceRange {
   // The closing brace of the body.
   const end = body.endPosition;
   return { start: { line: end.row, column: Math.max(0, end.column - 1) }, end: { line: end.row, column: end.column } };
+}
+
+/**
+ * An insertion walk that ran and ended without linking (cursorLoops.ts): the place it looks for is
+ * there, so the value counts as linked as on the path that found it.
+ */
+function walkEnded(ctx: FnContext, walk: CursorLoop, condId: number, s: AbsState): AbsState[] {
+  let branches: Branch[] = [{ s: cloneState(s), env: NO_RESULTS }];
+  for (const op of walk.linkOps ?? []) branches = applyOp(ctx, walk.linkNode ?? condId, op, branches);
+  return branches.map((b) => b.s);
 }
 
 /** One side of an inert condition: the state with the step told, and the fact learned (if any; the copy's key is then recomputed). */
