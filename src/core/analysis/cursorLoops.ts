@@ -85,10 +85,9 @@ function derefs(root: Node, vars: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (const n of root.descendantsOfType(['field_expression', 'pointer_expression', 'subscript_expression'])) {
     if (!n) continue;
-    let base: Node | null = null;
-    if (n.type === 'field_expression') base = n.childForFieldName('operator')?.text === '->' ? n.childForFieldName('argument') : null;
-    else if (n.type === 'pointer_expression') base = n.text.startsWith('*') ? n.childForFieldName('argument') : null;
-    else base = n.childForFieldName('argument');
+    const base = n.type === 'field_expression' ? (n.childForFieldName('operator')?.text === '->' ? n.childForFieldName('argument') : null)
+      : n.type === 'pointer_expression' ? (n.text.startsWith('*') ? n.childForFieldName('argument') : null)
+      : n.childForFieldName('argument');
     if (!base) continue;
     const b = unparen(base);
     if (b.type === 'identifier' && vars.has(b.text) && evaluatedSurely(n, root)) out.push(b.text);
