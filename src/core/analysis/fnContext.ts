@@ -80,6 +80,10 @@ export interface FnContext {
   rcuFields?: RcuFieldScope;
   /** Field names whose references some call here may drop through a place: copies of them are followed (fieldDrops.ts). */
   droppableFields?: ReadonlySet<string>;
+  /** Arrays a loop's lock-release call indexes: their element locks are a batch (batchLocks.ts). */
+  batchArrays?: ReadonlySet<string>;
+  /** The one value a local is assigned, if exactly one (lockClass.ts). */
+  assignedValue?: (name: string) => string | undefined;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */

@@ -38,6 +38,8 @@ export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): bo
       if (lhs.type === 'identifier' && op.rhs && s.locks.length > 0 && ctx.managed(name) && ctx.isLocal(name)) return false;
       // Assigning the variable a held lock is named through forgets that lock (transfer.ts).
       if (lhs.type === 'identifier' && s.locks.some((l) => !l.fromEntry && l.id !== name && rootVariable(l.id) === name)) return false;
+      // Moving the index of a batch's array forgets its element locks (batchLocks.ts).
+      if (lhs.type === 'identifier' && ctx.batchArrays && s.locks.some((l) => !l.fromEntry)) return false;
       continue;
     }
     if (!callIsInert(ctx, op.name, s)) return false;

@@ -19,6 +19,7 @@ import type { FnContext, Branch } from './fnContext';
 import { lockCall, summaryCall } from './lockTransfer';
 import { requiredLocks, calleeAcquires, slotCallee, onceCall } from './calleeTransfer';
 import { checkSleepInAtomic, opSleeps } from './sleepInAtomic';
+import { forgetBatchLocks } from './batchLocks';
 
 /** Applies one op to every branch; returns the branches after it (try-calls fork). */
 export function applyOp(ctx: FnContext, nodeId: number, op: Op, branches: Branch[]): Branch[] {
@@ -93,7 +94,10 @@ function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
   // `entry->parent = NULL` changes what `entry` points to, not `entry`: its own truth stays.
   if (lhs.type === 'identifier') killFacts(b.s, name);
   else killFactsThrough(b.s, name);
-  if (lhs.type === 'identifier' && b.s.locks.length > 0) forgetLocksThrough(b.s, name);
+  if (lhs.type === 'identifier' && b.s.locks.length > 0) {
+    forgetLocksThrough(b.s, name);
+    if (ctx.batchArrays && ctx.assignedValue) forgetBatchLocks(b.s, name, ctx.batchArrays, ctx.assignedValue);
+  }
   if (rhs) noteFieldCopy(b.s, lhs, rhs, ctx.droppableFields, ctx.isLocal);
   if (lhs.type !== 'identifier' && rhs) {
     const invalid = invalidOf(b.env, unparen(rhs).id);
