@@ -19,6 +19,29 @@ import type { AbsState } from './state';
 
 const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
 
+/** A function's batches: the arrays, and the values locals take from their elements (`key` ← `ops[i].key`). */
+export interface Batches {
+  arrays: ReadonlySet<string>;
+  elementValues: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Every value a local is given from an array element, whatever its scope (`struct k *key = ops[i].key` in two loops). */
+function elementValuesOf(body: Node): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const declarators = body.indexedDescendants('declaration').flatMap((d) => d?.childrenForFieldName('declarator') ?? []).filter((d) => d?.type === 'init_declarator');
+  for (const n of [...declarators, ...body.indexedDescendants('assignment_expression')]) {
+    if (!n) continue;
+    let target = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.childForFieldName('declarator');
+    while (target && target.type === 'pointer_declarator') target = target.childForFieldName('declarator');
+    const value = n.childForFieldName(n.type === 'assignment_expression' ? 'right' : 'value');
+    if (target?.type !== 'identifier' || !value || !value.text.includes('[')) continue;
+    const list = out.get(target.text) ?? [];
+    if (list.length < 8) list.push(normalizeLvalue(value.text));
+    out.set(target.text, list);
+  }
+  return out;
+}
+
 /** The innermost loop around a node, below the body. */
 function loopOf(n: Node, body: Node): Node | undefined {
   for (let p = n.parent; p && p.id !== body.id; p = p.parent) if (LOOPS.has(p.type)) return p;
@@ -35,7 +58,8 @@ function arraysIn(text: string): string[] {
  * when that loop takes no lock through the same array: a loop that locks and unlocks each element
  * itself is checked element by element as before.
  */
-export function batchReleaseArrays(body: Node, call: (name: string) => CallKnowledge, assignedValue: (v: string) => string | undefined): Set<string> {
+export function batchesOf(body: Node, call: (name: string) => CallKnowledge): Batches | undefined {
+  const elementValues = elementValuesOf(body);
   const released = new Map<string, Set<number>>();
   const acquiredIn = new Map<number, Set<string>>();
   for (const c of body.indexedDescendants('call_expression')) {
@@ -54,8 +78,7 @@ export function batchReleaseArrays(body: Node, call: (name: string) => CallKnowl
       for (const x of arraysIn(a.text)) arrays.add(x);
       // `key = ops[i].key; try_lock(key)`: through a local holding an element.
       const root = /^[&(\s]*([A-Za-z_]\w*)/.exec(a.text)?.[1];
-      const value = root ? assignedValue(root) : undefined;
-      if (value) for (const x of arraysIn(value)) arrays.add(x);
+      for (const value of root ? elementValues.get(root) ?? [] : []) for (const x of arraysIn(value)) arrays.add(x);
     }
     for (const x of arrays) {
       if (releases) {
@@ -70,9 +93,9 @@ export function batchReleaseArrays(body: Node, call: (name: string) => CallKnowl
       }
     }
   }
-  const out = new Set<string>();
-  for (const [x, loops] of released) if ([...loops].every((l) => !acquiredIn.get(l)?.has(x))) out.add(x);
-  return out;
+  const arrays = new Set<string>();
+  for (const [x, loops] of released) if ([...loops].every((l) => !acquiredIn.get(l)?.has(x))) arrays.add(x);
+  return arrays.size > 0 ? { arrays, elementValues } : undefined;
 }
 
 /** `(ops[i].ukey)->mutex` → `ops[].ukey->mutex`: an element lock whatever its index, or undefined when no index. */
@@ -98,19 +121,21 @@ function indexedArrays(text: string): { array: string; index: string }[] {
  * The spellings of a lock through an element of a batch array: its own text when it indexes one,
  * or through a local assigned once from an element (`ukey->mutex` with `ukey = ops[i].ukey`).
  */
-function batchSpellings(id: string, arrays: ReadonlySet<string>, valueOf: (v: string) => string | undefined): string[] {
+function batchSpellings(id: string, b: Batches): string[] {
   const out: string[] = [];
-  if (indexedArrays(id).some((x) => arrays.has(x.array))) out.push(id);
-  const m = /^\(?([A-Za-z_]\w*)\)?(->|\.)(.*)$/.exec(id.replace(/\s+/g, ''));
-  const value = m ? valueOf(m[1]!) : undefined;
-  if (m && value && indexedArrays(value).some((x) => arrays.has(x.array))) out.push(`${value}${m[2]}${m[3]}`);
+  if (indexedArrays(id).some((x) => b.arrays.has(x.array))) out.push(id);
+  const m = /^(&?)\(?([A-Za-z_]\w*)\)?(->|\.)(.*)$/.exec(id.replace(/\s+/g, ''));
+  for (const value of m ? b.elementValues.get(m[2]!) ?? [] : []) {
+    if (indexedArrays(value).some((x) => b.arrays.has(x.array))) out.push(`${m![1]}${value}${m![3]}${m![4]}`);
+  }
   return out;
 }
 
 /** The index moved on (`i++`, `i = next`): element locks of batch arrays named through it are forgotten. */
-export function forgetBatchLocks(s: AbsState, index: string, arrays: ReadonlySet<string>, valueOf: (v: string) => string | undefined): void {
-  const through = s.locks.filter((l) => !l.fromEntry && batchSpellings(l.id, arrays, valueOf)
-    .some((sp) => indexedArrays(sp).some((x) => arrays.has(x.array) && new RegExp(`\\b${index}\\b`).test(x.index))));
+export function forgetBatchLocks(s: AbsState, index: string, b: Batches): void {
+  const reads = new RegExp(`\\b${index}\\b`);
+  const through = s.locks.filter((l) => !l.fromEntry && batchSpellings(l.id, b)
+    .some((sp) => indexedArrays(sp).some((x) => b.arrays.has(x.array) && reads.test(x.index))));
   if (through.length === 0) return;
   s.locks = s.locks.filter((l) => !through.includes(l));
   s.forgotten = [...s.forgotten, ...through.map((l) => l.id).filter((id) => !s.forgotten.includes(id))];
@@ -121,9 +146,9 @@ export function forgetBatchLocks(s: AbsState, index: string, arrays: ReadonlySet
  * the same array's elements): one of the elements the path locked (forgotten since), or one it did
  * not lock, which the code's own data tells the unlock loop to skip — never the caller's lock.
  */
-export function releasesBatchElement(id: string, acquired: Iterable<string>, arrays: ReadonlySet<string>, valueOf: (v: string) => string | undefined): boolean {
+export function releasesBatchElement(id: string, acquired: Iterable<string>, b: Batches): boolean {
   const released = elementSpelling(id);
-  if (!released || !indexedArrays(released).some((x) => arrays.has(x.array))) return false;
-  for (const a of acquired) if (batchSpellings(a, arrays, valueOf).some((sp) => elementSpelling(sp) === released)) return true;
+  if (!released || !indexedArrays(released).some((x) => b.arrays.has(x.array))) return false;
+  for (const a of acquired) if (batchSpellings(a, b).some((sp) => elementSpelling(sp) === released)) return true;
   return false;
 }

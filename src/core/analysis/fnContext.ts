@@ -9,6 +9,7 @@ import type { HeldAtNodes } from './fieldAccesses';
 import type { RcuFieldScope } from './rcuFields';
 import type { AbsState } from './state';
 import type { LockVariantUse } from './lockContext';
+import type { Batches } from './batchLocks';
 
 /** Per-function facts the transfer functions need. */
 export interface FnContext {
@@ -81,9 +82,7 @@ export interface FnContext {
   /** Field names whose references some call here may drop through a place: copies of them are followed (fieldDrops.ts). */
   droppableFields?: ReadonlySet<string>;
   /** Arrays a loop's lock-release call indexes: their element locks are a batch (batchLocks.ts). */
-  batchArrays?: ReadonlySet<string>;
-  /** The one value a local is assigned, if exactly one (lockClass.ts). */
-  assignedValue?: (name: string) => string | undefined;
+  batches?: Batches;
 }
 
 /** A state plus what the current node's calls returned (by AST node id), while a node is evaluated. */

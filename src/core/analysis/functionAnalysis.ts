@@ -22,7 +22,7 @@ import { handedOn } from './outcomeEffects';
 import { blockingAcquires, inferEffects, inferRefEffects, keptValues, paramAliases } from './inferSummary';
 import type { FnContext } from './fnContext';
 import { classResolver } from './lockClass';
-import { batchReleaseArrays } from './batchLocks';
+import { batchesOf } from './batchLocks';
 import { invalidatedParams, mayViewPackets } from './packetViews';
 import type { LockVariantUse } from './lockContext';
 import { typeFreesOf, type TypeFree } from './tryRef';
@@ -191,11 +191,7 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     rcuFields: rcuFieldScope(input.rcuFields, fn.name, node.text),
     droppableFields: droppableFields(body, callOf),
   };
-  const batch = inBody.acquired.size > 0 ? batchReleaseArrays(body, callOf, classes.assignedValue) : undefined;
-  if (batch && batch.size > 0) {
-    ctx.batchArrays = batch;
-    ctx.assignedValue = classes.assignedValue;
-  }
+  if (inBody.acquired.size > 0) ctx.batches = batchesOf(body, callOf);
   // Lock-held assertions count as `requires` contracts inside this function (heldAssertions.ts).
   const contract = [...ownContract, ...assertedRequires(body, index, callOf, fn.params).map((e) => ({ ...e, lock: qualify(e.lock) })).filter((a) => !ownContract.some((c) => c.lock === a.lock))];
   const result = explore(ctx, cfg, entryState(contract, fn.params, fn.nameRange, qualify, owned), body, input.maxStatesPerNode, input.timeoutMs);

@@ -39,7 +39,7 @@ export function opsAreInert(ctx: FnContext, ops: readonly Op[], s: AbsState): bo
       // Assigning the variable a held lock is named through forgets that lock (transfer.ts).
       if (lhs.type === 'identifier' && s.locks.some((l) => !l.fromEntry && l.id !== name && rootVariable(l.id) === name)) return false;
       // Moving the index of a batch's array forgets its element locks (batchLocks.ts).
-      if (lhs.type === 'identifier' && ctx.batchArrays && s.locks.some((l) => !l.fromEntry)) return false;
+      if (lhs.type === 'identifier' && ctx.batches && s.locks.some((l) => !l.fromEntry)) return false;
       continue;
     }
     if (!callIsInert(ctx, op.name, s)) return false;

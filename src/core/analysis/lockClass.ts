@@ -133,8 +133,6 @@ export interface ClassResolver {
   classOf(id: string): string;
   /** Other spellings of a lock identity through locals assigned once (`s->m` with `s = &pmd->stats` is `pmd->stats.m`). */
   spellings(id: string): string[];
-  /** The one value a local is ever assigned (normalised), if it is assigned exactly once. */
-  assignedValue(name: string): string | undefined;
   /** Whether a variable is declared here with a scalar (non-pointer, non-struct) type: `int offset`, `u16 len`. */
   isScalar(name: string): boolean;
   /** Whether a variable is declared here as a struct or union value (`struct addr a`): a copy, never a view of another object. */
@@ -221,10 +219,6 @@ export function classResolver(fnNode: SyntaxNode, body: SyntaxNode, summaries: S
   };
   return {
     lookups,
-    assignedValue(name: string): string | undefined {
-      const values = assigned.get(name);
-      return values?.length === 1 ? normalizeLvalue(values[0]!) : undefined;
-    },
     spellings(id: string): string[] {
       const m = /^(\*?)([A-Za-z_]\w*)(->|\.)(.*)$/.exec(id);
       const values = m ? assigned.get(m[2]!) : undefined;

@@ -209,7 +209,7 @@ export function doRelease(ctx: FnContext, nodeId: number, b: Branch, spec: Relea
     if (id === undefined) return; // a handle-only release whose acquire we never saw: nothing to say
     if (b.s.forgotten.includes(id)) return; // taken through a variable that moved on: no longer nameable
     // One element of a batch locked in an earlier loop (batchLocks.ts).
-    if (ctx.batchArrays && ctx.assignedValue && releasesBatchElement(id, ctx.acquiredInBody, ctx.batchArrays, ctx.assignedValue)) return;
+    if (ctx.batches && releasesBatchElement(id, ctx.acquiredInBody, ctx.batches)) return;
     // Taken somewhere in this function and not held here: released twice, or before the acquire
     // (unless no acquire of it can reach this release: then the caller holds it, entryLocks.ts callersLocks).
     if (ctx.acquiredInBody.has(id)) {

@@ -96,7 +96,7 @@ function assign(ctx: FnContext, b: Branch, lhs: Node, rhs: Node | null): void {
   else killFactsThrough(b.s, name);
   if (lhs.type === 'identifier' && b.s.locks.length > 0) {
     forgetLocksThrough(b.s, name);
-    if (ctx.batchArrays && ctx.assignedValue) forgetBatchLocks(b.s, name, ctx.batchArrays, ctx.assignedValue);
+    if (ctx.batches) forgetBatchLocks(b.s, name, ctx.batches);
   }
   if (rhs) noteFieldCopy(b.s, lhs, rhs, ctx.droppableFields, ctx.isLocal);
   if (lhs.type !== 'identifier' && rhs) {
