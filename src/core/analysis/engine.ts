@@ -196,6 +196,8 @@ function assertsHeld(calls: Set<string>, index: KnowledgeIndex): boolean {
  */
 export function needsAnalysis(e: FnEntry, index: KnowledgeIndex, table: SummaryTable, contract: readonly LockEffect[] | undefined): boolean {
   const lockedOnEntry = holdsOnEntry(contract) || assertsHeld(e.calls, index);
+  // A contract that takes a lock is the summary callers need, whatever the body calls (`OVS_ACQUIRES` on an empty marker).
+  if (contract?.some((c) => c.op === 'acquire' || c.op === 'try')) return true;
   for (const name of e.calls) {
     if (index.locks.has(name) || index.refs.has(name) || onceApi(name)) return true;
     // Linking or publishing an argument is a reference effect callers need (`store`).
