@@ -5,7 +5,7 @@ import { toSyntax, type SyntaxNode } from '../c/syntax';
 import type { FunctionDef } from '../c/functions';
 import type { SourceRange } from '../source';
 import { eventSink, type EngineEvent } from './events';
-import { normalizeLvalue, substituteParams } from './exprs';
+import { normalizeLvalue, rootVariable, substituteParams } from './exprs';
 import { assertedRequires } from './heldAssertions';
 import { factScope } from './factScope';
 import { explore, type ExitInfo } from './explore';
@@ -90,6 +90,8 @@ export interface FunctionAnalysis {
   releasedFields: string[];
   /** The calls down to one that may sleep, when nothing in the body makes it atomic (sleepInAtomic.ts). */
   sleeps?: string[];
+  /** `if (first_param) fatal(...);` is the whole body: a failing assertion on its first argument. */
+  stopsWhenFirst?: boolean;
 }
 
 export interface FunctionInput {
@@ -120,9 +122,10 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
   const node = input.syntax ?? toSyntax(fn.node, input.text);
   const body = node.childForFieldName('body') ?? node;
   const callOf = callKnowledgeMemo(index, summaries);
+  const isNoReturn = (name: string): boolean => index.noReturn.has(name) || callOf(name).summary?.noReturn === true;
   const cfg = buildCfg(body, {
-    isNoReturn: (name) => index.noReturn.has(name) || callOf(name).summary?.noReturn === true,
-    assertion: (name) => ASSERTION_MACROS.get(name),
+    isNoReturn,
+    assertion: (name) => ASSERTION_MACROS.get(name) ?? (callOf(name).summary?.stopsWhenFirst === true ? 'fails' : undefined),
     defines: input.defines,
   });
   for (const err of cfg.errors) {
@@ -240,7 +243,11 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     incompleteReason: result.reason,
     truncated: cfg.truncated,
     hiddenLockCalls: [...new Set(hidden)],
-    inferred: [...inferred, ...asserted, ...(input.noLockAnalysis ? [] : [...ctx.needs.values()])],
+    // A lock named through one of this function's own locals (`hb->lock` with `hb` a bucket it found,
+    // through a lookup whose acquire it could not see) is no lock of its caller's to hold or be
+    // released. (An acquire through a local is kept: a caller may name it alike, `f = find_locked()`.)
+    inferred: [...inferred, ...asserted, ...(input.noLockAnalysis ? [] : [...ctx.needs.values()])]
+      .filter((e) => (e.op !== 'release' && e.op !== 'requires') || !namesOwnLocal(e.lock, body, locals, fn.params)),
     contract: ownContract,
     lockOrder: input.noLockAnalysis ? [] : ctx.lockOrder,
     expectedHeld,
@@ -265,6 +272,40 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     ownerFrees: [...ownerFrees(node, body, input.text, callOf, (t) => summaries.struct(t)), ...destructorGaps(node, fn.name, body, input.text, index, callOf, (t) => summaries.struct(t), classes.classOf)],
     releasedFields: releasedFieldClasses(body, fn.params, callOf, classes.classOf),
     sleeps: sleepChain(body, callOf),
+    stopsWhenFirst: stopsWhenFirst(body, fn.params, isNoReturn) || undefined,
     accesses: { ...collectAccesses(cfg, body, fn.params, classes.classOf, ctx.heldAt, lockCallee(callOf)), acquired: [...new Set([...ctx.acquiredInBody].map(lockKey))] },
   };
+}
+
+/** Whether a lock identity is rooted at a variable declared in the body (not a parameter, not a function-scope `static`). */
+function namesOwnLocal(lock: string, body: SyntaxNode, locals: ReadonlySet<string>, params: readonly string[]): boolean {
+  const root = rootVariable(lock);
+  if (!root || !locals.has(root) || params.includes(root)) return false;
+  for (const d of body.indexedDescendants('declaration')) {
+    if (!d || !/^\s*static\b/.test(d.text)) continue;
+    if (d.childrenForFieldName('declarator').some((x) => x !== null && new RegExp(`\\b${root}\\b`).test(x.text))) return false;
+  }
+  return true;
+}
+
+/** The body is `if (p) fatal(...);` with `p` the first parameter (`p != NULL` too): it returns only when `p` is 0. */
+function stopsWhenFirst(body: SyntaxNode, params: readonly string[], isNoReturn: (name: string) => boolean): boolean {
+  const first = params[0];
+  if (!first || params.length !== 1) return false;
+  const stmts = body.namedChildren.filter((c) => c !== null && c.type !== 'comment');
+  const only = stmts.length === 1 ? stmts[0]! : undefined;
+  if (only?.type !== 'if_statement' || only.childForFieldName('alternative')) return false;
+  let cond = only.childForFieldName('condition');
+  while (cond && cond.type === 'parenthesized_expression' && cond.namedChildren.length === 1) cond = cond.namedChildren[0]!;
+  const tested = cond?.type === 'identifier' ? cond.text
+    : cond?.type === 'binary_expression' && cond.childForFieldName('operator')?.text === '!=' && /^(NULL|0)$/.test(cond.childForFieldName('right')?.text ?? '') ? cond.childForFieldName('left')?.text : undefined;
+  if (tested !== first) return false;
+  let then = only.childForFieldName('consequence');
+  if (then?.type === 'compound_statement') {
+    const inner = then.namedChildren.filter((c) => c !== null && c.type !== 'comment');
+    then = inner.length === 1 ? inner[0]! : null;
+  }
+  const call = then?.type === 'expression_statement' ? then.namedChildren[0] : null;
+  const name = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
+  return name !== undefined && isNoReturn(name);
 }

@@ -407,6 +407,7 @@ export function summaryOf(a: FunctionAnalysis, key: string, uri: string): Functi
     defined: true,
     ...(a.releasedFields.length > 0 ? { releasedFields: a.releasedFields } : {}),
     ...(a.sleeps ? { sleeps: a.sleeps } : {}),
+    ...(a.stopsWhenFirst ? { stopsWhenFirst: true } : {}),
     // A function that hands out a reference or fresh memory is not borrowing from a table.
     lookup: (a.lookup && !a.refEffects.some((r) => r.target === 'return')) || undefined,
   };

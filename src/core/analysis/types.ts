@@ -115,6 +115,8 @@ export interface FunctionSummary {
   lookup?: boolean;
   /** It may sleep: the calls down to one that does (sleepInAtomic.ts, `sleepChain`). */
   sleeps?: string[];
+  /** It never returns when its first argument is nonzero (`die_if_error(err)`: `if (err) fatal(...)`): an assertion that fails. */
+  stopsWhenFirst?: boolean;
 }
 
 /** Struct field types (lock classes resolve across files) and the locks fields are annotated with. */

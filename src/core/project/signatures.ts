@@ -13,8 +13,8 @@ export function summarySignature(s: FunctionSummary | undefined): string {
   let sig = summarySigs.get(s);
   if (sig === undefined) {
     // Entries that say nothing are the same as no entry.
-    const says = s.effects.length > 0 || s.noReturn || s.acquires.length > 0 || s.refs.length > 0 || (s.releasedFields?.length ?? 0) > 0 || s.lookup || s.sleeps;
-    sig = says ? JSON.stringify([s.effects, s.noReturn ? 1 : 0, s.acquires, s.refs, s.defined ? 1 : 0, ...(s.releasedFields?.length ? [s.releasedFields] : []), ...(s.lookup ? ['lookup'] : []), ...(s.sleeps ? [{ sleeps: s.sleeps }] : [])]) : '';
+    const says = s.effects.length > 0 || s.noReturn || s.acquires.length > 0 || s.refs.length > 0 || (s.releasedFields?.length ?? 0) > 0 || s.lookup || s.sleeps || s.stopsWhenFirst;
+    sig = says ? JSON.stringify([s.effects, s.noReturn ? 1 : 0, s.acquires, s.refs, s.defined ? 1 : 0, ...(s.releasedFields?.length ? [s.releasedFields] : []), ...(s.lookup ? ['lookup'] : []), ...(s.sleeps ? [{ sleeps: s.sleeps }] : []), ...(s.stopsWhenFirst ? ['stops'] : [])]) : '';
     summarySigs.set(s, sig);
   }
   return sig;
