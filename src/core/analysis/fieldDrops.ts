@@ -52,6 +52,17 @@ function keepDrop(s: AbsState, place: string, d: DeadObject): void {
 
 const DROPS = new Set<DeadObject['how']>(['released', 'freed', 'destroyed', 'dropped', 'last', 'deferred']);
 
+/** A parameter whose object a call dropped, given that call's result (`p = put_or_keep(p)`): `^p` keeps the drop for the summary. */
+export function keepParamDrop(s: AbsState, d: DeadObject): void {
+  if (isProtectionMark(d) || d.handle || !DROPS.has(d.how)) return;
+  keepDrop(s, d.obj, d);
+}
+
+/** The summary's view of a parameter's dead mark: the mark itself, or the one `keepParamDrop` moved. */
+export function paramDrop(d: DeadObject, p: string): boolean {
+  return d.obj === p || d.obj === `${CLEARED}${p}`;
+}
+
 /**
  * Summary effects on parameters' fields: on every exit where neither the parameter nor the field
  * is known NULL, the reference in `p->f` was dropped (put, freed, or dropped by a callee).

@@ -1,3 +1,4 @@
+import { paramDrop } from './fieldDrops';
 import type { SyntaxNode as Node } from '../c/syntax';
 import type { CallKnowledge } from './callKnowledge';
 import type { ExitInfo } from './explore';
@@ -127,7 +128,7 @@ export function inferRefEffects(
       // `if (err) { kfree_skb(skb); return err; }`): the store was a success's; the drop is what
       // callers see on failure.
       const relevant = exitsFor(exits, names);
-      const deadAt = relevant.filter((e) => e.state.dead.some((d) => d.obj === p && !isProtectionMark(d) && (d.how !== 'dropped' || d.consumed)));
+      const deadAt = relevant.filter((e) => e.state.dead.some((d) => paramDrop(d, p) && !isProtectionMark(d) && (d.how !== 'dropped' || d.consumed)));
       if (deadAt.length > 0 && dropsOnEveryError(relevant, deadAt, p)) {
         out.push({ target, op: 'put', when: 'nonzero', elseMay: true });
         return;
@@ -141,10 +142,10 @@ export function inferRefEffects(
     if (relevant.length === 0) return;
     // `dropped` after its own get: a reference the function took on its argument and put back —
     // balanced, not a put. Consumed (the caller's reference), last or not, is a put.
-    const deadAt = relevant.filter((e) => e.state.dead.some((d) => d.obj === p && !isProtectionMark(d) && (d.how !== 'dropped' || d.consumed)));
+    const deadAt = relevant.filter((e) => e.state.dead.some((d) => paramDrop(d, p) && !isProtectionMark(d) && (d.how !== 'dropped' || d.consumed)));
     const heldAt = relevant.filter((e) => e.state.refs.some((r) => r.obj === p && !r.entry) || returnsHeld(e, names));
     if (deadAt.length === relevant.length) {
-      const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
+      const marks = deadAt.map((e) => e.state.dead.find((d) => paramDrop(d, p) && !isProtectionMark(d))!);
       const freed = marks.every((d) => d.how === 'freed' && !d.consumed);
       // Not the last (`dropped`), or the last with the free after a grace period (`deferred`): callers may still use it.
       const deferred = marks.every((d) => d.how === 'dropped' || d.how === 'deferred');
@@ -156,13 +157,13 @@ export function inferRefEffects(
       if (when) out.push(names.some((n) => passedOn.has(n)) ? { target, op: 'put', when, elseMay: true } : { target, op: 'put', when });
       else if (others.every((e) => getFact(e.state, p) === 'zero')) {
         // NULL-tolerant: `if (p) free(p)`.
-        const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
+        const marks = deadAt.map((e) => e.state.dead.find((d) => paramDrop(d, p) && !isProtectionMark(d))!);
         out.push({ target, op: marks.every((d) => d.how === 'freed' && !d.consumed) ? 'free' : 'put' });
       } else if (relevant.every((e) => e.returnText === undefined) && others.every((e) => !e.state.refs.some((r) => r.obj === p && !r.entry))) {
         // A void function that frees only when the object says so (`if (!--p->count) destroy(p)`):
         // a reference drop. (Functions that return a status tell callers which it was.) A free
         // after a grace period leaves the object usable for now.
-        const marks = deadAt.map((e) => e.state.dead.find((d) => d.obj === p && !isProtectionMark(d))!);
+        const marks = deadAt.map((e) => e.state.dead.find((d) => paramDrop(d, p) && !isProtectionMark(d))!);
         const deferred = marks.every((d) => d.how === 'dropped' || d.how === 'deferred');
         out.push(deferred ? { target, op: 'put', deferred } : { target, op: 'put' });
       } else {
@@ -181,7 +182,7 @@ export function inferRefEffects(
       // A try-wrapper: the exits without the reference never took it (a failed try), and the
       // exits with it do not fail. Taken and put back on some exits is a leak on the others.
       const without = relevant.filter((e) => !heldAt.includes(e));
-      const neverTook = without.every((e) => !e.state.dead.some((d) => d.obj === p && !isProtectionMark(d)));
+      const neverTook = without.every((e) => !e.state.dead.some((d) => paramDrop(d, p) && !isProtectionMark(d)));
       const when = neverTook && heldAt.every((e) => !e.failing) ? splitByReturn(heldAt, without) : undefined;
       if (when) out.push({ target, op: 'get', when });
     }
@@ -191,7 +192,7 @@ export function inferRefEffects(
     const n = out.length;
     paramEffect(p, i);
     // An id given back (`free_mark(mark)`: its dead marks are handles): a free of an id, whatever shape the exits had.
-    const marks = exits.flatMap((e) => e.state.dead.filter((d) => d.obj === p && !isProtectionMark(d)));
+    const marks = exits.flatMap((e) => e.state.dead.filter((d) => paramDrop(d, p) && !isProtectionMark(d)));
     if (marks.length > 0 && marks.every((d) => d.handle)) {
       for (let j = n; j < out.length; j++) {
         const e = out[j]!;

@@ -21,12 +21,13 @@ import type { RefEffect } from './types';
 
 /** Exits that say something about parameter `p`: a path on which `p` (or a local copy of it) is known NULL neither drops nor keeps it. */
 export function exitsFor(exits: ExitInfo[], names: readonly string[]): ExitInfo[] {
-  return exits.filter((e) => names.every((n) => getFact(e.state, n) !== 'zero'));
+  // A name given a call's result after the call dropped its object (`^p`, fieldDrops.ts keepParamDrop): its NULL test is of the result.
+  return exits.filter((e) => names.every((n) => getFact(e.state, n) !== 'zero' || e.state.dead.some((d) => d.obj === `^${n}`)));
 }
 
 /** The object was dropped (put or freed) at this exit, and not merely a reference this path took and gave back. */
 function deadMark(e: ExitInfo, obj: string): DeadObject | undefined {
-  return e.state.dead.find((d) => d.obj === obj && !isProtectionMark(d) && (d.how !== 'dropped' || d.consumed));
+  return e.state.dead.find((d) => (d.obj === obj || d.obj === `^${obj}`) && !isProtectionMark(d) && (d.how !== 'dropped' || d.consumed));
 }
 
 /**

@@ -13,7 +13,7 @@ import { invalidateViews, reallocatedArgs } from './packetViews';
 import { arrayOfElement, dischargeArrays, handsArrayOn } from './ownedArrays';
 import { checkRcuFieldFree, graceEnded, isGracePeriod, markUnlinked, noteGrace, touchesRcuFields, touchesRcuUnlinks, unlinkedObject } from './rcuUnlink';
 import type { Branch, FnContext } from './fnContext';
-import { calleeDroppedField, clearDroppedField, copiesField, dropCopies } from './fieldDrops';
+import { calleeDroppedField, clearDroppedField, copiesField, dropCopies, keepParamDrop } from './fieldDrops';
 
 // Reference ownership along a path. Policy for references this function did not take (parameters,
 // globals, objects from unknown calls): they are borrowed, and the first put on a path is taken to
@@ -598,7 +598,13 @@ function assignRefs(ctx: FnContext, nodeId: number, b: Branch, lhs: Node, rhs: N
   const fresh = rhs !== null && (resultOf(b.env, unwrap(rhs).id) !== undefined || invalidOf(b.env, unwrap(rhs).id) !== undefined);
   // `skb = vlan_insert_tag(skb, …)`: the call dropped the old object (on this outcome) and the
   // variable now holds what it returned — NULL there — not the dropped object.
-  if (fresh && lhs.type === 'identifier' && dropsInto(ctx, rhs, target)) s.dead = s.dead.filter((d) => !identifiersOf(d.obj).includes(target));
+  if (fresh && lhs.type === 'identifier' && dropsInto(ctx, rhs, target)) {
+    // A parameter's object dropped that way is still the summary's to tell (`skb = __vlan_put_tag(skb, …);
+    // if (!skb) return -ENOMEM;` frees the caller's skb on that error): its mark moves out of reach.
+    const own = ctx.params.includes(target) ? s.dead.find((d) => d.obj === target) : undefined;
+    s.dead = s.dead.filter((d) => !identifiersOf(d.obj).includes(target));
+    if (own) keepParamDrop(s, own);
+  }
   // Whatever the call returned, the old object's lock protection no longer concerns this name.
   if (fresh && lhs.type === 'identifier') s.dead = s.dead.filter((d) => !(isProtectionMark(d) && d.obj === target));
   if (!fresh) {
