@@ -243,11 +243,12 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     incompleteReason: result.reason,
     truncated: cfg.truncated,
     hiddenLockCalls: [...new Set(hidden)],
-    // A lock named through one of this function's own locals (`hb->lock` with `hb` a bucket it found,
-    // through a lookup whose acquire it could not see) is no lock of its caller's to hold or be
-    // released. (An acquire through a local is kept: a caller may name it alike, `f = find_locked()`.)
+    // A lock named through one of this function's own locals (`hb->lock` with `hb` a bucket it found
+    // through a lookup whose acquire it could not see; `dp->upcall_rwlock` of a datapath it created
+    // and returns locked by design) is no lock its caller can name: matching it by the caller's own
+    // variable of the same name was a coincidence. Not said to callers.
     inferred: [...inferred, ...asserted, ...(input.noLockAnalysis ? [] : [...ctx.needs.values()])]
-      .filter((e) => (e.op !== 'release' && e.op !== 'requires') || !namesOwnLocal(e.lock, body, locals, fn.params)),
+      .filter((e) => !namesOwnLocal(e.lock, body, locals, fn.params)),
     contract: ownContract,
     lockOrder: input.noLockAnalysis ? [] : ctx.lockOrder,
     expectedHeld,
