@@ -11,7 +11,7 @@ import { factScope } from './factScope';
 import { explore, type ExitInfo } from './explore';
 import type { KnowledgeIndex } from './knowledgeIndex';
 import type { AcquiredLock, LockEffect, LockOrderEdge, RefEffect, SummaryTable } from './types';
-import { callKnowledgeMemo } from './callKnowledge';
+import { callKnowledgeMemo, type CallKnowledge } from './callKnowledge';
 import { arrayCleanupLoops, localPointerArrays } from './ownedArrays';
 import { lookupsBeforeLock } from './lookupBeforeLock';
 import { consumedLater, lendingCalls, ownedParameters } from './ownedParams';
@@ -244,11 +244,13 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
     truncated: cfg.truncated,
     hiddenLockCalls: [...new Set(hidden)],
     // A lock named through one of this function's own locals (`hb->lock` with `hb` a bucket it found
-    // through a lookup whose acquire it could not see; `dp->upcall_rwlock` of a datapath it created
-    // and returns locked by design) is no lock its caller can name: matching it by the caller's own
-    // variable of the same name was a coincidence. Not said to callers.
+    // through a lookup whose acquire it could not see) is no lock of its caller's to hold or be
+    // released. Taken and kept, it is the caller's only when the object is one the caller can reach
+    // under a name of its own (`dp = get_dp_locked()`, matched by the caller's variable of the same
+    // name); on an object this function created (`dp = xzalloc(…)` returned with its upcall lock
+    // held by design) it is the new object's state.
     inferred: [...inferred, ...asserted, ...(input.noLockAnalysis ? [] : [...ctx.needs.values()])]
-      .filter((e) => !namesOwnLocal(e.lock, body, locals, fn.params)),
+      .filter((e) => !namesOwnLocal(e.lock, body, locals, fn.params) || ((e.op === 'acquire' || e.op === 'try') && !freshLocal(e.lock, body, callOf))),
     contract: ownContract,
     lockOrder: input.noLockAnalysis ? [] : ctx.lockOrder,
     expectedHeld,
@@ -309,4 +311,28 @@ function stopsWhenFirst(body: SyntaxNode, params: readonly string[], isNoReturn:
   const call = then?.type === 'expression_statement' ? then.namedChildren[0] : null;
   const name = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
   return name !== undefined && isNoReturn(name);
+}
+
+/** Whether a lock identity is rooted at a local some assignment gives a fresh allocation or reference (`dp = xzalloc(…)`). */
+function freshLocal(lock: string, body: SyntaxNode, callOf: (name: string) => CallKnowledge): boolean {
+  const root = rootVariable(lock);
+  if (!root) return false;
+  const fresh = (v: SyntaxNode | null): boolean => {
+    let c = v;
+    while (c && (c.type === 'cast_expression' || c.type === 'parenthesized_expression')) c = c.type === 'cast_expression' ? c.childForFieldName('value') : c.namedChildren[0] ?? null;
+    const name = c?.type === 'call_expression' ? c.childForFieldName('function')?.text : undefined;
+    return name !== undefined && (callOf(name).refs ?? []).some((r) => r.kind === 'alloc' || r.kind === 'returnsRef');
+  };
+  for (const a of body.indexedDescendants('assignment_expression')) {
+    if (a?.childForFieldName('left')?.text === root && fresh(a.childForFieldName('right'))) return true;
+  }
+  for (const d of body.indexedDescendants('declaration')) {
+    for (const dd of d?.childrenForFieldName('declarator') ?? []) {
+      if (dd?.type !== 'init_declarator') continue;
+      let n = dd.childForFieldName('declarator');
+      while (n && n.type === 'pointer_declarator') n = n.childForFieldName('declarator');
+      if (n?.text === root && fresh(dd.childForFieldName('value'))) return true;
+    }
+  }
+  return false;
 }
