@@ -2,6 +2,7 @@ import type { SyntaxNode as Node } from '../c/syntax';
 import type { Cfg } from '../c/cfg';
 import { retreatingEdges } from '../c/retreatingEdges';
 import { extractOps, type Op } from './ops';
+import { equalityOperands, unparenNode as unparen } from './truth';
 
 /**
  * Loops guarded by a pointer that cannot be NULL when the loop is entered: `iter = head; while
@@ -29,22 +30,15 @@ export interface CursorLoop {
 
 const LOOPS = new Set(['while_statement', 'for_statement', 'do_statement']);
 
-function unparen(n: Node): Node {
-  let e = n;
-  while (e.type === 'parenthesized_expression' && e.namedChildren[0]) e = e.namedChildren[0];
-  return e;
-}
-
 const isNull = (t: string): boolean => t === 'NULL' || t === '0' || t === 'nullptr';
 
 /** `p`, `p != NULL`, `NULL != p`: the pointer whose non-NULL-ness the condition is; else undefined. */
 function testedPointer(cond: Node): string | undefined {
   const e = unparen(cond);
   if (e.type === 'identifier') return e.text;
-  if (e.type !== 'binary_expression' || e.childForFieldName('operator')?.text !== '!=') return undefined;
-  const l = e.childForFieldName('left');
-  const r = e.childForFieldName('right');
-  if (!l || !r) return undefined;
+  const cmp = equalityOperands(e);
+  if (!cmp || cmp.eq) return undefined;
+  const { left: l, right: r } = cmp;
   if (isNull(r.text) && unparen(l).type === 'identifier') return unparen(l).text;
   if (isNull(l.text) && unparen(r).type === 'identifier') return unparen(r).text;
   return undefined;
@@ -54,15 +48,11 @@ function testedPointer(cond: Node): string | undefined {
 function nonNullSide(cond: Node, v: string): 0 | 1 | undefined {
   const e = unparen(cond);
   if (e.type === 'identifier') return e.text === v ? 0 : undefined;
-  if (e.type !== 'binary_expression') return undefined;
-  const op = e.childForFieldName('operator')?.text;
-  if (op !== '==' && op !== '!=') return undefined;
-  const l = e.childForFieldName('left');
-  const r = e.childForFieldName('right');
-  if (!l || !r) return undefined;
-  const side = isNull(r.text) ? unparen(l) : isNull(l.text) ? unparen(r) : null;
+  const cmp = equalityOperands(e);
+  if (!cmp) return undefined;
+  const side = isNull(cmp.right.text) ? unparen(cmp.left) : isNull(cmp.left.text) ? unparen(cmp.right) : null;
   if (side?.type !== 'identifier' || side.text !== v) return undefined;
-  return op === '!=' ? 0 : 1;
+  return cmp.eq ? 1 : 0;
 }
 
 /** Ancestors between a node and the statement's root that make its evaluation conditional or no read at all. */

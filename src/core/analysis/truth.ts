@@ -66,17 +66,23 @@ function constantTest(e: Node): { v: string; c: string; eq: boolean } | undefine
 
 /** `x == NAMED_CONSTANT` (either way round, `==` or `!=`) with `x` a node of type `place`. */
 function comparedWithConstant(e: Node, place: 'identifier' | 'field_expression'): { v: string; c: string; eq: boolean } | undefined {
+  const cmp = equalityOperands(e);
+  if (!cmp) return undefined;
+  const lv = unparenNode(cmp.left);
+  const rv = unparenNode(cmp.right);
+  const isConst = (n: Node): boolean => n.type === 'identifier' && /^[A-Z][A-Z0-9_]{2,}$/.test(n.text) && literalTruth(n.text) === undefined;
+  const [v, c] = isConst(rv) && lv.type === place ? [lv, rv] : isConst(lv) && rv.type === place ? [rv, lv] : [null, null];
+  return v && c ? { v: squash(v.text), c: c.text, eq: cmp.eq } : undefined;
+}
+
+/** `a == b` or `a != b`: its two sides as written (parentheses kept) and whether it tests equality. */
+export function equalityOperands(e: Node): { left: Node; right: Node; eq: boolean } | undefined {
   if (e.type !== 'binary_expression') return undefined;
   const op = e.childForFieldName('operator')?.text;
   if (op !== '==' && op !== '!=') return undefined;
-  const l = e.childForFieldName('left');
-  const r = e.childForFieldName('right');
-  if (!l || !r) return undefined;
-  const lv = unparenNode(l);
-  const rv = unparenNode(r);
-  const isConst = (n: Node): boolean => n.type === 'identifier' && /^[A-Z][A-Z0-9_]{2,}$/.test(n.text) && literalTruth(n.text) === undefined;
-  const [v, c] = isConst(rv) && lv.type === place ? [lv, rv] : isConst(lv) && rv.type === place ? [rv, lv] : [null, null];
-  return v && c ? { v: squash(v.text), c: c.text, eq: op === '==' } : undefined;
+  const left = e.childForFieldName('left');
+  const right = e.childForFieldName('right');
+  return left && right ? { left, right, eq: op === '==' } : undefined;
 }
 
 /** A variable or a field (`id`, `flow->mark`), as id facts name it (idHandles.ts `invalidFact`). */
