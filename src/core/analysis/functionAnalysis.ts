@@ -23,6 +23,7 @@ import { blockingAcquires, inferEffects, inferRefEffects, keptValues, paramAlias
 import type { FnContext } from './fnContext';
 import { classResolver } from './lockClass';
 import { batchesOf } from './batchLocks';
+import { equalityOperands, unparenCasts, unparenNode } from './truth';
 import { invalidatedParams, mayViewPackets } from './packetViews';
 import type { LockVariantUse } from './lockContext';
 import { typeFreesOf, type TypeFree } from './tryRef';
@@ -284,9 +285,10 @@ export function analyzeFunction(input: FunctionInput): FunctionAnalysis {
 function namesOwnLocal(lock: string, body: SyntaxNode, locals: ReadonlySet<string>, params: readonly string[]): boolean {
   const root = rootVariable(lock);
   if (!root || !locals.has(root) || params.includes(root)) return false;
+  const named = new RegExp(`\\b${root}\\b`);
   for (const d of body.indexedDescendants('declaration')) {
     if (!d || !/^\s*static\b/.test(d.text)) continue;
-    if (d.childrenForFieldName('declarator').some((x) => x !== null && new RegExp(`\\b${root}\\b`).test(x.text))) return false;
+    if (d.childrenForFieldName('declarator').some((x) => x !== null && named.test(x.text))) return false;
   }
   return true;
 }
@@ -298,10 +300,10 @@ function stopsWhenFirst(body: SyntaxNode, params: readonly string[], isNoReturn:
   const stmts = body.namedChildren.filter((c) => c !== null && c.type !== 'comment');
   const only = stmts.length === 1 ? stmts[0]! : undefined;
   if (only?.type !== 'if_statement' || only.childForFieldName('alternative')) return false;
-  let cond = only.childForFieldName('condition');
-  while (cond && cond.type === 'parenthesized_expression' && cond.namedChildren.length === 1) cond = cond.namedChildren[0]!;
-  const tested = cond?.type === 'identifier' ? cond.text
-    : cond?.type === 'binary_expression' && cond.childForFieldName('operator')?.text === '!=' && /^(NULL|0)$/.test(cond.childForFieldName('right')?.text ?? '') ? cond.childForFieldName('left')?.text : undefined;
+  const c = only.childForFieldName('condition');
+  const cond = c ? unparenNode(c) : null;
+  const cmp = cond ? equalityOperands(cond) : undefined;
+  const tested = cond?.type === 'identifier' ? cond.text : cmp && !cmp.eq && /^(NULL|0)$/.test(cmp.right.text) ? cmp.left.text : undefined;
   if (tested !== first) return false;
   let then = only.childForFieldName('consequence');
   if (then?.type === 'compound_statement') {
@@ -318,8 +320,7 @@ function freshLocal(lock: string, body: SyntaxNode, callOf: (name: string) => Ca
   const root = rootVariable(lock);
   if (!root) return false;
   const fresh = (v: SyntaxNode | null): boolean => {
-    let c = v;
-    while (c && (c.type === 'cast_expression' || c.type === 'parenthesized_expression')) c = c.type === 'cast_expression' ? c.childForFieldName('value') : c.namedChildren[0] ?? null;
+    const c = v ? unparenCasts(v) : null;
     const name = c?.type === 'call_expression' ? c.childForFieldName('function')?.text : undefined;
     return name !== undefined && (callOf(name).refs ?? []).some((r) => r.kind === 'alloc' || r.kind === 'returnsRef');
   };

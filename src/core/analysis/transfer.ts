@@ -14,7 +14,7 @@ import { notePacketView } from './packetViews';
 import { checkGuarded } from './guardedFields';
 import { getFact, holdsError, killFacts, killFactsThrough, setFact, type AbsState } from './state';
 import { isCountBump, noteUnconditionalRef } from './tryRef';
-import { constantTruth, isErrorConstant } from './truth';
+import { constantTruth, isErrorConstant, unparenCasts as unparen } from './truth';
 import type { FnContext, Branch } from './fnContext';
 import { lockCall, summaryCall } from './lockTransfer';
 import { requiredLocks, calleeAcquires, slotCallee, onceCall } from './calleeTransfer';
@@ -135,10 +135,3 @@ function forgetLocksThrough(s: AbsState, name: string): void {
   s.forgotten = [...s.forgotten, ...through.map((l) => l.id).filter((id) => !s.forgotten.includes(id))];
 }
 
-function unparen(n: Node): Node {
-  let r = n;
-  while ((r.type === 'parenthesized_expression' || r.type === 'cast_expression') && r.namedChildren.length > 0) {
-    r = r.type === 'cast_expression' ? r.childForFieldName('value') ?? r : r.namedChildren[0]!;
-  }
-  return r;
-}

@@ -155,6 +155,15 @@ export function learnedFact(ctx: FnContext, cond: Node, truth: Truth): Fact | un
   return MEMORY_READ.test(key) ? { key: `c:${key}`, value: truth, roots: identifiersOf(e.text), readsMemory: true } : { key: `c:${key}`, value: truth, roots: identifiersOf(e.text) };
 }
 
+/** Through parentheses and casts to the value (`(struct foo *) (x)` → `x`). */
+export function unparenCasts(n: Node): Node {
+  let r = n;
+  while ((r.type === 'parenthesized_expression' || r.type === 'cast_expression') && r.namedChildren.length > 0) {
+    r = r.type === 'cast_expression' ? r.childForFieldName('value') ?? r : r.namedChildren[0]!;
+  }
+  return r;
+}
+
 export function unparenNode(n: Node): Node {
   let e = n;
   while (e.type === 'parenthesized_expression' && e.namedChildren[0]) e = e.namedChildren[0];

@@ -7,6 +7,15 @@ import type { Cfg } from './cfg';
  * head; in a goto-built irreducible tangle it is one edge of each cycle, which is all callers need.
  */
 export function retreatingEdges(cfg: Cfg): (from: number, to: number) => boolean {
+  // The path search and the cursor-loop pass both ask, of the same CFG: one walk.
+  let known = memo.get(cfg);
+  if (!known) memo.set(cfg, (known = computeRetreating(cfg)));
+  return known;
+}
+
+const memo = new WeakMap<Cfg, (from: number, to: number) => boolean>();
+
+function computeRetreating(cfg: Cfg): (from: number, to: number) => boolean {
   const n = cfg.nodes.length;
   const back = new Set<number>();
   const mark = new Uint8Array(n); // 0 unvisited, 1 on the stack, 2 done
